@@ -1,0 +1,38 @@
+// The seed's egress scenarios expressed with cdk8s-egress. In your own project, import from
+// 'cdk8s-egress' instead of '../../src'.
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DefaultDenyEgress, Destination, EgressPolicy, EgressSource, Port } from '../../src';
+
+/**
+ * Seed section "NetworkPolicy Egress规则": backend pods in `production` may reach the database
+ * on TCP 5432, cluster DNS, and 203.0.113.0/24 on TCP 443. Nothing else.
+ *
+ * Differences from the seed's hand-written YAML, on purpose:
+ * - DNS is allowed on UDP **and** TCP 53 (the seed allows UDP only; truncated answers need TCP).
+ * - kube-dns is selected in `kube-system` by name, not with `namespaceSelector: {}` (which would
+ *   send DNS to any pod labelled `k8s-app: kube-dns` in any namespace).
+ */
+export class NetworkPolicySection extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const backend = new EgressPolicy(this, 'egress-control', {
+      name: 'egress-control',
+      source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }),
+    });
+    backend.allow(Destination.pods({ labels: { app: 'database' } }), Port.POSTGRES);
+    backend.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+
+    // Best practice "最小权限" (least privilege): everything else in the namespace starts denied,
+    // with DNS kept open.
+    new DefaultDenyEgress(this, 'baseline', {
+      name: 'default-deny-egress',
+      source: EgressSource.namespace('production'),
+    });
+  }
+}
+
+/** Adds every seed section to `app`. */
+export function buildSeedApp(app: App): void {
+  new NetworkPolicySection(app, 'networkpolicy');
+}

@@ -1,0 +1,159 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DestinationConfig, DestinationKind } from '../core/destination';
+import { PortConfig } from '../core/port';
+import { SourceConfig } from '../core/source';
+
+/**
+ * Something a backend can or cannot express.
+ */
+export enum Capability {
+  /** Pods by labels (in a namespace, or namespaces by labels). */
+  POD_SELECTOR = 'PodSelector',
+  /** IPv4/IPv6 blocks. */
+  CIDR = 'Cidr',
+  /** `except` blocks inside a CIDR. */
+  CIDR_EXCEPT = 'CidrExcept',
+  /** Exact hostnames. */
+  FQDN = 'Fqdn',
+  /** Hostname patterns (`*.example.com`). */
+  FQDN_PATTERN = 'FqdnPattern',
+  /** The API server as a named entity (no addresses needed). */
+  KUBE_API_SERVER_ENTITY = 'KubeApiServerEntity',
+  /** Port ranges. */
+  PORT_RANGE = 'PortRange',
+  /** SCTP. */
+  SCTP = 'Sctp',
+}
+
+/**
+ * One egress rule: traffic to any of `destinations` on any of `ports`.
+ */
+export interface EgressRuleConfig {
+  /** Destinations (ORed). Never empty. */
+  readonly destinations: DestinationConfig[];
+  /** Ports (ORed). Empty means every port and protocol of the destinations. */
+  readonly ports: PortConfig[];
+}
+
+/**
+ * Everything a backend needs to render one egress policy.
+ */
+export interface EgressPolicyConfig {
+  /** The pods whose egress is controlled. */
+  readonly source: SourceConfig;
+  /** Allowed traffic. Empty means the selected pods may not egress at all. */
+  readonly rules: EgressRuleConfig[];
+}
+
+/**
+ * Metadata of the object(s) a backend emits for one policy. Known when the construct is built.
+ */
+export interface PolicyMetadata {
+  /**
+   * Object name.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /** Namespace of the source pods (namespaced objects go there). */
+  readonly namespace: string;
+  /**
+   * Labels to put on the emitted objects.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations to put on the emitted objects.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * A policy handed to a backend. Its rules may still grow after the backend is called
+ * (`EgressPolicy.allow()`), so backends call `resolve()` lazily, from inside `Lazy.any()`.
+ */
+export interface IEgressPolicyDefinition {
+  /** Metadata for the emitted objects. */
+  readonly metadata: PolicyMetadata;
+  /** The complete policy. Call it while synthesizing, not while constructing. */
+  resolve(): EgressPolicyConfig;
+}
+
+/**
+ * Where an `EgressBackend` came from: its id and what it can express. Used in error messages
+ * that name alternatives.
+ */
+export interface BackendInfo {
+  /** Short id, e.g. `kubernetes`. */
+  readonly id: string;
+  /** How users get it, e.g. `EgressBackend.kubernetes()`. */
+  readonly factory: string;
+  /** What it can express. */
+  readonly capabilities: Capability[];
+}
+
+/**
+ * Renders egress intent into Kubernetes objects for one enforcement system: Kubernetes
+ * NetworkPolicy today; Cilium, Calico, Istio and others as providers behind the same contract.
+ *
+ * Backends are chosen per construct (`backend` prop). Every backend declares its capabilities;
+ * asking it for something it cannot express is an error that names the backends that can.
+ * Third parties may subclass it.
+ */
+export abstract class EgressBackend {
+  /**
+   * Kubernetes `networking.k8s.io/v1` NetworkPolicy: pods, namespaces, IP blocks with
+   * exceptions, TCP/UDP/SCTP ports and ranges. No hostnames. Enforced only where the cluster's
+   * CNI implements NetworkPolicy.
+   */
+  public static kubernetes(): EgressBackend {
+    // Loaded on first use: keeps `require('cdk8s-egress')` from loading every backend.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./kubernetes/network-policy-backend') as typeof import('./kubernetes/network-policy-backend');
+    return new mod.KubernetesNetworkPolicyBackend();
+  }
+
+  /**
+   * The backends this library ships, with their capabilities.
+   */
+  public static bundled(): BackendInfo[] {
+    return [
+      {
+        id: 'kubernetes',
+        factory: 'EgressBackend.kubernetes()',
+        capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP],
+      },
+    ];
+  }
+
+  /** Short id, e.g. `kubernetes`. */
+  public abstract readonly id: string;
+  /** Human-readable name, e.g. `Kubernetes NetworkPolicy`. */
+  public abstract readonly displayName: string;
+  /** What this backend can express. */
+  public abstract readonly capabilities: Capability[];
+
+  /**
+   * Render one egress policy into objects under `scope`.
+   *
+   * Called by the constructs after validation and capability checks. Don't call this directly.
+   */
+  public abstract renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[];
+
+  /** True when this backend can express `capability`. */
+  public supports(capability: Capability): boolean {
+    return this.capabilities.includes(capability);
+  }
+}
+
+/** The capability a destination needs, or undefined when every backend can express it. @internal */
+export function requiredCapabilities(dest: DestinationConfig): Capability[] {
+  switch (dest.kind) {
+    case DestinationKind.PODS: return [Capability.POD_SELECTOR];
+    case DestinationKind.CIDR: return dest.except && dest.except.length > 0 ? [Capability.CIDR, Capability.CIDR_EXCEPT] : [Capability.CIDR];
+    case DestinationKind.FQDN: return [Capability.FQDN];
+    case DestinationKind.FQDN_PATTERN: return [Capability.FQDN_PATTERN];
+    case DestinationKind.KUBE_API_SERVER: return dest.apiServerCidrs ? [Capability.CIDR] : [Capability.KUBE_API_SERVER_ENTITY];
+  }
+}

@@ -1,0 +1,100 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { PortConfig } from '../../core/port';
+import { NAMESPACE_NAME_LABEL } from '../../private/names';
+import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+
+/**
+ * Renders egress policy as Kubernetes `networking.k8s.io/v1` NetworkPolicy.
+ *
+ * Always emits `policyTypes: [Egress]` (left out, the API server infers Egress only when egress
+ * rules exist, so a deny-all policy would silently not isolate). Destinations that share the
+ * same port list are folded into one rule with several peers.
+ */
+export class KubernetesNetworkPolicyBackend extends EgressBackend {
+  public readonly id = 'kubernetes';
+  public readonly displayName = 'Kubernetes NetworkPolicy';
+  public readonly capabilities = [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP];
+
+  public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
+    const m = policy.metadata;
+    const np = new k8s.KubeNetworkPolicy(scope, id, {
+      metadata: {
+        ...(m.name ? { name: m.name } : {}),
+        namespace: m.namespace,
+        ...(m.labels && Object.keys(m.labels).length ? { labels: m.labels } : {}),
+        ...(m.annotations && Object.keys(m.annotations).length ? { annotations: m.annotations } : {}),
+      },
+      spec: Lazy.any({
+        produce: (): k8s.NetworkPolicySpec => {
+          const config = policy.resolve();
+          return {
+            podSelector: config.source.podLabels ? { matchLabels: config.source.podLabels } : {},
+            policyTypes: ['Egress'],
+            egress: foldRules(config.rules).map(toNetworkPolicyRule),
+          };
+        },
+      }),
+    });
+    return [np];
+  }
+}
+
+/** Merge rules whose port lists are identical into one rule with several peers (first-seen order). @internal */
+export function foldRules(rules: readonly EgressRuleConfig[]): EgressRuleConfig[] {
+  const byPorts = new Map<string, { destinations: DestinationConfig[]; ports: PortConfig[]; seen: Set<string> }>();
+  for (const rule of rules) {
+    const key = JSON.stringify(rule.ports);
+    let entry = byPorts.get(key);
+    if (!entry) {
+      entry = { destinations: [], ports: [...rule.ports], seen: new Set() };
+      byPorts.set(key, entry);
+    }
+    for (const d of rule.destinations) {
+      const dk = JSON.stringify(d);
+      if (!entry.seen.has(dk)) {
+        entry.seen.add(dk);
+        entry.destinations.push(d);
+      }
+    }
+  }
+  return [...byPorts.values()].map(({ destinations, ports }) => ({ destinations, ports }));
+}
+
+function toNetworkPolicyRule(rule: EgressRuleConfig): k8s.NetworkPolicyEgressRule {
+  return {
+    to: rule.destinations.flatMap(toPeers),
+    ...(rule.ports.length > 0 ? { ports: rule.ports.map(toPort) } : {}),
+  };
+}
+
+function toPort(p: PortConfig): k8s.NetworkPolicyPort {
+  return {
+    protocol: p.protocol,
+    ...(p.port !== undefined ? { port: k8s.IntOrString.fromNumber(p.port) } : {}),
+    ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
+  };
+}
+
+function toPeers(d: DestinationConfig): k8s.NetworkPolicyPeer[] {
+  switch (d.kind) {
+    case DestinationKind.PODS: {
+      const namespaceSelector = d.namespace !== undefined
+        ? { matchLabels: { [NAMESPACE_NAME_LABEL]: d.namespace } }
+        : d.namespaceLabels ? { matchLabels: d.namespaceLabels } : undefined;
+      return [{
+        ...(d.podLabels ? { podSelector: { matchLabels: d.podLabels } } : {}),
+        ...(namespaceSelector ? { namespaceSelector } : {}),
+      }];
+    }
+    case DestinationKind.CIDR:
+      return [{ ipBlock: { cidr: d.cidr!, ...(d.except && d.except.length ? { except: d.except } : {}) } }];
+    case DestinationKind.KUBE_API_SERVER:
+      return (d.apiServerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }));
+    default:
+      // Capability checks in the constructs keep hostnames away from this backend.
+      throw new Error(`Kubernetes NetworkPolicy cannot express destination kind ${d.kind}`);
+  }
+}

@@ -1,0 +1,76 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DnsEgressRule } from './dns-egress-rule';
+import { EgressPolicyOptions } from './egress-policy';
+import { EgressBackend } from '../backends/backend';
+import { DnsResolver } from '../core/dns-resolver';
+import { EgressSource } from '../core/source';
+import { GrantPurpose } from '../model/egress-model';
+import { raise } from '../private/egress-error';
+import { PolicyRenderer } from '../private/render';
+
+/**
+ * Properties of a `DefaultDenyEgress`.
+ */
+export interface DefaultDenyEgressProps extends EgressPolicyOptions {
+  /**
+   * The pods to isolate: a whole namespace (`EgressSource.namespace()`) or a workload.
+   */
+  readonly source: EgressSource;
+  /**
+   * DNS servers the isolated pods keep reaching (emitted as a separate `DnsEgressRule`, child id
+   * `Dns`). An empty list isolates without DNS; the app must then give the pods DNS elsewhere, or
+   * synth fails.
+   * @default [DnsResolver.kubeDns()]
+   */
+  readonly dns?: DnsResolver[];
+}
+
+/**
+ * A default-deny egress baseline: the selected pods may not open any connection that another
+ * policy does not allow. Always emitted with an explicit `policyTypes: [Egress]` (without it the
+ * API server would infer no Egress type for a policy with no egress rules, and nothing would be
+ * isolated). DNS stays open by default, so the namespace keeps resolving names.
+ *
+ * @example
+ * new DefaultDenyEgress(chart, 'baseline', { source: EgressSource.namespace('production') });
+ */
+export class DefaultDenyEgress extends Construct {
+  /** The isolated pods. */
+  public readonly source: EgressSource;
+  /** The deny policy object. */
+  public readonly apiObjects: ApiObject[];
+  /**
+   * The DNS rule kept open for the pods.
+   * @default - none when `dns` is empty
+   */
+  public readonly dnsRule?: DnsEgressRule;
+
+  public constructor(scope: Construct, id: string, props: DefaultDenyEgressProps) {
+    super(scope, id);
+    this.source = props.source;
+    const backend = props.backend ?? EgressBackend.kubernetes();
+    raise(this, props.source._problems());
+    const dns = props.dns ?? [DnsResolver.kubeDns()];
+    this.apiObjects = new PolicyRenderer(this, backend, {
+      purpose: GrantPurpose.DENY,
+      source: () => this.source.toConfig(),
+      rules: () => [],
+      name: props.name,
+      labels: props.labels,
+      annotations: props.annotations,
+      providesDns: false,
+      needsDns: dns.length === 0,
+    }).apiObjects;
+    if (dns.length > 0) {
+      this.dnsRule = new DnsEgressRule(this, 'Dns', {
+        source: props.source,
+        resolvers: dns,
+        backend,
+        ...(props.name ? { name: `${props.name}-dns` } : {}),
+        labels: props.labels,
+        annotations: props.annotations,
+      });
+    }
+  }
+}

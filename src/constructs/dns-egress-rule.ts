@@ -1,0 +1,79 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EgressPolicyOptions } from './egress-policy';
+import { EgressBackend, EgressRuleConfig } from '../backends/backend';
+import { DnsResolver } from '../core/dns-resolver';
+import { EgressErrorCode } from '../core/errors';
+import { EgressSource } from '../core/source';
+import { GrantPurpose } from '../model/egress-model';
+import { checkCapabilities } from '../private/checks';
+import { EgressError, raise } from '../private/egress-error';
+import { PolicyRenderer } from '../private/render';
+
+/**
+ * Properties of a `DnsEgressRule`.
+ */
+export interface DnsEgressRuleProps extends EgressPolicyOptions {
+  /** The pods that need DNS. */
+  readonly source: EgressSource;
+  /**
+   * The DNS servers to allow, each on UDP and TCP.
+   * @default [DnsResolver.kubeDns()]
+   */
+  readonly resolvers?: DnsResolver[];
+}
+
+/**
+ * Lets pods reach their DNS resolvers on UDP **and** TCP (TCP carries truncated answers; a
+ * UDP-only rule breaks large responses and DNS-over-TCP clients).
+ *
+ * By default it allows the cluster DNS pods (`k8s-app: kube-dns` in `kube-system`, selected by
+ * namespace name and pod labels). Add `DnsResolver.nodeLocalDnsCache()` on clusters running
+ * NodeLocal DNSCache, whose link-local address no pod selector matches.
+ *
+ * Emitting this policy egress-isolates the source pods (NetworkPolicies are allow-lists): combine
+ * it with the policies that allow the rest of their traffic.
+ *
+ * @example
+ * new DnsEgressRule(chart, 'dns', {
+ *   source: EgressSource.namespace('production'),
+ *   resolvers: [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()],
+ * });
+ */
+export class DnsEgressRule extends Construct {
+  /** The pods that get DNS. */
+  public readonly source: EgressSource;
+  /** The resolvers they may reach. */
+  public readonly resolvers: DnsResolver[];
+  /** The emitted objects. */
+  public readonly apiObjects: ApiObject[];
+
+  public constructor(scope: Construct, id: string, props: DnsEgressRuleProps) {
+    super(scope, id);
+    this.source = props.source;
+    this.resolvers = props.resolvers ?? [DnsResolver.kubeDns()];
+    const backend = props.backend ?? EgressBackend.kubernetes();
+    raise(this, props.source._problems());
+    if (this.resolvers.length === 0) {
+      throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
+        'DnsEgressRule was given no resolvers, which would isolate the source without allowing DNS. Omit resolvers for kube-dns, or list them');
+    }
+    const rules: EgressRuleConfig[] = this.resolvers.map((resolver) => {
+      raise(this, resolver._problems());
+      const destination = resolver.destination.toConfig();
+      const ports = resolver.ports().map((p) => p.toConfig());
+      checkCapabilities(this, backend, `the DNS resolver ${resolver.description}`, destination, ports);
+      return { destinations: [destination], ports };
+    });
+    this.apiObjects = new PolicyRenderer(this, backend, {
+      purpose: GrantPurpose.DNS,
+      source: () => this.source.toConfig(),
+      rules: () => rules,
+      name: props.name,
+      labels: props.labels,
+      annotations: props.annotations,
+      providesDns: true,
+      needsDns: false,
+    }).apiObjects;
+  }
+}

@@ -1,0 +1,165 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EgressBackend, EgressRuleConfig } from '../backends/backend';
+import { Destination, DestinationConfig } from '../core/destination';
+import { DnsResolver } from '../core/dns-resolver';
+import { EgressErrorCode } from '../core/errors';
+import { Port } from '../core/port';
+import { EgressSource } from '../core/source';
+import { GrantPurpose } from '../model/egress-model';
+import { checkCapabilities, isAllAddresses } from '../private/checks';
+import { EgressError, raise } from '../private/egress-error';
+import { PolicyRenderer } from '../private/render';
+
+/**
+ * One allowed flow: a destination and the ports on it.
+ */
+export interface EgressRule {
+  /** Where the traffic may go. */
+  readonly destination: Destination;
+  /**
+   * Ports on the destination.
+   * @default - every port and protocol of the destination
+   */
+  readonly ports?: Port[];
+}
+
+/**
+ * Options shared by the constructs that emit egress policies.
+ */
+export interface EgressPolicyOptions {
+  /**
+   * The backend that renders and enforces the policy.
+   * @default EgressBackend.kubernetes()
+   */
+  readonly backend?: EgressBackend;
+  /**
+   * Name of the emitted object.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Labels added to every emitted object.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations added to every emitted object.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * Properties of an `EgressPolicy`.
+ */
+export interface EgressPolicyProps extends EgressPolicyOptions {
+  /** Whose egress this policy controls. The selected pods become egress-isolated. */
+  readonly source: EgressSource;
+  /**
+   * Allowed flows. More can be added with `allow()`.
+   * @default - none besides DNS: the source may reach only its DNS resolvers
+   */
+  readonly rules?: EgressRule[];
+  /**
+   * DNS servers the source keeps reaching, on UDP and TCP. An empty list emits no DNS rule; the
+   * app must then give the same pods a DNS path elsewhere (a `DnsEgressRule` or a
+   * `DefaultDenyEgress`), or synth fails.
+   * @default [DnsResolver.kubeDns()]
+   */
+  readonly dns?: DnsResolver[];
+  /**
+   * Allow rules to every address of a family (`0.0.0.0/0`, `::/0`). Without this opt-in such a
+   * rule is an error, because it lets the source reach the whole internet.
+   * @default false
+   */
+  readonly allowAllAddresses?: boolean;
+}
+
+/**
+ * The egress of a set of pods, allowed destination by destination: every other destination is
+ * denied. The selected pods keep a DNS path (kube-dns on UDP and TCP 53 unless `dns` says
+ * otherwise).
+ *
+ * @example
+ * const policy = new EgressPolicy(chart, 'backend', {
+ *   name: 'egress-control',
+ *   source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }),
+ * });
+ * policy.allow(Destination.pods({ labels: { app: 'database' } }), Port.tcp(5432));
+ * policy.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+ */
+export class EgressPolicy extends Construct {
+  /** Whose egress this policy controls. */
+  public readonly source: EgressSource;
+  /** The backend that renders it. */
+  public readonly backend: EgressBackend;
+  /** The emitted objects. */
+  public readonly apiObjects: ApiObject[];
+
+  private readonly rules: EgressRuleConfig[] = [];
+  private readonly dnsRules: EgressRuleConfig[] = [];
+  private readonly seen = new Map<string, string>();
+  private readonly allowAllAddresses: boolean;
+
+  public constructor(scope: Construct, id: string, props: EgressPolicyProps) {
+    super(scope, id);
+    this.source = props.source;
+    this.backend = props.backend ?? EgressBackend.kubernetes();
+    this.allowAllAddresses = props.allowAllAddresses ?? false;
+    raise(this, props.source._problems());
+
+    const dns = props.dns ?? [DnsResolver.kubeDns()];
+    for (const resolver of dns) {
+      raise(this, resolver._problems());
+      const d = resolver.destination.toConfig();
+      const ports = resolver.ports().map((p) => p.toConfig());
+      checkCapabilities(this, this.backend, `the DNS resolver ${resolver.description}`, d, ports);
+      this.dnsRules.push({ destinations: [d], ports });
+    }
+    for (const rule of props.rules ?? []) {
+      this.allow(rule.destination, ...(rule.ports ?? []));
+    }
+
+    const renderer = new PolicyRenderer(this, this.backend, {
+      purpose: GrantPurpose.ALLOW,
+      source: () => this.source.toConfig(),
+      rules: () => [...this.dnsRules, ...this.rules],
+      name: props.name,
+      labels: props.labels,
+      annotations: props.annotations,
+      providesDns: dns.length > 0,
+      needsDns: dns.length === 0,
+    });
+    this.apiObjects = renderer.apiObjects;
+  }
+
+  /**
+   * Allow egress to `destination` on `ports` (every port when none are given).
+   * Throws when the destination or a port is invalid, already allowed, would allow every address
+   * without opt-in, or cannot be expressed by the backend.
+   */
+  public allow(destination: Destination, ...ports: Port[]): EgressPolicy {
+    raise(this, destination._problems());
+    for (const p of ports) raise(this, p._problems());
+    const d: DestinationConfig = destination.toConfig();
+    const portConfigs = ports.map((p) => p.toConfig());
+    if (isAllAddresses(d) && !this.allowAllAddresses) {
+      throw EgressError.at(this, EgressErrorCode.ALLOW_ALL,
+        `Refusing to allow egress to ${d.cidr}: it covers every IPv${d.ipFamily} address, so the source could reach the whole internet. `
+        + 'List the external ranges you need, or set allowAllAddresses: true on the policy to opt in');
+    }
+    checkCapabilities(this, this.backend, `destination ${destination}`, d, portConfigs);
+    const keys = portConfigs.length > 0 ? portConfigs.map((p) => `${JSON.stringify(d)}|${JSON.stringify(p)}`) : [`${JSON.stringify(d)}|*`];
+    for (const [i, key] of keys.entries()) {
+      const prev = this.seen.get(key);
+      if (prev !== undefined) {
+        throw EgressError.at(this, EgressErrorCode.DUPLICATE_RULE,
+          `Egress to ${destination} on ${portConfigs.length ? ports[i].toString() : 'every port'} is allowed twice (first as ${prev}). Remove the duplicate allow()`);
+      }
+      this.seen.set(key, `${destination} ${portConfigs.length ? ports[i].toString() : 'every port'}`);
+    }
+    this.rules.push({ destinations: [d], ports: portConfigs });
+    return this;
+  }
+}

@@ -1,0 +1,374 @@
+import { EgressErrorCode } from './errors';
+import { Cidr, CidrProblem, IpFamily, cidrContains, isCidr, parseCidr } from '../private/cidr';
+import { Problem } from '../private/egress-error';
+import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
+
+/**
+ * The kind of a destination.
+ */
+export enum DestinationKind {
+  /** Pods selected by labels, in the policy's namespace, a named namespace or namespaces by labels. */
+  PODS = 'Pods',
+  /** An IPv4 or IPv6 block, optionally with exceptions. */
+  CIDR = 'Cidr',
+  /** An exact hostname (`api.github.com`). */
+  FQDN = 'Fqdn',
+  /** A hostname pattern with one leading wildcard label (`*.googleapis.com`). */
+  FQDN_PATTERN = 'FqdnPattern',
+  /** The Kubernetes API server. */
+  KUBE_API_SERVER = 'KubeApiServer',
+}
+
+/**
+ * A destination resolved to a backend-neutral struct. Which fields are set depends on `kind`.
+ */
+export interface DestinationConfig {
+  /** What kind of destination this is. */
+  readonly kind: DestinationKind;
+  /**
+   * PODS: labels the destination pods carry.
+   * @default - every pod of the selected namespace(s)
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * PODS: the single namespace the pods are in.
+   * @default - the policy's own namespace, unless `namespaceLabels` is set
+   */
+  readonly namespace?: string;
+  /**
+   * PODS: labels that select the namespaces the pods are in.
+   * @default - see `namespace`
+   */
+  readonly namespaceLabels?: Record<string, string>;
+  /**
+   * CIDR: the block, canonical form.
+   * @default - not a CIDR destination
+   */
+  readonly cidr?: string;
+  /**
+   * CIDR: blocks inside `cidr` that are excluded.
+   * @default - no exceptions
+   */
+  readonly except?: string[];
+  /**
+   * CIDR: 4 or 6.
+   * @default - not a CIDR destination
+   */
+  readonly ipFamily?: number;
+  /**
+   * FQDN: the hostname; FQDN_PATTERN: the pattern.
+   * @default - not a hostname destination
+   */
+  readonly hostname?: string;
+  /**
+   * KUBE_API_SERVER: the CIDRs of the API server endpoints, where the backend needs them.
+   * @default - none given (only backends that know the API server as an entity can express it)
+   */
+  readonly apiServerCidrs?: string[];
+}
+
+/**
+ * Options for `Destination.pods`.
+ */
+export interface PodsDestinationProps {
+  /** Labels that select the destination pods (matchLabels). Must not be empty. */
+  readonly labels: Record<string, string>;
+  /**
+   * The namespace of the destination pods.
+   * @default - the namespace of the policy's source (or of `namespaceLabels` when set)
+   */
+  readonly namespace?: string;
+  /**
+   * Select the destination namespaces by labels instead of by name. Must not be empty.
+   * @default - see `namespace`
+   */
+  readonly namespaceLabels?: Record<string, string>;
+}
+
+/**
+ * Options for `Destination.ipv4` and `Destination.ipv6`.
+ */
+export interface CidrDestinationOptions {
+  /**
+   * Blocks inside the CIDR to exclude. Each must be a strict subset of the CIDR.
+   * @default - no exceptions
+   */
+  readonly except?: string[];
+}
+
+/**
+ * Options for `Destination.kubeApiServer`.
+ */
+export interface KubeApiServerDestinationProps {
+  /**
+   * The API server endpoint addresses as CIDRs (`kubectl get endpoints kubernetes -n default`).
+   * Needed by backends that only know IP blocks, such as Kubernetes NetworkPolicy.
+   * @default - none: only backends that know the API server as an entity can express it
+   */
+  readonly endpoints?: string[];
+}
+
+/**
+ * Where egress may go: pods, namespaces, IP blocks, hostnames, hostname patterns or the API server.
+ *
+ * Destinations are value objects in the style of aws-cdk's `Peer`: static factories, no scope.
+ * Invalid input is reported by the construct that uses the destination, with its path.
+ *
+ * @example
+ * Destination.pods({ labels: { app: 'database' } });
+ * Destination.ipv4('203.0.113.0/24');
+ * Destination.fqdn('api.github.com');
+ */
+export abstract class Destination {
+  /** Pods by labels, in the source's namespace unless a namespace (or namespace labels) is given. */
+  public static pods(props: PodsDestinationProps): Destination {
+    return new PodsDestination(props.labels, props.namespace, props.namespaceLabels);
+  }
+
+  /** Every pod of the named namespace. */
+  public static namespace(name: string): Destination {
+    return new PodsDestination(undefined, name, undefined);
+  }
+
+  /** Every pod of the namespaces carrying `labels`. Labels must not be empty. */
+  public static namespacesWithLabels(labels: Record<string, string>): Destination {
+    return new PodsDestination(undefined, undefined, labels);
+  }
+
+  /**
+   * An IPv4 block such as `203.0.113.0/24` (a mask is required: a single address is `/32`).
+   * `0.0.0.0/0` means the whole IPv4 internet and needs the policy's explicit opt-in.
+   */
+  public static ipv4(cidr: string, options: CidrDestinationOptions = {}): Destination {
+    return new CidrDestination(cidr, 4, options.except ?? []);
+  }
+
+  /**
+   * An IPv6 block such as `2001:db8::/32` (a single address is `/128`).
+   * `::/0` means the whole IPv6 internet and needs the policy's explicit opt-in.
+   */
+  public static ipv6(cidr: string, options: CidrDestinationOptions = {}): Destination {
+    return new CidrDestination(cidr, 6, options.except ?? []);
+  }
+
+  /** Every IPv4 address (`0.0.0.0/0`). Needs the policy's explicit allow-all opt-in. */
+  public static anyIpv4(options: CidrDestinationOptions = {}): Destination {
+    return new CidrDestination('0.0.0.0/0', 4, options.except ?? []);
+  }
+
+  /** Every IPv6 address (`::/0`). Needs the policy's explicit allow-all opt-in. */
+  public static anyIpv6(options: CidrDestinationOptions = {}): Destination {
+    return new CidrDestination('::/0', 6, options.except ?? []);
+  }
+
+  /**
+   * An exact hostname such as `api.github.com`. Needs a backend with DNS-aware policy
+   * (Kubernetes NetworkPolicy has none).
+   */
+  public static fqdn(hostname: string): Destination {
+    return new HostnameDestination(hostname, false);
+  }
+
+  /**
+   * A hostname pattern with one leading wildcard label, such as `*.googleapis.com`
+   * (matches `storage.googleapis.com`, not `googleapis.com`).
+   */
+  public static fqdnPattern(pattern: string): Destination {
+    return new HostnameDestination(pattern, true);
+  }
+
+  /** The Kubernetes API server. */
+  public static kubeApiServer(props: KubeApiServerDestinationProps = {}): Destination {
+    return new ApiServerDestination(props.endpoints);
+  }
+
+  /** The destination as a backend-neutral struct. */
+  public abstract toConfig(): DestinationConfig;
+
+  /** Human-readable form, used in messages and reports. */
+  public abstract toString(): string;
+
+  /** @internal */
+  public abstract _problems(): Problem[];
+}
+
+function cidrProblem(p: CidrProblem, where: string): Problem {
+  return {
+    code: EgressErrorCode.INVALID_CIDR,
+    message: `Invalid CIDR in ${where}: ${p.reason}.${p.suggestion ? ` Did you mean "${p.suggestion}"?` : ''}`,
+  };
+}
+
+class PodsDestination extends Destination {
+  public constructor(
+    private readonly labels: Record<string, string> | undefined,
+    private readonly ns: string | undefined,
+    private readonly nsLabels: Record<string, string> | undefined,
+  ) {
+    super();
+  }
+
+  public toConfig(): DestinationConfig {
+    return {
+      kind: DestinationKind.PODS,
+      ...(this.labels ? { podLabels: sortedLabels(this.labels) } : {}),
+      ...(this.ns !== undefined ? { namespace: this.ns } : {}),
+      ...(this.nsLabels ? { namespaceLabels: sortedLabels(this.nsLabels) } : {}),
+    };
+  }
+
+  public toString(): string {
+    const pods = this.labels ? `pods ${Object.entries(sortedLabels(this.labels)).map(([k, v]) => `${k}=${v}`).join(',')}` : 'every pod';
+    if (this.ns !== undefined) return `${pods} in namespace ${this.ns}`;
+    if (this.nsLabels) return `${pods} in namespaces ${Object.entries(sortedLabels(this.nsLabels)).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    return `${pods} in the source namespace`;
+  }
+
+  public _problems(): Problem[] {
+    const problems: Problem[] = [];
+    if (this.ns !== undefined && this.nsLabels !== undefined) {
+      problems.push({
+        code: EgressErrorCode.CONFLICTING_OPTIONS,
+        message: 'Destination.pods() was given both namespace and namespaceLabels: give one of them',
+      });
+    }
+    if (this.ns !== undefined) problems.push(...namespaceProblems(this.ns, 'destination namespace'));
+    if (this.labels !== undefined) {
+      if (Object.keys(this.labels).length === 0) {
+        problems.push({
+          code: EgressErrorCode.EMPTY_SELECTOR,
+          message: 'Destination.pods() was given empty labels, which would select every pod. Pass at least one label, or use Destination.namespace(name) if every pod of one namespace is meant',
+        });
+      }
+      problems.push(...labelProblems(this.labels, 'destination pod labels'));
+    }
+    if (this.nsLabels !== undefined) {
+      if (Object.keys(this.nsLabels).length === 0) {
+        problems.push({
+          code: EgressErrorCode.EMPTY_SELECTOR,
+          message: 'Empty namespace labels would select every namespace of the cluster (namespaceSelector: {}). Pass at least one label, or name the namespace',
+        });
+      }
+      problems.push(...labelProblems(this.nsLabels, 'destination namespace labels'));
+    }
+    return problems;
+  }
+}
+
+class CidrDestination extends Destination {
+  public constructor(private readonly cidr: string, private readonly family: IpFamily, private readonly except: string[]) {
+    super();
+  }
+
+  private parsed(): Cidr | undefined {
+    const c = parseCidr(this.cidr, this.family);
+    return isCidr(c) ? c : undefined;
+  }
+
+  public toConfig(): DestinationConfig {
+    const c = this.parsed();
+    const except = this.except.map((e) => parseCidr(e, this.family)).filter(isCidr).map((e) => e.text);
+    return {
+      kind: DestinationKind.CIDR,
+      cidr: c ? c.text : this.cidr,
+      ipFamily: this.family,
+      ...(except.length > 0 ? { except: [...new Set(except)].sort() } : {}),
+    };
+  }
+
+  public toString(): string {
+    const c = this.parsed();
+    return `${c ? c.text : this.cidr}${this.except.length ? ` except ${this.except.join(', ')}` : ''}`;
+  }
+
+  public _problems(): Problem[] {
+    const factory = this.family === 4 ? 'Destination.ipv4()' : 'Destination.ipv6()';
+    const c = parseCidr(this.cidr, this.family);
+    if (!isCidr(c)) return [cidrProblem(c, factory)];
+    const problems: Problem[] = [];
+    for (const e of this.except) {
+      const ec = parseCidr(e, this.family);
+      if (!isCidr(ec)) {
+        problems.push(cidrProblem(ec, `the except list of ${c.text}`));
+      } else if (!cidrContains(c, ec) || ec.prefix === c.prefix) {
+        problems.push({
+          code: EgressErrorCode.INVALID_EXCEPT,
+          message: `Invalid except "${e}" for ${c.text}: each exception must be a strict subset of the CIDR (a longer prefix inside it)`,
+        });
+      }
+    }
+    return problems;
+  }
+}
+
+const HOST_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+class HostnameDestination extends Destination {
+  public constructor(private readonly host: string, private readonly pattern: boolean) {
+    super();
+  }
+
+  public toConfig(): DestinationConfig {
+    return { kind: this.pattern ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: this.host };
+  }
+
+  public toString(): string {
+    return this.host;
+  }
+
+  public _problems(): Problem[] {
+    const factory = this.pattern ? 'Destination.fqdnPattern()' : 'Destination.fqdn()';
+    const fix = (s: string) => s.toLowerCase().replace(/\.$/, '');
+    if (this.host !== fix(this.host)) {
+      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${this.host}" in ${factory}: write it in lower case without a trailing dot. Did you mean "${fix(this.host)}"?` }];
+    }
+    let name = this.host;
+    if (this.pattern) {
+      if (!name.startsWith('*.')) {
+        const hint = name.includes('*') ? `"*.${name.replace(/^.*\*\.?/, '')}"` : `Destination.fqdn("${name}")`;
+        return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname pattern "${name}" in ${factory}: only one leading wildcard label ("*.example.com") is supported. Did you mean ${hint}?` }];
+      }
+      name = name.slice(2);
+    }
+    const labels = name.split('.');
+    if (name.includes('*')) {
+      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${this.host}" in ${factory}: a wildcard is only allowed as the first label. Use Destination.fqdnPattern("*.${labels.slice(labels.findIndex((l) => l.includes('*')) + 1).join('.')}")` }];
+    }
+    if (name.length > 253 || labels.length < 2 || !labels.every((l) => HOST_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+      return [{
+        code: EgressErrorCode.INVALID_FQDN,
+        message: `Invalid hostname "${this.host}" in ${factory}: expected a fully qualified name such as "api.example.com" (at least two labels of letters, digits and '-'). For an IP address use Destination.ipv4("<ip>/32")`,
+      }];
+    }
+    return [];
+  }
+}
+
+class ApiServerDestination extends Destination {
+  public constructor(private readonly endpoints: string[] | undefined) {
+    super();
+  }
+
+  public toConfig(): DestinationConfig {
+    const cidrs = (this.endpoints ?? []).map((e) => parseCidr(e)).filter(isCidr).map((c) => c.text);
+    return { kind: DestinationKind.KUBE_API_SERVER, ...(this.endpoints ? { apiServerCidrs: [...new Set(cidrs)].sort() } : {}) };
+  }
+
+  public toString(): string {
+    return 'the Kubernetes API server';
+  }
+
+  public _problems(): Problem[] {
+    const problems: Problem[] = [];
+    for (const e of this.endpoints ?? []) {
+      const c = parseCidr(e);
+      if (!isCidr(c)) {problems.push(cidrProblem(c, 'Destination.kubeApiServer() endpoints'));} else if (c.prefix === 0) {
+        problems.push({ code: EgressErrorCode.ALLOW_ALL, message: `API server endpoint "${e}" covers every address: list the control-plane endpoint addresses (kubectl get endpoints kubernetes -n default)` });
+      }
+    }
+    if (this.endpoints !== undefined && this.endpoints.length === 0) {
+      problems.push({ code: EgressErrorCode.EMPTY_SELECTOR, message: 'Destination.kubeApiServer() was given an empty endpoints list: list the control-plane addresses or omit endpoints' });
+    }
+    return problems;
+  }
+}

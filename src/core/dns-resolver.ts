@@ -1,0 +1,112 @@
+import { Destination } from './destination';
+import { Port } from './port';
+import { Problem } from '../private/egress-error';
+
+/**
+ * Options for `DnsResolver.kubeDns`.
+ */
+export interface KubeDnsOptions {
+  /**
+   * Namespace the cluster DNS pods run in.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the cluster DNS pods.
+   * @default { 'k8s-app': 'kube-dns' } (CoreDNS and kube-dns both carry it)
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Port the DNS pods listen on. NetworkPolicy sees the pod port after Service DNAT, so set
+   * this where DNS pods serve on another port (OpenShift's DNS pods use 5353).
+   * @default 53
+   */
+  readonly port?: number;
+}
+
+/**
+ * Options for `DnsResolver.nodeLocalDnsCache`.
+ */
+export interface NodeLocalDnsCacheOptions {
+  /**
+   * The link-local address NodeLocal DNSCache listens on.
+   * @default '169.254.20.10'
+   */
+  readonly address?: string;
+  /**
+   * DNS port.
+   * @default 53
+   */
+  readonly port?: number;
+}
+
+/**
+ * Options for `DnsResolver.addresses`.
+ */
+export interface DnsAddressesOptions {
+  /**
+   * DNS port.
+   * @default 53
+   */
+  readonly port?: number;
+}
+
+/**
+ * A DNS server that egress-isolated workloads must keep reaching. Every resolver is allowed on
+ * UDP **and** TCP (TCP carries truncated answers, RFC 7766).
+ *
+ * @example
+ * DnsResolver.kubeDns();
+ * DnsResolver.nodeLocalDnsCache();
+ * DnsResolver.addresses(['10.0.0.10/32'], { port: 5353 });
+ */
+export class DnsResolver {
+  /**
+   * The cluster DNS pods (CoreDNS / kube-dns), selected by namespace name **and** pod labels.
+   * Narrower than the common `namespaceSelector: {}` form, which lets pods of any namespace
+   * that carry `k8s-app: kube-dns` receive the workload's DNS traffic.
+   */
+  public static kubeDns(options: KubeDnsOptions = {}): DnsResolver {
+    const namespace = options.namespace ?? 'kube-system';
+    const labels = options.labels ?? { 'k8s-app': 'kube-dns' };
+    return new DnsResolver(Destination.pods({ labels, namespace }), options.port ?? 53, `cluster DNS (${namespace})`);
+  }
+
+  /**
+   * NodeLocal DNSCache. It answers from host-network pods on a link-local address, which a
+   * kube-dns pod selector never matches, so it needs its own IP rule.
+   */
+  public static nodeLocalDnsCache(options: NodeLocalDnsCacheOptions = {}): DnsResolver {
+    const address = options.address ?? '169.254.20.10';
+    const cidr = address.includes('/') ? address : `${address}/32`;
+    return new DnsResolver(Destination.ipv4(cidr), options.port ?? 53, `NodeLocal DNSCache (${address})`);
+  }
+
+  /** DNS servers at fixed addresses (CIDRs), for example an external resolver. */
+  public static addresses(cidrs: string[], options: DnsAddressesOptions = {}): DnsResolver[] {
+    return cidrs.map((c) => new DnsResolver(c.includes(':') ? Destination.ipv6(c) : Destination.ipv4(c), options.port ?? 53, `DNS server ${c}`));
+  }
+
+  /** Where the resolver is. */
+  public readonly destination: Destination;
+  /** Port it serves on (UDP and TCP). */
+  public readonly port: number;
+  /** Human-readable name. */
+  public readonly description: string;
+
+  private constructor(destination: Destination, port: number, description: string) {
+    this.destination = destination;
+    this.port = port;
+    this.description = description;
+  }
+
+  /** The UDP and TCP ports of this resolver. */
+  public ports(): Port[] {
+    return [Port.udp(this.port), Port.tcp(this.port)];
+  }
+
+  /** @internal */
+  public _problems(): Problem[] {
+    return [...this.destination._problems(), ...this.ports()[0]._problems()];
+  }
+}

@@ -1,0 +1,57 @@
+import { EgressError } from '../private/egress-error';
+
+/**
+ * Stable codes carried by every `EgressError`. Codes never change meaning between releases,
+ * so pipelines and tests may match on them.
+ */
+export enum EgressErrorCode {
+  /** A CIDR is malformed, lacks a mask, has host bits set or is of the wrong IP family. */
+  INVALID_CIDR = 'EGRESS_INVALID_CIDR',
+  /** An `except` block is not a strict subset of its CIDR. */
+  INVALID_EXCEPT = 'EGRESS_INVALID_EXCEPT',
+  /** A port is outside 1-65535, a range is reversed, or a port is not an integer. */
+  INVALID_PORT = 'EGRESS_INVALID_PORT',
+  /** A label key or value is not a valid Kubernetes label. */
+  INVALID_LABEL = 'EGRESS_INVALID_LABEL',
+  /** A namespace or object name is not a valid DNS-1123 label or subdomain. */
+  INVALID_NAME = 'EGRESS_INVALID_NAME',
+  /** A hostname or hostname pattern is malformed. */
+  INVALID_FQDN = 'EGRESS_INVALID_FQDN',
+  /** An empty selector would widen the policy to every pod or namespace. */
+  EMPTY_SELECTOR = 'EGRESS_EMPTY_SELECTOR',
+  /** The same destination and port were allowed twice. */
+  DUPLICATE_RULE = 'EGRESS_DUPLICATE_RULE',
+  /** A rule would allow all egress and the caller did not opt in. */
+  ALLOW_ALL = 'EGRESS_ALLOW_ALL',
+  /** The chosen backend cannot express the requested destination, port or feature. */
+  UNSUPPORTED_BY_BACKEND = 'EGRESS_UNSUPPORTED_BY_BACKEND',
+  /** A source or destination cannot be placed in a namespace. */
+  NAMESPACE_REQUIRED = 'EGRESS_NAMESPACE_REQUIRED',
+  /** A workload that is egress-isolated has no path to a DNS resolver. */
+  DNS_PATH_MISSING = 'EGRESS_DNS_PATH_MISSING',
+  /** A policy has no rule at all where one is required. */
+  EMPTY_POLICY = 'EGRESS_EMPTY_POLICY',
+  /** Options that contradict each other. */
+  CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
+}
+
+/**
+ * Helpers for the errors cdk8s-egress throws (jsii languages cannot subclass `Error`, so the
+ * error class itself is not part of the cross-language API).
+ */
+export class EgressErrors {
+  /** True when `error` was thrown by cdk8s-egress validation. */
+  public static isEgressError(error: unknown): boolean {
+    return error instanceof EgressError;
+  }
+
+  /**
+   * The stable code of an error thrown by cdk8s-egress.
+   * @returns the code, or undefined for any other error
+   */
+  public static codeOf(error: unknown): string | undefined {
+    return error instanceof EgressError ? error.code : undefined;
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,14 @@
+// Backend-neutral vocabulary
+export * from './core/errors';
+export * from './core/port';
+export * from './core/source';
+export * from './core/destination';
+export * from './core/dns-resolver';
+// Backend contract (vendor backends load lazily through EgressBackend's factories)
+export * from './backends/backend';
+// Intent constructs
+export * from './constructs/egress-policy';
+export * from './constructs/dns-egress-rule';
+export * from './constructs/default-deny-egress';
+// What the library knows its output allows
+export * from './model/egress-model';

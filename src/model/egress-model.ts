@@ -1,0 +1,225 @@
+import { Construct, IConstruct } from 'constructs';
+import { EgressRuleConfig } from '../backends/backend';
+import { DestinationConfig, DestinationKind } from '../core/destination';
+import { PortConfig, Protocol } from '../core/port';
+import { SourceConfig } from '../core/source';
+import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../private/cidr';
+import { NAMESPACE_NAME_LABEL, labelsMatch } from '../private/names';
+
+/**
+ * Why a grant exists.
+ */
+export enum GrantPurpose {
+  /** Egress the user allowed. */
+  ALLOW = 'Allow',
+  /** DNS the library keeps open for an isolated workload. */
+  DNS = 'Dns',
+  /** A baseline that isolates workloads without allowing anything. */
+  DENY = 'Deny',
+}
+
+/**
+ * One egress policy as the library understands it: whose egress it isolates and what it allows.
+ */
+export interface ModelPolicy {
+  /** Path of the construct that declared it. */
+  readonly constructPath: string;
+  /** Backend id (`kubernetes`, ...). */
+  readonly backend: string;
+  /** `Kind/namespace/name` of the object that enforces it. */
+  readonly objectRef: string;
+  /** Why it exists. */
+  readonly purpose: GrantPurpose;
+  /** The pods it selects (and so isolates for egress). */
+  readonly source: SourceConfig;
+  /** What it allows. */
+  readonly rules: EgressRuleConfig[];
+  /** True when its rules keep a DNS resolver reachable on UDP and TCP. */
+  readonly providesDns: boolean;
+}
+
+/**
+ * A pod for a probe: namespace, labels, and optionally the namespace's labels and the pod IP.
+ */
+export interface ProbePod {
+  /** Namespace. */
+  readonly namespace: string;
+  /** Pod labels. */
+  readonly labels: Record<string, string>;
+  /**
+   * Labels of the pod's namespace (`kubernetes.io/metadata.name` is implied).
+   * @default - only the implied name label
+   */
+  readonly namespaceLabels?: Record<string, string>;
+  /**
+   * Pod IP, matched against IP blocks.
+   * @default - not matched against IP blocks
+   */
+  readonly ip?: string;
+}
+
+/**
+ * A connection attempt to check: from a pod to a pod or an address, on a port.
+ */
+export interface Probe {
+  /** The pod that opens the connection. */
+  readonly from: ProbePod;
+  /**
+   * Destination pod.
+   * @default - `toIp` is used
+   */
+  readonly toPod?: ProbePod;
+  /**
+   * Destination address (IPv4 or IPv6).
+   * @default - `toPod` is used
+   */
+  readonly toIp?: string;
+  /**
+   * Destination hostname, for backends with DNS-aware policy.
+   * @default - none
+   */
+  readonly toHostname?: string;
+  /** Destination port. */
+  readonly port: number;
+  /** Protocol. */
+  readonly protocol: Protocol;
+}
+
+/**
+ * The model's answer for a probe.
+ */
+export interface Verdict {
+  /** True when the connection is allowed. */
+  readonly allowed: boolean;
+  /** True when some policy isolates the source pod for egress. */
+  readonly isolated: boolean;
+  /** Object refs of the policies whose rules allow it (empty when denied or not isolated). */
+  readonly allowedBy: string[];
+}
+
+const MODEL_ID = 'cdk8s-egress.EgressModel';
+
+/**
+ * The library's own account of what the egress policies in an app allow. Every construct records
+ * its policies here as it renders them; the model answers allow/deny for probes with Kubernetes
+ * NetworkPolicy semantics (isolation, OR of rules, AND of selectors within a peer) and is what
+ * DNS-path checks, reports and oracle comparisons are built on.
+ */
+export class EgressModel {
+  /**
+   * The model of the app (root construct) that `scope` belongs to.
+   */
+  public static of(scope: IConstruct): EgressModel {
+    const root = scope.node.root as Construct;
+    let model = (root as unknown as Record<string, EgressModel | undefined>)[MODEL_SYMBOL];
+    if (!model) {
+      model = new EgressModel();
+      Object.defineProperty(root, MODEL_SYMBOL, { value: model, enumerable: false });
+    }
+    return model;
+  }
+
+  private readonly records: Array<() => ModelPolicy> = [];
+
+  private constructor() {}
+
+  /**
+   * Record a policy. The callback is evaluated when the model is read, so sources that resolve
+   * late (workloads) are seen as synthesized. Called by the constructs; don't call this directly.
+   */
+  public record(policy: IModelPolicySource): void {
+    this.records.push(() => policy.toModelPolicy());
+  }
+
+  /** Every recorded policy, in recording order. */
+  public policies(): ModelPolicy[] {
+    return this.records.map((r) => r());
+  }
+
+  /** Whether a connection is allowed, with NetworkPolicy semantics. */
+  public check(probe: Probe): Verdict {
+    return checkProbe(this.policies(), probe);
+  }
+
+  /** An identifier for the model, stable per app. */
+  public toString(): string {
+    return MODEL_ID;
+  }
+}
+
+/**
+ * Something that can describe itself as a model policy.
+ */
+export interface IModelPolicySource {
+  /** The policy as the model sees it. */
+  toModelPolicy(): ModelPolicy;
+}
+
+const MODEL_SYMBOL = '__cdk8sEgressModel';
+
+function selects(source: SourceConfig, pod: ProbePod): boolean {
+  return source.namespace === pod.namespace && (source.podLabels === undefined || labelsMatch(source.podLabels, pod.labels));
+}
+
+function portMatches(ports: readonly PortConfig[], port: number, protocol: Protocol): boolean {
+  if (ports.length === 0) return true;
+  return ports.some((p) => p.protocol === protocol
+    && (p.port === undefined || (port >= p.port && port <= (p.endPort ?? p.port))));
+}
+
+function ipInBlock(cidr: string, except: readonly string[] | undefined, ip: string): boolean {
+  const addr = parseIp(ip);
+  const block = parseCidr(cidr);
+  if (!addr || !isCidr(block) || !cidrContainsAddress(block, addr.family, addr.value)) return false;
+  for (const e of except ?? []) {
+    const eb = parseCidr(e);
+    if (isCidr(eb) && cidrContainsAddress(eb, addr.family, addr.value)) return false;
+  }
+  return true;
+}
+
+/** Does destination `d` of a policy in namespace `policyNs` match the probe target? @internal */
+export function destinationMatches(d: DestinationConfig, policyNs: string, probe: Probe): boolean {
+  switch (d.kind) {
+    case DestinationKind.PODS: {
+      const pod = probe.toPod;
+      if (!pod) return false;
+      const nsLabels = { ...(pod.namespaceLabels ?? {}), [NAMESPACE_NAME_LABEL]: pod.namespace };
+      const nsOk = d.namespace !== undefined ? pod.namespace === d.namespace
+        : d.namespaceLabels !== undefined ? labelsMatch(d.namespaceLabels, nsLabels)
+          : pod.namespace === policyNs;
+      return nsOk && (d.podLabels === undefined || labelsMatch(d.podLabels, pod.labels));
+    }
+    case DestinationKind.CIDR: {
+      const ip = probe.toIp ?? probe.toPod?.ip;
+      return ip !== undefined && ipInBlock(d.cidr!, d.except, ip);
+    }
+    case DestinationKind.KUBE_API_SERVER: {
+      const ip = probe.toIp;
+      return ip !== undefined && (d.apiServerCidrs ?? []).some((c) => ipInBlock(c, undefined, ip));
+    }
+    case DestinationKind.FQDN:
+      return probe.toHostname === d.hostname;
+    case DestinationKind.FQDN_PATTERN: {
+      const h = probe.toHostname;
+      const suffix = d.hostname!.slice(1); // ".example.com"
+      return h !== undefined && h.endsWith(suffix) && !h.slice(0, -suffix.length).includes('.') && h.length > suffix.length;
+    }
+  }
+}
+
+/** @internal */
+export function checkProbe(policies: readonly ModelPolicy[], probe: Probe): Verdict {
+  const selecting = policies.filter((p) => selects(p.source, probe.from));
+  if (selecting.length === 0) return { allowed: true, isolated: false, allowedBy: [] };
+  const allowedBy = new Set<string>();
+  for (const p of selecting) {
+    for (const rule of p.rules) {
+      if (portMatches(rule.ports, probe.port, probe.protocol)
+        && rule.destinations.some((d) => destinationMatches(d, p.source.namespace, probe))) {
+        allowedBy.add(p.objectRef);
+      }
+    }
+  }
+  return { allowed: allowedBy.size > 0, isolated: true, allowedBy: [...allowedBy].sort() };
+}

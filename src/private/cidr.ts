@@ -1,0 +1,167 @@
+/* eslint-disable no-bitwise */
+// Pure CIDR helpers: parsing with a corrective hint, containment and merging.
+// Addresses are held as bigint so IPv4 and IPv6 share one code path.
+import * as ipaddr from 'ipaddr.js';
+
+export type IpFamily = 4 | 6;
+
+/** A parsed, canonical CIDR block. */
+export interface Cidr {
+  readonly family: IpFamily;
+  /** Network address with host bits cleared. */
+  readonly network: bigint;
+  readonly prefix: number;
+  /** Canonical text (`10.0.0.0/8`, `2001:db8::/32`). */
+  readonly text: string;
+}
+
+/** Why a CIDR string was refused, and what to write instead. */
+export interface CidrProblem {
+  readonly reason: string;
+  readonly suggestion?: string;
+}
+
+export function familyBits(family: IpFamily): number {
+  return family === 4 ? 32 : 128;
+}
+
+function bytesToBigInt(bytes: number[]): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+function bigIntToAddress(family: IpFamily, value: bigint): string {
+  const len = family === 4 ? 4 : 16;
+  const bytes: number[] = new Array(len);
+  let v = value;
+  for (let i = len - 1; i >= 0; i--) {
+    bytes[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  const addr = ipaddr.fromByteArray(bytes);
+  return addr.toString();
+}
+
+function mask(family: IpFamily, prefix: number): bigint {
+  const bits = BigInt(familyBits(family));
+  const p = BigInt(prefix);
+  return ((1n << bits) - 1n) ^ ((1n << (bits - p)) - 1n);
+}
+
+export function formatCidr(family: IpFamily, network: bigint, prefix: number): string {
+  return `${bigIntToAddress(family, network)}/${prefix}`;
+}
+
+function parseAddress(text: string): { family: IpFamily; value: bigint } | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
+    return { family: 4, value: bytesToBigInt(ipaddr.IPv4.parse(text).toByteArray()) };
+  }
+  if (!text.includes('.') && ipaddr.IPv6.isValid(text)) {
+    // IPv4-mapped and zone-indexed forms are refused: NetworkPolicy and the CNIs do not match them.
+    if (text.includes('%')) return undefined;
+    return { family: 6, value: bytesToBigInt(ipaddr.IPv6.parse(text).toByteArray()) };
+  }
+  return undefined;
+}
+
+/**
+ * Parse a CIDR. Returns the canonical block, or a problem with a suggestion
+ * (`10.0.0.1` → "did you mean 10.0.0.1/32?", `10.0.0.1/8` → "did you mean 10.0.0.0/8?").
+ */
+export function parseCidr(input: string, expected?: IpFamily): Cidr | CidrProblem {
+  const text = input.trim();
+  const slash = text.indexOf('/');
+  const addrText = slash === -1 ? text : text.slice(0, slash);
+  const addr = parseAddress(addrText);
+  if (!addr) {
+    return { reason: `"${input}" is not an IPv4 or IPv6 address block` };
+  }
+  const bits = familyBits(addr.family);
+  if (slash === -1) {
+    return {
+      reason: `"${input}" has no prefix length (mask)`,
+      suggestion: `${formatCidr(addr.family, addr.value, bits)}`,
+    };
+  }
+  const prefixText = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
+    return { reason: `"${input}" has an invalid prefix length "/${prefixText}" (0-${bits} for IPv${addr.family})` };
+  }
+  const prefix = Number(prefixText);
+  if (expected && expected !== addr.family) {
+    return { reason: `"${input}" is an IPv${addr.family} block where an IPv${expected} block was expected` };
+  }
+  const network = addr.value & mask(addr.family, prefix);
+  if (network !== addr.value) {
+    return {
+      reason: `"${input}" has host bits set beyond the /${prefix} prefix`,
+      suggestion: formatCidr(addr.family, network, prefix),
+    };
+  }
+  return { family: addr.family, network, prefix, text: formatCidr(addr.family, network, prefix) };
+}
+
+export function isCidr(v: Cidr | CidrProblem): v is Cidr {
+  return (v as Cidr).text !== undefined;
+}
+
+/** The last address of a block. */
+export function lastAddress(c: Cidr): bigint {
+  const hostBits = BigInt(familyBits(c.family) - c.prefix);
+  return c.network + (1n << hostBits) - 1n;
+}
+
+/** True when `inner` lies within `outer` (equal blocks count as contained). */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return outer.family === inner.family && inner.prefix >= outer.prefix
+    && (inner.network & mask(outer.family, outer.prefix)) === outer.network;
+}
+
+/** True when the address lies within the block. */
+export function cidrContainsAddress(outer: Cidr, family: IpFamily, address: bigint): boolean {
+  return outer.family === family && (address & mask(outer.family, outer.prefix)) === outer.network;
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return cidrContains(a, b) || cidrContains(b, a);
+}
+
+/** Parse a single address (no mask) into family + value. */
+export function parseIp(text: string): { family: IpFamily; value: bigint } | undefined {
+  return parseAddress(text.trim());
+}
+
+export function compareCidrs(a: Cidr, b: Cidr): number {
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.network !== b.network) return a.network < b.network ? -1 : 1;
+  return a.prefix - b.prefix;
+}
+
+/**
+ * The smallest set of blocks covering exactly the union of the inputs: contained blocks are
+ * dropped and adjacent siblings (10.0.0.0/25 + 10.0.0.128/25) are joined. Sorted canonically.
+ */
+export function mergeCidrs(input: readonly Cidr[]): Cidr[] {
+  let blocks = [...input].sort(compareCidrs);
+  for (;;) {
+    const out: Cidr[] = [];
+    for (const b of blocks) {
+      const prev = out[out.length - 1];
+      if (prev && cidrContains(prev, b)) continue;
+      if (prev && prev.family === b.family && prev.prefix === b.prefix && prev.prefix > 0) {
+        const parentPrefix = prev.prefix - 1;
+        const parentNet = prev.network & mask(prev.family, parentPrefix);
+        if (parentNet === prev.network && (b.network & mask(b.family, parentPrefix)) === parentNet) {
+          const text = formatCidr(prev.family, parentNet, parentPrefix);
+          out[out.length - 1] = { family: prev.family, network: parentNet, prefix: parentPrefix, text };
+          continue;
+        }
+      }
+      out.push(b);
+    }
+    const stable = out.length === blocks.length;
+    blocks = out.sort(compareCidrs);
+    if (stable) return blocks;
+  }
+}

@@ -1,0 +1,48 @@
+import { IConstruct } from 'constructs';
+import { EgressErrorCode } from '../core/errors';
+
+/**
+ * The error every cdk8s-egress validation throws. Its message names the construct path,
+ * the bad value and the fix; `code` is stable.
+ */
+export class EgressError extends Error {
+  /**
+   * Throw an `EgressError` located at a construct.
+   */
+  public static at(scope: IConstruct, code: EgressErrorCode, message: string): EgressError {
+    return new EgressError(code, message, scope.node.path);
+  }
+
+  /** Stable error code. */
+  public readonly code: EgressErrorCode;
+  /**
+   * Path of the construct the error is about.
+   * @default - not tied to a construct
+   */
+  public readonly constructPath?: string;
+
+  public constructor(code: EgressErrorCode, message: string, constructPath?: string) {
+    super(`${constructPath ? `[${constructPath}] ` : ''}${message} (${code})`);
+    this.name = 'EgressError';
+    this.code = code;
+    this.constructPath = constructPath;
+    Object.setPrototypeOf(this, EgressError.prototype);
+  }
+}
+
+/**
+ * A problem found while validating a value object. Value objects are built without a scope,
+ * so they record problems and the construct that consumes them raises them with its path.
+ */
+export interface Problem {
+  readonly code: EgressErrorCode;
+  readonly message: string;
+}
+
+/** @internal */
+export function raise(scope: IConstruct, problems: readonly Problem[]): void {
+  if (problems.length === 0) return;
+  const first = problems[0];
+  const rest = problems.slice(1).map((p) => `; also: ${p.message}`).join('');
+  throw EgressError.at(scope, first.code, first.message + rest);
+}

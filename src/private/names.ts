@@ -1,0 +1,77 @@
+// Kubernetes name and label syntax (apimachinery validation), returned as problems.
+import { Problem } from './egress-error';
+import { EgressErrorCode } from '../core/errors';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+function suggestDnsLabel(value: string): string {
+  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return s || 'my-namespace';
+}
+
+export function namespaceProblems(value: string, what = 'namespace'): Problem[] {
+  if (value.length === 0 || value.length > 63 || !DNS1123_LABEL.test(value)) {
+    return [{
+      code: EgressErrorCode.INVALID_NAME,
+      message: `Invalid ${what} "${value}": it must be a DNS-1123 label (lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit). Did you mean "${suggestDnsLabel(value)}"?`,
+    }];
+  }
+  return [];
+}
+
+export function objectNameProblems(value: string): Problem[] {
+  if (value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    return [{
+      code: EgressErrorCode.INVALID_NAME,
+      message: `Invalid object name "${value}": it must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). Did you mean "${suggestDnsLabel(value)}"?`,
+    }];
+  }
+  return [];
+}
+
+export function labelProblems(labels: Record<string, string>, where: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.indexOf('/');
+    const prefix = slash === -1 ? undefined : key.slice(0, slash);
+    const name = slash === -1 ? key : key.slice(slash + 1);
+    if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+      problems.push({
+        code: EgressErrorCode.INVALID_LABEL,
+        message: `Invalid label key "${key}" in ${where}: the prefix "${prefix}" must be a DNS-1123 subdomain such as "example.com"`,
+      });
+    } else if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+      problems.push({
+        code: EgressErrorCode.INVALID_LABEL,
+        message: `Invalid label key "${key}" in ${where}: the name part must be 1-63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+      });
+    }
+    if (typeof value !== 'string' || value.length > 63 || (value.length > 0 && !LABEL_NAME.test(value))) {
+      problems.push({
+        code: EgressErrorCode.INVALID_LABEL,
+        message: `Invalid label value "${String(value)}" for key "${key}" in ${where}: values must be at most 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Labels in canonical (sorted-key) order, so output does not depend on insertion order. */
+export function sortedLabels(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(labels).sort()) out[k] = labels[k];
+  return out;
+}
+
+export function labelsKey(labels: Record<string, string> | undefined): string {
+  return labels === undefined ? '*' : JSON.stringify(sortedLabels(labels));
+}
+
+/** True when every label of `selector` is present with the same value in `labels`. */
+export function labelsMatch(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -1,0 +1,77 @@
+// Renders one policy through its backend, records it in the app's EgressModel and, where the
+// policy brings no DNS of its own, checks at synth that the app gives the same pods a DNS path.
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { raise } from './egress-error';
+import { labelsMatch, objectNameProblems } from './names';
+import { EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backends/backend';
+import { EgressErrorCode } from '../core/errors';
+import { SourceConfig } from '../core/source';
+import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
+
+export interface RenderOptions {
+  readonly purpose: GrantPurpose;
+  readonly source: () => SourceConfig;
+  readonly rules: () => EgressRuleConfig[];
+  readonly name?: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  /** True when the policy's rules include a DNS resolver on UDP and TCP. */
+  readonly providesDns: boolean;
+  /** True when this policy isolates pods without giving them DNS itself. */
+  readonly needsDns: boolean;
+}
+
+export class PolicyRenderer {
+  public readonly apiObjects: ApiObject[];
+
+  public constructor(scope: Construct, backend: EgressBackend, options: RenderOptions) {
+    if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
+    const definition: IEgressPolicyDefinition = {
+      metadata: {
+        namespace: options.source().namespace,
+        ...(options.name ? { name: options.name } : {}),
+        ...(options.labels ? { labels: options.labels } : {}),
+        ...(options.annotations ? { annotations: options.annotations } : {}),
+      },
+      resolve: () => ({ source: options.source(), rules: options.rules() }),
+    };
+    this.apiObjects = backend.renderPolicy(scope, 'Resource', definition);
+    const primary = this.apiObjects[0];
+    const model = EgressModel.of(scope);
+    model.record({
+      toModelPolicy: (): ModelPolicy => ({
+        constructPath: scope.node.path,
+        backend: backend.id,
+        objectRef: primary ? `${primary.kind}/${primary.metadata.namespace ?? ''}/${primary.name}` : scope.node.path,
+        purpose: options.purpose,
+        source: options.source(),
+        rules: options.rules(),
+        providesDns: options.providesDns,
+      }),
+    });
+    if (options.needsDns) {
+      scope.node.addValidation({
+        validate: () => {
+          const source = options.source();
+          if (hasDnsPath(model.policies(), source)) return [];
+          return [`${describeSource(source)} is egress-isolated here but has no DNS path: nothing in the app allows it UDP and TCP to a DNS resolver. `
+            + `Keep the default dns option, or add a DnsEgressRule for the same pods (${EgressErrorCode.DNS_PATH_MISSING})`];
+        },
+      });
+    }
+  }
+}
+
+function describeSource(s: SourceConfig): string {
+  return s.podLabels
+    ? `Pods ${Object.entries(s.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${s.namespace}`
+    : `Every pod in namespace ${s.namespace}`;
+}
+
+/** True when some policy that keeps DNS open covers every pod of `source`. */
+export function hasDnsPath(policies: readonly ModelPolicy[], source: SourceConfig): boolean {
+  return policies.some((p) => p.providesDns
+    && p.source.namespace === source.namespace
+    && (p.source.podLabels === undefined || (source.podLabels !== undefined && labelsMatch(p.source.podLabels, source.podLabels))));
+}

@@ -1,0 +1,36 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+
+/** A fresh chart in a fresh app. */
+export function chart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
+}
+
+/** Synthesized manifests of a chart (plain objects). */
+export function synth(c: Chart): any[] {
+  return Testing.synth(c);
+}
+
+/** The objects of a given kind. */
+export function ofKind(manifests: any[], kind: string): any[] {
+  return manifests.filter((m) => m.kind === kind);
+}
+
+/** Run a full `app.synth()` into a temp dir (runs validations); returns the dir. */
+export function synthApp(app: App): string {
+  app.synth();
+  return (app as any).outdir;
+}
+
+/** A new App writing into a fresh temp dir. */
+export function tempApp(): App {
+  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-egress-test-')) });
+}
+
+/** The files an app wrote, relative to its outdir. */
+export function writtenFiles(app: App): string[] {
+  const dir = app.outdir;
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
