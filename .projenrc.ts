@@ -19,7 +19,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   minNodeVersion: '20.16.0', // jsii's floor; also makes projen pick @types/node@^20
   peerDeps: ['cdk8s-plus-30@^2.4.10'], // jsii modules must be peers (JSII9000 otherwise)
   bundledDeps: ['ipaddr.js@^2.2.0'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'fast-check@^4', 'yaml@^2'],
+  devDeps: ['cdk8s-cli@^2.207.60', 'fast-check@^4', 'yaml@^2', 'ajv@^8'],
 
   github: false,
   release: false,
@@ -47,7 +47,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/tools/', '/docs/', '/.ci/', '/imports/*.ts', '!/imports/*.d.ts'] },
-  gitignore: ['/examples/*/dist/', '/examples/*/node_modules/', '/.bench/'],
+  gitignore: ['/examples/*/dist/', '/examples/*/node_modules/', '/.bench/', '/.cluster/'],
 });
 
 // JsiiProject forces types: lib/index.d.ts; with rootDir '.' the entry point lives in lib/src.
@@ -66,6 +66,11 @@ project.addTask('example', {
   description: 'Synthesize the seed example app into examples/seed/dist',
   cwd: 'examples/seed',
   exec: 'cdk8s synth --no-check-upgrade',
+});
+
+project.addTask('test:cluster', {
+  description: 'Validate every emitted manifest against a real kube-apiserver + CRDs, istioctl analyze and an independent NetworkPolicy engine',
+  exec: 'bash scripts/test-cluster.sh',
 });
 
 project.synth();

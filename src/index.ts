@@ -4,11 +4,13 @@ export * from './core/port';
 export * from './core/source';
 export * from './core/destination';
 export * from './core/dns-resolver';
+export * from './core/warnings';
 // Backend contract (vendor backends load lazily through EgressBackend's factories)
 export * from './backends/backend';
 // Intent constructs
 export * from './constructs/egress-policy';
 export * from './constructs/dns-egress-rule';
 export * from './constructs/default-deny-egress';
+export * from './constructs/allowed-external-service';
 // What the library knows its output allows
 export * from './model/egress-model';

@@ -2,15 +2,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import { expectValidManifests } from './schema';
 
 /** A fresh chart in a fresh app. */
 export function chart(namespace?: string): Chart {
   return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
 }
 
-/** Synthesized manifests of a chart (plain objects). */
+/** Synthesized manifests of a chart (plain objects), each checked against its pinned schema. */
 export function synth(c: Chart): any[] {
-  return Testing.synth(c);
+  const manifests = Testing.synth(c);
+  expectValidManifests(manifests);
+  return manifests;
 }
 
 /** The objects of a given kind. */

@@ -24,6 +24,12 @@ export enum Capability {
   PORT_RANGE = 'PortRange',
   /** SCTP. */
   SCTP = 'Sctp',
+  /** HTTP method/path rules (L7). */
+  L7_HTTP = 'L7Http',
+  /** Matching TLS traffic by SNI. */
+  TLS_SNI = 'TlsSni',
+  /** Cluster-scoped policy that namespace owners cannot override (admin tier). */
+  ADMIN_TIER = 'AdminTier',
 }
 
 /**
@@ -34,6 +40,12 @@ export interface EgressRuleConfig {
   readonly destinations: DestinationConfig[];
   /** Ports (ORed). Empty means every port and protocol of the destinations. */
   readonly ports: PortConfig[];
+  /**
+   * True when this rule keeps a DNS resolver reachable. DNS-aware backends attach DNS
+   * inspection to it (Cilium's DNS proxy, which `toFQDNs` needs to learn addresses).
+   * @default false
+   */
+  readonly dns?: boolean;
 }
 
 /**
@@ -70,14 +82,31 @@ export interface PolicyMetadata {
 }
 
 /**
+ * Told about each rule of a policy.
+ */
+export interface IRuleListener {
+  /** A rule was added to the policy. */
+  ruleAdded(rule: EgressRuleConfig): void;
+}
+
+/**
  * A policy handed to a backend. Its rules may still grow after the backend is called
- * (`EgressPolicy.allow()`), so backends call `resolve()` lazily, from inside `Lazy.any()`.
+ * (`EgressPolicy.allow()`). Backends that emit one object per policy call `resolve()` lazily,
+ * from inside `Lazy.any()`; backends whose objects depend on the destinations (one
+ * ServiceEntry per host) subscribe with `onRule()`.
  */
 export interface IEgressPolicyDefinition {
   /** Metadata for the emitted objects. */
   readonly metadata: PolicyMetadata;
+  /** Path of the construct that owns the policy (for error messages). */
+  readonly constructPath: string;
   /** The complete policy. Call it while synthesizing, not while constructing. */
   resolve(): EgressPolicyConfig;
+  /**
+   * Be told about every rule: the listener is called at once for each rule the policy already
+   * has, and again for each rule added later.
+   */
+  onRule(listener: IRuleListener): void;
 }
 
 /**

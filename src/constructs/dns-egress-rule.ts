@@ -63,7 +63,7 @@ export class DnsEgressRule extends Construct {
       const destination = resolver.destination.toConfig();
       const ports = resolver.ports().map((p) => p.toConfig());
       checkCapabilities(this, backend, `the DNS resolver ${resolver.description}`, destination, ports);
-      return { destinations: [destination], ports };
+      return { destinations: [destination], ports, dns: true };
     });
     this.apiObjects = new PolicyRenderer(this, backend, {
       purpose: GrantPurpose.DNS,

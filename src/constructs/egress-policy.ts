@@ -11,6 +11,9 @@ import { checkCapabilities, isAllAddresses } from '../private/checks';
 import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
 
+/** Destination×port entries one policy object may hold. */
+const MAX_PEER_PORTS_PER_POLICY = 1000;
+
 /**
  * One allowed flow: a destination and the ports on it.
  */
@@ -101,6 +104,7 @@ export class EgressPolicy extends Construct {
   private readonly dnsRules: EgressRuleConfig[] = [];
   private readonly seen = new Map<string, string>();
   private readonly allowAllAddresses: boolean;
+  private readonly renderer: PolicyRenderer;
 
   public constructor(scope: Construct, id: string, props: EgressPolicyProps) {
     super(scope, id);
@@ -115,13 +119,13 @@ export class EgressPolicy extends Construct {
       const d = resolver.destination.toConfig();
       const ports = resolver.ports().map((p) => p.toConfig());
       checkCapabilities(this, this.backend, `the DNS resolver ${resolver.description}`, d, ports);
-      this.dnsRules.push({ destinations: [d], ports });
+      this.dnsRules.push({ destinations: [d], ports, dns: true });
     }
     for (const rule of props.rules ?? []) {
       this.allow(rule.destination, ...(rule.ports ?? []));
     }
 
-    const renderer = new PolicyRenderer(this, this.backend, {
+    this.renderer = new PolicyRenderer(this, this.backend, {
       purpose: GrantPurpose.ALLOW,
       source: () => this.source.toConfig(),
       rules: () => [...this.dnsRules, ...this.rules],
@@ -131,7 +135,16 @@ export class EgressPolicy extends Construct {
       providesDns: dns.length > 0,
       needsDns: dns.length === 0,
     });
-    this.apiObjects = renderer.apiObjects;
+    this.apiObjects = this.renderer.apiObjects;
+    this.node.addValidation({ validate: () => this.checkBudget() });
+  }
+
+  private checkBudget(): string[] {
+    const peers = [...this.dnsRules, ...this.rules].reduce((n, r) => n + r.destinations.length * Math.max(1, r.ports.length), 0);
+    if (peers <= MAX_PEER_PORTS_PER_POLICY) return [];
+    return [`This policy has ${peers} destination×port entries, over the budget of ${MAX_PEER_PORTS_PER_POLICY} per policy object `
+      + '(large objects are slow for the API server and the dataplane, and CNIs cap rule sizes). '
+      + `Split the destinations across several EgressPolicy or AllowedExternalService constructs, or merge address ranges (${EgressErrorCode.POLICY_TOO_LARGE})`];
   }
 
   /**
@@ -150,7 +163,9 @@ export class EgressPolicy extends Construct {
         + 'List the external ranges you need, or set allowAllAddresses: true on the policy to opt in');
     }
     checkCapabilities(this, this.backend, `destination ${destination}`, d, portConfigs);
-    const keys = portConfigs.length > 0 ? portConfigs.map((p) => `${JSON.stringify(d)}|${JSON.stringify(p)}`) : [`${JSON.stringify(d)}|*`];
+    const keys = portConfigs.length > 0
+      ? portConfigs.map((p) => `${JSON.stringify(d)}|${p.protocol}|${p.port}|${p.endPort}`)
+      : [`${JSON.stringify(d)}|*`];
     for (const [i, key] of keys.entries()) {
       const prev = this.seen.get(key);
       if (prev !== undefined) {
@@ -159,7 +174,10 @@ export class EgressPolicy extends Construct {
       }
       this.seen.set(key, `${destination} ${portConfigs.length ? ports[i].toString() : 'every port'}`);
     }
-    this.rules.push({ destinations: [d], ports: portConfigs });
+    const rule: EgressRuleConfig = { destinations: [d], ports: portConfigs };
+    this.rules.push(rule);
+    // Rules given as props are rendered with the policy; later ones are passed on.
+    if (this.renderer) this.renderer.ruleAdded(rule);
     return this;
   }
 }

@@ -31,6 +31,8 @@ export enum EgressErrorCode {
   DNS_PATH_MISSING = 'EGRESS_DNS_PATH_MISSING',
   /** A policy has no rule at all where one is required. */
   EMPTY_POLICY = 'EGRESS_EMPTY_POLICY',
+  /** A policy is larger than the per-object budget. */
+  POLICY_TOO_LARGE = 'EGRESS_POLICY_TOO_LARGE',
   /** Options that contradict each other. */
   CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
 }

@@ -14,6 +14,25 @@ export enum Protocol {
 }
 
 /**
+ * The application protocol carried on a TCP port. Backends with L7 awareness use it (Istio
+ * ServiceEntry port protocols, Cilium L7 rules); L3/L4 backends ignore it.
+ */
+export enum AppProtocol {
+  /** Plain HTTP/1.1. */
+  HTTP = 'HTTP',
+  /** HTTPS (TLS carrying HTTP; routed by SNI without termination). */
+  HTTPS = 'HTTPS',
+  /** Any TLS (routed by SNI). */
+  TLS = 'TLS',
+  /** HTTP/2 (cleartext). */
+  HTTP2 = 'HTTP2',
+  /** gRPC. */
+  GRPC = 'GRPC',
+  /** Opaque TCP. */
+  TCP = 'TCP',
+}
+
+/**
  * A port, a port range or a whole protocol, as resolved for a backend.
  */
 export interface PortConfig {
@@ -29,6 +48,11 @@ export interface PortConfig {
    * @default - a single port (`port`)
    */
   readonly endPort?: number;
+  /**
+   * Application protocol on the port (TCP only).
+   * @default - unknown (opaque)
+   */
+  readonly appProtocol?: AppProtocol;
 }
 
 /**
@@ -47,6 +71,11 @@ export interface PortProps {
    * @default - a single port
    */
   readonly endPort?: number;
+  /**
+   * Application protocol (TCP only).
+   * @default - unknown (opaque)
+   */
+  readonly appProtocol?: AppProtocol;
 }
 
 /**
@@ -61,10 +90,10 @@ export interface PortProps {
  * Port.DNS_UDP;
  */
 export class Port {
-  /** HTTPS: TCP 443. */
-  public static readonly HTTPS: Port = Port.tcp(443);
-  /** HTTP: TCP 80. */
-  public static readonly HTTP: Port = Port.tcp(80);
+  /** HTTPS: TCP 443, carrying TLS+HTTP. */
+  public static readonly HTTPS: Port = Port.https(443);
+  /** HTTP: TCP 80, carrying HTTP. */
+  public static readonly HTTP: Port = Port.http(80);
   /** DNS over UDP: UDP 53. */
   public static readonly DNS_UDP: Port = Port.udp(53);
   /** DNS over TCP: TCP 53 (truncated answers, RFC 7766). */
@@ -81,6 +110,26 @@ export class Port {
   /** TCP port `port`. */
   public static tcp(port: number): Port {
     return new Port(Protocol.TCP, port);
+  }
+
+  /** TCP port `port` carrying HTTPS (TLS; SNI-routable). */
+  public static https(port: number): Port {
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.HTTPS);
+  }
+
+  /** TCP port `port` carrying TLS (SNI-routable). */
+  public static tls(port: number): Port {
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.TLS);
+  }
+
+  /** TCP port `port` carrying plain HTTP. */
+  public static http(port: number): Port {
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.HTTP);
+  }
+
+  /** TCP port `port` carrying gRPC. */
+  public static grpc(port: number): Port {
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.GRPC);
   }
 
   /** UDP port `port`. */
@@ -115,7 +164,7 @@ export class Port {
 
   /** A port from explicit properties. */
   public static of(props: PortProps): Port {
-    return new Port(props.protocol, props.port, props.endPort);
+    return new Port(props.protocol, props.port, props.endPort, props.appProtocol);
   }
 
   /** Transport protocol. */
@@ -130,11 +179,17 @@ export class Port {
    * @default - a single port
    */
   public readonly endPort?: number;
+  /**
+   * Application protocol.
+   * @default - unknown (opaque)
+   */
+  public readonly appProtocol?: AppProtocol;
 
-  private constructor(protocol: Protocol, port?: number, endPort?: number) {
+  private constructor(protocol: Protocol, port?: number, endPort?: number, appProtocol?: AppProtocol) {
     this.protocol = protocol;
     this.startPort = port;
     this.endPort = endPort;
+    this.appProtocol = appProtocol;
   }
 
   /** The port as a backend-neutral struct. */
@@ -143,13 +198,14 @@ export class Port {
       protocol: this.protocol,
       ...(this.startPort !== undefined ? { port: this.startPort } : {}),
       ...(this.endPort !== undefined && this.endPort !== this.startPort ? { endPort: this.endPort } : {}),
+      ...(this.appProtocol !== undefined ? { appProtocol: this.appProtocol } : {}),
     };
   }
 
   /** Human-readable form, e.g. `TCP/443`, `TCP/8000-8080`, `UDP/*`. */
   public toString(): string {
     const range = this.startPort === undefined ? '*' : this.endPort !== undefined && this.endPort !== this.startPort ? `${this.startPort}-${this.endPort}` : `${this.startPort}`;
-    return `${this.protocol}/${range}`;
+    return `${this.protocol}/${range}${this.appProtocol ? ` (${this.appProtocol})` : ''}`;
   }
 
   /** @internal */
@@ -157,6 +213,12 @@ export class Port {
     const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
     if (!Object.values(Protocol).includes(this.protocol)) {
       return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid protocol "${String(this.protocol)}": use Protocol.TCP, Protocol.UDP or Protocol.SCTP` }];
+    }
+    if (this.appProtocol !== undefined && this.protocol !== Protocol.TCP) {
+      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port ${this.protocol}/${this.startPort}: application protocol ${this.appProtocol} needs TCP` }];
+    }
+    if (this.appProtocol !== undefined && (this.startPort === undefined || (this.endPort !== undefined && this.endPort !== this.startPort))) {
+      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port: application protocol ${this.appProtocol} needs a single port, not a range or every port` }];
     }
     if (this.startPort === undefined) {
       if (this.endPort !== undefined) {

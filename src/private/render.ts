@@ -4,7 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { raise } from './egress-error';
 import { labelsMatch, objectNameProblems } from './names';
-import { EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backends/backend';
+import { EgressBackend, EgressRuleConfig, IEgressPolicyDefinition, IRuleListener } from '../backends/backend';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
 import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
@@ -24,6 +24,7 @@ export interface RenderOptions {
 
 export class PolicyRenderer {
   public readonly apiObjects: ApiObject[];
+  private readonly listeners: IRuleListener[] = [];
 
   public constructor(scope: Construct, backend: EgressBackend, options: RenderOptions) {
     if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
@@ -34,7 +35,12 @@ export class PolicyRenderer {
         ...(options.labels ? { labels: options.labels } : {}),
         ...(options.annotations ? { annotations: options.annotations } : {}),
       },
+      constructPath: scope.node.path,
       resolve: () => ({ source: options.source(), rules: options.rules() }),
+      onRule: (listener: IRuleListener) => {
+        this.listeners.push(listener);
+        for (const rule of options.rules()) listener.ruleAdded(rule);
+      },
     };
     this.apiObjects = backend.renderPolicy(scope, 'Resource', definition);
     const primary = this.apiObjects[0];
@@ -50,6 +56,15 @@ export class PolicyRenderer {
         providesDns: options.providesDns,
       }),
     });
+    this.needsDnsCheck(scope, model, options);
+  }
+
+  /** Tell the backend about a rule added after construction. */
+  public ruleAdded(rule: EgressRuleConfig): void {
+    for (const l of this.listeners) l.ruleAdded(rule);
+  }
+
+  private needsDnsCheck(scope: Construct, model: EgressModel, options: RenderOptions): void {
     if (options.needsDns) {
       scope.node.addValidation({
         validate: () => {
@@ -63,7 +78,7 @@ export class PolicyRenderer {
   }
 }
 
-function describeSource(s: SourceConfig): string {
+export function describeSource(s: SourceConfig): string {
   return s.podLabels
     ? `Pods ${Object.entries(s.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${s.namespace}`
     : `Every pod in namespace ${s.namespace}`;

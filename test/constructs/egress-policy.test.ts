@@ -66,7 +66,8 @@ describe('EgressPolicy | Kubernetes NetworkPolicy', () => {
     expect(np.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 5353 }, { protocol: 'TCP', port: 5353 }]);
     expect(np.spec.egress[0].to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'openshift-dns' });
     expect(np.spec.egress[1].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
-    expect(np.spec.egress[1].to).toEqual([{ ipBlock: { cidr: '169.254.20.10/32' } }, { ipBlock: { cidr: '10.96.0.10/32' } }]);
+    // resolvers on the same ports share one rule; address blocks are emitted in canonical order
+    expect(np.spec.egress[1].to).toEqual([{ ipBlock: { cidr: '10.96.0.10/32' } }, { ipBlock: { cidr: '169.254.20.10/32' } }]);
   });
 
   test('a cdk8s-plus-30 Deployment as source', () => {
@@ -121,7 +122,8 @@ describe('EgressPolicy | bad input fails with path, value and fix', () => {
   test('throws on empty destination labels', () => expectError(() => policy().allow(Destination.pods({ labels: {} })), 'EGRESS_EMPTY_SELECTOR', /select every pod/));
   test('throws on an invalid label', () => expectError(() => policy().allow(Destination.pods({ labels: { app: 'a b' } })), 'EGRESS_INVALID_LABEL', /Invalid label value "a b"/));
   test('throws on an invalid namespace', () => expectError(() => policy().allow(Destination.namespace('Data')), 'EGRESS_INVALID_NAME', /Did you mean "data"/));
-  test('throws on a duplicate rule', () => expectError(() => { const p = policy(); p.allow(Destination.ipv4('10.0.0.0/16'), Port.HTTPS); p.allow(Destination.ipv4('10.0.0.0/16'), Port.HTTPS); }, 'EGRESS_DUPLICATE_RULE', /TCP\/443 is allowed twice/));
+  test('throws on a duplicate rule', () => expectError(() => { const p = policy(); p.allow(Destination.ipv4('10.0.0.0/16'), Port.HTTPS); p.allow(Destination.ipv4('10.0.0.0/16'), Port.HTTPS); }, 'EGRESS_DUPLICATE_RULE', /on TCP\/443 \(HTTPS\) is allowed twice/));
+  test('throws on the same port twice even with another app protocol', () => expectError(() => policy().allow(Destination.ipv4('10.0.0.0/16'), Port.tcp(443), Port.HTTPS), 'EGRESS_DUPLICATE_RULE', /allowed twice/));
   test('throws on 0.0.0.0/0 without opt-in', () => expectError(() => policy().allow(Destination.anyIpv4(), Port.HTTPS), 'EGRESS_ALLOW_ALL', /covers every IPv4 address.*allowAllAddresses: true/));
   test('throws on ::/0 without opt-in', () => expectError(() => policy().allow(Destination.ipv6('::/0')), 'EGRESS_ALLOW_ALL', /every IPv6 address/));
   test('throws on a hostname, naming the alternatives', () => expectError(() => policy().allow(Destination.fqdn('api.github.com'), Port.HTTPS), 'EGRESS_UNSUPPORTED_BY_BACKEND', /Kubernetes NetworkPolicy backend cannot express destination api.github.com \(needs capability Fqdn\).*Destination.ipv4\(\)\/ipv6\(\)/));

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Port, Protocol } from '../../src';
+import { AppProtocol, Port, Protocol } from '../../src';
 
 describe('Port', () => {
   test('factories resolve to protocol and range', () => {
@@ -14,10 +14,19 @@ describe('Port', () => {
   });
 
   test('well-known constants', () => {
-    expect(Port.HTTPS.toString()).toBe('TCP/443');
+    expect(Port.HTTPS.toString()).toBe('TCP/443 (HTTPS)');
+    expect(Port.HTTPS.toConfig()).toEqual({ protocol: 'TCP', port: 443, appProtocol: 'HTTPS' });
+    expect(Port.HTTP.toConfig()).toEqual({ protocol: 'TCP', port: 80, appProtocol: 'HTTP' });
     expect(Port.DNS_UDP.toString()).toBe('UDP/53');
     expect(Port.DNS_TCP.toString()).toBe('TCP/53');
     expect(Port.POSTGRES.startPort).toBe(5432);
+  });
+
+  test('application protocols ride on single TCP ports', () => {
+    expect(Port.tls(8443).toConfig()).toEqual({ protocol: 'TCP', port: 8443, appProtocol: 'TLS' });
+    expect(Port.grpc(9090).toConfig().appProtocol).toBe('GRPC');
+    expect(Port.of({ protocol: Protocol.UDP, port: 443, appProtocol: AppProtocol.HTTPS })._problems()[0].message).toMatch(/application protocol HTTPS needs TCP/);
+    expect(Port.of({ protocol: Protocol.TCP, port: 1, endPort: 9, appProtocol: AppProtocol.HTTP })._problems()[0].message).toMatch(/needs a single port/);
   });
 
   test('fails outside 1-65535, on fractions and reversed ranges, with a fix', () => {

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { PortConfig } from '../../core/port';
+import { minimizeDestinations } from '../../private/minimize';
 import { NAMESPACE_NAME_LABEL } from '../../private/names';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
@@ -42,7 +43,10 @@ export class KubernetesNetworkPolicyBackend extends EgressBackend {
   }
 }
 
-/** Merge rules whose port lists are identical into one rule with several peers (first-seen order). @internal */
+/**
+ * Merge rules whose port lists are identical into one rule with several peers (first-seen order),
+ * then de-duplicate peers and merge overlapping or adjacent CIDR blocks. @internal
+ */
 export function foldRules(rules: readonly EgressRuleConfig[]): EgressRuleConfig[] {
   const byPorts = new Map<string, { destinations: DestinationConfig[]; ports: PortConfig[]; seen: Set<string> }>();
   for (const rule of rules) {
@@ -60,7 +64,7 @@ export function foldRules(rules: readonly EgressRuleConfig[]): EgressRuleConfig[
       }
     }
   }
-  return [...byPorts.values()].map(({ destinations, ports }) => ({ destinations, ports }));
+  return [...byPorts.values()].map(({ destinations, ports }) => ({ destinations: minimizeDestinations(destinations), ports }));
 }
 
 function toNetworkPolicyRule(rule: EgressRuleConfig): k8s.NetworkPolicyEgressRule {

@@ -1,0 +1,145 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EgressPolicy } from './egress-policy';
+import { EgressBackend } from '../backends/backend';
+import { Destination, DestinationKind } from '../core/destination';
+import { DnsResolver } from '../core/dns-resolver';
+import { EgressErrorCode } from '../core/errors';
+import { Port } from '../core/port';
+import { EgressSource } from '../core/source';
+import { EgressWarnings } from '../core/warnings';
+import { isCidr, parseCidr } from '../private/cidr';
+import { EgressError } from '../private/egress-error';
+
+/**
+ * Properties of an `AllowedExternalService`.
+ */
+export interface AllowedExternalServiceProps {
+  /** The workloads that may reach the service. They become egress-isolated on each backend. */
+  readonly source: EgressSource;
+  /**
+   * The service: exact hostnames (`Destination.fqdn`), hostname patterns
+   * (`Destination.fqdnPattern`) and/or address blocks (`Destination.ipv4`/`ipv6`). Internal
+   * destinations (pods, namespaces) are accepted too, on backends that have them.
+   */
+  readonly destinations: Destination[];
+  /**
+   * Ports of the service. Use `Port.https(443)`/`Port.tls()`/`Port.http()` to tell L7-aware
+   * backends (Istio) the application protocol.
+   */
+  readonly ports: Port[];
+  /**
+   * The backends that render and enforce the intent. Several may be given (Istio for L7
+   * visibility plus Cilium for enforcement); each emits its own objects.
+   * @default [EgressBackend.kubernetes()]
+   */
+  readonly backends?: EgressBackend[];
+  /**
+   * DNS servers the source keeps reaching (on the L3/L4 backends).
+   * @default [DnsResolver.kubeDns()]
+   */
+  readonly dns?: DnsResolver[];
+  /**
+   * Allow `0.0.0.0/0` / `::/0` destinations. Without this opt-in they are refused.
+   * @default false
+   */
+  readonly allowAllAddresses?: boolean;
+  /**
+   * Name prefix of the emitted objects (each backend appends its id when there are several).
+   * @default - unique names derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Labels added to every emitted object.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations added to every emitted object.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/** IPv4 blocks shorter than this prefix get a `broadCidr` warning. */
+const BROAD_V4_PREFIX = 8;
+/** IPv6 blocks shorter than this prefix get a `broadCidr` warning. */
+const BROAD_V6_PREFIX = 16;
+
+/**
+ * "Only let these workloads reach this external service": hostnames, hostname patterns and/or
+ * address blocks on given ports, rendered for one or several backends.
+ *
+ * Each backend expresses what it can and refuses what it cannot — a hostname on the Kubernetes
+ * NetworkPolicy backend is an error that names the backends that can express it. Every backend
+ * child is an `EgressPolicy` (child id = backend id), so the source keeps its DNS path and the
+ * same safety checks apply.
+ *
+ * @example
+ * new AllowedExternalService(chart, 'github', {
+ *   source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }),
+ *   destinations: [Destination.fqdn('api.github.com'), Destination.ipv4('203.0.113.0/24')],
+ *   ports: [Port.HTTPS],
+ *   backends: [EgressBackend.cilium()],
+ * });
+ */
+export class AllowedExternalService extends Construct {
+  /** The workloads that may reach the service. */
+  public readonly source: EgressSource;
+  /** The service's destinations. */
+  public readonly destinations: Destination[];
+  /** The service's ports. */
+  public readonly ports: Port[];
+  /** One policy per backend, in the order the backends were given. */
+  public readonly policies: EgressPolicy[];
+
+  public constructor(scope: Construct, id: string, props: AllowedExternalServiceProps) {
+    super(scope, id);
+    this.source = props.source;
+    this.destinations = [...props.destinations];
+    this.ports = [...props.ports];
+    if (this.destinations.length === 0) {
+      throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
+        'AllowedExternalService was given no destinations: list the hostnames, hostname patterns or address blocks of the service');
+    }
+    const backends = props.backends ?? [EgressBackend.kubernetes()];
+    if (backends.length === 0) {
+      throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY, 'AllowedExternalService was given an empty backends list: omit it for Kubernetes NetworkPolicy, or name the backends');
+    }
+    const ids = backends.map((b) => b.id);
+    const dup = ids.find((b, i) => ids.indexOf(b) !== i);
+    if (dup) {
+      throw EgressError.at(this, EgressErrorCode.DUPLICATE_RULE, `Backend "${dup}" is listed twice in backends: list each backend once`);
+    }
+    this.warnBroad();
+    this.policies = backends.map((backend) => new EgressPolicy(this, backend.id, {
+      source: props.source,
+      backend,
+      dns: props.dns,
+      allowAllAddresses: props.allowAllAddresses,
+      ...(props.name ? { name: backends.length === 1 ? props.name : `${props.name}-${backend.id}` } : {}),
+      labels: props.labels,
+      annotations: props.annotations,
+      rules: this.destinations.map((destination) => ({ destination, ports: this.ports })),
+    }));
+  }
+
+  /** Every object emitted for this service, across backends. */
+  public get apiObjects(): ApiObject[] {
+    return this.policies.flatMap((p) => p.apiObjects);
+  }
+
+  private warnBroad(): void {
+    for (const d of this.destinations) {
+      const c = d.toConfig();
+      if (c.kind !== DestinationKind.CIDR) continue;
+      const parsed = parseCidr(c.cidr!);
+      if (!isCidr(parsed) || parsed.prefix === 0) continue;
+      const limit = parsed.family === 4 ? BROAD_V4_PREFIX : BROAD_V6_PREFIX;
+      if (parsed.prefix < limit) {
+        EgressWarnings.add(this, 'cdk8s-egress:broadCidr',
+          `Destination ${parsed.text} covers more than a /${limit}: an external service rarely needs that much. Narrow it to the service's published ranges`);
+      }
+    }
+  }
+}

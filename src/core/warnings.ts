@@ -1,0 +1,93 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * A warning raised while building egress policy.
+ */
+export interface EgressWarning {
+  /** Stable id, e.g. `cdk8s-egress:ciliumNoHa`. Ids never change meaning. */
+  readonly id: string;
+  /** Path of the construct it is about. */
+  readonly constructPath: string;
+  /** What is wrong and what to do. */
+  readonly message: string;
+  /**
+   * Why it was acknowledged.
+   * @default - not acknowledged
+   */
+  readonly acknowledgedReason?: string;
+}
+
+const STATE = '__cdk8sEgressWarnings';
+
+interface State {
+  strict: boolean;
+  warnings: Array<{ scope: IConstruct; id: string; message: string }>;
+  acks: Array<{ scope: IConstruct; id: string; reason: string }>;
+  printed: boolean;
+}
+
+function state(scope: IConstruct): State {
+  const root = scope.node.root as unknown as Record<string, State | undefined>;
+  let s = root[STATE];
+  if (!s) {
+    s = { strict: false, warnings: [], acks: [], printed: false };
+    Object.defineProperty(root, STATE, { value: s, enumerable: false });
+    const st = s;
+    scope.node.root.node.addValidation({
+      validate: () => {
+        const list = EgressWarnings.list(scope);
+        const open = list.filter((w) => w.acknowledgedReason === undefined);
+        if (st.strict) return open.map((w) => `[${w.constructPath}] ${w.message} (${w.id}; strict mode turns warnings into errors: fix it or EgressWarnings.acknowledge(scope, '${w.id}', reason))`);
+        if (!st.printed && open.length > 0 && process.env.CDK8S_EGRESS_QUIET !== '1') {
+          st.printed = true;
+          for (const w of open) process.stderr.write(`cdk8s-egress warning ${w.id} at ${w.constructPath}: ${w.message}\n`);
+        }
+        return [];
+      },
+    });
+  }
+  return s;
+}
+
+function isUnder(scope: IConstruct, ancestor: IConstruct): boolean {
+  return scope.node.scopes.includes(ancestor);
+}
+
+/**
+ * The warning channel (cdk8s has no aws-cdk `Annotations`). Warnings carry stable ids, are
+ * recorded as construct metadata (`cdk8s-egress:warning`), printed to stderr at synth (set
+ * `CDK8S_EGRESS_QUIET=1` to silence), and listed in the egress report. In strict mode every
+ * warning that is not acknowledged fails synth.
+ *
+ * @example
+ * EgressWarnings.enableStrictMode(app);
+ * EgressWarnings.acknowledge(gateway, 'cdk8s-egress:ciliumNoHa', 'a single gateway node is accepted here');
+ */
+export class EgressWarnings {
+  /** Record a warning on a construct. Called by the constructs. */
+  public static add(scope: IConstruct, id: string, message: string): void {
+    state(scope).warnings.push({ scope, id, message });
+    scope.node.addMetadata('cdk8s-egress:warning', { id, message });
+  }
+
+  /** Turn every unacknowledged warning of the app into a synth error. */
+  public static enableStrictMode(scope: IConstruct): void {
+    state(scope).strict = true;
+  }
+
+  /** Accept warning `id` on `scope` and everything below it, with a reason (kept in the report). */
+  public static acknowledge(scope: IConstruct, id: string, reason: string): void {
+    state(scope).acks.push({ scope, id, reason });
+  }
+
+  /** Every warning of the app that `scope` belongs to, in a stable order. */
+  public static list(scope: IConstruct): EgressWarning[] {
+    const s = state(scope);
+    return s.warnings.map((w) => {
+      const ack = s.acks.find((a) => a.id === w.id && isUnder(w.scope, a.scope));
+      return { id: w.id, constructPath: w.scope.node.path, message: w.message, ...(ack ? { acknowledgedReason: ack.reason } : {}) };
+    }).sort((a, b) => (a.constructPath + a.id).localeCompare(b.constructPath + b.id));
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,32 @@
+// Output minimality: de-duplicate destinations and merge overlapping or adjacent CIDR blocks
+// (only blocks without exceptions, so nothing is widened).
+import { Cidr, isCidr, mergeCidrs, parseCidr } from './cidr';
+import { DestinationConfig, DestinationKind } from '../core/destination';
+
+export function minimizeDestinations(destinations: readonly DestinationConfig[]): DestinationConfig[] {
+  const out: DestinationConfig[] = [];
+  const seen = new Set<string>();
+  const plain: Cidr[] = [];
+  let cidrSlot = -1;
+  for (const d of destinations) {
+    if (d.kind === DestinationKind.CIDR && (!d.except || d.except.length === 0)) {
+      const c = parseCidr(d.cidr!);
+      if (isCidr(c)) {
+        plain.push(c);
+        if (cidrSlot === -1) {
+          cidrSlot = out.length;
+          out.push(d); // placeholder, replaced below
+        }
+        continue;
+      }
+    }
+    const key = JSON.stringify(d);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  if (cidrSlot === -1) return out;
+  const merged: DestinationConfig[] = mergeCidrs(plain).map((c) => ({ kind: DestinationKind.CIDR, cidr: c.text, ipFamily: c.family }));
+  out.splice(cidrSlot, 1, ...merged);
+  return out;
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Build (only when missing) the test binaries the real validators need, into
+#   ${EGRESS_TESTBINS:-$HOME/.cache/cdk8s-egress/testbins}/
+# Usage: build-testbins.sh [all|kube-apiserver|etcd|istioctl|np-oracle|promtool ...]
+# Every binary carries its version in its file name, so a version bump rebuilds.
+# Sources: the Go module proxy (Go binaries) and Debian apt (promtool). Nothing else.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=env.sh
+source "$HERE/env.sh"
+
+mkdir -p "$EGRESS_TESTBINS"
+export CGO_ENABLED=0
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+export GOTOOLCHAIN=local   # never download a toolchain; fail loudly if the installed Go is too old
+
+log() { printf '[build-testbins] %s\n' "$*" >&2; }
+die() { printf '[build-testbins] ERROR: %s\n' "$*" >&2; exit 1; }
+command -v go >/dev/null || die "go not found in PATH"
+
+# run_timed NAME CMD...: run with a hard time bound, print wall time.
+run_timed() {
+  local name=$1; shift
+  local t0=$SECONDS
+  log "building $name ..."
+  # functions are exported (export -f below) so that timeout can run them in a child bash
+  if ! timeout "${EGRESS_BUILD_TIMEOUT:-3000}" bash -c '"$@"' _ "$@"; then
+    die "$name: build failed or timed out after $((SECONDS - t0)) s (see output above)"
+  fi
+  log "built $name in $((SECONDS - t0)) s"
+  echo "build-time $name $((SECONDS - t0))s" >>"$EGRESS_TESTBINS/build-times.log"
+}
+
+# A throwaway wrapper module under $EGRESS_TESTBINS/.work/<name> (removed on success).
+wrapper_dir() {
+  local d="$EGRESS_TESTBINS/.work/$1"
+  rm -rf "$d"; mkdir -p "$d"; echo "$d"
+}
+
+build_kube_apiserver() {
+  local out="$KUBE_APISERVER"
+  [[ -x "$out" ]] && { log "kube-apiserver v$K8S_VERSION present: $out"; return; }
+  run_timed "kube-apiserver v$K8S_VERSION" _build_kube_apiserver "$out"
+}
+_build_kube_apiserver() {
+  local out=$1 minor patch w gomod m
+  minor=$(cut -d. -f2 <<<"$K8S_VERSION"); patch=$(cut -d. -f3 <<<"$K8S_VERSION")
+  w=$(wrapper_dir kube-apiserver-v$K8S_VERSION); cd "$w"
+  go mod init local.invalid/kube-testbins >/dev/null 2>&1
+  # k8s.io/kubernetes replaces its staging modules with ./staging/...; map each of
+  # them to its published v0.<minor>.<patch> instead.
+  gomod=$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | node -e '
+    let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);
+    if(j.Error){console.error(j.Error);process.exit(1)};console.log(j.GoMod)})') \
+    || { echo "cannot download k8s.io/kubernetes@v$K8S_VERSION go.mod" >&2; return 1; }
+  local n=0
+  for m in $(sed -nE 's#^\s*(k8s\.io/[a-z0-9.-]+) => \./staging/src/.*#\1#p' "$gomod"); do
+    go mod edit -replace="$m=$m@v0.$minor.$patch"; n=$((n+1))
+  done
+  (( n > 20 )) || { echo "found only $n staging replaces in $gomod" >&2; return 1; }
+  local t0=$SECONDS
+  go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" || return 1
+  go mod download || true
+  echo "[build-testbins]   kube-apiserver: module resolution/download $((SECONDS - t0)) s" >&2
+  t0=$SECONDS
+  go build -trimpath -o "$out.tmp" \
+    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" \
+    k8s.io/kubernetes/cmd/kube-apiserver || return 1
+  echo "[build-testbins]   kube-apiserver: compile $((SECONDS - t0)) s" >&2
+  mv "$out.tmp" "$out"; cd /; rm -rf "$w"
+}
+
+build_etcd() {
+  local out="$ETCD"
+  [[ -x "$out" ]] && { log "etcd v$ETCD_VERSION present: $out"; return; }
+  run_timed "etcd v$ETCD_VERSION" _build_etcd "$out"
+}
+_build_etcd() {
+  local out=$1 w
+  w=$(wrapper_dir etcd-v$ETCD_VERSION); cd "$w"
+  go mod init local.invalid/etcd-testbin >/dev/null 2>&1
+  go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" || return 1
+  go build -trimpath -o "$out.tmp" -ldflags "-s -w" go.etcd.io/etcd/server/v3 || return 1
+  mv "$out.tmp" "$out"; cd /; rm -rf "$w"
+}
+
+build_istioctl() {
+  local out="$ISTIOCTL"
+  [[ -x "$out" ]] && { log "istioctl $ISTIO_VERSION present: $out"; return; }
+  run_timed "istioctl $ISTIO_VERSION ($ISTIO_MODULE_VERSION)" _build_istioctl "$out"
+}
+_build_istioctl() {
+  local out=$1 w
+  w=$(wrapper_dir istioctl-$ISTIO_MODULE_VERSION); cd "$w"
+  go mod init local.invalid/istioctl-testbin >/dev/null 2>&1
+  go get "istio.io/istio@$ISTIO_MODULE_VERSION" || return 1
+  go build -trimpath -o "$out.tmp" \
+    -ldflags "-s -w -X istio.io/istio/pkg/version.buildVersion=$ISTIO_VERSION -X istio.io/istio/pkg/version.buildGitRevision=$ISTIO_MODULE_VERSION" \
+    istio.io/istio/istioctl/cmd/istioctl || return 1
+  mv "$out.tmp" "$out"; cd /; rm -rf "$w"
+}
+
+build_np_oracle() {
+  local src="$HERE/../np-oracle" out="$NP_ORACLE"
+  [[ -f "$src/go.mod" ]] || die "np-oracle: $src/go.mod missing"
+  # The oracle is project code: rebuild whenever its sources changed (hash stamp).
+  local h; h=$(cd "$src" && cat go.mod go.sum *.go 2>/dev/null | sha256sum | cut -c1-16)
+  if [[ -x "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$h" ]]; then
+    log "np-oracle present: $out"; return
+  fi
+  # -mod=readonly: never rewrite the committed go.mod/go.sum during a build
+  run_timed "np-oracle" bash -c "cd '$src' && GOFLAGS='-buildvcs=false -mod=readonly' go build -trimpath -o '$out.tmp' . && mv '$out.tmp' '$out'"
+  echo "$h" >"$out.stamp"
+}
+
+build_promtool() {
+  [[ -x "$PROMTOOL" ]] && { log "promtool present: $PROMTOOL"; return; }
+  run_timed "promtool (Debian prometheus package)" _build_promtool
+}
+_build_promtool() {
+  command -v apt-get >/dev/null || { echo "apt-get not available: install promtool by hand and set PROMTOOL" >&2; return 1; }
+  local d; d=$(mktemp -d)
+  ( cd "$d" && apt-get download -o APT::Sandbox::User=root prometheus ) || {
+    echo "apt-get download failed; running apt-get update once and retrying" >&2
+    apt-get update -qq || return 1
+    ( cd "$d" && apt-get download -o APT::Sandbox::User=root prometheus ) || return 1
+  }
+  local deb; deb=$(ls "$d"/prometheus_*.deb)
+  local ver; ver=$(dpkg-deb -f "$deb" Version)
+  rm -rf "$EGRESS_TESTBINS/prometheus-deb"
+  dpkg -x "$deb" "$EGRESS_TESTBINS/prometheus-deb"
+  [[ -x "$EGRESS_TESTBINS/prometheus-deb/usr/bin/promtool" ]] || { echo "no usr/bin/promtool in $deb" >&2; return 1; }
+  ln -sf "prometheus-deb/usr/bin/promtool" "$PROMTOOL"
+  echo "$ver" >"$EGRESS_TESTBINS/promtool.version"
+  rm -rf "$d"
+  "$PROMTOOL" --version 2>&1 | head -1 >&2
+}
+
+export -f wrapper_dir _build_kube_apiserver _build_etcd _build_istioctl _build_promtool
+targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(all)
+for t in "${targets[@]}"; do
+  case "$t" in
+    all) build_kube_apiserver; build_etcd; build_istioctl; build_np_oracle; build_promtool ;;
+    kube-apiserver) build_kube_apiserver ;;
+    etcd) build_etcd ;;
+    istioctl) build_istioctl ;;
+    np-oracle) build_np_oracle ;;
+    promtool) build_promtool ;;
+    *) die "unknown target '$t' (all|kube-apiserver|etcd|istioctl|np-oracle|promtool)" ;;
+  esac
+done
+rm -rf "$EGRESS_TESTBINS/.work"
+log "done: $EGRESS_TESTBINS"

@@ -1,0 +1,17 @@
+# Source me: paths and pinned versions of the real-validator test binaries.
+# Built by tools/validators/build-testbins.sh (only when missing).
+K8S_VERSION=1.34.4          # kube-apiserver (k8s.io/kubernetes, go 1.24 in its go.mod)
+ETCD_VERSION=3.6.5          # go.etcd.io/etcd/server/v3
+ISTIO_VERSION=1.31-dev      # see ISTIO_MODULE_VERSION
+# istio.io/istio master commit eed52ebb66ad (2026-08-27; istio.io/api v1.31.0-rc.0 pseudo-version,
+# k8s.io/* v0.36.1). The module proxy reachable here serves only three istio.io/istio versions; the
+# 1.30.3 tag commit (56df41f6) is refused (403), and the release-1.30 commit 9739e10eb9d7 needs
+# istio.io/api + istio.io/client-go v1.30.4 pseudo-versions that are refused too. CRDs stay 1.30.3.
+ISTIO_MODULE_VERSION=v0.0.0-20260827124520-eed52ebb66ad
+export EGRESS_TESTBINS="${EGRESS_TESTBINS:-$HOME/.cache/cdk8s-egress/testbins}"
+export KUBE_APISERVER="${KUBE_APISERVER:-$EGRESS_TESTBINS/kube-apiserver-v$K8S_VERSION}"
+export ETCD="${ETCD:-$EGRESS_TESTBINS/etcd-v$ETCD_VERSION}"
+export ISTIOCTL="${ISTIOCTL:-$EGRESS_TESTBINS/istioctl-${ISTIO_MODULE_VERSION##*-}}"
+export NP_ORACLE="${NP_ORACLE:-$EGRESS_TESTBINS/np-oracle}"
+export PROMTOOL="${PROMTOOL:-$EGRESS_TESTBINS/promtool}"
+export K8S_VERSION ETCD_VERSION ISTIO_VERSION ISTIO_MODULE_VERSION
