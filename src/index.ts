@@ -14,3 +14,6 @@ export * from './constructs/default-deny-egress';
 export * from './constructs/allowed-external-service';
 // What the library knows its output allows
 export * from './model/egress-model';
+// Backend options
+export * from './backends/calico/options';
+export * from './backends/cluster-network-policy/options';

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig } from '../core/port';
 import { SourceConfig } from '../core/source';
+import type { CalicoBackendOptions } from './calico/options';
+import type { ClusterNetworkPolicyBackendOptions } from './cluster-network-policy/options';
 
 /**
  * Something a backend can or cannot express.
@@ -144,6 +146,28 @@ export abstract class EgressBackend {
   }
 
   /**
+   * Calico `projectcalico.org/v3` namespaced NetworkPolicy (+ NetworkSets for long CIDR lists).
+   * Hostnames only with Calico Enterprise/Cloud (`edition`); hostname patterns never (Calico's
+   * `*.x` matches several labels deep, wider than the pattern).
+   */
+  public static calico(options: CalicoBackendOptions = {}): EgressBackend {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./calico/calico-backend') as typeof import('./calico/calico-backend');
+    return new mod.CalicoBackend(options);
+  }
+
+  /**
+   * Kubernetes network-policy-api `ClusterNetworkPolicy` (`policy.networking.k8s.io/v1alpha2`,
+   * admin or baseline tier): cluster-scoped policy that namespace owners cannot loosen, plus a
+   * lower-precedence isolation policy that denies everything else for the same pods.
+   */
+  public static clusterNetworkPolicy(options: ClusterNetworkPolicyBackendOptions = {}): EgressBackend {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./cluster-network-policy/cluster-network-policy-backend') as typeof import('./cluster-network-policy/cluster-network-policy-backend');
+    return new mod.ClusterNetworkPolicyBackend(options);
+  }
+
+  /**
    * The backends this library ships, with their capabilities.
    */
   public static bundled(): BackendInfo[] {
@@ -152,6 +176,21 @@ export abstract class EgressBackend {
         id: 'kubernetes',
         factory: 'EgressBackend.kubernetes()',
         capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP],
+      },
+      {
+        id: 'calico',
+        factory: 'EgressBackend.calico()',
+        capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP],
+      },
+      {
+        id: 'calico-enterprise',
+        factory: 'EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE })',
+        capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP, Capability.FQDN],
+      },
+      {
+        id: 'cluster-network-policy',
+        factory: 'EgressBackend.clusterNetworkPolicy()',
+        capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.PORT_RANGE, Capability.SCTP, Capability.ADMIN_TIER],
       },
     ];
   }

@@ -39,6 +39,60 @@ export interface ModelPolicy {
 }
 
 /**
+ * What a fact says about egress, beyond allow/deny.
+ */
+export enum FactKind {
+  /** Traffic of the source to the destinations goes through a gateway. */
+  GATEWAY_ROUTE = 'GatewayRoute',
+  /** Traffic of the source to the destinations leaves from a fixed source IP. */
+  FIXED_EGRESS_IP = 'FixedEgressIp',
+  /** Traffic is access-logged. */
+  ACCESS_LOG = 'AccessLog',
+  /** An alert watches the traffic. */
+  ALERT = 'Alert',
+  /** A safety measure was explicitly turned off. */
+  OPT_OUT = 'OptOut',
+}
+
+/**
+ * Something the library knows about a workload's egress besides what policies allow: the path
+ * (which gateway), the source IP, logging, alerting, opt-outs. Reports are built from these.
+ */
+export interface EgressFact {
+  /** What kind of fact this is. */
+  readonly kind: FactKind;
+  /** Path of the construct that declared it. */
+  readonly constructPath: string;
+  /**
+   * The workloads it concerns.
+   * @default - cluster-wide (every workload)
+   */
+  readonly source?: SourceConfig;
+  /**
+   * The destinations it concerns.
+   * @default - every destination of the source
+   */
+  readonly destinations?: DestinationConfig[];
+  /** One line for humans, e.g. `via istio-system/istio-egressgateway` or `source IP 10.0.0.100`. */
+  readonly summary: string;
+  /** `Kind/namespace/name` of the objects that implement it. */
+  readonly objectRefs: string[];
+  /**
+   * Extra key/value details (gateway name, IP, provider, rule names, troubleshooting command).
+   * @default - none
+   */
+  readonly details?: Record<string, string>;
+}
+
+/**
+ * Something that can describe itself as a fact (evaluated when the model is read).
+ */
+export interface IEgressFactSource {
+  /** The fact. */
+  toFact(): EgressFact;
+}
+
+/**
  * A pod for a probe: namespace, labels, and optionally the namespace's labels and the pod IP.
  */
 export interface ProbePod {
@@ -120,6 +174,7 @@ export class EgressModel {
   }
 
   private readonly records: Array<() => ModelPolicy> = [];
+  private readonly factRecords: IEgressFactSource[] = [];
 
   private constructor() {}
 
@@ -129,6 +184,19 @@ export class EgressModel {
    */
   public record(policy: IModelPolicySource): void {
     this.records.push(() => policy.toModelPolicy());
+  }
+
+  /**
+   * Record a fact (gateway route, fixed IP, logging, alert, opt-out). Evaluated when read.
+   * Called by the constructs; don't call this directly.
+   */
+  public recordFact(fact: IEgressFactSource): void {
+    this.factRecords.push(fact);
+  }
+
+  /** Every recorded fact, in recording order. */
+  public facts(): EgressFact[] {
+    return this.factRecords.map((f) => f.toFact());
   }
 
   /** Every recorded policy, in recording order. */

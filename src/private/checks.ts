@@ -24,7 +24,10 @@ export function checkCapabilities(
   for (const cap of needed) {
     if (backend.supports(cap)) continue;
     const alternatives = EgressBackend.bundled().filter((b) => b.capabilities.includes(cap)).map((b) => b.factory);
-    const hint = HINTS[cap];
+    let hint = HINTS[cap];
+    if (cap === Capability.FQDN_PATTERN && backend.supports(Capability.FQDN)) {
+      hint = `${hint} (this backend's wildcard would match more than one label deep, wider than the pattern)`;
+    }
     throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
       `The ${backend.displayName} backend cannot express ${what} (needs capability ${cap}). `
       + (alternatives.length > 0 ? `Use a backend that can: ${alternatives.join(', ')}` : 'No bundled backend can express it yet')

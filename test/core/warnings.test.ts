@@ -1,0 +1,45 @@
+import { Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EgressWarnings } from '../../src';
+import { tempApp, writtenFiles } from '../helpers';
+
+describe('EgressWarnings', () => {
+  test('records warnings with stable ids, as construct metadata, in a stable order', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const b = new Construct(chart, 'b');
+    const a = new Construct(chart, 'a');
+    EgressWarnings.add(b, 'cdk8s-egress:two', 'second');
+    EgressWarnings.add(a, 'cdk8s-egress:one', 'first');
+    expect(EgressWarnings.list(chart).map((w) => [w.constructPath, w.id])).toEqual([['c/a', 'cdk8s-egress:one'], ['c/b', 'cdk8s-egress:two']]);
+    expect(a.node.metadata.map((m) => [m.type, m.data])).toEqual([['cdk8s-egress:warning', { id: 'cdk8s-egress:one', message: 'first' }]]);
+  });
+
+  test('acknowledging applies to the scope and below, for that id only', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const parent = new Construct(chart, 'p');
+    const child = new Construct(parent, 'x');
+    EgressWarnings.add(child, 'cdk8s-egress:one', 'm');
+    EgressWarnings.add(child, 'cdk8s-egress:two', 'm');
+    EgressWarnings.acknowledge(parent, 'cdk8s-egress:one', 'accepted');
+    expect(EgressWarnings.list(chart).map((w) => [w.id, w.acknowledgedReason])).toEqual([['cdk8s-egress:one', 'accepted'], ['cdk8s-egress:two', undefined]]);
+  });
+
+  test('non-strict synth prints open warnings to stderr and succeeds; strict synth fails and writes nothing', () => {
+    const app = tempApp();
+    const chart = new Chart(app, 'c');
+    EgressWarnings.add(new Construct(chart, 'x'), 'cdk8s-egress:demo', 'demo warning');
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+      expect(spy).toHaveBeenCalledWith('cdk8s-egress warning cdk8s-egress:demo at c/x: demo warning\n');
+    } finally {
+      spy.mockRestore();
+    }
+    const strict = tempApp();
+    const c2 = new Chart(strict, 'c');
+    EgressWarnings.enableStrictMode(strict);
+    EgressWarnings.add(new Construct(c2, 'x'), 'cdk8s-egress:demo', 'demo warning');
+    expect(() => strict.synth()).toThrow(/\[c\/x\] demo warning \(cdk8s-egress:demo; strict mode/);
+    expect(writtenFiles(strict)).toEqual([]);
+  });
+});
