@@ -29,6 +29,10 @@ step "NetworkPolicy semantics: library model vs independent engine (cyclonus)"
 node test/cluster/np-oracle-compare.mjs "$OUT/corpus/np-probes.json" 10000
 node test/cluster/np-oracle-compare.mjs "$OUT/corpus/np-probes.json" --negative-control
 
+step "Cilium: every emitted policy through Cilium 1.19.4's own policy parser (agent-side rules)"
+node test/cluster/cilium-agent-check.mjs "${example_dirs[@]}" "$OUT/corpus/apps"
+npx jest --ci --coverage=false test/backends/cilium/agent-oracle.test.ts 2>&1 | tail -4
+
 step "istioctl analyze on every Istio manifest"
 mapfile -t istio_files < <(grep -rlE '^apiVersion: (networking|security|telemetry)\.istio\.io/' "${example_dirs[@]}" "$OUT/corpus/apps" 2>/dev/null | sort || true)
 if [ "${#istio_files[@]}" -gt 0 ]; then

@@ -2,6 +2,7 @@
 // 'cdk8s-egress' instead of '../../src'.
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { buildFixedIpSections } from './fixed-ip';
 import { DefaultDenyEgress, Destination, EgressPolicy, EgressSource, Port } from '../../src';
 
 /**
@@ -35,4 +36,6 @@ export class NetworkPolicySection extends Chart {
 /** Adds every seed section to `app`. */
 export function buildSeedApp(app: App): void {
   new NetworkPolicySection(app, 'networkpolicy');
+  // Seed sections "Cilium Egress Gateway", "ACK NAT Gateway", "Egress IP固定" (Calico), "ACK出站方案"
+  buildFixedIpSections(app);
 }

@@ -4,6 +4,7 @@ import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig } from '../core/port';
 import { SourceConfig } from '../core/source';
 import type { CalicoBackendOptions } from './calico/options';
+import type { CiliumBackendOptions } from './cilium/options';
 import type { ClusterNetworkPolicyBackendOptions } from './cluster-network-policy/options';
 
 /**
@@ -146,6 +147,16 @@ export abstract class EgressBackend {
   }
 
   /**
+   * Cilium `CiliumNetworkPolicy` (or `CiliumClusterwideNetworkPolicy`): pods, CIDRs, hostnames
+   * and hostname patterns (`toFQDNs`, with the DNS-proxy rule it needs), ports and ranges.
+   */
+  public static cilium(options: CiliumBackendOptions = {}): EgressBackend {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./cilium/cilium-backend') as typeof import('./cilium/cilium-backend');
+    return new mod.CiliumBackend(options);
+  }
+
+  /**
    * Calico `projectcalico.org/v3` namespaced NetworkPolicy (+ NetworkSets for long CIDR lists).
    * Hostnames only with Calico Enterprise/Cloud (`edition`); hostname patterns never (Calico's
    * `*.x` matches several labels deep, wider than the pattern).
@@ -176,6 +187,14 @@ export abstract class EgressBackend {
         id: 'kubernetes',
         factory: 'EgressBackend.kubernetes()',
         capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP],
+      },
+      {
+        id: 'cilium',
+        factory: 'EgressBackend.cilium()',
+        capabilities: [
+          Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.FQDN, Capability.FQDN_PATTERN,
+          Capability.KUBE_API_SERVER_ENTITY, Capability.PORT_RANGE, Capability.SCTP,
+        ],
       },
       {
         id: 'calico',

@@ -64,6 +64,14 @@ export abstract class EgressSource {
 
   /** @internal */
   public abstract _problems(): Problem[];
+
+  /**
+   * The cdk8s-plus-30 workload behind this source, when there is one.
+   * @internal
+   */
+  public _workload(): kplus.Workload | undefined {
+    return undefined;
+  }
 }
 
 class StaticSource extends EgressSource {
@@ -99,6 +107,10 @@ class StaticSource extends EgressSource {
 class WorkloadSource extends EgressSource {
   public constructor(private readonly workload: kplus.Workload) {
     super();
+  }
+
+  public _workload(): kplus.Workload | undefined {
+    return this.workload;
   }
 
   private namespace(): string | undefined {

@@ -32,6 +32,8 @@ const BACKENDS: Array<() => EgressBackend> = [
   () => EgressBackend.kubernetes(),
   () => EgressBackend.calico(),
   () => EgressBackend.clusterNetworkPolicy(),
+  () => EgressBackend.cilium(),
+  () => EgressBackend.kubernetes(),
 ];
 
 type Intent =

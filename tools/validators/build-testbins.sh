@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build (only when missing) the test binaries the real validators need, into
 #   ${EGRESS_TESTBINS:-$HOME/.cache/cdk8s-egress/testbins}/
-# Usage: build-testbins.sh [all|kube-apiserver|etcd|istioctl|np-oracle|promtool ...]
+# Usage: build-testbins.sh [all|kube-apiserver|etcd|istioctl|np-oracle|cilium-oracle|promtool ...]
 # Every binary carries its version in its file name, so a version bump rebuilds.
 # Sources: the Go module proxy (Go binaries) and Debian apt (promtool). Nothing else.
 set -euo pipefail
@@ -114,6 +114,19 @@ build_np_oracle() {
   echo "$h" >"$out.stamp"
 }
 
+build_cilium_oracle() {
+  # Cilium's own policy parser (v1.19.4, the version of the pinned CRDs): judges every emitted
+  # CiliumNetworkPolicy the way the agent does (rule_validation.go), which no CRD schema checks.
+  local src="$HERE/../cilium-oracle" out="$CILIUM_AGENT_ORACLE"
+  [[ -f "$src/go.mod" ]] || die "cilium-oracle: $src/go.mod missing"
+  local h; h=$(cd "$src" && cat go.mod go.sum *.go 2>/dev/null | sha256sum | cut -c1-16)
+  if [[ -x "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$h" ]]; then
+    log "cilium-oracle present: $out"; return
+  fi
+  run_timed "cilium-oracle (cilium v1.19.4 policy parser)" bash -c "cd '$src' && GOFLAGS='-buildvcs=false -mod=readonly' CGO_ENABLED=0 go build -trimpath -o '$out.tmp' . && mv '$out.tmp' '$out'"
+  echo "$h" >"$out.stamp"
+}
+
 build_promtool() {
   [[ -x "$PROMTOOL" ]] && { log "promtool present: $PROMTOOL"; return; }
   run_timed "promtool (Debian prometheus package)" _build_promtool
@@ -141,13 +154,14 @@ export -f wrapper_dir _build_kube_apiserver _build_etcd _build_istioctl _build_p
 targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(all)
 for t in "${targets[@]}"; do
   case "$t" in
-    all) build_kube_apiserver; build_etcd; build_istioctl; build_np_oracle; build_promtool ;;
+    all) build_kube_apiserver; build_etcd; build_istioctl; build_np_oracle; build_cilium_oracle; build_promtool ;;
     kube-apiserver) build_kube_apiserver ;;
     etcd) build_etcd ;;
     istioctl) build_istioctl ;;
     np-oracle) build_np_oracle ;;
+    cilium-oracle) build_cilium_oracle ;;
     promtool) build_promtool ;;
-    *) die "unknown target '$t' (all|kube-apiserver|etcd|istioctl|np-oracle|promtool)" ;;
+    *) die "unknown target '$t' (all|kube-apiserver|etcd|istioctl|np-oracle|cilium-oracle|promtool)" ;;
   esac
 done
 rm -rf "$EGRESS_TESTBINS/.work"

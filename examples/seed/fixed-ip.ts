@@ -1,0 +1,116 @@
+// The seed's fixed-egress-IP sections expressed with cdk8s-egress: "Cilium Egress Gateway",
+// "ACK NAT Gateway" / "ACK出站方案" and "Egress IP固定". In your own project, import from
+// 'cdk8s-egress' instead of '../../src'.
+import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { AlibabaEipReleaseStrategy, CiliumEgressGatewayValues, Destination, EgressSource, FixedEgressIp, FixedEgressIpProvider, TerwayEniType } from '../../src';
+
+/**
+ * Seed section "Cilium Egress Gateway": the `cilium-egress` values ConfigMap and the
+ * `egress-external-api` policy — api-client pods in `production` reach 203.0.113.0/24 through
+ * the node labelled `egress-gateway=true`, SNATed to 10.0.0.100.
+ *
+ * Differences from the seed, on purpose:
+ * - the values also set `bpf.masquerade` and `kubeProxyReplacement`, which the egress gateway
+ *   requires besides `egressGateway.enabled`;
+ * - the policy carries no namespace (it is cluster-scoped); the namespace is the
+ *   `io.kubernetes.pod.namespace` pod label, as in the seed.
+ */
+export class CiliumEgressGatewaySection extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new CiliumEgressGatewayValues(this, 'cilium-egress', { name: 'cilium-egress' });
+    new FixedEgressIp(this, 'egress-external-api', {
+      name: 'egress-external-api',
+      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+      destinations: [Destination.ipv4('203.0.113.0/24')],
+      provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
+    });
+  }
+}
+
+/**
+ * Seed sections "ACK NAT Gateway" and "ACK出站方案" (ACK egress options).
+ *
+ * - The seed's `nat-enabled` pod asks for a pod EIP with `k8s.aliyun.com/pod-eip` and
+ *   `k8s.aliyun.com/eip-bindingtype: NAT`, which no Alibaba documentation or controller uses.
+ *   Here the pod (as a Deployment, so it has a pod template) gets the official
+ *   `k8s.aliyun.com/pod-with-eip` annotation read by `ack-extend-network-controller`, and a
+ *   readiness gate so it is Ready only once the EIP is attached.
+ * - "EIP" for a StatefulSet whose pods keep their EIP across restarts.
+ * - "SNAT" + "Terway Trunk": report-uploader pods are placed on dedicated vSwitches through a
+ *   Trunk-ENI `PodNetworking`; the VPC NAT gateway's SNAT entries for those vSwitches (configured
+ *   outside Kubernetes) give them one shared, fixed address.
+ * - "NAT网关" (the VPC-wide NAT gateway) is VPC configuration, not a Kubernetes object.
+ */
+export class AckEgressSection extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const natEnabled = new kplus.Deployment(this, 'nat-enabled', {
+      metadata: { name: 'nat-enabled', namespace: 'default' },
+      replicas: 1,
+      containers: [{ name: 'app', image: 'myapp' }],
+    });
+    new FixedEgressIp(this, 'nat-enabled-eip', {
+      sources: [EgressSource.workload(natEnabled)],
+      provider: FixedEgressIpProvider.alibabaEip({ bandwidth: 5 }),
+    });
+
+    const ledger = new kplus.StatefulSet(this, 'ledger', {
+      metadata: { name: 'ledger', namespace: 'production' },
+      replicas: 2,
+      containers: [{ name: 'ledger', image: 'example/ledger:1' }],
+      service: new kplus.Service(this, 'ledger-headless', { metadata: { name: 'ledger', namespace: 'production' }, clusterIP: 'None', ports: [{ port: 8080 }] }),
+    });
+    new FixedEgressIp(this, 'ledger-eip', {
+      sources: [EgressSource.workload(ledger)],
+      provider: FixedEgressIpProvider.alibabaEip({ releaseStrategy: AlibabaEipReleaseStrategy.after(Duration.minutes(10)) }),
+    });
+
+    new FixedEgressIp(this, 'report-uploader-snat', {
+      name: 'report-uploader-egress',
+      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'report-uploader' } })],
+      provider: FixedEgressIpProvider.alibabaPodNetworking({
+        vSwitchIds: ['vsw-egresszonea', 'vsw-egresszoneb'],
+        securityGroupIds: ['sg-egressuploader'],
+        eniType: TerwayEniType.TRUNK,
+      }),
+    });
+  }
+}
+
+/**
+ * Seed section "Egress IP固定" ("Calico Egress IP"). The seed's only object is a
+ * `BGPConfiguration`, which advertises Service addresses over BGP and gives no pod a fixed
+ * egress address; open-source Calico has no egress-IP feature. The open-source way to a fixed
+ * source range is a dedicated IP pool: legacy-sync pods draw their addresses from
+ * 10.244.240.0/24 (requested through the `cni.projectcalico.org/ipv4pools` annotation on the pod
+ * template), which external firewalls can allow. The seed's BGPConfiguration is kept, as the
+ * explicit `advertiseServices` option, with its real meaning documented.
+ */
+export class CalicoFixedEgressIpSection extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const legacySync = new kplus.Deployment(this, 'legacy-sync', {
+      metadata: { name: 'legacy-sync', namespace: 'production' },
+      containers: [{ name: 'sync', image: 'example/legacy-sync:1' }],
+    });
+    new FixedEgressIp(this, 'legacy-sync-pool', {
+      name: 'legacy-sync-egress',
+      sources: [EgressSource.workload(legacySync)],
+      provider: FixedEgressIpProvider.calico({
+        poolCidr: '10.244.240.0/24',
+        advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'], serviceExternalIpCidrs: ['203.0.113.0/24'] },
+      }),
+      clusterCidrs: { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] },
+    });
+  }
+}
+
+/** Adds the fixed-egress-IP sections to `app` (chart ids `cilium-egress-gateway`, `ack-egress`, `calico-egress-ip`). */
+export function buildFixedIpSections(app: App): void {
+  new CiliumEgressGatewaySection(app, 'cilium-egress-gateway');
+  new AckEgressSection(app, 'ack-egress');
+  new CalicoFixedEgressIpSection(app, 'calico-egress-ip');
+}

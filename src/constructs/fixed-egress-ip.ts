@@ -1,0 +1,225 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
+import { EgressErrorCode } from '../core/errors';
+import { EgressSource } from '../core/source';
+import { EgressWarnings } from '../core/warnings';
+import { clusterRanges, destinationsOverlap, sourcesOverlap } from '../fixed-ip/private';
+import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
+import { WARN } from '../fixed-ip/warning-ids';
+import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
+import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { EgressError, raise } from '../private/egress-error';
+import { labelProblems, objectNameProblems } from '../private/names';
+
+/** Context key read when `clusterCidrs` is not given: `{ "podCidrs": [...], "serviceCidrs": [...] }`. */
+const CLUSTER_CIDRS_CONTEXT = 'cdk8s-egress:clusterCidrs';
+const REGISTRY = Symbol.for('cdk8s-egress.fixedEgressIps');
+
+/**
+ * Properties of a `FixedEgressIp`.
+ */
+export interface FixedEgressIpProps {
+  /** The pods that leave with the fixed address. At least one. */
+  readonly sources: EgressSource[];
+  /** How the address is provided: `FixedEgressIpProvider.cilium()`, `.calico()`, `.alibabaEip()`, `.alibabaPodNetworking()`. */
+  readonly provider: FixedEgressIpProvider;
+  /**
+   * The external IP blocks the fixed address is for (`Destination.ipv4()`/`ipv6()`; `except`
+   * blocks are excluded). Required by providers scoped by destination (Cilium); refused by the
+   * others, whose address applies to all egress of the pods.
+   * @default - none (all egress, for providers that are not scoped by destination)
+   */
+  readonly destinations?: Destination[];
+  /**
+   * Allow `0.0.0.0/0` / `::/0` as destinations. Without this opt-in they are refused.
+   * @default false
+   */
+  readonly allowAllAddresses?: boolean;
+  /**
+   * The cluster's own pod and Service ranges. Destinations inside them are refused (Cilium never
+   * sends in-cluster traffic through the gateway) and Calico pools are checked against them.
+   * @default - the `cdk8s-egress:clusterCidrs` context value, else not checked
+   */
+  readonly clusterCidrs?: ClusterCidrs;
+  /**
+   * Name of the main emitted object (the CiliumEgressGatewayPolicy, IPPool or PodNetworking).
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Labels added to every emitted object.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations added to every emitted object.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+interface Registered {
+  readonly construct: FixedEgressIp;
+  readonly destinations: DestinationConfig[] | undefined;
+}
+
+/**
+ * Give a set of pods a fixed, predictable source address for their egress, so that external
+ * firewalls and allow-lists can recognise them.
+ *
+ * A `FixedEgressIp` changes the source address only: it does not allow or deny anything.
+ * Combine it with an `EgressPolicy` that allows the same destinations.
+ *
+ * Two `FixedEgressIp` that can select the same pod for overlapping destinations must agree on
+ * the address; otherwise `app.synth()` fails.
+ *
+ * @example
+ * new FixedEgressIp(chart, 'egress-external-api', {
+ *   name: 'egress-external-api',
+ *   sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+ *   destinations: [Destination.ipv4('203.0.113.0/24')],
+ *   provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
+ * });
+ */
+export class FixedEgressIp extends Construct {
+  /** The pods that get the fixed address. */
+  public readonly sources: EgressSource[];
+  /** The provider. */
+  public readonly provider: FixedEgressIpProvider;
+  /** The emitted objects (pod-template annotations are applied to the workloads themselves). */
+  public readonly apiObjects: ApiObject[];
+  /** The address, or where it comes from, in words. */
+  public readonly egressIdentity: string;
+
+  public constructor(scope: Construct, id: string, props: FixedEgressIpProps) {
+    super(scope, id);
+    this.sources = [...props.sources];
+    this.provider = props.provider;
+    if (this.sources.length === 0) {
+      throw EgressError.at(this, EgressErrorCode.EMPTY_SELECTOR,
+        'FixedEgressIp was given no sources: list the pods that need the fixed address (EgressSource.workload(...), .pods(...) or .namespace(...))');
+    }
+    for (const s of this.sources) raise(this, s._problems());
+    if (props.name !== undefined) raise(this, objectNameProblems(props.name));
+    if (props.labels) raise(this, labelProblems(props.labels, 'labels'));
+
+    const clusterCidrs = props.clusterCidrs ?? this.node.tryGetContext(CLUSTER_CIDRS_CONTEXT) as ClusterCidrs | undefined;
+    const destinations = this.destinations(props, clusterCidrs);
+    const binding = this.provider.bind(this, {
+      sources: this.sources,
+      destinations,
+      name: props.name,
+      labels: props.labels,
+      annotations: props.annotations,
+      clusterCidrs,
+    });
+    this.apiObjects = binding.apiObjects;
+    this.egressIdentity = binding.egressIdentity;
+    this.register(this.provider.scopedByDestination ? destinations : undefined);
+    const model = EgressModel.of(this);
+    for (const source of this.sources) {
+      model.recordFact({
+        toFact: (): EgressFact => ({
+          kind: FactKind.FIXED_EGRESS_IP,
+          constructPath: this.node.path,
+          source: source.toConfig(),
+          ...(this.provider.scopedByDestination ? { destinations } : {}),
+          summary: `source IP: ${this.egressIdentity}`,
+          objectRefs: this.apiObjects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`),
+          details: { provider: this.provider.displayName, identity: this.egressIdentity },
+        }),
+      });
+    }
+  }
+
+  private destinations(props: FixedEgressIpProps, clusterCidrs: ClusterCidrs | undefined): DestinationConfig[] {
+    const given = props.destinations ?? [];
+    const p = this.provider;
+    if (!p.scopedByDestination) {
+      if (given.length > 0) {
+        throw EgressError.at(this, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `The ${p.displayName} gives the pods their address for all egress and cannot be limited to destinations (${given.join(', ')}). `
+          + 'Omit destinations, or use FixedEgressIpProvider.cilium() to route only some destinations through a gateway');
+      }
+      return [];
+    }
+    if (given.length === 0) {
+      throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
+        `The ${p.displayName} applies to listed destinations only, and none were given: list the external ranges (Destination.ipv4('203.0.113.0/24')), `
+        + 'or Destination.anyIpv4() with allowAllAddresses: true for all external IPv4 traffic');
+    }
+    const ranges = clusterRanges(this, clusterCidrs);
+    const cluster = [...ranges.pods.map((c) => ({ c, what: 'pod' })), ...ranges.services.map((c) => ({ c, what: 'Service' }))];
+    const seen = new Set<string>();
+    return given.map((d) => {
+      raise(this, d._problems());
+      const cfg = d.toConfig();
+      if (cfg.kind !== DestinationKind.CIDR) {
+        throw EgressError.at(this, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `FixedEgressIp destinations must be IP blocks, got ${d}: the ${p.displayName} matches destination CIDRs only. `
+          + 'Use Destination.ipv4()/ipv6() with the addresses of the service');
+      }
+      const c = parseCidr(cfg.cidr!);
+      if (!isCidr(c)) throw EgressError.at(this, EgressErrorCode.INVALID_CIDR, `Invalid destination ${cfg.cidr}`);
+      if (c.prefix === 0 && !(props.allowAllAddresses ?? false)) {
+        throw EgressError.at(this, EgressErrorCode.ALLOW_ALL,
+          `Refusing to send all IPv${c.family} egress (${c.text}) of the pods through the ${p.displayName}: list the external ranges that need the fixed address, `
+          + 'or set allowAllAddresses: true to opt in');
+      }
+      if (seen.has(c.text)) {
+        throw EgressError.at(this, EgressErrorCode.DUPLICATE_RULE, `Destination ${c.text} is listed twice: list each destination once`);
+      }
+      seen.add(c.text);
+      const inside = cluster.find((x) => cidrContains(x.c, c));
+      if (inside) {
+        throw EgressError.at(this, EgressErrorCode.INVALID_CIDR,
+          `Destination ${c.text} lies inside the cluster's ${inside.what} CIDR ${inside.c.text}: in-cluster traffic never leaves through the ${p.displayName}, `
+          + 'so this destination would never get the fixed address. Remove it (select in-cluster peers with an EgressPolicy instead)');
+      }
+      const covers = cluster.filter((x) => cidrsOverlap(x.c, c));
+      if (covers.length > 0 && c.prefix > 0) {
+        EgressWarnings.add(this, WARN.CLUSTER_CIDR_EXCLUDED,
+          `Destination ${c.text} contains the cluster's ${covers.map((x) => `${x.what} CIDR ${x.c.text}`).join(' and ')}: traffic to those in-cluster addresses `
+          + `does not go through the ${p.displayName}. Add them as except blocks to say so explicitly`);
+      }
+      return cfg;
+    });
+  }
+
+  private register(destinations: DestinationConfig[] | undefined): void {
+    const root = this.node.root as unknown as Record<symbol, Registered[] | undefined>;
+    let list = root[REGISTRY];
+    if (!list) {
+      list = [];
+      Object.defineProperty(root, REGISTRY, { value: list, enumerable: false });
+    }
+    const earlier = [...list];
+    list.push({ construct: this, destinations });
+    this.node.addValidation({ validate: () => this.conflicts(earlier, destinations) });
+  }
+
+  /** Conflicts with FixedEgressIps created earlier (each pair is reported once, by the later one). */
+  private conflicts(earlier: Registered[], destinations: DestinationConfig[] | undefined): string[] {
+    const out: string[] = [];
+    for (const other of earlier) {
+      if (other.construct.egressIdentity === this.egressIdentity) continue;
+      if (!destinationsOverlap(destinations, other.destinations)) continue;
+      for (const mine of this.sources) {
+        const theirs = other.construct.sources.find((s) => sourcesOverlap(s, mine));
+        if (!theirs) continue;
+        out.push(`${mine.describe()} may also be selected by ${other.construct.node.path} (${theirs.describe()}) for ${describeDestinations(destinations, other.destinations)}, `
+          + `with a different egress address: ${this.egressIdentity} here, ${other.construct.egressIdentity} there. A connection leaves with one source address only, `
+          + `so which one applies would be undefined. Select disjoint pods or destinations, or use the same provider settings (${EgressErrorCode.CONFLICTING_OPTIONS})`);
+        break;
+      }
+    }
+    return out;
+  }
+}
+
+function describeDestinations(a: DestinationConfig[] | undefined, b: DestinationConfig[] | undefined): string {
+  if (a === undefined && b === undefined) return 'all egress';
+  const list = a === undefined ? b! : b === undefined ? a : a.filter((d) => destinationsOverlap([d], b));
+  return `destination${list.length > 1 ? 's' : ''} ${list.map((d) => d.cidr).join(', ')}`;
+}

@@ -1,0 +1,159 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { AlibabaAnnotationPrefix, AlibabaEipOptions, AlibabaEipReleaseStrategy } from './options';
+import { annotatePodTemplate, goDuration, workloadKind, workloadOf } from './private';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
+import { WARN } from './warning-ids';
+import { EgressErrorCode } from '../core/errors';
+import { EgressWarnings } from '../core/warnings';
+import { EgressError } from '../private/egress-error';
+
+const EIP_ID = /^eip-[a-z0-9]+$/;
+const CBWP_ID = /^cbwp-[a-z0-9]+$/;
+/** Readiness gate set by ack-extend-network-controller once the EIP is attached. */
+const READINESS_GATE = 'k8s.aliyun.com/eip';
+
+/** Renders `FixedEgressIpProvider.alibabaEip()`. */
+export class AlibabaEipProvider extends FixedEgressIpProvider {
+  public readonly displayName = 'Alibaba Cloud pod EIP';
+  public readonly scopedByDestination = false;
+  private bound = false;
+
+  public constructor(private readonly options: AlibabaEipOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, options: FixedEgressIpBindOptions): FixedEgressIpBinding {
+    if (this.bound) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        'This FixedEgressIpProvider.alibabaEip() instance already configures another FixedEgressIp: create one provider per FixedEgressIp');
+    }
+    this.bound = true;
+    const o = this.options;
+    this.checkOptions(scope);
+    const annotations = this.annotations();
+    const workloads = options.sources.map((source) => {
+      const w = workloadOf(source);
+      if (!w) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `FixedEgressIpProvider.alibabaEip() needs a cdk8s-plus workload as source, got ${source.describe()}: ack-extend-network-controller reads the EIP annotations `
+          + 'from each pod, so they go on the workload\'s pod template. Use EgressSource.workload(deployment)');
+      }
+      return w;
+    });
+    if (o.instanceId !== undefined && workloads.length > 1) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `EIP ${o.instanceId} can be attached to one pod only, but ${workloads.length} workloads were given: use one FixedEgressIp (and one EIP) per StatefulSet`);
+    }
+    for (const w of workloads) {
+      this.checkWorkload(scope, w);
+      annotatePodTemplate(scope, w, annotations, 'FixedEgressIpProvider.alibabaEip()');
+      if (o.readinessGate ?? true) addReadinessGate(w);
+    }
+    this.warn(scope, workloads);
+    return {
+      apiObjects: [],
+      egressIdentity: o.instanceId !== undefined ? `Alibaba Cloud EIP ${o.instanceId}` : `an Alibaba Cloud EIP per pod (${JSON.stringify(annotations)})`,
+    };
+  }
+
+  private checkOptions(scope: Construct): void {
+    const o = this.options;
+    if (o.instanceId !== undefined) {
+      if (!EIP_ID.test(o.instanceId)) {
+        throw EgressError.at(scope, EgressErrorCode.INVALID_NAME, `Invalid EIP instance id "${o.instanceId}": expected the id of an existing EIP such as "eip-bp1exampleid"`);
+      }
+      const creationOnly = [
+        o.bandwidth !== undefined ? 'bandwidth' : undefined,
+        o.internetChargeType !== undefined ? 'internetChargeType' : undefined,
+        o.commonBandwidthPackageId !== undefined ? 'commonBandwidthPackageId' : undefined,
+        o.releaseStrategy !== undefined ? 'releaseStrategy' : undefined,
+      ].filter((x): x is string => x !== undefined);
+      if (creationOnly.length > 0) {
+        throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+          `${creationOnly.join(', ')} ${creationOnly.length > 1 ? 'apply' : 'applies'} only to EIPs the controller creates, but instanceId ${o.instanceId} attaches an existing EIP, `
+          + 'which the controller neither changes nor releases. Configure the EIP itself, or drop instanceId');
+      }
+    }
+    if (o.bandwidth !== undefined && (!Number.isInteger(o.bandwidth) || o.bandwidth < 1)) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS, `Invalid EIP bandwidth ${o.bandwidth}: give a whole number of Mbit/s, at least 1`);
+    }
+    if (o.commonBandwidthPackageId !== undefined && !CBWP_ID.test(o.commonBandwidthPackageId)) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_NAME,
+        `Invalid commonBandwidthPackageId "${o.commonBandwidthPackageId}": expected the id of an Internet Shared Bandwidth instance such as "cbwp-bp1exampleid"`);
+    }
+    const d = o.releaseStrategy?._duration;
+    if (d !== undefined && (!Number.isInteger(d.toSeconds({ integral: false })) || d.toSeconds({ integral: false }) < 1)) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `AlibabaEipReleaseStrategy.after() needs a whole number of seconds, at least 1 (got ${d.toMilliseconds()} ms): use AlibabaEipReleaseStrategy.FOLLOW to release with the pod`);
+    }
+  }
+
+  private annotations(): Record<string, string> {
+    const o = this.options;
+    const p = o.annotationPrefix ?? AlibabaAnnotationPrefix.K8S_ALIYUN_COM;
+    if (o.instanceId !== undefined) return { [`${p}/pod-eip-instanceid`]: o.instanceId };
+    return {
+      [`${p}/pod-with-eip`]: 'true',
+      ...(o.bandwidth !== undefined ? { [`${p}/eip-bandwidth`]: String(o.bandwidth) } : {}),
+      ...(o.internetChargeType !== undefined ? { [`${p}/eip-internet-charge-type`]: o.internetChargeType } : {}),
+      ...(o.commonBandwidthPackageId !== undefined ? { [`${p}/eip-common-bandwidth-package-id`]: o.commonBandwidthPackageId } : {}),
+      ...(o.releaseStrategy !== undefined ? { [`${p}/pod-eip-release-strategy`]: releaseValue(o.releaseStrategy) } : {}),
+    };
+  }
+
+  private checkWorkload(scope: Construct, w: kplus.Workload): void {
+    const o = this.options;
+    const isStatefulSet = w instanceof kplus.StatefulSet;
+    if (o.instanceId !== undefined) {
+      if (!isStatefulSet) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `instanceId ${o.instanceId} attaches one existing EIP to one pod, but ${w.node.path} is a ${workloadKind(w)}, whose pods are replaced under new names `
+          + '(during a rollout two pods would claim the EIP). Use a StatefulSet with one replica, or let the controller create EIPs (omit instanceId)');
+      }
+      const replicas = (w as kplus.StatefulSet).replicas ?? 1;
+      if (replicas > 1) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `instanceId ${o.instanceId} attaches one existing EIP to one pod, but StatefulSet ${w.node.path} has ${replicas} replicas. `
+          + 'Use one replica per EIP, or let the controller create an EIP per pod with a release strategy that keeps it (AlibabaEipReleaseStrategy.NEVER or .after(...))');
+      }
+    }
+    const strategy = o.releaseStrategy;
+    if (strategy !== undefined && strategy !== AlibabaEipReleaseStrategy.FOLLOW && !isStatefulSet) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `The EIP release strategy ${releaseValue(strategy)} only works for StatefulSet pods (a recreated pod with the same name reuses the EIP), but ${w.node.path} is a ${workloadKind(w)}: `
+        + 'the controller does not support it for stateless workloads. Use a StatefulSet, or omit releaseStrategy');
+    }
+    if (w.hostNetwork) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `${w.node.path} uses the host network, so its pods have no pod address for an EIP to be attached to: remove hostNetwork or use another provider`);
+    }
+  }
+
+  private warn(scope: Construct, workloads: kplus.Workload[]): void {
+    const o = this.options;
+    if (o.instanceId !== undefined) return;
+    const keeps = o.releaseStrategy !== undefined && o.releaseStrategy !== AlibabaEipReleaseStrategy.FOLLOW;
+    if (!keeps) {
+      EgressWarnings.add(scope, WARN.ACK_EIP_NOT_FIXED,
+        'The controller creates an EIP when a pod starts and releases it when the pod is deleted: the egress address changes every time a pod is replaced. '
+        + 'For an address that stays, attach an existing EIP (instanceId, StatefulSet with one replica) or keep created EIPs (StatefulSet with AlibabaEipReleaseStrategy.NEVER or .after(...))');
+    }
+    const podCount = (w: kplus.Workload) => (w instanceof kplus.DaemonSet ? Infinity : (w as { replicas?: number }).replicas ?? 1);
+    const multi = workloads.length > 1 || workloads.some((w) => podCount(w) > 1);
+    if (multi) {
+      EgressWarnings.add(scope, WARN.ACK_EIP_PER_POD,
+        'Every pod gets its own EIP, so the workload leaves with as many addresses as it has pods: external allow-lists must list each of them (or use alibabaPodNetworking() for one shared address)');
+    }
+  }
+}
+
+function releaseValue(s: AlibabaEipReleaseStrategy): string {
+  return s._value ?? goDuration(s._duration!);
+}
+
+function addReadinessGate(w: kplus.Workload): void {
+  // cdk8s-plus has no readiness-gate API; patch the pod template of the workload's object.
+  ApiObject.of(w).addJsonPatch(JsonPatch.add('/spec/template/spec/readinessGates', [{ conditionType: READINESS_GATE }]));
+}

@@ -1,0 +1,165 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { AlibabaPodNetworkingOptions, TerwayEniType, TerwayVSwitchSelectionPolicy } from './options';
+import { formatLabels, makeClusterScoped, podTemplateAnnotations, podTemplateLabels, sourcesOverlap, workloadOf } from './private';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
+import { WARN } from './warning-ids';
+import {
+  PodNetworking, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
+} from '../../imports/network.alibabacloud.com';
+import { EgressErrorCode } from '../core/errors';
+import { EgressSource, SourceConfig } from '../core/source';
+import { EgressWarnings } from '../core/warnings';
+import { EgressError, raise } from '../private/egress-error';
+import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../private/names';
+
+const VSW_ID = /^vsw-[a-z0-9]+$/;
+const SG_ID = /^sg-[a-z0-9]+$/;
+/** Terway's webhook refuses more security groups than this. */
+const MAX_SECURITY_GROUPS = 10;
+/** Pod annotations that make Terway skip PodNetworking matching (types/k8s.go). */
+const BYPASS_ANNOTATIONS = ['k8s.aliyun.com/pod-networks', 'k8s.aliyun.com/pod-networks-request'];
+const IGNORE_LABEL = 'k8s.aliyun.com/ignore-by-terway';
+const REGISTRY = Symbol.for('cdk8s-egress.podNetworkings');
+const ENI_TYPE: Record<TerwayEniType, PodNetworkingSpecEniOptionsEniType> = {
+  [TerwayEniType.TRUNK]: PodNetworkingSpecEniOptionsEniType.TRUNK,
+  [TerwayEniType.ENI]: PodNetworkingSpecEniOptionsEniType.ENI,
+};
+const VSWITCH_POLICY: Record<TerwayVSwitchSelectionPolicy, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy> = {
+  [TerwayVSwitchSelectionPolicy.ORDERED]: PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy.ORDERED,
+  [TerwayVSwitchSelectionPolicy.RANDOM]: PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy.RANDOM,
+  [TerwayVSwitchSelectionPolicy.MOST]: PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy.MOST,
+};
+
+interface Entry {
+  readonly scope: IConstruct;
+  readonly name: () => string;
+  readonly source: EgressSource;
+}
+
+/** Renders `FixedEgressIpProvider.alibabaPodNetworking()`. */
+export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
+  public readonly displayName = 'Terway PodNetworking';
+  public readonly scopedByDestination = false;
+  private bound = false;
+
+  public constructor(private readonly options: AlibabaPodNetworkingOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, options: FixedEgressIpBindOptions): FixedEgressIpBinding {
+    if (this.bound) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        'This FixedEgressIpProvider.alibabaPodNetworking() instance already configures another FixedEgressIp: create one provider per FixedEgressIp');
+    }
+    this.bound = true;
+    const vSwitches = checkIds(scope, this.options.vSwitchIds, VSW_ID, 'vSwitchIds', ['vSwitch', 'vSwitches'], 'vsw-bp1exampleid');
+    const groups = checkIds(scope, this.options.securityGroupIds, SG_ID, 'securityGroupIds', ['security group', 'security groups'], 'sg-bp1exampleid');
+    if (groups.length > MAX_SECURITY_GROUPS) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `${groups.length} security groups were given, but Terway's webhook accepts at most ${MAX_SECURITY_GROUPS} per PodNetworking: merge rules into fewer groups`);
+    }
+    const eniType = this.options.eniType ?? TerwayEniType.TRUNK;
+    const policy = this.options.vSwitchSelectionPolicy;
+    const multi = options.sources.length > 1;
+    const apiObjects: ApiObject[] = options.sources.map((source, i) => {
+      const name = options.name !== undefined ? (multi ? `${options.name}-${i + 1}` : options.name) : undefined;
+      if (name !== undefined) raise(scope, objectNameProblems(name));
+      const pn = new PodNetworking(scope, multi ? `Resource${i + 1}` : 'Resource', {
+        metadata: {
+          ...(name !== undefined ? { name } : {}),
+          ...(options.labels ? { labels: options.labels } : {}),
+          ...(options.annotations ? { annotations: options.annotations } : {}),
+        },
+        spec: {
+          eniOptions: { eniType: ENI_TYPE[eniType] },
+          vSwitchOptions: vSwitches,
+          ...(policy !== undefined ? { vSwitchSelectOptions: { vSwitchSelectionPolicy: VSWITCH_POLICY[policy] } } : {}),
+          securityGroupIDs: groups,
+          // Resolved at synth: workload selectors may still change after this construct is built.
+          selector: Lazy.any({ produce: () => selector(source.toConfig()) }),
+        },
+      });
+      makeClusterScoped(pn);
+      register(scope, { scope, name: () => pn.name, source });
+      const w = workloadOf(source);
+      if (w) {
+        scope.node.addValidation({
+          validate: () => {
+            const errors: string[] = [];
+            if (w.hostNetwork) errors.push(`${w.node.path} uses the host network: Terway gives host-network pods no PodNetworking, so they would egress from the node. Remove hostNetwork`);
+            const ann = podTemplateAnnotations(w);
+            for (const key of BYPASS_ANNOTATIONS.filter((k) => ann[k] !== undefined)) {
+              errors.push(`The pod template of ${w.node.path} sets ${key}, which makes Terway skip PodNetworking ${pn.name}: remove the annotation`);
+            }
+            if (podTemplateLabels(w)[IGNORE_LABEL] === 'true') {
+              errors.push(`The pod template of ${w.node.path} carries ${IGNORE_LABEL}: "true", so Terway ignores its pods: remove the label`);
+            }
+            return errors.map((e) => `${e} (${EgressErrorCode.CONFLICTING_OPTIONS})`);
+          },
+        });
+      }
+      return pn;
+    });
+
+    EgressWarnings.add(scope, WARN.ACK_SNAT_OUTSIDE,
+      `The fixed address comes from the VPC NAT gateway, which Kubernetes does not configure: add one SNAT entry per vSwitch (${vSwitches.join(', ')}) with the fixed EIP(s), `
+      + 'in every zone the pods may run in. A vSwitch without its own entry falls back to the VPC-wide entry (or has no Internet access); several SNAT IPs in one entry make the address one of several');
+    EgressWarnings.add(scope, WARN.ACK_AT_POD_CREATION,
+      'Terway matches PodNetworkings only when a pod is created, and only Ready ones: pods that already run, or start before the PodNetworking is Ready, stay on the shared vSwitches '
+      + 'until they are recreated. With the webhook\'s failurePolicy Ignore (the open-source chart default), pods created while the webhook is down also miss it');
+    return { apiObjects, egressIdentity: `the SNAT entries of vSwitches ${vSwitches.join(', ')} (Terway PodNetworking)` };
+  }
+}
+
+function checkIds(
+  scope: Construct, ids: readonly string[], pattern: RegExp, prop: string, [what, plural]: [string, string], example: string,
+): string[] {
+  if (ids.length === 0) {
+    throw EgressError.at(scope, EgressErrorCode.EMPTY_SELECTOR,
+      `FixedEgressIpProvider.alibabaPodNetworking() was given no ${prop}: Terway would fill them from the cluster's eni-config (the ${plural} shared by all pods), `
+      + `so the pods would not get the dedicated egress. List the dedicated ${what} ids`);
+  }
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!pattern.test(id)) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_NAME, `Invalid ${what} id "${id}" in ${prop}: expected an id such as "${example}"`);
+    }
+    if (seen.has(id)) throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS, `${prop} lists ${id} twice: list each ${what} once`);
+    seen.add(id);
+  }
+  return [...ids];
+}
+
+function selector(s: SourceConfig) {
+  return {
+    ...(s.podLabels !== undefined ? { podSelector: { matchLabels: s.podLabels } } : {}),
+    // PodNetworking is cluster-scoped: without a namespace selector the pod labels would match in every namespace.
+    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: s.namespace } },
+  };
+}
+
+function describe(s: SourceConfig): string {
+  return s.podLabels ? `pods ${formatLabels(s.podLabels)} in namespace ${s.namespace}` : `every pod in namespace ${s.namespace}`;
+}
+
+function register(scope: IConstruct, entry: Entry): void {
+  const root = scope.node.root as unknown as Record<symbol, Entry[] | undefined>;
+  let list = root[REGISTRY];
+  if (!list) {
+    list = [];
+    Object.defineProperty(root, REGISTRY, { value: list, enumerable: false });
+  }
+  const earlier = [...list];
+  list.push(entry);
+  scope.node.addValidation({
+    validate: () => {
+      const mine = entry.source.toConfig();
+      return earlier
+        .filter((e) => sourcesOverlap(e.source, entry.source))
+        .map((e) => `PodNetworking ${entry.name()} (${describe(mine)}) and PodNetworking ${e.name()} of ${e.scope.node.path} (${describe(e.source.toConfig())}) `
+          + 'can select the same pods. Terway gives such a pod the first Ready match in list order, so its egress would depend on object names: '
+          + `make the sources disjoint (${EgressErrorCode.CONFLICTING_OPTIONS})`);
+    },
+  });
+}

@@ -1,0 +1,194 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct, IConstruct } from 'constructs';
+import { CalicoEncapsulation, CalicoFixedEgressIpOptions, CalicoPoolReservation, CalicoServiceAdvertisement } from './options';
+import { annotatePodTemplate, clusterRanges, makeClusterScoped, parseCidrList, workloadOf } from './private';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
+import { WARN } from './warning-ids';
+import {
+  BgpConfiguration, IpPool, IpPoolSpecAllowedUses, IpPoolSpecAssignmentMode, IpPoolSpecIpipMode, IpPoolSpecVxlanMode,
+} from '../../imports/projectcalico.org';
+import { EgressErrorCode } from '../core/errors';
+import { EgressWarnings } from '../core/warnings';
+import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { EgressError, raise } from '../private/egress-error';
+import { objectNameProblems } from '../private/names';
+
+const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
+const BGP_SINGLETON = Symbol.for('cdk8s-egress.calicoBgpConfiguration');
+
+const ENCAP: Record<CalicoEncapsulation, { ipip: IpPoolSpecIpipMode; vxlan: IpPoolSpecVxlanMode }> = {
+  [CalicoEncapsulation.NONE]: { ipip: IpPoolSpecIpipMode.NEVER, vxlan: IpPoolSpecVxlanMode.NEVER },
+  [CalicoEncapsulation.IPIP]: { ipip: IpPoolSpecIpipMode.ALWAYS, vxlan: IpPoolSpecVxlanMode.NEVER },
+  [CalicoEncapsulation.IPIP_CROSS_SUBNET]: { ipip: IpPoolSpecIpipMode.CROSS_SUBNET, vxlan: IpPoolSpecVxlanMode.NEVER },
+  [CalicoEncapsulation.VXLAN]: { ipip: IpPoolSpecIpipMode.NEVER, vxlan: IpPoolSpecVxlanMode.ALWAYS },
+  [CalicoEncapsulation.VXLAN_CROSS_SUBNET]: { ipip: IpPoolSpecIpipMode.NEVER, vxlan: IpPoolSpecVxlanMode.CROSS_SUBNET },
+};
+
+/** Renders `FixedEgressIpProvider.calico()`. */
+export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
+  public readonly displayName = 'Calico IP pool';
+  public readonly scopedByDestination = false;
+  private bound = false;
+
+  public constructor(private readonly options: CalicoFixedEgressIpOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, options: FixedEgressIpBindOptions): FixedEgressIpBinding {
+    if (this.bound) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        'This FixedEgressIpProvider.calico() instance already configures another FixedEgressIp: create one provider per FixedEgressIp (one pool each)');
+    }
+    this.bound = true;
+    const o = this.options;
+    const pool = this.poolCidr(scope, options);
+    const encapsulation = o.encapsulation ?? CalicoEncapsulation.NONE;
+    if (pool.family === 6 && (encapsulation === CalicoEncapsulation.IPIP || encapsulation === CalicoEncapsulation.IPIP_CROSS_SUBNET)) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `IP-in-IP encapsulation is not supported on the IPv6 pool ${pool.text}: use CalicoEncapsulation.VXLAN, VXLAN_CROSS_SUBNET or NONE`);
+    }
+    this.checkBlockSize(scope, pool);
+    if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
+    const natOutgoing = o.natOutgoing ?? false;
+    const reservation = o.reservation ?? CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL;
+
+    const ippool = new IpPool(scope, 'Resource', {
+      metadata: {
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(options.labels ? { labels: options.labels } : {}),
+        ...(options.annotations ? { annotations: options.annotations } : {}),
+      },
+      spec: {
+        cidr: pool.text,
+        natOutgoing,
+        ...(o.blockSize !== undefined ? { blockSize: o.blockSize } : {}),
+        ipipMode: ENCAP[encapsulation].ipip,
+        vxlanMode: ENCAP[encapsulation].vxlan,
+        // Workload addresses only: node tunnel addresses must not come from the dedicated range.
+        allowedUses: [IpPoolSpecAllowedUses.WORKLOAD],
+        ...(reservation === CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL
+          ? { assignmentMode: IpPoolSpecAssignmentMode.MANUAL }
+          : { nodeSelector: '!all()' }),
+      },
+    });
+    makeClusterScoped(ippool);
+    const apiObjects: ApiObject[] = [ippool];
+
+    const key = pool.family === 4 ? 'cni.projectcalico.org/ipv4pools' : 'cni.projectcalico.org/ipv6pools';
+    const value = JSON.stringify([ippool.name]);
+    apiObjects.push(...this.applyAnnotation(scope, options, key, value));
+    if (o.advertiseServices !== undefined) apiObjects.push(this.bgpConfiguration(scope, o.advertiseServices, options));
+
+    EgressWarnings.add(scope, WARN.CALICO_AT_POD_CREATION,
+      `Calico reads ${key} only when a pod is created: pods that already run keep their address until they are recreated (roll the workload after applying)`);
+    if (natOutgoing) {
+      EgressWarnings.add(scope, WARN.CALICO_NAT_OUTGOING,
+        `natOutgoing is on: traffic that leaves the Calico pools is masqueraded to the node's address, so external systems see node addresses, not ${pool.text}. `
+        + 'Turn it off to expose the pool range, or pin the pods to nodes with fixed addresses');
+    } else {
+      EgressWarnings.add(scope, WARN.CALICO_POOL_ROUTING,
+        `natOutgoing is off: the pods leave with their own addresses from ${pool.text}, so the network must route ${pool.text} back to the nodes `
+        + '(Calico BGP peering with your routers, pool export not disabled); otherwise replies are lost');
+    }
+    return { apiObjects, egressIdentity: `Calico pool ${ippool.name} (${pool.text}${natOutgoing ? ', masqueraded to node addresses' : ''})` };
+  }
+
+  private poolCidr(scope: Construct, options: FixedEgressIpBindOptions): Cidr {
+    const c = parseCidr(this.options.poolCidr);
+    if (!isCidr(c)) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
+        `Invalid poolCidr in FixedEgressIpProvider.calico(): ${c.reason}.${c.suggestion ? ` Did you mean "${c.suggestion}"?` : ''}`);
+    }
+    const ll = LINK_LOCAL.find((l) => cidrsOverlap(l, c));
+    if (ll) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `poolCidr ${c.text} overlaps the link-local range ${ll.text}, which Calico refuses for IP pools: choose a block inside the cluster's pod CIDR`);
+    }
+    const ranges = clusterRanges(scope, options.clusterCidrs);
+    const svc = ranges.services.find((s) => cidrsOverlap(s, c));
+    if (svc) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `poolCidr ${c.text} overlaps the cluster's Service CIDR ${svc.text}: choose a block inside the pod CIDR`);
+    }
+    const samePods = ranges.pods.filter((p) => p.family === c.family);
+    if (samePods.length > 0 && !samePods.some((p) => cidrContains(p, c))) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
+        `poolCidr ${c.text} is outside the cluster's pod CIDR (${samePods.map((p) => p.text).join(', ')}): Kubernetes expects every pod address inside it. `
+        + 'Choose a block inside the pod CIDR (and keep it out of the default pool, or shrink that pool)');
+    }
+    return c;
+  }
+
+  private checkBlockSize(scope: Construct, pool: Cidr): void {
+    const b = this.options.blockSize;
+    const [min, max, dflt] = pool.family === 4 ? [20, 32, 26] : [116, 128, 122];
+    if (b !== undefined && (!Number.isInteger(b) || b < min || b > max)) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `blockSize ${b} is invalid for the IPv${pool.family} pool ${pool.text}: it must be an integer from ${min} to ${max} (default ${dflt})`);
+    }
+    const size = b ?? dflt;
+    if (pool.prefix > size) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
+        `poolCidr ${pool.text} is smaller than one allocation block (/${size}${b === undefined ? ', the default' : ''}): use a /${size} or larger pool, or a larger blockSize`);
+    }
+  }
+
+  private applyAnnotation(scope: Construct, options: FixedEgressIpBindOptions, key: string, value: string): ApiObject[] {
+    const namespaces: ApiObject[] = [];
+    options.sources.forEach((source, i) => {
+      const w = workloadOf(source);
+      if (w) {
+        annotatePodTemplate(scope, w, { [key]: value }, 'FixedEgressIpProvider.calico()');
+        return;
+      }
+      const cfg = source.toConfig();
+      if (cfg.podLabels !== undefined) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `FixedEgressIpProvider.calico() cannot give ${source.describe()} the pool: Calico reads the pool from an annotation on the pod or its namespace at pod creation, `
+          + 'and cdk8s-egress can only annotate pods it defines. Use EgressSource.workload(...) for a cdk8s-plus workload, '
+          + `or EgressSource.namespace('${cfg.namespace}') with emitNamespaces: true if every pod of the namespace is meant`);
+      }
+      if (!this.options.emitNamespaces) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `FixedEgressIpProvider.calico() needs the annotation ${key}: '${value}' on namespace ${cfg.namespace}, which this app does not define. `
+          + 'Set emitNamespaces: true to emit the Namespace with it (the app then owns that Namespace object), or use EgressSource.workload(...)');
+      }
+      namespaces.push(new k8s.KubeNamespace(scope, `Namespace${i}`, {
+        metadata: { name: cfg.namespace, annotations: { [key]: value } },
+      }));
+    });
+    for (const ns of namespaces) makeClusterScoped(ns);
+    return namespaces;
+  }
+
+  private bgpConfiguration(scope: Construct, adv: CalicoServiceAdvertisement, options: FixedEgressIpBindOptions): ApiObject {
+    const root = scope.node.root as unknown as Record<symbol, IConstruct | undefined>;
+    const first = root[BGP_SINGLETON];
+    if (first !== undefined) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `advertiseServices is already set by ${first.node.path}: the BGPConfiguration "default" is a cluster singleton, so only one FixedEgressIp of the app may set it`);
+    }
+    Object.defineProperty(root, BGP_SINGLETON, { value: scope, enumerable: false });
+    const clusterIps = parseCidrList(scope, adv.serviceClusterIpCidrs ?? [], 'advertiseServices.serviceClusterIpCidrs');
+    const externalIps = parseCidrList(scope, adv.serviceExternalIpCidrs ?? [], 'advertiseServices.serviceExternalIpCidrs');
+    if (clusterIps.length + externalIps.length === 0) {
+      throw EgressError.at(scope, EgressErrorCode.EMPTY_POLICY,
+        'advertiseServices was given no ranges: list serviceClusterIpCidrs and/or serviceExternalIpCidrs, or omit advertiseServices');
+    }
+    const bgp = new BgpConfiguration(scope, 'BgpConfiguration', {
+      metadata: {
+        name: 'default',
+        ...(options.labels ? { labels: options.labels } : {}),
+        ...(options.annotations ? { annotations: options.annotations } : {}),
+      },
+      spec: {
+        ...(clusterIps.length ? { serviceClusterIPs: clusterIps.map((c) => ({ cidr: c.text })) } : {}),
+        ...(externalIps.length ? { serviceExternalIPs: externalIps.map((c) => ({ cidr: c.text })) } : {}),
+      },
+    });
+    makeClusterScoped(bgp);
+    EgressWarnings.add(scope, WARN.CALICO_BGP_SINGLETON,
+      'advertiseServices emits the cluster\'s singleton BGPConfiguration "default": applying it sets these fields cluster-wide, next to whatever else the cluster configured there. '
+      + 'It advertises Service addresses to BGP peers and does not change any egress address');
+    return bgp;
+  }
+}

@@ -1,0 +1,204 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CiliumEgressGatewayNode, CiliumFixedEgressIpOptions } from './options';
+import { makeClusterScoped, formatLabels, parseCidrList } from './private';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
+import { WARN } from './warning-ids';
+import { CiliumEgressGatewayPolicy } from '../../imports/cilium.io';
+import { EgressErrorCode } from '../core/errors';
+import { EgressWarnings } from '../core/warnings';
+import { Cidr, cidrContains, compareCidrs, isCidr, parseCidr, parseIp } from '../private/cidr';
+import { EgressError, raise } from '../private/egress-error';
+import { labelProblems, sortedLabels } from '../private/names';
+
+/** The label Cilium gives every endpoint with its namespace. */
+const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+/** Linux interface names: at most 15 bytes, no '/', no whitespace. */
+const IFNAME = /^[^\s/]{1,15}$/;
+
+interface Gateway {
+  readonly nodeSelector: Record<string, string>;
+  readonly egressIp?: string;
+  readonly iface?: string;
+}
+
+/** Renders `FixedEgressIpProvider.cilium()`. */
+export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
+  public readonly displayName = 'Cilium egress gateway';
+  public readonly scopedByDestination = true;
+  private bound = false;
+
+  public constructor(private readonly options: CiliumFixedEgressIpOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, options: FixedEgressIpBindOptions): FixedEgressIpBinding {
+    if (this.bound) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        'This FixedEgressIpProvider.cilium() instance already configures another FixedEgressIp: create one provider per FixedEgressIp');
+    }
+    this.bound = true;
+    const gateways = this.gateways(scope);
+    const destinations = options.destinations.map((d) => parseCidr(d.cidr!)).filter(isCidr);
+    this.checkFamilies(scope, gateways, destinations);
+    const excluded = this.excludedCidrs(scope, options, destinations);
+
+    const gatewayJson = gateways.map((g) => ({
+      nodeSelector: { matchLabels: g.nodeSelector },
+      ...(g.egressIp !== undefined ? { egressIp: g.egressIp } : {}),
+      ...(g.iface !== undefined ? { interface: g.iface } : {}),
+    }));
+    const sources = options.sources;
+    const policy = new CiliumEgressGatewayPolicy(scope, 'Resource', {
+      metadata: {
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(options.labels ? { labels: options.labels } : {}),
+        ...(options.annotations ? { annotations: options.annotations } : {}),
+      },
+      spec: {
+        // Resolved at synth: workload selectors may still change after this construct is built.
+        selectors: Lazy.any({ produce: () => selectors(scope, sources.map((s) => s.toConfig())) }),
+        destinationCidRs: [...new Set(destinations.map((d) => d.text))],
+        ...(excluded.length > 0 ? { excludedCidRs: excluded } : {}),
+        // The CRD requires `egressGateway` even when `egressGateways` is set (which makes Cilium
+        // ignore it): it repeats the first gateway so both fields say the same thing.
+        egressGateway: gatewayJson[0],
+        ...(gatewayJson.length > 1 ? { egressGateways: gatewayJson } : {}),
+      },
+    });
+    makeClusterScoped(policy);
+    this.warn(scope, gateways);
+    return { apiObjects: [policy], egressIdentity: identity(gateways) };
+  }
+
+  private gateways(scope: Construct): Gateway[] {
+    const o = this.options;
+    const single = o.nodeSelector !== undefined || o.egressIp !== undefined || o.interface !== undefined;
+    if (o.gateways !== undefined && single) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        'FixedEgressIpProvider.cilium() was given both gateways and nodeSelector/egressIp/interface: with a gateways list Cilium ignores the single gateway. '
+        + 'Put every gateway node into gateways, or use nodeSelector alone');
+    }
+    const list: CiliumEgressGatewayNode[] = o.gateways ?? (o.nodeSelector !== undefined
+      ? [{ nodeSelector: o.nodeSelector, egressIp: o.egressIp, interface: o.interface }]
+      : []);
+    if (list.length === 0) {
+      throw EgressError.at(scope, EgressErrorCode.EMPTY_SELECTOR,
+        o.gateways !== undefined
+          ? 'FixedEgressIpProvider.cilium() was given an empty gateways list: list at least one gateway node ({ nodeSelector: { ... } })'
+          : 'FixedEgressIpProvider.cilium() needs the gateway node: pass nodeSelector (the gateway node\'s labels, e.g. { \'egress-gateway\': \'true\' }) or gateways');
+    }
+    const seen = new Set<string>();
+    return list.map((g, i) => {
+      const where = list.length > 1 || o.gateways ? `gateways[${i}]` : 'FixedEgressIpProvider.cilium()';
+      if (Object.keys(g.nodeSelector).length === 0) {
+        throw EgressError.at(scope, EgressErrorCode.EMPTY_SELECTOR,
+          `The nodeSelector of ${where} is empty, which matches every node: Cilium would make the first node by name the gateway. Select the gateway node by its labels`);
+      }
+      raise(scope, labelProblems(g.nodeSelector, `the nodeSelector of ${where}`));
+      if (g.egressIp !== undefined && g.interface !== undefined) {
+        throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+          `${where} sets both egressIp "${g.egressIp}" and interface "${g.interface}": Cilium silently ignores such a policy. Set egressIp (the address) or interface (take its first address), not both`);
+      }
+      if (g.egressIp !== undefined) checkEgressIp(scope, g.egressIp, where);
+      if (g.interface !== undefined && !IFNAME.test(g.interface)) {
+        throw EgressError.at(scope, EgressErrorCode.INVALID_NAME,
+          `Invalid interface "${g.interface}" in ${where}: a Linux interface name has 1-15 characters without '/' or whitespace (e.g. "eth1")`);
+      }
+      const gw: Gateway = {
+        nodeSelector: sortedLabels(g.nodeSelector),
+        ...(g.egressIp !== undefined ? { egressIp: g.egressIp } : {}),
+        ...(g.interface !== undefined ? { iface: g.interface } : {}),
+      };
+      const key = JSON.stringify(gw);
+      if (seen.has(key)) {
+        throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS, `${where} repeats an earlier gateway (${describeGateway(gw)}): list each gateway once`);
+      }
+      seen.add(key);
+      return gw;
+    });
+  }
+
+  private checkFamilies(scope: Construct, gateways: Gateway[], destinations: Cidr[]): void {
+    const v6 = destinations.filter((d) => d.family === 6);
+    const withIp = gateways.find((g) => g.egressIp !== undefined);
+    if (v6.length > 0 && withIp) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `The gateway egressIp ${withIp.egressIp} is IPv4, but destination ${v6[0].text} is IPv6: an IPv4 egressIp cannot be the source of IPv6 traffic, `
+        + 'and newer Cilium releases reject such a policy. Use interface (its first IPv4 and IPv6 addresses are used), or a separate FixedEgressIp for the IPv6 destinations');
+    }
+  }
+
+  private excludedCidrs(scope: Construct, options: FixedEgressIpBindOptions, destinations: Cidr[]): string[] {
+    const given = parseCidrList(scope, this.options.excludedCidrs ?? [], 'excludedCidrs of FixedEgressIpProvider.cilium()');
+    for (const e of given) {
+      if (!destinations.some((d) => cidrContains(d, e) && d.prefix < e.prefix)) {
+        throw EgressError.at(scope, EgressErrorCode.INVALID_EXCEPT,
+          `Excluded CIDR ${e.text} is not inside any destination (${destinations.map((d) => d.text).join(', ')}), so Cilium would ignore it. `
+          + 'Each excluded block must be a strict subset of a destination');
+      }
+    }
+    const fromExcept = options.destinations.flatMap((d) => d.except ?? []).map((e) => parseCidr(e)).filter(isCidr);
+    const unique = new Map<string, Cidr>();
+    for (const c of [...given, ...fromExcept]) unique.set(c.text, c);
+    return [...unique.values()].sort(compareCidrs).map((c) => c.text);
+  }
+
+  private warn(scope: Construct, gateways: Gateway[]): void {
+    const where = gateways.map((g) => formatLabels(g.nodeSelector)).join(' / ');
+    EgressWarnings.add(scope, WARN.CILIUM_NO_HA,
+      gateways.length > 1
+        ? `Cilium's open-source egress gateway has no failover: each pod is pinned to one of ${gateways.length} gateways, and while its gateway node is down its traffic to these destinations is dropped (cilium/cilium#18230)`
+        : 'Cilium\'s open-source egress gateway has no high availability: one node (the first matching node by name) is the gateway, and while it is down the pods\' traffic to these destinations is dropped (cilium/cilium#18230)');
+    EgressWarnings.add(scope, WARN.CILIUM_NO_GATEWAY_DROPS,
+      `If no node carries the labels ${where}, Cilium drops the pods' traffic to these destinations; if the egress IP is not assigned to a device of the gateway node, the gateway drops it ("No Egress IP configured"). `
+      + 'Label the gateway node and assign the address before the policy is applied');
+    EgressWarnings.add(scope, WARN.CILIUM_INCOMPATIBLE,
+      'The egress gateway needs egressGateway.enabled, bpf.masquerade and kubeProxyReplacement (see CiliumEgressGatewayValues) and does not work with Cluster Mesh '
+      + '(the gateway must be in the pods\' cluster), CiliumEndpointSlice or identityAllocationMode=kvstore');
+    EgressWarnings.add(scope, WARN.CILIUM_GATEWAY_CHANGE,
+      'Changing the gateway (node labels, gateway nodes added or removed, policy edits) breaks the pods\' open connections to these destinations (cilium/cilium#39245)');
+    EgressWarnings.add(scope, WARN.CILIUM_NEW_POD_DELAY,
+      'A new pod egresses for a short time before the policy applies to it, with its pod or node address and not through the gateway: external allow-lists must tolerate the first connections failing');
+  }
+}
+
+function checkEgressIp(scope: Construct, ip: string, where: string): void {
+  if (ip.includes('/')) {
+    const c = parseCidr(ip);
+    const hint = isCidr(c) && (c.prefix === 32 || c.prefix === 128) ? ` Did you mean "${ip.slice(0, ip.indexOf('/'))}"?` : '';
+    throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `Invalid egressIp "${ip}" in ${where}: give a single address without a prefix length.${hint}`);
+  }
+  const parsed = parseIp(ip);
+  if (!parsed) {
+    throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `Invalid egressIp "${ip}" in ${where}: expected an IPv4 address such as "10.0.0.100"`);
+  }
+  if (parsed.family === 6) {
+    throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+      `egressIp "${ip}" in ${where} is IPv6, but Cilium 1.19 accepts only IPv4 egress IPs. Use interface to SNAT IPv6 traffic with the interface's address`);
+  }
+}
+
+function selectors(scope: Construct, sources: { namespace: string; podLabels?: Record<string, string> }[]) {
+  const out = new Map<string, { podSelector: { matchLabels: Record<string, string> } }>();
+  for (const s of sources) {
+    if (s.podLabels?.[POD_NAMESPACE_LABEL] !== undefined && s.podLabels[POD_NAMESPACE_LABEL] !== s.namespace) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_LABEL,
+        `The source pods in namespace ${s.namespace} are selected with label ${POD_NAMESPACE_LABEL}=${s.podLabels[POD_NAMESPACE_LABEL]}, which Cilium reserves for the pod's namespace. Remove that label from the selector`);
+    }
+    const matchLabels = { [POD_NAMESPACE_LABEL]: s.namespace, ...(s.podLabels ?? {}) };
+    out.set(JSON.stringify(matchLabels), { podSelector: { matchLabels } });
+  }
+  return [...out.values()];
+}
+
+function describeGateway(g: Gateway): string {
+  const addr = g.egressIp !== undefined ? g.egressIp : g.iface !== undefined ? `the first address of ${g.iface}` : 'its default-route address';
+  return `node ${formatLabels(g.nodeSelector)} with ${addr}`;
+}
+
+function identity(gateways: Gateway[]): string {
+  return gateways.length === 1
+    ? `Cilium gateway ${describeGateway(gateways[0])}`
+    : `Cilium gateways ${gateways.map(describeGateway).join('; ')}`;
+}

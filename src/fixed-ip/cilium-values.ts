@@ -1,0 +1,93 @@
+import { Chart, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { EgressErrorCode } from '../core/errors';
+import { EgressError, raise } from '../private/egress-error';
+import { namespaceProblems, objectNameProblems } from '../private/names';
+
+/** ConfigMap keys: letters, digits, '-', '_' and '.' (Kubernetes validation). */
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Properties of `CiliumEgressGatewayValues`.
+ */
+export interface CiliumEgressGatewayValuesProps {
+  /**
+   * Name of the ConfigMap.
+   * @default 'cilium-egress'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the ConfigMap: the namespace of the Flux `HelmRelease` that reads it.
+   * @default - the chart's namespace, else none (the namespace `kubectl` applies it to)
+   */
+  readonly namespace?: string;
+  /**
+   * The data key holding the values (Flux `valuesFrom[].valuesKey`).
+   * @default 'values.yaml'
+   */
+  readonly valuesKey?: string;
+  /**
+   * The API server host, for `kubeProxyReplacement` on clusters without kube-proxy
+   * (`k8sServiceHost`).
+   * @default - not set (Cilium then reaches the API server through the kubernetes Service)
+   */
+  readonly k8sServiceHost?: string;
+  /**
+   * The API server port (`k8sServicePort`).
+   * @default - not set
+   */
+  readonly k8sServicePort?: number;
+}
+
+/**
+ * The Cilium Helm values the egress gateway needs — `egressGateway.enabled`, `bpf.masquerade`
+ * and `kubeProxyReplacement` — as a ConfigMap in the shape of a Flux `HelmRelease`
+ * `valuesFrom` source:
+ *
+ * ```yaml
+ * valuesFrom:
+ *   - kind: ConfigMap
+ *     name: cilium-egress
+ *     valuesKey: values.yaml
+ * ```
+ *
+ * Flux merges these values over the release's own values. Restart the Cilium agents and the
+ * operator after the values change (Cilium's documentation asks for a rollout restart).
+ */
+export class CiliumEgressGatewayValues extends Construct {
+  /** The emitted ConfigMap. */
+  public readonly configMap: k8s.KubeConfigMap;
+  /** The values as YAML text (what the ConfigMap holds). */
+  public readonly valuesYaml: string;
+
+  public constructor(scope: Construct, id: string, props: CiliumEgressGatewayValuesProps = {}) {
+    super(scope, id);
+    const name = props.name ?? 'cilium-egress';
+    const key = props.valuesKey ?? 'values.yaml';
+    raise(this, objectNameProblems(name));
+    if (props.namespace !== undefined) raise(this, namespaceProblems(props.namespace));
+    if (!CONFIG_MAP_KEY.test(key) || key.length > 253) {
+      throw EgressError.at(this, EgressErrorCode.INVALID_NAME,
+        `Invalid valuesKey "${key}": ConfigMap keys are letters, digits, '-', '_' and '.' (Flux reads "values.yaml" by default)`);
+    }
+    const port = props.k8sServicePort;
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw EgressError.at(this, EgressErrorCode.INVALID_PORT, `Invalid k8sServicePort ${port}: give a port from 1 to 65535`);
+    }
+    // Fixed key order, so the text is byte-identical on every synth.
+    const values: Record<string, unknown> = {
+      egressGateway: { enabled: true },
+      bpf: { masquerade: true },
+      kubeProxyReplacement: true,
+      ...(props.k8sServiceHost !== undefined ? { k8sServiceHost: props.k8sServiceHost } : {}),
+      ...(port !== undefined ? { k8sServicePort: port } : {}),
+    };
+    this.valuesYaml = Yaml.stringify(values);
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
+      data: { [key]: this.valuesYaml },
+    });
+  }
+}

@@ -1,0 +1,167 @@
+// Helpers shared by the FixedEgressIp providers. Not exported from the package.
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { IConstruct } from 'constructs';
+import { ClusterCidrs } from './provider';
+import { DestinationConfig } from '../core/destination';
+import { EgressErrorCode } from '../core/errors';
+import { EgressSource } from '../core/source';
+import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { EgressError } from '../private/egress-error';
+import { labelsMatch } from '../private/names';
+
+/**
+ * The cdk8s-plus workload behind `EgressSource.workload()`, or undefined for other sources.
+ *
+ * EgressSource has no accessor for it yet (requested from the lead as `_workload()`); until
+ * then the private field of the workload source is read here, in this one place.
+ */
+export function workloadOf(source: EgressSource): kplus.Workload | undefined {
+  return source._workload();
+}
+
+/** The kind of a workload, for messages (`StatefulSet`). */
+export function workloadKind(w: kplus.Workload): string {
+  return w.kind;
+}
+
+/** True when some pod can carry both label sets (no key with two different values). */
+export function labelsCompatible(a: Record<string, string>, b: Record<string, string>): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
+}
+
+/** The pods a source stands for: a selector, plus the exact pod labels when it is a workload. */
+interface PodSet {
+  readonly namespace: string;
+  readonly selector: Record<string, string>;
+  readonly exact?: Record<string, string>;
+}
+
+function podSetOf(source: EgressSource): PodSet {
+  const cfg = source.toConfig();
+  const w = workloadOf(source);
+  return { namespace: cfg.namespace, selector: cfg.podLabels ?? {}, ...(w ? { exact: podTemplateLabels(w) } : {}) };
+}
+
+/**
+ * True when some pod can be selected by both sources. A workload's pods carry exactly its pod
+ * template labels; two label selectors overlap unless they require different values for a key.
+ */
+export function sourcesOverlap(a: EgressSource, b: EgressSource): boolean {
+  const [x, y] = [podSetOf(a), podSetOf(b)];
+  if (x.namespace !== y.namespace) return false;
+  if (x.exact && y.exact) return labelsMatch(y.selector, x.exact) || labelsMatch(x.selector, y.exact);
+  if (x.exact) return labelsMatch(y.selector, x.exact);
+  if (y.exact) return labelsMatch(x.selector, y.exact);
+  return labelsCompatible(x.selector, y.selector);
+}
+
+interface Block { readonly cidr: Cidr; readonly except: Cidr[] }
+
+function blocks(dests: readonly DestinationConfig[]): Block[] {
+  const out: Block[] = [];
+  for (const d of dests) {
+    const c = d.cidr !== undefined ? parseCidr(d.cidr) : undefined;
+    if (c === undefined || !isCidr(c)) continue;
+    out.push({ cidr: c, except: (d.except ?? []).map((e) => parseCidr(e)).filter(isCidr) });
+  }
+  return out;
+}
+
+/**
+ * True when some address is covered by a destination of each list. `undefined` means every
+ * address. `except` blocks are honoured where one block nests in the other.
+ */
+export function destinationsOverlap(a: readonly DestinationConfig[] | undefined, b: readonly DestinationConfig[] | undefined): boolean {
+  if (a === undefined || b === undefined) return true;
+  for (const x of blocks(a)) {
+    for (const y of blocks(b)) {
+      if (!cidrsOverlap(x.cidr, y.cidr)) continue;
+      // Blocks nest: the overlap is the inner block. It is not covered when an exception of
+      // either side swallows it whole.
+      const [outer, inner] = cidrContains(x.cidr, y.cidr) ? [x, y] : [y, x];
+      if (outer.except.some((e) => cidrContains(e, inner.cidr))) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Parse a list of CIDRs or throw with the construct path. */
+export function parseCidrList(scope: IConstruct, values: readonly string[], where: string): Cidr[] {
+  return values.map((v) => {
+    const c = parseCidr(v);
+    if (!isCidr(c)) {
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
+        `Invalid CIDR in ${where}: ${c.reason}.${c.suggestion ? ` Did you mean "${c.suggestion}"?` : ''}`);
+    }
+    return c;
+  });
+}
+
+/** The declared cluster ranges, parsed (invalid entries throw). */
+export function clusterRanges(scope: IConstruct, cidrs: ClusterCidrs | undefined): { pods: Cidr[]; services: Cidr[] } {
+  return {
+    pods: parseCidrList(scope, cidrs?.podCidrs ?? [], 'clusterCidrs.podCidrs'),
+    services: parseCidrList(scope, cidrs?.serviceCidrs ?? [], 'clusterCidrs.serviceCidrs'),
+  };
+}
+
+/**
+ * Cluster-scoped kinds must not carry `metadata.namespace`. cdk8s copies the chart's namespace
+ * into every ApiObject; remove it again.
+ */
+export function makeClusterScoped(obj: ApiObject): ApiObject {
+  if (obj.metadata.namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return obj;
+}
+
+/** A Go duration string (`10m`, `1h30m`, `45s`) for a whole number of seconds. */
+export function goDuration(d: Duration): string {
+  let s = d.toSeconds();
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}` || '0s';
+}
+
+/** The annotations currently on a workload's pod template. */
+export function podTemplateAnnotations(w: kplus.Workload): Record<string, string> {
+  return (w.podMetadata.toJson().annotations ?? {}) as Record<string, string>;
+}
+
+/** The labels currently on a workload's pod template. */
+export function podTemplateLabels(w: kplus.Workload): Record<string, string> {
+  return (w.podMetadata.toJson().labels ?? {}) as Record<string, string>;
+}
+
+/**
+ * Put `annotations` on a workload's pod template. Refuses to overwrite a different value that
+ * is already there, and checks at synth that nothing overwrote them afterwards.
+ */
+export function annotatePodTemplate(scope: IConstruct, w: kplus.Workload, annotations: Record<string, string>, what: string): void {
+  const existing = podTemplateAnnotations(w);
+  for (const [k, v] of Object.entries(annotations)) {
+    if (existing[k] !== undefined && existing[k] !== v) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `The pod template of ${w.node.path} already has annotation ${k}: ${JSON.stringify(existing[k])}, and ${what} needs ${JSON.stringify(v)}. `
+        + 'Remove the annotation from the workload, or give the workload a single fixed egress address');
+    }
+    w.podMetadata.addAnnotation(k, v);
+  }
+  scope.node.addValidation({
+    validate: () => {
+      const now = podTemplateAnnotations(w);
+      return Object.entries(annotations)
+        .filter(([k, v]) => now[k] !== v)
+        .map(([k, v]) => `The pod-template annotation ${k}: ${JSON.stringify(v)} that ${what} put on ${w.node.path} was changed to ${JSON.stringify(now[k])} afterwards, `
+          + `so the pods would not get their fixed egress address. Do not set ${k} on the workload yourself (${EgressErrorCode.CONFLICTING_OPTIONS})`);
+    },
+  });
+}
+
+/** `k=v,k2=v2` */
+export function formatLabels(labels: Record<string, string>): string {
+  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+}

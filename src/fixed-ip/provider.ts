@@ -1,0 +1,147 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type {
+  AlibabaEipOptions, AlibabaPodNetworkingOptions, CalicoFixedEgressIpOptions, CiliumFixedEgressIpOptions,
+} from './options';
+import { DestinationConfig } from '../core/destination';
+import { EgressSource } from '../core/source';
+
+/**
+ * Address ranges of the cluster itself. Traffic to them never leaves with a fixed egress
+ * address (Cilium excludes in-cluster addresses from the gateway; Calico pools must lie inside
+ * the pod range), so declaring them lets `FixedEgressIp` check destinations and pools.
+ */
+export interface ClusterCidrs {
+  /**
+   * The cluster's pod CIDRs (`--cluster-cidr`).
+   * @default - not declared: not checked
+   */
+  readonly podCidrs?: string[];
+  /**
+   * The cluster's Service CIDRs (`--service-cluster-ip-range`).
+   * @default - not declared: not checked
+   */
+  readonly serviceCidrs?: string[];
+}
+
+/**
+ * What a `FixedEgressIp` hands to its provider.
+ */
+export interface FixedEgressIpBindOptions {
+  /** The pods that get the fixed address. Validated, never empty. */
+  readonly sources: EgressSource[];
+  /**
+   * The destinations the fixed address is for (canonical CIDR configs). Empty for providers
+   * that are not scoped by destination.
+   */
+  readonly destinations: DestinationConfig[];
+  /**
+   * Name of the main emitted object.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Labels for every emitted object.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations for every emitted object.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * The cluster's own ranges, when declared.
+   * @default - not declared
+   */
+  readonly clusterCidrs?: ClusterCidrs;
+}
+
+/**
+ * What a provider did for one `FixedEgressIp`.
+ */
+export interface FixedEgressIpBinding {
+  /** The objects it emitted (pod-template annotations are not objects and are not listed). */
+  readonly apiObjects: ApiObject[];
+  /**
+   * The address (or address source) external systems see, in words, such as
+   * `Cilium gateway egress-gateway=true with 10.0.0.100`. Two `FixedEgressIp` that select the
+   * same pods for overlapping destinations must have the same identity.
+   */
+  readonly egressIdentity: string;
+}
+
+/**
+ * How a `FixedEgressIp` gets its fixed source address, in the style of aws-cdk's `NatProvider`:
+ * an abstract class with static factories.
+ *
+ * - `cilium()` — a Cilium egress gateway (`CiliumEgressGatewayPolicy`), scoped to destination
+ *   CIDRs;
+ * - `calico()` — a dedicated Calico IP pool for the pods (open-source Calico);
+ * - `alibabaEip()` — an elastic IP per pod on Alibaba Cloud ACK (`ack-extend-network-controller`);
+ * - `alibabaPodNetworking()` — Terway `PodNetworking` placing the pods on dedicated vSwitches
+ *   that the VPC NAT gateway SNATs to a fixed EIP.
+ *
+ * A provider instance configures one `FixedEgressIp`.
+ */
+export abstract class FixedEgressIpProvider {
+  /**
+   * Cilium egress gateway: traffic of the pods to the destinations is routed through a gateway
+   * node and SNATed to its egress IP. Needs Cilium with `egressGateway.enabled`,
+   * `bpf.masquerade` and `kubeProxyReplacement` (see `CiliumEgressGatewayValues`).
+   */
+  public static cilium(options: CiliumFixedEgressIpOptions): FixedEgressIpProvider {
+    // Loaded on first use: keeps `require('cdk8s-egress')` from loading generated bindings.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./cilium-provider') as typeof import('./cilium-provider');
+    return new mod.CiliumFixedEgressIpProvider(options);
+  }
+
+  /**
+   * Open-source Calico: a dedicated `IPPool` for the pods, requested with the
+   * `cni.projectcalico.org/ipv4pools` (or `ipv6pools`) annotation. All traffic of the pods
+   * leaves with addresses from the pool (unless `natOutgoing`).
+   */
+  public static calico(options: CalicoFixedEgressIpOptions): FixedEgressIpProvider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./calico-provider') as typeof import('./calico-provider');
+    return new mod.CalicoFixedEgressIpProvider(options);
+  }
+
+  /**
+   * Alibaba Cloud ACK: an elastic IP for each pod, attached by `ack-extend-network-controller`
+   * from pod-template annotations. The source must be a cdk8s-plus workload.
+   */
+  public static alibabaEip(options: AlibabaEipOptions = {}): FixedEgressIpProvider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./alibaba-eip-provider') as typeof import('./alibaba-eip-provider');
+    return new mod.AlibabaEipProvider(options);
+  }
+
+  /**
+   * Alibaba Cloud ACK with Terway: a `PodNetworking` that puts the pods on dedicated vSwitches.
+   * The fixed address comes from the SNAT entry of those vSwitches on the VPC NAT gateway,
+   * which is configured outside Kubernetes.
+   */
+  public static alibabaPodNetworking(options: AlibabaPodNetworkingOptions): FixedEgressIpProvider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./alibaba-pod-networking-provider') as typeof import('./alibaba-pod-networking-provider');
+    return new mod.AlibabaPodNetworkingProvider(options);
+  }
+
+  /** Human-readable name, used in messages (`Cilium egress gateway`). */
+  public abstract readonly displayName: string;
+
+  /**
+   * True when the fixed address applies only to the `destinations` of the `FixedEgressIp`
+   * (which are then required); false when it applies to all egress of the pods (and
+   * destinations are refused, since they could not narrow it).
+   */
+  public abstract readonly scopedByDestination: boolean;
+
+  /**
+   * Emit the objects and pod-template changes for one `FixedEgressIp`. Called by the
+   * construct; don't call this directly. Throws on invalid options.
+   */
+  public abstract bind(scope: Construct, options: FixedEgressIpBindOptions): FixedEgressIpBinding;
+}
