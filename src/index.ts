@@ -13,12 +13,18 @@ export * from './constructs/dns-egress-rule';
 export * from './constructs/default-deny-egress';
 export * from './constructs/allowed-external-service';
 export * from './constructs/fixed-egress-ip';
+export * from './constructs/egress-gateway';
 export * from './fixed-ip/provider';
 export * from './fixed-ip/options';
 export * from './fixed-ip/cilium-values';
 // What the library knows its output allows
 export * from './model/egress-model';
+// Monitoring and the explain report
+export * from './constructs/egress-monitoring';
+export * from './constructs/egress-report';
+export * from './monitoring/fact-details';
 // Backend options
 export * from './backends/cilium/options';
 export * from './backends/calico/options';
+export * from './backends/istio/options';
 export * from './backends/cluster-network-policy/options';

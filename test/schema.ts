@@ -69,7 +69,10 @@ function load(): Map<string, () => ValidateFunction> {
         for (const v of crd.spec.versions) {
           if (!v.served) continue;
           const key = `${crd.spec.group}/${v.name}|${crd.spec.names.kind}`;
-          map.set(key, () => ajv.compile(closeObjects(v.schema.openAPIV3Schema)));
+          // Some CRDs (Istio) declare only spec/status at the root; every object has these three.
+          const root = v.schema.openAPIV3Schema;
+          const withMeta = { ...root, properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...root.properties } };
+          map.set(key, () => ajv.compile(closeObjects(withMeta)));
         }
       }
     }

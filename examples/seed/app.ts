@@ -3,6 +3,8 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { buildFixedIpSections } from './fixed-ip';
+import { IstioEgressGatewaySection, IstioExternalServicesSection } from './istio';
+import { MonitoringSection } from './monitoring';
 import { DefaultDenyEgress, Destination, EgressPolicy, EgressSource, Port } from '../../src';
 
 /**
@@ -38,4 +40,9 @@ export function buildSeedApp(app: App): void {
   new NetworkPolicySection(app, 'networkpolicy');
   // Seed sections "Cilium Egress Gateway", "ACK NAT Gateway", "Egress IP固定" (Calico), "ACK出站方案"
   buildFixedIpSections(app);
+  // Seed sections "Istio Egress Gateway" and "外部服务访问控制"
+  new IstioEgressGatewaySection(app, 'istio-egress-gateway');
+  new IstioExternalServicesSection(app, 'external-services');
+  // Seed sections "Egress监控" and "最佳实践" (alerting): declared last, it watches everything above
+  new MonitoringSection(app, 'monitoring');
 }

@@ -6,6 +6,7 @@ import { SourceConfig } from '../core/source';
 import type { CalicoBackendOptions } from './calico/options';
 import type { CiliumBackendOptions } from './cilium/options';
 import type { ClusterNetworkPolicyBackendOptions } from './cluster-network-policy/options';
+import type { IstioBackendOptions } from './istio/options';
 
 /**
  * Something a backend can or cannot express.
@@ -168,6 +169,16 @@ export abstract class EgressBackend {
   }
 
   /**
+   * Istio: `ServiceEntry` per external destination plus a `Sidecar` with `REGISTRY_ONLY` for the
+   * source namespace, so hosts that are not declared are blocked by the sidecar.
+   */
+  public static istio(options: IstioBackendOptions = {}): EgressBackend {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./istio/istio-backend') as typeof import('./istio/istio-backend');
+    return new mod.IstioBackend(options);
+  }
+
+  /**
    * Kubernetes network-policy-api `ClusterNetworkPolicy` (`policy.networking.k8s.io/v1alpha2`,
    * admin or baseline tier): cluster-scoped policy that namespace owners cannot loosen, plus a
    * lower-precedence isolation policy that denies everything else for the same pods.
@@ -207,6 +218,11 @@ export abstract class EgressBackend {
         capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP, Capability.FQDN],
       },
       {
+        id: 'istio',
+        factory: 'EgressBackend.istio()',
+        capabilities: [Capability.FQDN, Capability.FQDN_PATTERN, Capability.CIDR, Capability.TLS_SNI],
+      },
+      {
         id: 'cluster-network-policy',
         factory: 'EgressBackend.clusterNetworkPolicy()',
         capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.PORT_RANGE, Capability.SCTP, Capability.ADMIN_TIER],
@@ -220,6 +236,11 @@ export abstract class EgressBackend {
   public abstract readonly displayName: string;
   /** What this backend can express. */
   public abstract readonly capabilities: Capability[];
+  /**
+   * False when the backend does not control DNS traffic (Istio sidecars): DNS resolver rules are
+   * not rendered by it, its policies give no DNS path, and it needs none.
+   */
+  public readonly controlsDns: boolean = true;
 
   /**
    * Render one egress policy into objects under `scope`.

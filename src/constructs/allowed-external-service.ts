@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { EgressGateway, EgressRoute } from './egress-gateway';
 import { EgressPolicy } from './egress-policy';
 import { EgressBackend } from '../backends/backend';
 import { Destination, DestinationKind } from '../core/destination';
@@ -44,6 +45,15 @@ export interface AllowedExternalServiceProps {
    * @default false
    */
   readonly allowAllAddresses?: boolean;
+  /**
+   * Route the service through an egress gateway instead of letting the source reach it directly:
+   * the gateway emits its routing objects and the bypass-closure policies (the source may then
+   * reach only DNS and the gateway). Exact hostnames only. Not combinable with `backends`, which
+   * would open a direct path around the gateway. For TLS origination or HTTP rules, call
+   * `gateway.addRoute()` directly.
+   * @default - no gateway: the backends enforce direct egress
+   */
+  readonly gateway?: EgressGateway;
   /**
    * Name prefix of the emitted objects (each backend appends its id when there are several).
    * @default - unique names derived from the construct path
@@ -90,8 +100,13 @@ export class AllowedExternalService extends Construct {
   public readonly destinations: Destination[];
   /** The service's ports. */
   public readonly ports: Port[];
-  /** One policy per backend, in the order the backends were given. */
+  /** One policy per backend, in the order the backends were given (none when routed through a gateway). */
   public readonly policies: EgressPolicy[];
+  /**
+   * The gateway route, when the service goes through a gateway.
+   * @default - not routed
+   */
+  public readonly route?: EgressRoute;
 
   public constructor(scope: Construct, id: string, props: AllowedExternalServiceProps) {
     super(scope, id);
@@ -101,6 +116,22 @@ export class AllowedExternalService extends Construct {
     if (this.destinations.length === 0) {
       throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
         'AllowedExternalService was given no destinations: list the hostnames, hostname patterns or address blocks of the service');
+    }
+    if (props.gateway) {
+      if (props.backends) {
+        throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
+          'AllowedExternalService was given both gateway and backends: direct-egress policies from the backends would let the source bypass the gateway. '
+          + "Drop backends (the gateway's bypass closure emits the enforcing policies), or drop gateway");
+      }
+      this.warnBroad();
+      this.policies = [];
+      this.route = props.gateway.addRoute(this.node.path.replace(/[^A-Za-z0-9]+/g, '-'), {
+        source: props.source,
+        destinations: this.destinations,
+        ports: this.ports,
+        ...(props.name ? { name: props.name } : {}),
+      });
+      return;
     }
     const backends = props.backends ?? [EgressBackend.kubernetes()];
     if (backends.length === 0) {

@@ -51,7 +51,8 @@ export class DefaultDenyEgress extends Construct {
     this.source = props.source;
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
-    const dns = props.dns ?? [DnsResolver.kubeDns()];
+    // A backend that does not control DNS (Istio) neither blocks nor keeps DNS: no DNS rule then.
+    const dns = backend.controlsDns ? props.dns ?? [DnsResolver.kubeDns()] : [];
     this.apiObjects = new PolicyRenderer(this, backend, {
       purpose: GrantPurpose.DENY,
       source: () => this.source.toConfig(),
@@ -60,7 +61,7 @@ export class DefaultDenyEgress extends Construct {
       labels: props.labels,
       annotations: props.annotations,
       providesDns: false,
-      needsDns: dns.length === 0,
+      needsDns: dns.length === 0 && backend.controlsDns,
     }).apiObjects;
     if (dns.length > 0) {
       this.dnsRule = new DnsEgressRule(this, 'Dns', {

@@ -54,6 +54,11 @@ export class DnsEgressRule extends Construct {
     this.resolvers = props.resolvers ?? [DnsResolver.kubeDns()];
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
+    if (!backend.controlsDns) {
+      throw EgressError.at(this, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `The ${backend.displayName} backend does not control DNS traffic, so a DnsEgressRule cannot be rendered with it. `
+        + 'Render DNS rules with the CNI backend that enforces egress (EgressBackend.kubernetes(), .cilium() or .calico())');
+    }
     if (this.resolvers.length === 0) {
       throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
         'DnsEgressRule was given no resolvers, which would isolate the source without allowing DNS. Omit resolvers for kube-dns, or list them');

@@ -118,7 +118,7 @@ export class EgressPolicy extends Construct {
       raise(this, resolver._problems());
       const d = resolver.destination.toConfig();
       const ports = resolver.ports().map((p) => p.toConfig());
-      checkCapabilities(this, this.backend, `the DNS resolver ${resolver.description}`, d, ports);
+      if (this.backend.controlsDns) checkCapabilities(this, this.backend, `the DNS resolver ${resolver.description}`, d, ports);
       this.dnsRules.push({ destinations: [d], ports, dns: true });
     }
     for (const rule of props.rules ?? []) {
@@ -132,8 +132,8 @@ export class EgressPolicy extends Construct {
       name: props.name,
       labels: props.labels,
       annotations: props.annotations,
-      providesDns: dns.length > 0,
-      needsDns: dns.length === 0,
+      providesDns: dns.length > 0 && this.backend.controlsDns,
+      needsDns: dns.length === 0 && this.backend.controlsDns,
     });
     this.apiObjects = this.renderer.apiObjects;
     this.node.addValidation({ validate: () => this.checkBudget() });

@@ -8,6 +8,7 @@ import { clusterRanges, destinationsOverlap, sourcesOverlap } from '../fixed-ip/
 import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
 import { WARN } from '../fixed-ip/warning-ids';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
+import { EgressFactDetails } from '../monitoring/fact-details';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, objectNameProblems } from '../private/names';
@@ -127,7 +128,7 @@ export class FixedEgressIp extends Construct {
           ...(this.provider.scopedByDestination ? { destinations } : {}),
           summary: `source IP: ${this.egressIdentity}`,
           objectRefs: this.apiObjects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`),
-          details: { provider: this.provider.displayName, identity: this.egressIdentity },
+          details: { [EgressFactDetails.PROVIDER]: this.provider.displayName, [EgressFactDetails.EGRESS_IP]: this.egressIdentity },
         }),
       });
     }

@@ -32,7 +32,11 @@ function bytesToBigInt(bytes: number[]): bigint {
 }
 
 function bigIntToAddress(family: IpFamily, value: bigint): string {
-  const len = family === 4 ? 4 : 16;
+  if (family === 4) {
+    const n = Number(value);
+    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
+  const len = 16;
   const bytes: number[] = new Array(len);
   let v = value;
   for (let i = len - 1; i >= 0; i--) {
@@ -53,10 +57,16 @@ export function formatCidr(family: IpFamily, network: bigint, prefix: number): s
   return `${bigIntToAddress(family, network)}/${prefix}`;
 }
 
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 function parseAddress(text: string): { family: IpFamily; value: bigint } | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
-    return { family: 4, value: bytesToBigInt(ipaddr.IPv4.parse(text).toByteArray()) };
+  const quad = DOTTED_QUAD.exec(text);
+  if (quad) {
+    const parts = quad.slice(1).map(Number);
+    if (parts.some((p) => p > 255)) return undefined;
+    return { family: 4, value: BigInt(((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3]) };
   }
+  if (/^[\d.]+$/.test(text)) return undefined;
   if (!text.includes('.') && ipaddr.IPv6.isValid(text)) {
     // IPv4-mapped and zone-indexed forms are refused: NetworkPolicy and the CNIs do not match them.
     if (text.includes('%')) return undefined;
@@ -70,6 +80,20 @@ function parseAddress(text: string): { family: IpFamily; value: bigint } | undef
  * (`10.0.0.1` → "did you mean 10.0.0.1/32?", `10.0.0.1/8` → "did you mean 10.0.0.0/8?").
  */
 export function parseCidr(input: string, expected?: IpFamily): Cidr | CidrProblem {
+  const key = `${expected ?? ''}|${input}`;
+  let hit = CACHE.get(key);
+  if (hit === undefined) {
+    hit = parseCidrUncached(input, expected);
+    if (CACHE.size > 100_000) CACHE.clear();
+    CACHE.set(key, hit);
+  }
+  return hit;
+}
+
+/** Parsed CIDRs are immutable values, so parsing is memoized. */
+const CACHE = new Map<string, Cidr | CidrProblem>();
+
+function parseCidrUncached(input: string, expected?: IpFamily): Cidr | CidrProblem {
   const text = input.trim();
   const slash = text.indexOf('/');
   const addrText = slash === -1 ? text : text.slice(0, slash);

@@ -43,13 +43,14 @@ export class PolicyRenderer {
       },
     };
     this.apiObjects = backend.renderPolicy(scope, 'Resource', definition);
-    const primary = this.apiObjects[0];
     const model = EgressModel.of(scope);
+    const objects = this.apiObjects;
     model.record({
       toModelPolicy: (): ModelPolicy => ({
         constructPath: scope.node.path,
         backend: backend.id,
-        objectRef: primary ? `${primary.kind}/${primary.metadata.namespace ?? ''}/${primary.name}` : scope.node.path,
+        // read when the model is read: backends may regroup their objects as rules are added
+        objectRef: objects[0] ? `${objects[0].kind}/${objects[0].metadata.namespace ?? ''}/${objects[0].name}` : scope.node.path,
         purpose: options.purpose,
         source: options.source(),
         rules: options.rules(),

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend,
+  AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway,
   EgressModel, EgressPolicy, EgressSource, Port, Protocol,
 } from '../../src';
 import { requiredCapabilities } from '../../src/backends/backend';
@@ -124,6 +124,33 @@ function build(app: App, id: string, intents: Intent[], backend: EgressBackend):
   });
 }
 
+const HOSTS = ['api.github.com', 'api.stripe.com', 'hooks.slack.com', 'storage.example.net'];
+const PATTERNS = ['*.googleapis.com', '*.amazonaws.com'];
+
+/** Istio apps: external hostnames through sidecars (REGISTRY_ONLY) and, in some, an egress gateway. */
+function buildIstio(app: App, id: string, n: number): void {
+  const chart = new Chart(app, id);
+  // Own namespaces too: the REGISTRY_ONLY Sidecar is one object per namespace.
+  const [ns, routedNs, labels] = [`mesh-${n}`, `mesh-${n}-routed`, LABELS[n % LABELS.length]];
+  // Host names are unique per app: istioctl analyzes all files as one mesh, and every corpus app
+  // stands for a separate cluster.
+  const host = (h: string) => `a${n}.${h}`;
+  const hosts = HOSTS.filter((_, i) => Math.floor(n / 2 ** i) % 2 === 1).map(host);
+  const destinations = [...hosts.map((h) => Destination.fqdn(h)), ...(n % 3 === 0 ? [Destination.fqdnPattern(PATTERNS[n % 2])] : [])];
+  if (destinations.length === 0) destinations.push(Destination.fqdn(host(HOSTS[n % HOSTS.length])));
+  new AllowedExternalService(chart, 'ext', {
+    source: EgressSource.pods({ namespace: ns, labels }),
+    destinations,
+    ports: n % 4 === 1 ? [Port.HTTPS, Port.tls(8443)] : [Port.HTTPS],
+    backends: [EgressBackend.istio()],
+  });
+  if (n % 2 === 0) {
+    const gw = new EgressGateway(chart, 'gw', { name: `gw-${id}`, gatewayEgressBackend: EgressBackend.cilium() });
+    gw.addRoute('route', { source: EgressSource.pods({ namespace: routedNs, labels }), destinations: [Destination.fqdn(host(HOSTS[Math.floor(n / 2) % HOSTS.length]))], ports: [Port.HTTPS] });
+    if (n % 4 === 0) gw.denyHosts([`*.a${n}.example.com`]);
+  }
+}
+
 function main(): void {
   const out = path.resolve(process.argv[2] ?? '.cluster/corpus');
   const count = Number(process.argv[3] ?? 500);
@@ -138,7 +165,9 @@ function main(): void {
     const dir = path.join(out, 'apps', `app-${String(n).padStart(4, '0')}`);
     const app = new App({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
     const backend = BACKENDS[n % BACKENDS.length]();
-    build(app, `app${String(n).padStart(4, '0')}`, intents, backend);
+    const appId = `app${String(n).padStart(4, '0')}`;
+    if (n % 7 === 6) buildIstio(app, appId, n);
+    else build(app, appId, intents, backend);
     app.synth();
     const manifests = app.charts.flatMap((c) => c.toJson());
     objects += manifests.length;
@@ -152,7 +181,7 @@ function main(): void {
       src: fc.nat(pods.length - 1), dst: fc.nat(pods.length + EXTERNAL_IPS.length - 1), port: fc.constantFrom(...PORTS), udp: fc.boolean(),
     });
     // Probes only where the app's policies are NetworkPolicies (the oracle's language).
-    const rng = backend.id === 'kubernetes' ? fc.sample(probeArb, { numRuns: 48, seed: seed + n }) : [];
+    const rng = backend.id === 'kubernetes' && n % 7 !== 6 ? fc.sample(probeArb, { numRuns: 64, seed: seed + n }) : [];
     const caseProbes: any[] = [];
     const expected: boolean[] = [];
     for (const r of rng) {

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { AllowedExternalService, Destination, EgressBackend, EgressErrors, EgressModel, EgressSource, EgressWarnings, Port, Protocol } from '../../src';
+import { AllowedExternalService, Destination, EgressBackend, EgressErrors, EgressGateway, EgressModel, EgressSource, EgressWarnings, Port, Protocol } from '../../src';
 import { chart, synth, tempApp, writtenFiles } from '../helpers';
 import { evaluate } from '../np-eval';
 
@@ -143,5 +143,33 @@ describe('AllowedExternalService | properties', () => {
       const key = (ms: any[]) => ms.map((m) => JSON.stringify(m)).sort();
       expect(key(reversed)).toEqual(key(manifests));
     }), { numRuns: 40 });
+  });
+});
+
+describe('AllowedExternalService | through an EgressGateway', () => {
+  const gw = (c: Chart) => new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+
+  test('routes the service through the gateway: Istio routing + bypass closure, no direct path', () => {
+    const c = chart();
+    const svc = new AllowedExternalService(c, 'github', { source: source(), destinations: [Destination.fqdn('api.github.com')], ports: [Port.HTTPS], gateway: gw(c) });
+    const manifests = synth(c);
+    expect(svc.policies).toEqual([]);
+    expect(svc.route!.hosts).toEqual(['api.github.com']);
+    const kinds = manifests.map((m) => m.kind);
+    for (const k of ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'AuthorizationPolicy', 'NetworkPolicy']) expect(kinds).toContain(k);
+    const se = manifests.find((m) => m.kind === 'ServiceEntry');
+    expect(se.spec).toMatchObject({ hosts: ['api.github.com'], location: 'MESH_EXTERNAL', resolution: 'DNS' });
+    // the source may reach the gateway pods but not the internet directly
+    const model = EgressModel.of(c);
+    const from = { namespace: 'production', labels: { app: 'backend' } };
+    expect(model.check({ from, toIp: '140.82.112.5', port: 443, protocol: Protocol.TCP }).allowed).toBe(false);
+    expect(model.check({ from, toHostname: 'api.github.com', port: 443, protocol: Protocol.TCP }).allowed).toBe(false);
+    expect(model.check({ from, toPod: { namespace: 'istio-system', labels: { istio: 'egressgateway' } }, port: 8443, protocol: Protocol.TCP }).allowed).toBe(true);
+  });
+
+  test('refuses backends together with a gateway', () => {
+    const c = chart();
+    expect(() => new AllowedExternalService(c, 's', { source: source(), destinations: [Destination.fqdn('api.github.com')], ports: [Port.HTTPS], gateway: gw(c), backends: [EgressBackend.cilium()] }))
+      .toThrow(/\[test\/s\] AllowedExternalService was given both gateway and backends.*EGRESS_CONFLICTING_OPTIONS/);
   });
 });

@@ -1,0 +1,88 @@
+// The seed's Istio sections expressed with cdk8s-egress. In your own project, import from
+// 'cdk8s-egress' instead of '../../src'.
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Destination, EgressBackend, EgressPolicy, EgressSource, Port } from '../../src';
+import { EgressGateway } from '../../src/constructs/egress-gateway';
+
+const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
+
+/**
+ * Seed section "Istio Egress Gateway": backend pods in `production` reach `api.external.com`
+ * on 443 only through the `istio=egressgateway` pods in `istio-system`. One `addRoute()` emits the
+ * seed's `egress-gateway` Gateway, `external-api` VirtualService and `external-api`
+ * ServiceEntry.
+ *
+ * Differences from the seed's hand-written YAML, on purpose (see docs/istio.md):
+ * - Sidecar-to-gateway traffic is wrapped in Istio mTLS (`ISTIO_MUTUAL`, with a gateway subset
+ *   DestinationRule whose SNI is the host) instead of passing through in clear TLS, so the
+ *   gateway knows which namespace sent each connection; the gateway leg is then a `tcp` route.
+ *   `mtls: false` reproduces the seed's PASSTHROUGH servers and `tls` routes exactly.
+ * - The VirtualService names the Gateway with its namespace (`istio-system/egress-gateway`); the
+ *   seed's bare `egress-gateway` resolves in the VirtualService's own namespace.
+ * - VirtualService and ServiceEntry live in the gateway namespace and are exported only there
+ *   and to `production`; the Gateway server accepts routes only from its own namespace
+ *   (`./api.external.com`).
+ * - Added: an ALLOW AuthorizationPolicy on the gateway (only `production` may use this route),
+ *   and NetworkPolicies that keep the backend pods from skipping the gateway (DNS, istiod and the
+ *   gateway pods only) and the gateway pods to api.external.com:443 (a CiliumNetworkPolicy:
+ *   plain NetworkPolicy cannot match hostnames).
+ */
+export class IstioEgressGatewaySection extends Chart {
+  /** The egress gateway. */
+  public readonly gateway: EgressGateway;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.gateway = new EgressGateway(this, 'egress-gateway', {
+      name: 'egress-gateway',
+      gatewayEgressBackend: EgressBackend.cilium(),
+    });
+    this.gateway.addRoute('external-api', {
+      name: 'external-api',
+      source: backendPods(),
+      destinations: [Destination.fqdn('api.external.com')],
+      ports: [Port.HTTPS],
+    });
+  }
+}
+
+/**
+ * Seed section "外部服务访问控制" (external service access control): the `allowed-external`
+ * allow-list and the `deny-external` AuthorizationPolicy.
+ *
+ * Differences from the seed, on purpose:
+ * - The seed declares `*.googleapis.com` and `api.github.com` in one ServiceEntry with
+ *   `resolution: DNS`. DNS resolution needs concrete hostnames: a wildcard host cannot be
+ *   resolved, and Istio documents that wildcard ServiceEntries must use NONE. The backend emits
+ *   `allowed-external-hosts-https-443` (api.github.com, DNS) and
+ *   `allowed-external-patterns-https-443` (*.googleapis.com, NONE).
+ * - The ServiceEntries are namespaced in `production` and exported only there, and a Sidecar
+ *   switches `production` to REGISTRY_ONLY: without it (Istio's default ALLOW_ANY) a ServiceEntry
+ *   allow-list blocks nothing.
+ * - The seed's DENY rule matches `hosts`, an HTTP-only field: on the gateway's TLS listeners
+ *   Istio would turn it into "deny every connection". The emitted DENY policy pins each rule to
+ *   its listener port and matches the SNI on the TLS listener.
+ */
+export class IstioExternalServicesSection extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const allowed = new EgressPolicy(this, 'allowed-external', {
+      name: 'allowed-external',
+      backend: EgressBackend.istio(),
+      source: EgressSource.namespace('production'),
+      // Istio sidecars do not intercept DNS, so this policy carries no DNS rule; DNS for
+      // `production` stays with the NetworkPolicy section's default-deny baseline.
+      dns: [],
+    });
+    allowed.allow(Destination.fqdnPattern('*.googleapis.com'), Port.HTTPS);
+    allowed.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
+
+    // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
+    new EgressGateway(this, 'egress-gateway', {
+      name: 'egress-gateway',
+      denyPolicyName: 'deny-external',
+      gatewayEgressBackend: EgressBackend.cilium(),
+    }).denyHosts(['*.example.com']);
+  }
+}

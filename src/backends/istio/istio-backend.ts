@@ -1,0 +1,313 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { MeshRegistry } from './mesh-registry';
+import { shortHash, slug } from './naming';
+import { IstioBackendOptions, IstioWildcardResolution } from './options';
+import {
+  ServiceEntry,
+  ServiceEntrySpec,
+  ServiceEntrySpecLocation,
+  ServiceEntrySpecPorts,
+  ServiceEntrySpecResolution,
+} from '../../../imports/networking.istio.io';
+import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { EgressErrorCode } from '../../core/errors';
+import { AppProtocol, PortConfig, Protocol } from '../../core/port';
+import { EgressWarnings } from '../../core/warnings';
+import { EgressError } from '../../private/egress-error';
+import { namespaceProblems } from '../../private/names';
+import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+
+/** The Istio port protocol for an application protocol. */
+export function istioProtocol(app: AppProtocol | undefined): string {
+  switch (app) {
+    case AppProtocol.HTTPS: return 'HTTPS';
+    case AppProtocol.TLS: return 'TLS';
+    case AppProtocol.HTTP: return 'HTTP';
+    case AppProtocol.HTTP2: return 'HTTP2';
+    case AppProtocol.GRPC: return 'GRPC';
+    default: return 'TCP';
+  }
+}
+
+type Group = 'hosts' | 'patterns' | 'addresses';
+
+interface Entry {
+  readonly group: Group;
+  /** Hostname, pattern, or CIDR. */
+  readonly value: string;
+  /** port number -> Istio protocol. */
+  readonly ports: Map<number, string>;
+}
+
+const SIDECAR_HOST = /^(\*|\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+
+/**
+ * Renders egress policy as Istio configuration: a `ServiceEntry` (`networking.istio.io/v1`,
+ * `location: MESH_EXTERNAL`) for every external destination, in the source namespace, plus one
+ * `Sidecar` per namespace with `outboundTrafficPolicy: REGISTRY_ONLY`, so the sidecar blocks
+ * hosts that no ServiceEntry declares.
+ *
+ * - Exact hostnames get `resolution: DNS`; hostname patterns `resolution: NONE` (or
+ *   `DYNAMIC_DNS`, see `wildcardResolution`); CIDRs `addresses` with `resolution: NONE` and TCP
+ *   ports (matched at L4).
+ * - Destinations of one policy that share resolution and ports are grouped into one
+ *   ServiceEntry, named `<name>-<hosts|patterns|addresses>-<ports>`.
+ * - Port protocols come from `Port.https()`, `Port.tls()`, `Port.http()`, `Port.grpc()`; a plain
+ *   `Port.tcp()` is opaque TCP, which Istio matches by port only.
+ * - DNS rules are ignored: sidecars do not intercept DNS.
+ *
+ * Pods, UDP/SCTP, port ranges and "every port" cannot be expressed and are refused.
+ * REGISTRY_ONLY is enforced by the sidecar only: see docs/istio.md for what it does not cover.
+ */
+export class IstioBackend extends EgressBackend {
+  public readonly id = 'istio';
+  public readonly displayName = 'Istio';
+  public readonly capabilities: Capability[] = [Capability.FQDN, Capability.FQDN_PATTERN, Capability.CIDR, Capability.TLS_SNI];
+  /** Istio sidecars do not intercept DNS; DNS stays with the CNI's NetworkPolicy. */
+  public readonly controlsDns = false;
+
+  private readonly registryOnly: boolean;
+  private readonly exportTo: string[];
+  private readonly sidecarEgressHosts: string[];
+  private readonly wildcardResolution: IstioWildcardResolution;
+
+  public constructor(options: IstioBackendOptions = {}) {
+    super();
+    this.registryOnly = options.registryOnly ?? true;
+    this.exportTo = options.exportTo ?? ['.'];
+    this.sidecarEgressHosts = options.sidecarEgressHosts ?? [];
+    this.wildcardResolution = options.wildcardResolution ?? IstioWildcardResolution.NONE;
+  }
+
+  public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
+    const ns = policy.metadata.namespace;
+    this.validateOptions(scope);
+    const registry = MeshRegistry.of(scope);
+    if (this.registryOnly) {
+      registry.ensureSidecar(scope, ns, this.sidecarEgressHosts);
+    }
+    this.warn(scope, policy);
+
+    const entries = new Map<string, Entry>();
+    const objects = new Map<string, ServiceEntry>();
+    // A live list: the caller keeps this array, and regrouping updates it in place.
+    const live: ApiObject[] = [];
+    const render = new PolicyServiceEntries(scope, id, policy, entries, objects, live, this.exportTo, this.wildcardResolution);
+    const warned = new Set<string>();
+    policy.onRule({
+      ruleAdded: (rule: EgressRuleConfig) => {
+        if (rule.dns) return; // Istio leaves DNS to the CNI.
+        this.addRule(scope, ns, rule, entries, registry, warned);
+        render.sync();
+      },
+    });
+    return live;
+  }
+
+  private validateOptions(scope: Construct): void {
+    if (this.exportTo.length === 0) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        'EgressBackend.istio() was given exportTo: [], which Istio reads as "export to every namespace". Use [\'.\'] (the default) to keep the ServiceEntries in the source namespace, or list the namespaces');
+    }
+    for (const e of this.exportTo) {
+      if (e !== '.' && e !== '*' && namespaceProblems(e).length > 0) {
+        throw EgressError.at(scope, EgressErrorCode.INVALID_NAME,
+          `Invalid exportTo entry "${e}" in EgressBackend.istio(): use ".", "*" or a namespace name`);
+      }
+    }
+    for (const h of this.sidecarEgressHosts) {
+      if (!SIDECAR_HOST.test(h)) {
+        throw EgressError.at(scope, EgressErrorCode.INVALID_NAME,
+          `Invalid sidecarEgressHosts entry "${h}" in EgressBackend.istio(): use Istio's "namespace/dnsName" form, e.g. "payments/*" or "./api.example.com"`);
+      }
+    }
+  }
+
+  private warn(scope: Construct, policy: IEgressPolicyDefinition): void {
+    const ns = policy.metadata.namespace;
+    if (this.registryOnly) {
+      EgressWarnings.add(scope, 'cdk8s-egress:istioRegistryOnlyBypassable',
+        `REGISTRY_ONLY in namespace "${ns}" is enforced by the Envoy sidecar only: pods without a sidecar, pods that bypass it `
+        + '(excludeOutboundIPRanges/Ports annotations, UID 1337, hostNetwork, traffic before the proxy is ready) and non-TCP traffic are not restricted. '
+        + 'Pair it with a NetworkPolicy that limits the same pods (EgressPolicy with EgressBackend.kubernetes() or .cilium()), or route through an EgressGateway, which emits that NetworkPolicy');
+      EgressWarnings.add(scope, 'cdk8s-egress:istioAmbientRegistryOnly',
+        `In ambient mode (no sidecars) ztunnel ignores the Sidecar resource and outboundTrafficPolicy (istio/istio#54281), so namespace "${ns}" would not be restricted at all. `
+        + 'Use this backend only for namespaces with sidecar injection; for ambient namespaces enforce egress with NetworkPolicy or a waypoint');
+    } else {
+      EgressWarnings.add(scope, 'cdk8s-egress:istioRegistryOnlyDisabled',
+        `registryOnly is false: no REGISTRY_ONLY Sidecar is emitted for namespace "${ns}". Under Istio's default ALLOW_ANY the ServiceEntries declare hosts but block nothing; `
+        + 'make sure the namespace or the mesh (meshConfig.outboundTrafficPolicy.mode) runs REGISTRY_ONLY');
+    }
+    // The source's labels are known when the policy is built (pods and workloads carry them).
+    if (policy.resolve().source.podLabels !== undefined) {
+      EgressWarnings.add(scope, 'cdk8s-egress:istioNamespaceScope',
+        `Istio's egress allow-list is per namespace: the ServiceEntries and the REGISTRY_ONLY Sidecar apply to every pod of namespace "${ns}" with a sidecar, `
+        + 'not only to the pods this policy selects. Use a dedicated namespace for workloads that need a different allow-list');
+    }
+  }
+
+  private addRule(
+    scope: Construct, ns: string, rule: EgressRuleConfig, entries: Map<string, Entry>, registry: MeshRegistry, warned: Set<string>,
+  ): void {
+    const what = `The Istio backend (policy ${scope.node.path})`;
+    if (rule.ports.length === 0) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `The Istio backend cannot allow every port of ${rule.destinations.map(describe).join(', ')}: a ServiceEntry declares its ports. `
+        + 'List the ports, e.g. allow(destination, Port.https(443))');
+    }
+    for (const p of rule.ports) {
+      if (p.protocol !== Protocol.TCP) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `The Istio backend cannot express ${p.protocol} port ${p.port ?? '*'}: sidecars intercept TCP only, so REGISTRY_ONLY neither allows nor blocks ${p.protocol}. `
+          + 'Allow it with a NetworkPolicy backend instead: EgressBackend.kubernetes() or EgressBackend.cilium()');
+      }
+      if (p.port === undefined || p.endPort !== undefined) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `The Istio backend cannot express ${p.port === undefined ? 'every TCP port' : `the port range ${p.port}-${p.endPort}`}: ServiceEntry ports are single numbers. List the ports one by one`);
+      }
+    }
+    // Check every destination and port before recording any, so a refused rule leaves nothing.
+    const all = rule.destinations.flatMap(targets);
+    for (const target of all) {
+      for (const p of rule.ports) this.checkPort(scope, ns, target.group, target.value, p, protocolOf(target.group, p), registry, what, warned);
+    }
+    for (const target of all) {
+      const key = `${target.group}|${target.value}`;
+      let entry = entries.get(key);
+      if (!entry) {
+        entry = { group: target.group, value: target.value, ports: new Map() };
+        entries.set(key, entry);
+      }
+      for (const p of rule.ports) entry.ports.set(p.port!, protocolOf(target.group, p));
+    }
+  }
+
+  private checkPort(
+    scope: Construct, ns: string, group: Group, value: string, p: PortConfig, protocol: string,
+    registry: MeshRegistry, what: string, warned: Set<string>,
+  ): void {
+    if (group === 'addresses') return;
+    if (protocol === 'TCP' && group === 'patterns') {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `The Istio backend cannot allow ${value} on opaque TCP port ${p.port}: a pattern is resolved with NONE and, without SNI or Host to match, the sidecar would let every address through on port ${p.port}. `
+        + `Declare the application protocol (Port.https(${p.port}) or Port.tls(${p.port})) so the sidecar matches the pattern against the SNI, or list the concrete hostnames`);
+    }
+    registry.claimHostPort(scope, ns, value, p.port!, protocol, what);
+    if (protocol === 'TCP' && !warned.has(`${value}|${p.port}`)) {
+      registry.claimOpaqueTcpPort(scope, ns, value, p.port!);
+      warned.add(`${value}|${p.port}`);
+      EgressWarnings.add(scope, 'cdk8s-egress:istioOpaqueTcpPort',
+        `${value} is allowed on opaque TCP port ${p.port}: a TCP ServiceEntry with DNS resolution and no addresses captures every TCP connection on port ${p.port} in namespace "${ns}" `
+        + 'and sends it to this host (unless Istio DNS proxying auto-allocates addresses). Use Port.tls()/Port.https() when the protocol is TLS, or Destination.ipv4() with the service\'s addresses');
+    }
+  }
+}
+
+/** CIDR entries are matched at L4 whatever the application protocol. */
+function protocolOf(group: Group, p: PortConfig): string {
+  return group === 'addresses' ? 'TCP' : istioProtocol(p.appProtocol);
+}
+
+function describe(d: DestinationConfig): string {
+  return d.hostname ?? d.cidr ?? d.kind;
+}
+
+/** What a destination becomes in ServiceEntries. */
+function targets(d: DestinationConfig): Array<{ group: Group; value: string }> {
+  switch (d.kind) {
+    case DestinationKind.FQDN: return [{ group: 'hosts', value: d.hostname! }];
+    case DestinationKind.FQDN_PATTERN: return [{ group: 'patterns', value: d.hostname! }];
+    case DestinationKind.CIDR: return [{ group: 'addresses', value: d.cidr! }];
+    case DestinationKind.KUBE_API_SERVER: return (d.apiServerCidrs ?? []).map((c) => ({ group: 'addresses' as Group, value: c }));
+    default:
+      // Capability checks in the constructs keep pods away from this backend.
+      throw new Error(`The Istio backend cannot express destination kind ${d.kind}`);
+  }
+}
+
+/** Keeps one ServiceEntry per (group, ports) of one policy, regrouping as rules arrive. */
+class PolicyServiceEntries {
+  public constructor(
+    private readonly scope: Construct,
+    private readonly id: string,
+    private readonly policy: IEgressPolicyDefinition,
+    private readonly entries: Map<string, Entry>,
+    private readonly objects: Map<string, ServiceEntry>,
+    private readonly live: ApiObject[],
+    private readonly exportTo: string[],
+    private readonly wildcardResolution: IstioWildcardResolution,
+  ) {}
+
+  /** Group key -> entries, in a canonical order. */
+  private groups(): Map<string, Entry[]> {
+    const out = new Map<string, Entry[]>();
+    const sorted = [...this.entries.values()].sort((a, b) => a.value.localeCompare(b.value));
+    for (const e of sorted) {
+      const key = `${e.group}-${portsSlug(e.ports)}`;
+      out.set(key, [...(out.get(key) ?? []), e]);
+    }
+    return out;
+  }
+
+  /** Create ServiceEntries for new groups and drop those whose destinations moved. */
+  public sync(): void {
+    const groups = this.groups();
+    for (const key of [...this.objects.keys()]) {
+      if (!groups.has(key)) {
+        const gone = this.objects.get(key)!;
+        this.scope.node.tryRemoveChild(gone.node.id);
+        this.objects.delete(key);
+        this.live.splice(this.live.indexOf(gone), 1);
+      }
+    }
+    for (const key of [...groups.keys()].sort()) {
+      if (this.objects.has(key)) continue;
+      const m = this.policy.metadata;
+      const se = new ServiceEntry(this.scope, `${this.id}-${key}`, {
+        metadata: {
+          ...(m.name ? { name: `${m.name}-${key}` } : {}),
+          namespace: m.namespace,
+          ...(m.labels && Object.keys(m.labels).length ? { labels: m.labels } : {}),
+          ...(m.annotations && Object.keys(m.annotations).length ? { annotations: m.annotations } : {}),
+        },
+        spec: Lazy.any({ produce: () => this.spec(key) }),
+      });
+      this.objects.set(key, se);
+      this.live.push(se);
+    }
+  }
+
+  private spec(key: string): ServiceEntrySpec {
+    const members = this.groups().get(key) ?? [];
+    const first = members[0];
+    const ports: ServiceEntrySpecPorts[] = [...first.ports.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([number, protocol]) => ({ number, name: `${protocol.toLowerCase()}-${number}`, protocol }));
+    const common = { exportTo: this.exportTo, location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL, ports };
+    switch (first.group) {
+      case 'hosts':
+        return { hosts: members.map((e) => e.value), resolution: ServiceEntrySpecResolution.DNS, ...common };
+      case 'patterns':
+        return {
+          hosts: members.map((e) => e.value),
+          resolution: this.wildcardResolution === IstioWildcardResolution.DYNAMIC_DNS
+            ? ServiceEntrySpecResolution.DYNAMIC_UNDERSCORE_DNS
+            : ServiceEntrySpecResolution.NONE,
+          ...common,
+        };
+      case 'addresses':
+        // CIDR entries are matched by address; the host is a name only and never resolved.
+        return {
+          hosts: [`${slug(key, 40)}-${shortHash(this.scope.node.path)}.egress.invalid`],
+          addresses: members.map((e) => e.value),
+          resolution: ServiceEntrySpecResolution.NONE,
+          ...common,
+        };
+    }
+  }
+}
+
+function portsSlug(ports: Map<number, string>): string {
+  return [...ports.entries()].sort(([a], [b]) => a - b).map(([n, p]) => `${p.toLowerCase()}-${n}`).join('-');
+}

@@ -1,0 +1,147 @@
+// App-wide Istio state shared by the Istio backend and the EgressGateway: one REGISTRY_ONLY
+// Sidecar per namespace (two namespace-wide Sidecars in one namespace are an Istio error), the
+// hosts each namespace's sidecars must see, and which host:port pairs and opaque TCP ports are
+// already declared in a namespace (so conflicting declarations fail at synth, not in the mesh).
+import { Chart, Lazy } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Sidecar, SidecarSpec, SidecarSpecOutboundTrafficPolicyMode } from '../../../imports/networking.istio.io';
+import { EgressErrorCode } from '../../core/errors';
+import { EgressError } from '../../private/egress-error';
+
+/** Name of the namespace-wide Sidecar the library emits. */
+export const SIDECAR_NAME = 'egress-registry-only';
+
+interface Claim {
+  readonly value: string;
+  readonly owner: string;
+}
+
+class NamespaceState {
+  public sidecar?: Sidecar;
+  public readonly egressHosts = new Set<string>();
+  /** `host|port` -> Istio protocol. */
+  public readonly hostPorts = new Map<string, Claim>();
+  /** opaque TCP port -> host that owns it. */
+  public readonly opaqueTcpPorts = new Map<number, Claim>();
+}
+
+const REGISTRY = '__cdk8sEgressIstioRegistry';
+
+/**
+ * Istio bookkeeping for one app. Not part of the public API.
+ */
+export class MeshRegistry {
+  /** The registry of the app `scope` belongs to. */
+  public static of(scope: IConstruct): MeshRegistry {
+    const root = scope.node.root as unknown as Record<string, MeshRegistry | undefined>;
+    let r = root[REGISTRY];
+    if (!r) {
+      r = new MeshRegistry();
+      Object.defineProperty(root, REGISTRY, { value: r, enumerable: false });
+    }
+    return r;
+  }
+
+  private readonly namespaces = new Map<string, NamespaceState>();
+  private readonly claims = new Map<string, string>();
+
+  private constructor() {}
+
+  private state(namespace: string): NamespaceState {
+    let s = this.namespaces.get(namespace);
+    if (!s) {
+      s = new NamespaceState();
+      this.namespaces.set(namespace, s);
+    }
+    return s;
+  }
+
+  /**
+   * Emit (once per namespace, app-wide) the Sidecar that switches the namespace to
+   * REGISTRY_ONLY. It is created in the chart of the first caller.
+   */
+  public ensureSidecar(scope: IConstruct, namespace: string, extraHosts: readonly string[]): Sidecar {
+    const s = this.state(namespace);
+    for (const h of extraHosts) s.egressHosts.add(h);
+    if (!s.sidecar) {
+      const chart = Chart.of(scope);
+      s.sidecar = new Sidecar(chart, `IstioRegistryOnly-${namespace}`, {
+        metadata: { name: SIDECAR_NAME, namespace },
+        spec: Lazy.any({
+          produce: (): SidecarSpec => ({
+            egress: [{ hosts: ['./*', ...[...s.egressHosts].filter((h) => h !== './*').sort()] }],
+            outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
+          }),
+        }),
+      });
+    }
+    return s.sidecar;
+  }
+
+  /**
+   * Claim `key` of a kind for `owner`. Returns the previous owner, or undefined when the claim is
+   * new (it is then recorded).
+   */
+  public claim(kind: string, key: string, owner: string): string | undefined {
+    const k = `${kind}|${key}`;
+    const prev = this.claims.get(k);
+    if (prev === undefined) this.claims.set(k, owner);
+    return prev;
+  }
+
+  /** The owner of a claim, or undefined. */
+  public owner(kind: string, key: string): string | undefined {
+    return this.claims.get(`${kind}|${key}`);
+  }
+
+  /** Claims of a kind whose key starts with `prefix`, as [key without prefix, owner]. */
+  public claimsWithPrefix(kind: string, prefix: string): Array<[string, string]> {
+    const start = `${kind}|${prefix}`;
+    return [...this.claims.entries()].filter(([k]) => k.startsWith(start)).map(([k, v]) => [k.slice(start.length), v]);
+  }
+
+  /** True the first time `key` of a kind is seen in the app. */
+  public claimOnce(kind: string, key: string): boolean {
+    return this.claim(kind, key, '') === undefined;
+  }
+
+  /**
+   * Make `host` (in `namespace/dnsName` form) visible to the sidecars of `namespace`, in case the
+   * namespace runs under the library's Sidecar (visibility is computed at synth).
+   */
+  public importHost(namespace: string, host: string): void {
+    this.state(namespace).egressHosts.add(host);
+  }
+
+  /**
+   * Record that `owner` declares `host:port` with Istio protocol `protocol` in `namespace`;
+   * throws at `scope` when the same host:port was declared with another protocol.
+   */
+  public claimHostPort(scope: IConstruct, namespace: string, host: string, port: number, protocol: string, what: string): void {
+    const s = this.state(namespace);
+    const key = `${host}|${port}`;
+    const prev = s.hostPorts.get(key);
+    if (prev && prev.value !== protocol) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `${what} declares ${host} port ${port} as ${protocol}, but ${prev.owner} already declares it as ${prev.value} in namespace "${namespace}". `
+        + 'Istio keeps one protocol per host and port, so one of the two would be silently ignored. Use the same Port factory (e.g. Port.https(443)) in both places');
+    }
+    if (!prev) s.hostPorts.set(key, { value: protocol, owner: scope.node.path });
+  }
+
+  /**
+   * Record that `host` owns opaque TCP port `port` in `namespace`. A TCP ServiceEntry without
+   * addresses matches every connection on its port, so two hosts cannot share one.
+   */
+  public claimOpaqueTcpPort(scope: IConstruct, namespace: string, host: string, port: number): void {
+    const s = this.state(namespace);
+    const prev = s.opaqueTcpPorts.get(port);
+    if (prev && prev.value !== host) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `${host} and ${prev.value} (declared by ${prev.owner}) both use opaque TCP port ${port} in namespace "${namespace}". `
+        + 'A TCP ServiceEntry without addresses captures every connection on its port, so Istio would send the traffic of both to one of them. '
+        + 'Declare the application protocol (Port.tls(), Port.https(), Port.http()) so Istio can route by SNI or Host, or use Destination.ipv4() with the service\'s addresses');
+    }
+    if (!prev) s.opaqueTcpPorts.set(port, { value: host, owner: scope.node.path });
+  }
+}

@@ -1,0 +1,281 @@
+// Builds the egress report from the app's model (policies + facts) and warnings. Never reads YAML.
+import { commandsForGateway, commandsForWorkload } from './commands';
+import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, WorkloadData } from './data';
+import { renderMermaid } from './mermaid';
+import { DestinationConfig, DestinationKind } from '../core/destination';
+import { PortConfig } from '../core/port';
+import { SourceConfig } from '../core/source';
+import { EgressWarning } from '../core/warnings';
+import { EgressFact, FactKind, GrantPurpose, ModelPolicy } from '../model/egress-model';
+import { EgressFactDetails as K } from '../monitoring/fact-details';
+import { parseLabelList, routeHosts } from '../monitoring/plan';
+import { cidrContains, isCidr, parseCidr } from '../private/cidr';
+import { labelsMatch, sortedLabels } from '../private/names';
+
+export const NOT_FIXED = 'node IP (SNAT) — not fixed';
+export const GATEWAY_NOT_FIXED = 'gateway node IP (SNAT) — not fixed';
+const IN_CLUSTER = 'pod IP (in-cluster)';
+
+const labelText = (l: Record<string, string> | undefined) => Object.entries(l ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+
+export function workloadId(s: SourceConfig): string {
+  return s.podLabels && Object.keys(s.podLabels).length > 0 ? `${s.namespace}/${labelText(sortedLabels(s.podLabels))}` : s.namespace;
+}
+
+export function describeWorkload(s: SourceConfig): string {
+  return s.podLabels && Object.keys(s.podLabels).length > 0 ? `pods ${labelText(sortedLabels(s.podLabels))} in namespace ${s.namespace}` : `every pod in namespace ${s.namespace}`;
+}
+
+/** True when `outer` selects every pod `inner` selects. */
+export function covers(outer: SourceConfig, inner: SourceConfig): boolean {
+  if (outer.namespace !== inner.namespace) return false;
+  if (outer.podLabels === undefined || Object.keys(outer.podLabels).length === 0) return true;
+  return inner.podLabels !== undefined && labelsMatch(outer.podLabels, inner.podLabels);
+}
+
+export function describeDestination(d: DestinationConfig, policyNamespace: string): string {
+  switch (d.kind) {
+    case DestinationKind.PODS: {
+      const pods = d.podLabels ? `pods ${labelText(d.podLabels)}` : 'every pod';
+      if (d.namespaceLabels) return `${pods} in namespaces ${labelText(d.namespaceLabels)}`;
+      return `${pods} in namespace ${d.namespace ?? policyNamespace}`;
+    }
+    case DestinationKind.CIDR:
+      return `${d.cidr}${d.except && d.except.length ? ` except ${d.except.join(', ')}` : ''}`;
+    case DestinationKind.FQDN:
+    case DestinationKind.FQDN_PATTERN:
+      return d.hostname!;
+    case DestinationKind.KUBE_API_SERVER:
+      return `Kubernetes API server${d.apiServerCidrs && d.apiServerCidrs.length ? ` (${d.apiServerCidrs.join(', ')})` : ''}`;
+  }
+}
+
+export function describePort(p: PortConfig): string {
+  const range = p.port === undefined ? '*' : p.endPort !== undefined && p.endPort !== p.port ? `${p.port}-${p.endPort}` : `${p.port}`;
+  return `${p.protocol}/${range}${p.appProtocol ? ` (${p.appProtocol})` : ''}`;
+}
+
+function isExternal(d: DestinationConfig): boolean {
+  return d.kind === DestinationKind.CIDR || d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN;
+}
+
+/** Does a fact that lists `factDests` (undefined: all) concern destination `d`? */
+function factCoversDestination(factDests: readonly DestinationConfig[] | undefined, d: DestinationConfig): boolean {
+  if (factDests === undefined) return true;
+  return factDests.some((f) => {
+    if (d.kind === DestinationKind.CIDR && f.kind === DestinationKind.CIDR) {
+      const a = parseCidr(f.cidr!); const b = parseCidr(d.cidr!);
+      return isCidr(a) && isCidr(b) && cidrContains(a, b);
+    }
+    if ((d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN) && d.hostname !== undefined) {
+      if (f.hostname === d.hostname) return true;
+      if (f.kind === DestinationKind.FQDN_PATTERN && d.kind === DestinationKind.FQDN) {
+        const suffix = f.hostname!.slice(1);
+        return d.hostname.endsWith(suffix) && !d.hostname.slice(0, -suffix.length).includes('.');
+      }
+    }
+    return false;
+  });
+}
+
+interface Gateway {
+  readonly namespace: string;
+  readonly workload: string;
+  readonly labels?: Record<string, string>;
+  readonly id: string;
+}
+
+function gatewayOf(f: EgressFact): Gateway {
+  const d = f.details ?? {};
+  const ns = d[K.GATEWAY_NAMESPACE];
+  const wl = d[K.GATEWAY_WORKLOAD];
+  const labels = d[K.GATEWAY_LABELS] ? parseLabelList(d[K.GATEWAY_LABELS]) : undefined;
+  if (ns && wl) return { namespace: ns, workload: wl, ...(labels ? { labels } : {}), id: `${ns}/${wl}` };
+  return { namespace: '', workload: '', id: f.summary };
+}
+
+function factLine(f: EgressFact): FactLine {
+  return { summary: f.summary, declaredBy: f.constructPath, objects: [...f.objectRefs], clusterWide: f.source === undefined };
+}
+
+function warningLine(w: EgressWarning): WarningLine {
+  return { id: w.id, constructPath: w.constructPath, message: w.message, acknowledged: w.acknowledgedReason ?? '' };
+}
+
+function related(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+function sortLines(lines: FactLine[]): FactLine[] {
+  const seen = new Set<string>();
+  return lines.filter((l) => {
+    const k = JSON.stringify(l);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).sort((a, b) => (a.summary + a.declaredBy).localeCompare(b.summary + b.declaredBy));
+}
+
+function fixedIpText(f: EgressFact): string {
+  const ip = f.details?.[K.EGRESS_IP];
+  return ip ? `${ip} (fixed: ${f.summary})` : `fixed: ${f.summary}`;
+}
+
+export function buildReport(policies: readonly ModelPolicy[], facts: readonly EgressFact[], warnings: readonly EgressWarning[]): ReportData {
+  const routes = facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE);
+  const fixedIps = facts.filter((f) => f.kind === FactKind.FIXED_EGRESS_IP);
+
+  // Workloads: every policy source, every routed or fixed-IP source.
+  const keys = new Map<string, SourceConfig>();
+  for (const s of [...policies.map((p) => p.source), ...[...routes, ...fixedIps].flatMap((f) => (f.source ? [f.source] : []))]) {
+    const labels = s.podLabels && Object.keys(s.podLabels).length ? { podLabels: sortedLabels(s.podLabels) } : {};
+    const norm: SourceConfig = { namespace: s.namespace, ...labels };
+    keys.set(workloadId(norm), norm);
+  }
+  const attached = new Set<EgressFact>();
+  const attachedWarnings = new Set<EgressWarning>();
+
+  const workloads: WorkloadData[] = [...keys.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, w]) => {
+    const mine = policies.filter((p) => covers(p.source, w));
+    const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
+    const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
+    const myFixed = factsFor(FactKind.FIXED_EGRESS_IP);
+    const rows = new Map<string, { d: DestinationConfig; row: ReachRow; enforced: Set<string> }>();
+    const dnsLines = new Map<string, Set<string>>();
+
+    const pathFor = (d: DestinationConfig): { path: string; gateway?: Gateway } => {
+      if (!isExternal(d)) return { path: d.kind === DestinationKind.PODS ? 'in-cluster' : 'direct' };
+      const r = myRoutes.find((f) => factCoversDestination(f.destinations ?? routeHosts(f).map((h) => ({ kind: h.startsWith('*.') ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: h })), d));
+      if (!r) return { path: 'direct' };
+      const gw = gatewayOf(r);
+      return { path: `via gateway ${gw.id}`, gateway: gw };
+    };
+    const sourceIpFor = (d: DestinationConfig, gw: Gateway | undefined): string => {
+      if (d.kind === DestinationKind.PODS) return IN_CLUSTER;
+      if (d.kind === DestinationKind.KUBE_API_SERVER) return 'pod or node IP (API server, in-cluster path)';
+      if (gw) {
+        const gwPods: SourceConfig = { namespace: gw.namespace, podLabels: gw.labels ?? {} };
+        const f = gw.labels && fixedIps.find((x) => x.source !== undefined && covers(x.source, gwPods) && factCoversDestination(x.destinations, d));
+        return f ? `${fixedIpText(f)} — the gateway's` : GATEWAY_NOT_FIXED;
+      }
+      const f = myFixed.find((x) => factCoversDestination(x.destinations, d));
+      return f ? fixedIpText(f) : NOT_FIXED;
+    };
+
+    for (const p of mine) {
+      for (const rule of p.rules) {
+        if (rule.dns) {
+          const key = `${rule.destinations.map((d) => describeDestination(d, p.source.namespace)).join(', ')} on ${rule.ports.map(describePort).join(', ')}`;
+          const set = dnsLines.get(key) ?? new Set<string>();
+          set.add(`${p.objectRef} (${p.backend})`);
+          dnsLines.set(key, set);
+          continue;
+        }
+        for (const d of rule.destinations) {
+          const dest = describeDestination(d, p.source.namespace);
+          const ports = rule.ports.length ? rule.ports.map(describePort) : ['all ports'];
+          const key = `${dest}|${ports.join(',')}`;
+          const entry = rows.get(key);
+          if (entry) { entry.enforced.add(`${p.objectRef} (${p.backend})`); continue; }
+          const { path, gateway } = pathFor(d);
+          rows.set(key, {
+            d,
+            enforced: new Set([`${p.objectRef} (${p.backend})`]),
+            row: { destination: dest, kind: d.kind, ports, path, sourceIp: sourceIpFor(d, gateway), enforcedBy: [] },
+          });
+        }
+      }
+    }
+    // Hosts a gateway routes for the workload but no policy lists: still shown, enforced by the route.
+    for (const r of myRoutes) {
+      const gw = gatewayOf(r);
+      for (const h of routeHosts(r)) {
+        const d: DestinationConfig = { kind: h.startsWith('*.') ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: h };
+        if ([...rows.values()].some((e) => e.row.destination === h)) continue;
+        rows.set(`${h}|route`, { d, enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)), row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp: sourceIpFor(d, gw), enforcedBy: [] } });
+      }
+    }
+    const reach = [...rows.values()]
+      .map((e) => ({ ...e.row, enforcedBy: [...e.enforced].sort() }))
+      .sort((a, b) => (a.destination + a.ports.join()).localeCompare(b.destination + b.ports.join()));
+
+    const logging = factsFor(FactKind.ACCESS_LOG);
+    const alerts = factsFor(FactKind.ALERT);
+    const optOuts = factsFor(FactKind.OPT_OUT);
+    [...myRoutes, ...myFixed, ...logging, ...alerts, ...optOuts].forEach((f) => attached.add(f));
+    const paths = [...mine.map((p) => p.constructPath), ...[...myRoutes, ...myFixed, ...logging, ...optOuts].map((f) => f.constructPath)];
+    const myWarnings = warnings.filter((x) => paths.some((p) => related(x.constructPath, p)));
+    myWarnings.forEach((x) => attachedWarnings.add(x));
+    const extra = [...myRoutes, ...myFixed, ...logging, ...alerts, ...optOuts].flatMap((f) => (f.details?.[K.TROUBLESHOOT] ?? '').split('\n').filter((l) => l.trim().length > 0)
+      .map((command): CommandData => ({ purpose: `from ${f.constructPath}`, command })));
+
+    const data: Omit<WorkloadData, 'commands'> = {
+      id,
+      namespace: w.namespace,
+      podLabels: w.podLabels ?? {},
+      description: describeWorkload(w),
+      isolated: mine.length > 0,
+      isolatedBy: [...new Set(mine.map((p) => `${p.objectRef} (${p.backend}${p.purpose === GrantPurpose.DENY ? ', deny baseline' : ''})`))].sort(),
+      reach,
+      dns: [...dnsLines.entries()].map(([k, v]) => `${k} — ${[...v].sort().join(', ')}`).sort(),
+      logging: sortLines(logging.map((f) => {
+        const line = factLine(f);
+        const istio = (f.details?.[K.PROVIDER] ?? '') === 'istio';
+        return istio && f.details?.[K.LOGS_BLOCKED] !== 'true'
+          ? { ...line, summary: `${line.summary} (blocked BlackHoleCluster attempts are not in it: Istio does not log them by default, istio/istio#17759)` }
+          : line;
+      })),
+      alerts: sortLines(alerts.map(factLine)),
+      optOuts: sortLines(optOuts.map(factLine)),
+      warnings: myWarnings.map(warningLine),
+    };
+    const gateways = [...new Map(myRoutes.map((r) => gatewayOf(r)).map((g) => [g.id, g])).values()];
+    return {
+      ...data,
+      commands: [...commandsForWorkload(data, mine, gateways, myFixed), ...extra],
+    };
+  });
+
+  // Gateways.
+  const gwMap = new Map<string, { gw: Gateway; hosts: Set<string>; routes: string[]; objects: Set<string>; facts: EgressFact[] }>();
+  for (const r of routes) {
+    const gw = gatewayOf(r);
+    const e = gwMap.get(gw.id) ?? { gw, hosts: new Set<string>(), routes: [], objects: new Set<string>(), facts: [] };
+    const hosts = routeHosts(r);
+    hosts.forEach((h) => e.hosts.add(h));
+    e.routes.push(`${r.source ? workloadId(r.source) : 'every workload'} → ${hosts.join(', ') || '(no hostname)'} (declared at ${r.constructPath})`);
+    r.objectRefs.forEach((o) => e.objects.add(o));
+    e.facts.push(r);
+    gwMap.set(gw.id, e);
+  }
+  const gateways: GatewayData[] = [...gwMap.values()].sort((a, b) => a.gw.id.localeCompare(b.gw.id)).map((e) => {
+    const f = e.gw.labels && fixedIps.find((x) => x.source !== undefined && covers(x.source, { namespace: e.gw.namespace, podLabels: e.gw.labels }));
+    const base = {
+      id: e.gw.id,
+      namespace: e.gw.namespace,
+      workload: e.gw.workload,
+      hosts: [...e.hosts].sort(),
+      routes: [...e.routes].sort(),
+      objects: [...e.objects].sort(),
+      sourceIp: f ? fixedIpText(f) : GATEWAY_NOT_FIXED,
+    };
+    return { ...base, commands: commandsForGateway(base, e.gw.labels) };
+  });
+
+  const unattachedFacts = facts.filter((f) => !attached.has(f) && f.kind !== FactKind.GATEWAY_ROUTE)
+    .map((f) => ({ kind: f.kind as string, ...factLine(f) }))
+    .sort((a, b) => (a.kind + a.summary + a.declaredBy).localeCompare(b.kind + b.summary + b.declaredBy));
+  const allWarnings = warnings.map(warningLine);
+  const otherWarnings = warnings.filter((x) => !attachedWarnings.has(x)).map(warningLine);
+  const mermaid = renderMermaid(workloads, gateways);
+  return {
+    formatVersion: 1,
+    counts: { policies: policies.length, facts: facts.length, warnings: warnings.length, workloads: workloads.length },
+    workloads,
+    gateways,
+    unattachedFacts,
+    otherWarnings,
+    warnings: allWarnings,
+    mermaid,
+  };
+}

@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { Destination, DnsEgressRule, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
+import { EgressReport } from '../../src/constructs/egress-report';
+import { tempApp, writtenFiles } from '../helpers';
+import { buildRepresentativeApp } from '../report/representative-app';
+
+process.env.CDK8S_EGRESS_QUIET = '1';
+
+describe('EgressReport | written next to the manifests, only when synth succeeds', () => {
+  test('EgressReport.synth writes the manifests, then egress-report.md and .json', () => {
+    const app = tempApp();
+    buildRepresentativeApp(app);
+    const files = EgressReport.synth(app);
+    expect(writtenFiles(app).sort()).toEqual(['egress-report.json', 'egress-report.md', 'shop.k8s.yaml']);
+    expect(files).toEqual({ markdownFile: path.join(app.outdir, 'egress-report.md'), jsonFile: path.join(app.outdir, 'egress-report.json') });
+    const report = EgressReport.of(app);
+    expect(fs.readFileSync(files.markdownFile, 'utf8')).toBe(report.renderMarkdown());
+    expect(fs.readFileSync(files.jsonFile, 'utf8')).toBe(report.renderJson());
+    expect(JSON.parse(fs.readFileSync(files.jsonFile, 'utf8')).formatVersion).toBe(1);
+  });
+
+  test('app.synth() then EgressReport.write(app), into another directory and file name', () => {
+    const app = tempApp();
+    buildRepresentativeApp(app);
+    app.synth();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-report-'));
+    const files = EgressReport.write(app, { outdir: path.join(dir, 'reports'), fileName: 'shop-egress' });
+    expect(fs.readdirSync(path.join(dir, 'reports')).sort()).toEqual(['shop-egress.json', 'shop-egress.md']);
+    expect(files.markdownFile).toBe(path.join(dir, 'reports', 'shop-egress.md'));
+    expect(() => EgressReport.write(app, { fileName: '../escape' })).toThrow(/EgressReport fileName "..\/escape" must be a plain file name/);
+  });
+
+  test('when synth fails nothing is written: no manifests, no report', () => {
+    const app = tempApp();
+    const c = new Chart(app, 'broken');
+    // isolated without any DNS path: fails app.synth() validation
+    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }), dns: [] })
+      .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    expect(() => EgressReport.synth(app)).toThrow(/\[broken\/p\] Pods app=x in namespace production is egress-isolated here but has no DNS path/);
+    expect(writtenFiles(app)).toEqual([]);
+  });
+
+  test('write() runs the validations itself: a failing app gets no report even without app.synth()', () => {
+    const app = tempApp();
+    const c = new Chart(app, 'strict');
+    EgressWarnings.enableStrictMode(app);
+    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }) })
+      .allow(Destination.ipv4('64.0.0.0/2'), Port.HTTPS);
+    new DnsEgressRule(c, 'dns', { source: EgressSource.namespace('production') });
+    // the EgressPolicy itself does not warn; make it fail strict mode with a warning of our own
+    EgressWarnings.add(c, 'cdk8s-egress:test', 'a test warning');
+    expect(() => EgressReport.write(app)).toThrow(/Validation failed with the following errors:\n {2}\[\] \[strict\] a test warning \(cdk8s-egress:test; strict mode[\s\S]*The egress report was not written\./);
+    expect(writtenFiles(app)).toEqual([]);
+  });
+});

@@ -1,0 +1,224 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { buildRepresentativeApp } from './representative-app';
+import { EgressReport } from '../../src/constructs/egress-report';
+import { describeDestination, describePort } from '../../src/report/build';
+import { ReportData } from '../../src/report/data';
+import { mermaidText, renderMermaid } from '../../src/report/mermaid';
+
+const GOLDEN = path.join(__dirname, 'golden');
+process.env.CDK8S_EGRESS_QUIET = '1';
+
+function report(): EgressReport {
+  const app = Testing.app();
+  buildRepresentativeApp(app);
+  return EgressReport.of(app);
+}
+
+/**
+ * Byte-for-byte comparison with a committed golden file. `UPDATE_GOLDEN=1 npx jest test/report`
+ * rewrites them (review the diff); a missing golden file fails.
+ */
+function expectGolden(name: string, actual: string): void {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, actual);
+  expect(fs.existsSync(file)).toBe(true);
+  const expected = fs.readFileSync(file, 'utf8');
+  if (expected !== actual) {
+    const a = actual.split('\n'); const e = expected.split('\n');
+    const i = a.findIndex((l, n) => l !== e[n]);
+    throw new Error(`${name} differs from the golden file at line ${i + 1}:\n  golden: ${e[i]}\n  actual: ${a[i]}\nRun UPDATE_GOLDEN=1 npx jest test/report and review the diff if the change is intended.`);
+  }
+}
+
+describe('EgressReport | representative app', () => {
+  const r = report();
+  const data = JSON.parse(r.renderJson()) as ReportData;
+  const w = (id: string) => data.workloads.find((x) => x.id === id)!;
+
+  test('golden Markdown and JSON, byte for byte', () => {
+    expectGolden('representative.md', r.renderMarkdown());
+    expectGolden('representative.json', r.renderJson());
+  });
+
+  test('one entry per source workload, in a stable order', () => {
+    expect(data.workloads.map((x) => x.id)).toEqual([
+      'istio-system/istio=egressgateway', 'payments/app=billing', 'production', 'production/app=api-client', 'production/app=backend',
+    ]);
+    expect(data.counts).toEqual({ policies: 5, facts: 18, warnings: 1, workloads: 5 });
+  });
+
+  test('what a workload may reach, by which path, from which source IP, enforced by what', () => {
+    expect(w('production/app=backend')).toMatchObject({
+      isolated: true,
+      isolatedBy: [
+        'NetworkPolicy/production/default-deny-egress (kubernetes, deny baseline)',
+        'NetworkPolicy/production/default-deny-egress-dns (kubernetes)',
+        'NetworkPolicy/production/egress-control (kubernetes)',
+      ],
+      reach: [
+        { destination: '203.0.113.0/24', kind: 'Cidr', ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: ['NetworkPolicy/production/egress-control (kubernetes)'] },
+        { destination: 'pods app=database in namespace production', kind: 'Pods', ports: ['TCP/5432'], path: 'in-cluster', sourceIp: 'pod IP (in-cluster)', enforcedBy: ['NetworkPolicy/production/egress-control (kubernetes)'] },
+      ],
+      dns: ['pods k8s-app=kube-dns in namespace kube-system on UDP/53, TCP/53 — NetworkPolicy/production/default-deny-egress-dns (kubernetes), NetworkPolicy/production/egress-control (kubernetes)'],
+    });
+    // through the Istio egress gateway, whose pods leave from a fixed IP
+    expect(w('production/app=api-client').reach[0]).toEqual({
+      destination: 'api.external.com',
+      kind: 'Fqdn',
+      ports: ['as routed'],
+      path: 'via gateway istio-system/istio-egressgateway',
+      sourceIp: '10.0.0.100 (fixed: source IP 10.0.0.100 via Cilium egress gateway nodes egress-gateway=true) — the gateway\'s',
+      enforcedBy: ['Gateway/istio-system/external-api (gateway route)', 'VirtualService/production/external-api (gateway route)'],
+    });
+    // a fixed IP scoped to destinations applies to those only
+    expect(w('payments/app=billing').reach.map((x) => [x.destination, x.sourceIp])).toEqual([
+      ['100.0.0.0/7', 'node IP (SNAT) — not fixed'],
+      ['198.51.100.7/32', '10.0.0.101 (fixed: source IP 10.0.0.101 via Cilium egress gateway nodes egress-gateway=true)'],
+    ]);
+    // a workload that only a fact mentions is listed, and said not to be isolated
+    expect(w('istio-system/istio=egressgateway')).toMatchObject({ isolated: false, reach: [] });
+  });
+
+  test('logged where, alerted by which rules, opt-outs and warnings that apply', () => {
+    const backend = w('production/app=backend');
+    expect(backend.logging.map((l) => l.objects)).toEqual([['Telemetry/production/egress-access-log']]);
+    expect(backend.alerts.map((a) => a.summary.split(':')[0])).toEqual(['EgressBlockedConnections', 'EgressBlockedRequests', 'EgressPassthroughConnections', 'EgressPassthroughRequests']);
+    expect(w('production/app=api-client').alerts.map((a) => a.summary.split(':')[0])).toContain('EgressGatewayDown');
+    const billing = w('payments/app=billing');
+    expect(billing.logging).toEqual([]);
+    expect(billing.optOuts.map((o) => o.summary)).toEqual(['broad destination 100.0.0.0/7 accepted (cdk8s-egress:broadCidr acknowledged)']);
+    expect(billing.warnings).toEqual([{
+      id: 'cdk8s-egress:broadCidr',
+      constructPath: 'shop/partner',
+      acknowledged: 'the partner announces the whole range',
+      message: expect.stringMatching(/^Destination 100.0.0.0\/7 covers more than a \/8/),
+    }]);
+    expect(data.otherWarnings).toEqual([]);
+    // nothing dropped: a fact about no declared workload is listed on its own
+    expect(data.unattachedFacts).toEqual([{ kind: 'Alert', summary: 'LegacyEgressAlert: hand-written rule', declaredBy: 'shop/legacy-alert', objects: ['PrometheusRule/monitoring/legacy'], clusterWide: false }]);
+  });
+
+  test('troubleshooting commands with the real names filled in', () => {
+    const cmds = (id: string) => w(id).commands.map((c) => c.command);
+    expect(cmds('production/app=backend')).toEqual([
+      'POD=$(kubectl get pod -n production -l app=backend -o jsonpath=\'{.items[0].metadata.name}\')',
+      'kubectl exec -n production "$POD" -- curl -sv --max-time 10 \'https://<an address in 203.0.113.0/24>/\'',
+      'kubectl get networkpolicy -n production default-deny-egress -o yaml',
+      'kubectl get networkpolicy -n production default-deny-egress-dns -o yaml',
+      'kubectl get networkpolicy -n production egress-control -o yaml',
+      'kubectl get networkpolicy -n production',
+    ]);
+    expect(cmds('production/app=api-client')).toEqual(expect.arrayContaining([
+      'kubectl exec -n production "$POD" -- nslookup api.external.com',
+      'istioctl proxy-config clusters "$POD" -n production --fqdn api.external.com',
+      'istioctl proxy-config routes deploy/istio-egressgateway -n istio-system',
+    ]));
+    expect(cmds('payments/app=billing')).toEqual(expect.arrayContaining([
+      'kubectl exec -n payments "$POD" -- nc -vz -w 5 198.51.100.7 8443',
+      'kubectl -n kube-system exec ds/cilium -- cilium-dbg bpf egress list',
+      'kubectl get ciliumegressgatewaypolicy billing-ip -o yaml',
+      'kubectl get ciliumegressgatewaypolicy billing-ip -o jsonpath=\'{.spec.egressGateway}\'',
+    ]));
+    expect(data.gateways.map((g) => [g.id, g.hosts, g.sourceIp])).toEqual([
+      ['istio-system/istio-egressgateway', ['api.external.com'], '10.0.0.100 (fixed: source IP 10.0.0.100 via Cilium egress gateway nodes egress-gateway=true)'],
+    ]);
+    expect(data.gateways[0].commands.map((c) => c.command)).toEqual([
+      'kubectl get pods -n istio-system -l app=istio-egressgateway,istio=egressgateway -o wide',
+      'istioctl proxy-config routes deploy/istio-egressgateway -n istio-system',
+      'istioctl proxy-config listeners deploy/istio-egressgateway -n istio-system',
+      'istioctl proxy-config clusters deploy/istio-egressgateway -n istio-system --fqdn api.external.com',
+      'kubectl logs -n istio-system deploy/istio-egressgateway --tail=100',
+      'kubectl get gateway -n istio-system external-api -o yaml',
+      'kubectl get virtualservice -n production external-api -o yaml',
+    ]);
+  });
+
+  test('the Markdown has the picture, the table rows and the commands', () => {
+    const md = r.renderMarkdown();
+    expect(md).toContain('```mermaid\nflowchart LR\n');
+    expect(md).toContain('| api.external.com | as routed | via gateway istio-system/istio-egressgateway | 10.0.0.100 (fixed: source IP 10.0.0.100 via Cilium egress gateway nodes egress-gateway=true) — the gateway\'s | Gateway/istio-system/external-api (gateway route), VirtualService/production/external-api (gateway route) |');
+    expect(md).toContain('### pods app=backend in namespace production');
+    expect(md).toContain('# routes on the egress gateway istio-system/istio-egressgateway\nistioctl proxy-config routes deploy/istio-egressgateway -n istio-system');
+  });
+
+  test('deterministic: two builds of the app give identical files', () => {
+    const again = report();
+    expect(again.renderMarkdown()).toBe(r.renderMarkdown());
+    expect(again.renderJson()).toBe(r.renderJson());
+  });
+});
+
+/** A structural check of the flowchart: ids, shapes, quoted labels, edges between declared nodes. */
+function checkFlowchart(text: string): string[] {
+  const problems: string[] = [];
+  const lines = text.trimEnd().split('\n');
+  if (lines[0] !== 'flowchart LR') problems.push(`first line is "${lines[0]}"`);
+  const ID = '[A-Za-z][A-Za-z0-9_]*';
+  const LABEL = '"[^"]*"';
+  const declared = new Set<string>();
+  let depth = 0;
+  for (const line of lines.slice(1)) {
+    let m: RegExpExecArray | null;
+    if ((m = new RegExp(`^\\s+subgraph (${ID})\\[${LABEL}\\]$`).exec(line))) { depth++; declared.add(m[1]); continue; }
+    if (/^\s+end$/.test(line)) { depth--; continue; }
+    if ((m = new RegExp(`^\\s+(${ID})(?:\\[${LABEL}\\]|\\{\\{${LABEL}\\}\\}|\\(\\[${LABEL}\\]\\))$`).exec(line))) {
+      if (declared.has(m[1])) problems.push(`${m[1]} declared twice`);
+      declared.add(m[1]);
+      continue;
+    }
+    if ((m = new RegExp(`^\\s+(${ID}) -->(?:\\|${LABEL}\\|)? (${ID})$`).exec(line))) {
+      for (const id of [m[1], m[2]]) if (!declared.has(id)) problems.push(`edge uses undeclared node ${id}`);
+      continue;
+    }
+    problems.push(`unexpected line: ${line}`);
+  }
+  for (const id of declared) if (['end', 'graph', 'subgraph', 'flowchart', 'style', 'class'].includes(id)) problems.push(`reserved id ${id}`);
+  if (depth !== 0) problems.push('unbalanced subgraph/end');
+  return problems;
+}
+
+describe('EgressReport | Mermaid', () => {
+  test('the representative picture is well-formed', () => {
+    expect(checkFlowchart(report().renderMermaid())).toEqual([]);
+  });
+
+  test('node ids are sanitized and unique; labels cannot break out of their quotes', () => {
+    const reach = (destination: string, kind = 'Fqdn') => ({ destination, kind, ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: [] });
+    const base = { namespace: 'ns', podLabels: {}, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [], commands: [] };
+    const text = renderMermaid([
+      { ...base, id: 'end', description: 'a "quoted" #name', reach: [reach('a.example.com'), reach('a-example.com'), reach('10.0.0.0/8', 'Cidr'), reach('db', 'Pods')] },
+    ], []);
+    expect(checkFlowchart(text)).toEqual([]);
+    expect(text).toContain('w_end["a #quot;quoted#quot; #35;name"]');
+    expect(text).toContain('d_a_example_com(["a.example.com"])');
+    expect(text).toContain('d_a_example_com_2(["a-example.com"])');
+    expect(text).not.toContain('db');
+    expect(mermaidText('x"y#z')).toBe('x#quot;y#35;z');
+    expect(renderMermaid([], [])).toBe('flowchart LR\n  none["no external egress declared"]\n');
+  });
+
+  // mermaid's own parser (headless with jsdom): runs when the devDependencies mermaid and jsdom
+  // are installed (see docs/report.md).
+  const hasMermaid = ['mermaid', 'jsdom'].every((m) => { try { require.resolve(m); return true; } catch { return false; } });
+  (hasMermaid ? test : test.skip)('mermaid parses the representative picture', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mermaid-')), 'report.mmd');
+    fs.writeFileSync(file, report().renderMermaid());
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'mermaid-check.mjs'), file], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/mermaid: 1 diagrams parsed, 0 failed/);
+  });
+});
+
+describe('EgressReport | wording', () => {
+  test('destinations and ports', () => {
+    expect(describeDestination({ kind: 'Pods' as any, podLabels: { app: 'db' } }, 'prod')).toBe('pods app=db in namespace prod');
+    expect(describeDestination({ kind: 'Pods' as any, namespaceLabels: { team: 'a' } }, 'prod')).toBe('every pod in namespaces team=a');
+    expect(describeDestination({ kind: 'Cidr' as any, cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }, 'prod')).toBe('10.0.0.0/8 except 10.1.0.0/16');
+    expect(describeDestination({ kind: 'KubeApiServer' as any, apiServerCidrs: ['192.0.2.10/32'] }, 'prod')).toBe('Kubernetes API server (192.0.2.10/32)');
+    expect(describePort({ protocol: 'TCP' as any, port: 8000, endPort: 8080 })).toBe('TCP/8000-8080');
+    expect(describePort({ protocol: 'UDP' as any })).toBe('UDP/*');
+  });
+});
