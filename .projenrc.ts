@@ -21,6 +21,17 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bundledDeps: ['ipaddr.js@^2.2.0'],
   devDeps: ['cdk8s-cli@^2.207.60', 'fast-check@^4', 'yaml@^2', 'ajv@^8', 'mermaid@11.12.3', 'jsdom@26.1.0'],
 
+  // jsii language targets (docs/languages.md). Built locally by `package-all` / `package:langs`;
+  // under CI=true projen's `package` builds JS only, so .ci/run calls `package:langs` explicitly.
+  publishToPypi: { distName: 'cdk8s-egress', module: 'cdk8s_egress' },
+  publishToMaven: {
+    javaPackage: 'dev.cdk8segress.egress',
+    mavenGroupId: 'dev.cdk8segress',
+    mavenArtifactId: 'cdk8s-egress',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-egress/cdk8s-egress-go', packageName: 'cdk8segress' },
+  // .NET is not shipped yet: no dotnet SDK on the build machines (docs/languages.md).
+
   github: false,
   release: false,
   depsUpgrade: false,
@@ -38,6 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
       testPathIgnorePatterns: ['/node_modules/', '/examples/.*/dist/'],
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
   },
   eslintOptions: {
@@ -46,8 +58,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     ignorePatterns: ['imports/**', 'examples/**/dist/**', '*.js', '*.mjs', '!.projenrc.ts', '!projenrc/**/*.ts'],
   },
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/tools/', '/docs/', '/.ci/', '/imports/*.ts', '!/imports/*.d.ts'] },
-  gitignore: ['/examples/*/dist/', '/examples/*/node_modules/', '/.bench/', '/.cluster/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/tools/', '/docs/', '/.ci/', '/imports/*.ts', '!/imports/*.d.ts', '/rosetta/', '/.jsii.tabl.json'] },
+  gitignore: ['/.jsii.tabl.json', '/examples/*/dist/', '/examples/*/node_modules/', '/examples/java/target/', '__pycache__/', '/.bench/', '/.cluster/'],
 });
 
 // JsiiProject forces types: lib/index.d.ts; with rootDir '.' the entry point lives in lib/src.
@@ -68,9 +80,31 @@ project.addTask('example', {
   exec: 'cdk8s synth --no-check-upgrade',
 });
 
+// Python, Java and Go packages (docs/languages.md). `package-all` (non-CI `package`) runs them after
+// package:js; CI calls `package:langs` explicitly. scripts/build-langs.sh explains the Java/Go
+// workarounds (cdk8s/cdk8s-plus-30 bindings generated locally); caches in ~/.cache/cdk8s-egress.
+const packageLangs = project.addTask('package:langs', {
+  description: 'Build the Python wheel, Java jar and Go module into dist/{python,java,go} (needs python3, mvn, go)',
+});
+for (const lang of ['python', 'java', 'go']) {
+  const task = project.tasks.tryFind(`package:${lang}`)!;
+  task.reset(`bash scripts/build-langs.sh ${lang}`);
+  packageLangs.spawn(task);
+}
+project.addTask('parity', {
+  description: 'Run the seed example in TypeScript, Python, Java and Go and compare the YAML byte for byte',
+  exec: 'bash scripts/parity.sh',
+});
+
 project.addTask('test:cluster', {
   description: 'Validate every emitted manifest against a real kube-apiserver + CRDs, istioctl analyze and an independent NetworkPolicy engine',
   exec: 'bash scripts/test-cluster.sh',
 });
+
+const bench = project.addTask('bench', {
+  description: 'Benchmark synth cost, load time, cross-language overhead and output economy; writes docs/benchmarks.{md,json}',
+});
+bench.spawn(project.compileTask);
+bench.exec('node scripts/bench/run.mjs');
 
 project.synth();

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import { EgressErrors } from '../src';
 import { expectValidManifests } from './schema';
 
 /** A fresh chart in a fresh app. */
@@ -36,4 +37,22 @@ export function tempApp(): App {
 export function writtenFiles(app: App): string[] {
   const dir = app.outdir;
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+/**
+ * Assert that `fn` throws an EgressError with `code`, located at construct `path`, whose message
+ * matches `message` (the value and the fix).
+ */
+export function expectEgressError(fn: () => unknown, code: string, constructPath: string, message: RegExp): void {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeDefined();
+  expect((err as Error).message).toMatch(message);
+  expect(EgressErrors.isEgressError(err)).toBe(true);
+  expect(EgressErrors.codeOf(err)).toBe(code);
+  expect((err as Error).message.startsWith(`[${constructPath}] `)).toBe(true);
 }

@@ -10,7 +10,8 @@ import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway,
+  AllowedExternalService, CiliumEgressGatewayValues, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway,
+  FixedEgressIp, FixedEgressIpProvider,
   EgressModel, EgressPolicy, EgressSource, Port, Protocol,
 } from '../../src';
 import { requiredCapabilities } from '../../src/backends/backend';
@@ -151,6 +152,37 @@ function buildIstio(app: App, id: string, n: number): void {
   }
 }
 
+/** Fixed-egress-IP apps: one provider per app (Cilium gateway, Calico pool, Terway PodNetworking). */
+function buildFixedIp(app: App, id: string, n: number): void {
+  const chart = new Chart(app, id);
+  const ns = `fixed-${n}`;
+  const pods = EgressSource.pods({ namespace: ns, labels: LABELS[n % LABELS.length] });
+  switch (Math.floor(n / 7) % 3) {
+    case 0:
+      new CiliumEgressGatewayValues(chart, 'values', { name: `cilium-egress-${n}` });
+      new FixedEgressIp(chart, 'ip', {
+        sources: [pods],
+        destinations: [Destination.ipv4(`198.51.100.${(n % 32) * 8}/29`), Destination.ipv4('203.0.113.0/24')],
+        provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: `10.0.${n % 250}.100` }),
+      });
+      break;
+    case 1:
+      new FixedEgressIp(chart, 'ip', {
+        sources: [EgressSource.namespace(ns)],
+        provider: FixedEgressIpProvider.calico({
+          poolCidr: `10.${100 + (n % 100)}.0.0/24`,
+          emitNamespaces: true,
+        }),
+      });
+      break;
+    default:
+      new FixedEgressIp(chart, 'ip', {
+        sources: [pods],
+        provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: [`vsw-corpus${n}a`, `vsw-corpus${n}b`], securityGroupIds: [`sg-corpus${n}`] }),
+      });
+  }
+}
+
 function main(): void {
   const out = path.resolve(process.argv[2] ?? '.cluster/corpus');
   const count = Number(process.argv[3] ?? 500);
@@ -167,6 +199,7 @@ function main(): void {
     const backend = BACKENDS[n % BACKENDS.length]();
     const appId = `app${String(n).padStart(4, '0')}`;
     if (n % 7 === 6) buildIstio(app, appId, n);
+    else if (n % 7 === 5) buildFixedIp(app, appId, n);
     else build(app, appId, intents, backend);
     app.synth();
     const manifests = app.charts.flatMap((c) => c.toJson());
@@ -181,7 +214,7 @@ function main(): void {
       src: fc.nat(pods.length - 1), dst: fc.nat(pods.length + EXTERNAL_IPS.length - 1), port: fc.constantFrom(...PORTS), udp: fc.boolean(),
     });
     // Probes only where the app's policies are NetworkPolicies (the oracle's language).
-    const rng = backend.id === 'kubernetes' && n % 7 !== 6 ? fc.sample(probeArb, { numRuns: 64, seed: seed + n }) : [];
+    const rng = backend.id === 'kubernetes' && n % 7 < 5 ? fc.sample(probeArb, { numRuns: 64, seed: seed + n }) : [];
     const caseProbes: any[] = [];
     const expected: boolean[] = [];
     for (const r of rng) {

@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
-import { Destination, DnsResolver, EgressErrors, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
-import { chart, synth, tempApp, writtenFiles } from '../helpers';
+import { Destination, DnsResolver, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
+import { chart, synth, tempApp, writtenFiles, expectEgressError } from '../helpers';
 import { evaluate } from '../np-eval';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
@@ -104,14 +104,7 @@ describe('EgressPolicy | Kubernetes NetworkPolicy', () => {
 });
 
 describe('EgressPolicy | bad input fails with path, value and fix', () => {
-  const expectError = (fn: () => void, code: string, message: RegExp) => {
-    let err: unknown;
-    try { fn(); } catch (e) { err = e; }
-    expect(EgressErrors.isEgressError(err)).toBe(true);
-    expect(EgressErrors.codeOf(err)).toBe(code);
-    expect((err as Error).message).toMatch(/^\[test\/p\] /);
-    expect((err as Error).message).toMatch(message);
-  };
+  const expectError = (fn: () => void, code: string, message: RegExp) => expectEgressError(fn, code, 'test/p', message);
   const policy = () => new EgressPolicy(chart(), 'p', { source: backendPods() });
 
   test('throws on a CIDR without mask', () => expectError(() => policy().allow(Destination.ipv4('203.0.113.7'), Port.HTTPS), 'EGRESS_INVALID_CIDR', /"203.0.113.7" has no prefix length \(mask\). Did you mean "203.0.113.7\/32"\?/));

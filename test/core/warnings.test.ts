@@ -29,11 +29,14 @@ describe('EgressWarnings', () => {
     const chart = new Chart(app, 'c');
     EgressWarnings.add(new Construct(chart, 'x'), 'cdk8s-egress:demo', 'demo warning');
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const quiet = process.env.CDK8S_EGRESS_QUIET;
+    delete process.env.CDK8S_EGRESS_QUIET;
     try {
       app.synth();
       expect(spy).toHaveBeenCalledWith('cdk8s-egress warning cdk8s-egress:demo at c/x: demo warning\n');
     } finally {
       spy.mockRestore();
+      process.env.CDK8S_EGRESS_QUIET = quiet;
     }
     const strict = tempApp();
     const c2 = new Chart(strict, 'c');

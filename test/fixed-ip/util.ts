@@ -1,7 +1,7 @@
 // Shared helpers of the FixedEgressIp tests.
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { EgressErrors } from '../../src';
+import { expectEgressError } from '../helpers';
 
 // Warnings are asserted through EgressWarnings.list(); keep synth quiet.
 process.env.CDK8S_EGRESS_QUIET = '1';
@@ -13,17 +13,7 @@ export function chart(namespace?: string): Chart {
 
 /** Assert an EgressError with code, construct path and message. */
 export function expectError(fn: () => unknown, code: string, message: RegExp, path = 'test/ip'): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeDefined();
-  expect((err as Error).message).toMatch(message);
-  expect(EgressErrors.isEgressError(err)).toBe(true);
-  expect(EgressErrors.codeOf(err)).toBe(code);
-  expect((err as Error).message.startsWith(`[${path}] `)).toBe(true);
+  expectEgressError(fn, code, path, message);
 }
 
 /** Assert that `Testing.synth(c)` fails validation with every message matching. */

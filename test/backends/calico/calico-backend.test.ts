@@ -2,11 +2,11 @@ import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { evaluateCalico } from './calico-eval';
 import {
-  CalicoEdition, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressErrors, EgressModel, EgressPolicy,
+  CalicoEdition, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy,
   EgressSource, EgressWarnings, Port, Protocol,
 } from '../../../src';
 import { CALICO_TIER_WARNING } from '../../../src/backends/calico/calico-backend';
-import { chart, ofKind, synth } from '../../helpers';
+import { chart, ofKind, synth, expectEgressError } from '../../helpers';
 import { schemaErrors } from '../../schema';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
@@ -257,14 +257,7 @@ describe('Calico backend | rendering', () => {
 });
 
 describe('Calico backend | bad input fails with path, value and fix', () => {
-  const expectError = (fn: () => void, code: string, message: RegExp) => {
-    let err: unknown;
-    try { fn(); } catch (e) { err = e; }
-    expect(EgressErrors.isEgressError(err)).toBe(true);
-    expect(EgressErrors.codeOf(err)).toBe(code);
-    expect((err as Error).message).toMatch(/^\[test\/p\] /);
-    expect((err as Error).message).toMatch(message);
-  };
+  const expectError = (fn: () => void, code: string, message: RegExp) => expectEgressError(fn, code, 'test/p', message);
   const policy = (options = {}, name?: string) => new EgressPolicy(chart(), 'p', { source: backendPods(), backend: calico(options), ...(name ? { name } : {}) });
 
   test('throws on a hostname with open-source Calico, naming the open-source limitation', () =>

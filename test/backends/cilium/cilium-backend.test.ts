@@ -9,7 +9,6 @@ import {
   DnsEgressRule,
   DnsResolver,
   EgressBackend,
-  EgressErrors,
   EgressPolicy,
   EgressRuleConfig,
   EgressSource,
@@ -19,7 +18,7 @@ import {
   Protocol,
 } from '../../../src';
 import { isIdentityLabel } from '../../../src/backends/cilium/translate';
-import { chart, synth, tempApp } from '../../helpers';
+import { chart, synth, tempApp, expectEgressError } from '../../helpers';
 
 const cilium = () => EgressBackend.cilium();
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
@@ -36,14 +35,7 @@ function expectAccepted(manifests: any[]): void {
   for (const m of manifests) expect({ name: m.metadata.name, problems: agentRuleProblems(m.spec) }).toEqual({ name: m.metadata.name, problems: [] });
 }
 
-function expectError(fn: () => void, code: string, path: string, message: RegExp): void {
-  let err: unknown;
-  try { fn(); } catch (e) { err = e; }
-  expect(EgressErrors.isEgressError(err)).toBe(true);
-  expect(EgressErrors.codeOf(err)).toBe(code);
-  expect((err as Error).message.startsWith(`[${path}] `)).toBe(true);
-  expect((err as Error).message).toMatch(message);
-}
+const expectError = expectEgressError;
 
 describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
   test('the seed egress-control policy', () => {

@@ -2,10 +2,10 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { evaluateCnp } from './cnp-eval';
 import {
-  AllowedExternalService, ClusterNetworkPolicyTier, DefaultDenyEgress, Destination, EgressBackend, EgressErrors, EgressModel, EgressPolicy,
+  AllowedExternalService, ClusterNetworkPolicyTier, DefaultDenyEgress, Destination, EgressBackend, EgressModel, EgressPolicy,
   EgressSource, Port, Protocol,
 } from '../../../src';
-import { chart, ofKind, synth } from '../../helpers';
+import { chart, ofKind, synth, expectEgressError } from '../../helpers';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const cnp = (options = {}) => EgressBackend.clusterNetworkPolicy(options);
@@ -185,14 +185,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
 });
 
 describe('ClusterNetworkPolicy backend | bad input fails with path, value and fix', () => {
-  const expectError = (fn: () => void, code: string, message: RegExp) => {
-    let err: unknown;
-    try { fn(); } catch (e) { err = e; }
-    expect(EgressErrors.isEgressError(err)).toBe(true);
-    expect(EgressErrors.codeOf(err)).toBe(code);
-    expect((err as Error).message).toMatch(/^\[test\/p\] /);
-    expect((err as Error).message).toMatch(message);
-  };
+  const expectError = (fn: () => void, code: string, message: RegExp) => expectEgressError(fn, code, 'test/p', message);
   const policy = (options = {}, c: Chart = chart()) => new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp(options) });
 
   test('throws on a CIDR with except, which v0.2.0 networks cannot express', () =>

@@ -1,0 +1,113 @@
+// The seed's fixed-egress-IP sections ("Cilium Egress Gateway", "ACK NAT Gateway" / "ACK出站方案",
+// "Egress IP固定"), as in examples/seed/fixed-ip.ts (see there for the differences from the seed).
+package main
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	egress "github.com/cdk8s-egress/cdk8s-egress-go/cdk8segress"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	kplus "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2"
+)
+
+// NewCiliumEgressGatewaySection is seed section "Cilium Egress Gateway": api-client pods in
+// `production` reach 203.0.113.0/24 through the node labelled `egress-gateway=true`, SNATed to 10.0.0.100.
+func NewCiliumEgressGatewaySection(scope constructs.Construct, id string) cdk8s.Chart {
+	chart := cdk8s.NewChart(scope, jsii.String(id), nil)
+	egress.NewCiliumEgressGatewayValues(chart, jsii.String("cilium-egress"), &egress.CiliumEgressGatewayValuesProps{
+		Name: jsii.String("cilium-egress"),
+	})
+	egress.NewFixedEgressIp(chart, jsii.String("egress-external-api"), &egress.FixedEgressIpProps{
+		Name: jsii.String("egress-external-api"),
+		Sources: &[]egress.EgressSource{egress.EgressSource_Pods(&egress.PodsSourceProps{
+			Namespace: jsii.String("production"),
+			Labels:    &map[string]*string{"app": jsii.String("api-client")},
+		})},
+		Destinations: &[]egress.Destination{egress.Destination_Ipv4(jsii.String("203.0.113.0/24"), nil)},
+		Provider: egress.FixedEgressIpProvider_Cilium(&egress.CiliumFixedEgressIpOptions{
+			NodeSelector: &map[string]*string{"egress-gateway": jsii.String("true")},
+			EgressIp:     jsii.String("10.0.0.100"),
+		}),
+	})
+	return chart
+}
+
+// NewAckEgressSection is seed sections "ACK NAT Gateway" and "ACK出站方案": a pod EIP, an EIP kept
+// across restarts for a StatefulSet, and a Trunk-ENI PodNetworking behind the VPC NAT gateway's SNAT.
+func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
+	chart := cdk8s.NewChart(scope, jsii.String(id), nil)
+	natEnabled := kplus.NewDeployment(chart, jsii.String("nat-enabled"), &kplus.DeploymentProps{
+		Metadata:   &cdk8s.ApiObjectMetadata{Name: jsii.String("nat-enabled"), Namespace: jsii.String("default")},
+		Replicas:   jsii.Number(1),
+		Containers: &[]*kplus.ContainerProps{{Name: jsii.String("app"), Image: jsii.String("myapp")}},
+	})
+	egress.NewFixedEgressIp(chart, jsii.String("nat-enabled-eip"), &egress.FixedEgressIpProps{
+		Sources:  &[]egress.EgressSource{egress.EgressSource_Workload(natEnabled)},
+		Provider: egress.FixedEgressIpProvider_AlibabaEip(&egress.AlibabaEipOptions{Bandwidth: jsii.Number(5)}),
+	})
+
+	ledger := kplus.NewStatefulSet(chart, jsii.String("ledger"), &kplus.StatefulSetProps{
+		Metadata:   &cdk8s.ApiObjectMetadata{Name: jsii.String("ledger"), Namespace: jsii.String("production")},
+		Replicas:   jsii.Number(2),
+		Containers: &[]*kplus.ContainerProps{{Name: jsii.String("ledger"), Image: jsii.String("example/ledger:1")}},
+		Service: kplus.NewService(chart, jsii.String("ledger-headless"), &kplus.ServiceProps{
+			Metadata:  &cdk8s.ApiObjectMetadata{Name: jsii.String("ledger"), Namespace: jsii.String("production")},
+			ClusterIP: jsii.String("None"),
+			Ports:     &[]*kplus.ServicePort{{Port: jsii.Number(8080)}},
+		}),
+	})
+	egress.NewFixedEgressIp(chart, jsii.String("ledger-eip"), &egress.FixedEgressIpProps{
+		Sources: &[]egress.EgressSource{egress.EgressSource_Workload(ledger)},
+		Provider: egress.FixedEgressIpProvider_AlibabaEip(&egress.AlibabaEipOptions{
+			ReleaseStrategy: egress.AlibabaEipReleaseStrategy_After(cdk8s.Duration_Minutes(jsii.Number(10))),
+		}),
+	})
+
+	egress.NewFixedEgressIp(chart, jsii.String("report-uploader-snat"), &egress.FixedEgressIpProps{
+		Name: jsii.String("report-uploader-egress"),
+		Sources: &[]egress.EgressSource{egress.EgressSource_Pods(&egress.PodsSourceProps{
+			Namespace: jsii.String("production"),
+			Labels:    &map[string]*string{"app": jsii.String("report-uploader")},
+		})},
+		Provider: egress.FixedEgressIpProvider_AlibabaPodNetworking(&egress.AlibabaPodNetworkingOptions{
+			VSwitchIds:       jsii.Strings("vsw-egresszonea", "vsw-egresszoneb"),
+			SecurityGroupIds: jsii.Strings("sg-egressuploader"),
+			EniType:          egress.TerwayEniType_TRUNK,
+		}),
+	})
+	return chart
+}
+
+// NewCalicoFixedEgressIpSection is seed section "Egress IP固定" (Calico): legacy-sync pods draw
+// their addresses from a dedicated IP pool that external firewalls can allow.
+func NewCalicoFixedEgressIpSection(scope constructs.Construct, id string) cdk8s.Chart {
+	chart := cdk8s.NewChart(scope, jsii.String(id), nil)
+	legacySync := kplus.NewDeployment(chart, jsii.String("legacy-sync"), &kplus.DeploymentProps{
+		Metadata:   &cdk8s.ApiObjectMetadata{Name: jsii.String("legacy-sync"), Namespace: jsii.String("production")},
+		Containers: &[]*kplus.ContainerProps{{Name: jsii.String("sync"), Image: jsii.String("example/legacy-sync:1")}},
+	})
+	egress.NewFixedEgressIp(chart, jsii.String("legacy-sync-pool"), &egress.FixedEgressIpProps{
+		Name:    jsii.String("legacy-sync-egress"),
+		Sources: &[]egress.EgressSource{egress.EgressSource_Workload(legacySync)},
+		Provider: egress.FixedEgressIpProvider_Calico(&egress.CalicoFixedEgressIpOptions{
+			PoolCidr: jsii.String("10.244.240.0/24"),
+			AdvertiseServices: &egress.CalicoServiceAdvertisement{
+				ServiceClusterIpCidrs:  jsii.Strings("10.96.0.0/12"),
+				ServiceExternalIpCidrs: jsii.Strings("203.0.113.0/24"),
+			},
+		}),
+		ClusterCidrs: &egress.ClusterCidrs{
+			PodCidrs:     jsii.Strings("10.244.0.0/16"),
+			ServiceCidrs: jsii.Strings("10.96.0.0/12"),
+		},
+	})
+	return chart
+}
+
+// BuildFixedIpSections adds the fixed-egress-IP sections (chart ids cilium-egress-gateway,
+// ack-egress, calico-egress-ip).
+func BuildFixedIpSections(app cdk8s.App) {
+	NewCiliumEgressGatewaySection(app, "cilium-egress-gateway")
+	NewAckEgressSection(app, "ack-egress")
+	NewCalicoFixedEgressIpSection(app, "calico-egress-ip")
+}

@@ -1,0 +1,70 @@
+package dev.cdk8segress.examples;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.cdk8segress.egress.AlibabaEipOptions;
+import dev.cdk8segress.egress.AlibabaEipReleaseStrategy;
+import dev.cdk8segress.egress.AlibabaPodNetworkingOptions;
+import dev.cdk8segress.egress.EgressSource;
+import dev.cdk8segress.egress.FixedEgressIp;
+import dev.cdk8segress.egress.FixedEgressIpProvider;
+import dev.cdk8segress.egress.PodsSourceProps;
+import dev.cdk8segress.egress.TerwayEniType;
+import org.cdk8s.ApiObjectMetadata;
+import org.cdk8s.Chart;
+import org.cdk8s.Duration;
+import org.cdk8s.plus30.ContainerProps;
+import org.cdk8s.plus30.Deployment;
+import org.cdk8s.plus30.Service;
+import org.cdk8s.plus30.ServicePort;
+import org.cdk8s.plus30.StatefulSet;
+import software.constructs.Construct;
+
+/**
+ * Seed sections "ACK NAT Gateway" and "ACK出站方案": a pod EIP, an EIP kept across restarts for a
+ * StatefulSet, and a Trunk-ENI PodNetworking behind the VPC NAT gateway's SNAT.
+ * Mirrors examples/seed/fixed-ip.ts.
+ */
+public class AckEgressSection extends Chart {
+    public AckEgressSection(final Construct scope, final String id) {
+        super(scope, id);
+        Deployment natEnabled = Deployment.Builder.create(this, "nat-enabled")
+                .metadata(ApiObjectMetadata.builder().name("nat-enabled").namespace("default").build())
+                .replicas(1)
+                .containers(List.of(ContainerProps.builder().name("app").image("myapp").build()))
+                .build();
+        FixedEgressIp.Builder.create(this, "nat-enabled-eip")
+                .sources(List.of(EgressSource.workload(natEnabled)))
+                .provider(FixedEgressIpProvider.alibabaEip(AlibabaEipOptions.builder().bandwidth(5).build()))
+                .build();
+
+        StatefulSet ledger = StatefulSet.Builder.create(this, "ledger")
+                .metadata(ApiObjectMetadata.builder().name("ledger").namespace("production").build())
+                .replicas(2)
+                .containers(List.of(ContainerProps.builder().name("ledger").image("example/ledger:1").build()))
+                .service(Service.Builder.create(this, "ledger-headless")
+                        .metadata(ApiObjectMetadata.builder().name("ledger").namespace("production").build())
+                        .clusterIp("None")
+                        .ports(List.of(ServicePort.builder().port(8080).build()))
+                        .build())
+                .build();
+        FixedEgressIp.Builder.create(this, "ledger-eip")
+                .sources(List.of(EgressSource.workload(ledger)))
+                .provider(FixedEgressIpProvider.alibabaEip(AlibabaEipOptions.builder()
+                        .releaseStrategy(AlibabaEipReleaseStrategy.after(Duration.minutes(10)))
+                        .build()))
+                .build();
+
+        FixedEgressIp.Builder.create(this, "report-uploader-snat")
+                .name("report-uploader-egress")
+                .sources(List.of(EgressSource.pods(PodsSourceProps.builder()
+                        .namespace("production").labels(Map.of("app", "report-uploader")).build())))
+                .provider(FixedEgressIpProvider.alibabaPodNetworking(AlibabaPodNetworkingOptions.builder()
+                        .vSwitchIds(List.of("vsw-egresszonea", "vsw-egresszoneb"))
+                        .securityGroupIds(List.of("sg-egressuploader"))
+                        .eniType(TerwayEniType.TRUNK)
+                        .build()))
+                .build();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.cdk8segress.examples;
+
+import java.util.List;
+
+import dev.cdk8segress.egress.CalicoFixedEgressIpOptions;
+import dev.cdk8segress.egress.CalicoServiceAdvertisement;
+import dev.cdk8segress.egress.ClusterCidrs;
+import dev.cdk8segress.egress.EgressSource;
+import dev.cdk8segress.egress.FixedEgressIp;
+import dev.cdk8segress.egress.FixedEgressIpProvider;
+import org.cdk8s.ApiObjectMetadata;
+import org.cdk8s.Chart;
+import org.cdk8s.plus30.ContainerProps;
+import org.cdk8s.plus30.Deployment;
+import software.constructs.Construct;
+
+/**
+ * Seed section "Egress IP固定" (Calico): legacy-sync pods draw their addresses from a dedicated IP
+ * pool that external firewalls can allow. Mirrors examples/seed/fixed-ip.ts.
+ */
+public class CalicoFixedEgressIpSection extends Chart {
+    public CalicoFixedEgressIpSection(final Construct scope, final String id) {
+        super(scope, id);
+        Deployment legacySync = Deployment.Builder.create(this, "legacy-sync")
+                .metadata(ApiObjectMetadata.builder().name("legacy-sync").namespace("production").build())
+                .containers(List.of(ContainerProps.builder().name("sync").image("example/legacy-sync:1").build()))
+                .build();
+        FixedEgressIp.Builder.create(this, "legacy-sync-pool")
+                .name("legacy-sync-egress")
+                .sources(List.of(EgressSource.workload(legacySync)))
+                .provider(FixedEgressIpProvider.calico(CalicoFixedEgressIpOptions.builder()
+                        .poolCidr("10.244.240.0/24")
+                        .advertiseServices(CalicoServiceAdvertisement.builder()
+                                .serviceClusterIpCidrs(List.of("10.96.0.0/12"))
+                                .serviceExternalIpCidrs(List.of("203.0.113.0/24"))
+                                .build())
+                        .build()))
+                .clusterCidrs(ClusterCidrs.builder()
+                        .podCidrs(List.of("10.244.0.0/16"))
+                        .serviceCidrs(List.of("10.96.0.0/12"))
+                        .build())
+                .build();
+    }
+}

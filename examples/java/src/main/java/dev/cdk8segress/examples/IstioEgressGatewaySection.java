@@ -1,0 +1,43 @@
+package dev.cdk8segress.examples;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.cdk8segress.egress.Destination;
+import dev.cdk8segress.egress.EgressBackend;
+import dev.cdk8segress.egress.EgressGateway;
+import dev.cdk8segress.egress.EgressRouteProps;
+import dev.cdk8segress.egress.EgressSource;
+import dev.cdk8segress.egress.PodsSourceProps;
+import dev.cdk8segress.egress.Port;
+import org.cdk8s.Chart;
+import software.constructs.Construct;
+
+/**
+ * Seed section "Istio Egress Gateway": backend pods in {@code production} reach
+ * {@code api.external.com} on 443 only through the {@code istio=egressgateway} pods in
+ * {@code istio-system}. Mirrors examples/seed/istio.ts.
+ */
+public class IstioEgressGatewaySection extends Chart {
+    /** The egress gateway. */
+    public final EgressGateway gateway;
+
+    public IstioEgressGatewaySection(final Construct scope, final String id) {
+        super(scope, id);
+        gateway = EgressGateway.Builder.create(this, "egress-gateway")
+                .name("egress-gateway")
+                .gatewayEgressBackend(EgressBackend.cilium())
+                .build();
+        gateway.addRoute("external-api", EgressRouteProps.builder()
+                .name("external-api")
+                .source(backendPods())
+                .destinations(List.of(Destination.fqdn("api.external.com")))
+                .ports(List.of(Port.HTTPS))
+                .build());
+    }
+
+    static EgressSource backendPods() {
+        return EgressSource.pods(PodsSourceProps.builder()
+                .namespace("production").labels(Map.of("app", "backend")).build());
+    }
+}

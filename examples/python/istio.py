@@ -1,0 +1,59 @@
+"""The seed's Istio sections, as in examples/seed/istio.ts (see there for the differences from
+the seed)."""
+from cdk8s import Chart
+from constructs import Construct
+
+from cdk8s_egress import Destination, EgressBackend, EgressGateway, EgressPolicy, EgressSource, Port
+
+
+def backend_pods() -> EgressSource:
+    return EgressSource.pods(namespace="production", labels={"app": "backend"})
+
+
+class IstioEgressGatewaySection(Chart):
+    """Seed section "Istio Egress Gateway": backend pods in ``production`` reach
+    ``api.external.com`` on 443 only through the ``istio=egressgateway`` pods in ``istio-system``."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.gateway = EgressGateway(
+            self,
+            "egress-gateway",
+            name="egress-gateway",
+            gateway_egress_backend=EgressBackend.cilium(),
+        )
+        self.gateway.add_route(
+            "external-api",
+            name="external-api",
+            source=backend_pods(),
+            destinations=[Destination.fqdn("api.external.com")],
+            ports=[Port.HTTPS],
+        )
+
+
+class IstioExternalServicesSection(Chart):
+    """Seed section "外部服务访问控制": the ``allowed-external`` allow-list and the
+    ``deny-external`` AuthorizationPolicy."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        allowed = EgressPolicy(
+            self,
+            "allowed-external",
+            name="allowed-external",
+            backend=EgressBackend.istio(),
+            source=EgressSource.namespace("production"),
+            # Istio sidecars do not intercept DNS: no DNS rule here (see the TypeScript example).
+            dns=[],
+        )
+        allowed.allow(Destination.fqdn_pattern("*.googleapis.com"), Port.HTTPS)
+        allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS)
+
+        # The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
+        EgressGateway(
+            self,
+            "egress-gateway",
+            name="egress-gateway",
+            deny_policy_name="deny-external",
+            gateway_egress_backend=EgressBackend.cilium(),
+        ).deny_hosts(["*.example.com"])
