@@ -55,5 +55,17 @@ export class EgressErrors {
     return error instanceof EgressError ? error.code : undefined;
   }
 
+  /**
+   * The stable code in an error message thrown by cdk8s-egress, e.g. `EGRESS_INVALID_CIDR`.
+   * Works in every jsii language: in Python, Java and Go the JavaScript error arrives as that
+   * language's exception with the same message, so pass its message here.
+   * @returns the code, or undefined when the message carries none
+   */
+  public static codeOfMessage(message: string): string | undefined {
+    const firstLine = message.split('\n')[0];
+    const m = /\((EGRESS_[A-Z0-9_]+)\)/.exec(firstLine);
+    return m ? m[1] : undefined;
+  }
+
   private constructor() {}
 }

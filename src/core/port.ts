@@ -142,14 +142,14 @@ export class Port {
     return new Port(Protocol.SCTP, port);
   }
 
-  /** TCP ports `from` to `to`, inclusive. */
-  public static tcpRange(from: number, to: number): Port {
-    return new Port(Protocol.TCP, from, to);
+  /** TCP ports `start` to `end`, inclusive. */
+  public static tcpRange(start: number, end: number): Port {
+    return new Port(Protocol.TCP, start, end);
   }
 
-  /** UDP ports `from` to `to`, inclusive. */
-  public static udpRange(from: number, to: number): Port {
-    return new Port(Protocol.UDP, from, to);
+  /** UDP ports `start` to `end`, inclusive. */
+  public static udpRange(start: number, end: number): Port {
+    return new Port(Protocol.UDP, start, end);
   }
 
   /** Every TCP port. */

@@ -73,14 +73,14 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
 
   private gateways(scope: Construct): Gateway[] {
     const o = this.options;
-    const single = o.nodeSelector !== undefined || o.egressIp !== undefined || o.interface !== undefined;
+    const single = o.nodeSelector !== undefined || o.egressIp !== undefined || o.egressInterface !== undefined;
     if (o.gateways !== undefined && single) {
       throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
-        'FixedEgressIpProvider.cilium() was given both gateways and nodeSelector/egressIp/interface: with a gateways list Cilium ignores the single gateway. '
+        'FixedEgressIpProvider.cilium() was given both gateways and nodeSelector/egressIp/egressInterface: with a gateways list Cilium ignores the single gateway. '
         + 'Put every gateway node into gateways, or use nodeSelector alone');
     }
     const list: CiliumEgressGatewayNode[] = o.gateways ?? (o.nodeSelector !== undefined
-      ? [{ nodeSelector: o.nodeSelector, egressIp: o.egressIp, interface: o.interface }]
+      ? [{ nodeSelector: o.nodeSelector, egressIp: o.egressIp, egressInterface: o.egressInterface }]
       : []);
     if (list.length === 0) {
       throw EgressError.at(scope, EgressErrorCode.EMPTY_SELECTOR,
@@ -96,19 +96,19 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
           `The nodeSelector of ${where} is empty, which matches every node: Cilium would make the first node by name the gateway. Select the gateway node by its labels`);
       }
       raise(scope, labelProblems(g.nodeSelector, `the nodeSelector of ${where}`));
-      if (g.egressIp !== undefined && g.interface !== undefined) {
+      if (g.egressIp !== undefined && g.egressInterface !== undefined) {
         throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
-          `${where} sets both egressIp "${g.egressIp}" and interface "${g.interface}": Cilium silently ignores such a policy. Set egressIp (the address) or interface (take its first address), not both`);
+          `${where} sets both egressIp "${g.egressIp}" and egressInterface "${g.egressInterface}": Cilium silently ignores such a policy. Set egressIp (the address) or egressInterface (take its first address), not both`);
       }
       if (g.egressIp !== undefined) checkEgressIp(scope, g.egressIp, where);
-      if (g.interface !== undefined && !IFNAME.test(g.interface)) {
+      if (g.egressInterface !== undefined && !IFNAME.test(g.egressInterface)) {
         throw EgressError.at(scope, EgressErrorCode.INVALID_NAME,
-          `Invalid interface "${g.interface}" in ${where}: a Linux interface name has 1-15 characters without '/' or whitespace (e.g. "eth1")`);
+          `Invalid interface "${g.egressInterface}" in ${where}: a Linux interface name has 1-15 characters without '/' or whitespace (e.g. "eth1")`);
       }
       const gw: Gateway = {
         nodeSelector: sortedLabels(g.nodeSelector),
         ...(g.egressIp !== undefined ? { egressIp: g.egressIp } : {}),
-        ...(g.interface !== undefined ? { iface: g.interface } : {}),
+        ...(g.egressInterface !== undefined ? { iface: g.egressInterface } : {}),
       };
       const key = JSON.stringify(gw);
       if (seen.has(key)) {
@@ -125,7 +125,7 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
     if (v6.length > 0 && withIp) {
       throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
         `The gateway egressIp ${withIp.egressIp} is IPv4, but destination ${v6[0].text} is IPv6: an IPv4 egressIp cannot be the source of IPv6 traffic, `
-        + 'and newer Cilium releases reject such a policy. Use interface (its first IPv4 and IPv6 addresses are used), or a separate FixedEgressIp for the IPv6 destinations');
+        + 'and newer Cilium releases reject such a policy. Use egressInterface (its first IPv4 and IPv6 addresses are used), or a separate FixedEgressIp for the IPv6 destinations');
     }
   }
 
@@ -175,7 +175,7 @@ function checkEgressIp(scope: Construct, ip: string, where: string): void {
   }
   if (parsed.family === 6) {
     throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-      `egressIp "${ip}" in ${where} is IPv6, but Cilium 1.19 accepts only IPv4 egress IPs. Use interface to SNAT IPv6 traffic with the interface's address`);
+      `egressIp "${ip}" in ${where} is IPv6, but Cilium 1.19 accepts only IPv4 egress IPs. Use egressInterface to SNAT IPv6 traffic with the interface's address`);
   }
 }
 

@@ -9,7 +9,7 @@ import { Duration } from 'cdk8s';
 /**
  * One gateway node of a `CiliumEgressGatewayPolicy` and the address it SNATs with.
  *
- * Set `egressIp` **or** `interface`, not both: Cilium ignores a policy that sets both. With
+ * Set `egressIp` **or** `egressInterface`, not both: Cilium ignores a policy that sets both. With
  * neither, the gateway uses the first IPv4 address of its interface with the default route.
  */
 export interface CiliumEgressGatewayNode {
@@ -21,14 +21,14 @@ export interface CiliumEgressGatewayNode {
   /**
    * The IPv4 address the traffic is SNATed to. It must already be assigned to a network device
    * of the gateway node (Cilium does not add it). IPv4 only (Cilium 1.19).
-   * @default - the first IPv4 address of `interface`, or of the default-route interface
+   * @default - the first IPv4 address of `egressInterface`, or of the default-route interface
    */
   readonly egressIp?: string;
   /**
    * The network interface whose first IPv4 (and IPv6) address the traffic is SNATed to.
    * @default - the interface with the default route, unless `egressIp` is set
    */
-  readonly interface?: string;
+  readonly egressInterface?: string;
 }
 
 /**
@@ -46,20 +46,20 @@ export interface CiliumFixedEgressIpOptions {
   readonly nodeSelector?: Record<string, string>;
   /**
    * The IPv4 address the traffic leaves with; it must be assigned to a device of the gateway
-   * node. Excludes `interface`.
-   * @default - the first IPv4 address of `interface`, or of the default-route interface
+   * node. Excludes `egressInterface`.
+   * @default - the first IPv4 address of `egressInterface`, or of the default-route interface
    */
   readonly egressIp?: string;
   /**
    * The gateway node's interface whose first address is used. Excludes `egressIp`.
    * @default - the interface with the default route, unless `egressIp` is set
    */
-  readonly interface?: string;
+  readonly egressInterface?: string;
   /**
    * Several gateway nodes (Cilium's `egressGateways` list; recent releases such as the pinned 1.19). Each pod
    * is assigned to one of them (by its endpoint UID), so the pods leave with different
    * addresses: one per gateway. This spreads load; it is not failover.
-   * @default - a single gateway from `nodeSelector`, `egressIp` and `interface`
+   * @default - a single gateway from `nodeSelector`, `egressIp` and `egressInterface`
    */
   readonly gateways?: CiliumEgressGatewayNode[];
   /**

@@ -76,7 +76,7 @@ describe('FixedEgressIp | the seed "Cilium Egress Gateway" policy', () => {
       new FixedEgressIp(c, 'ip', {
         sources: [apiClient(), EgressSource.namespace('batch')],
         destinations: [Destination.ipv4('198.51.100.0/24'), Destination.ipv6('2001:db8::/32')],
-        provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'zone': 'a', 'egress-gateway': 'true' }, interface: 'eth1' }),
+        provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'zone': 'a', 'egress-gateway': 'true' }, egressInterface: 'eth1' }),
       });
       return JSON.stringify(Testing.synth(c));
     };

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EgressWarnings } from '../../src';
+import { Destination, EgressErrors, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
 import { tempApp, writtenFiles } from '../helpers';
 
 describe('EgressWarnings', () => {
@@ -44,5 +44,16 @@ describe('EgressWarnings', () => {
     EgressWarnings.add(new Construct(c2, 'x'), 'cdk8s-egress:demo', 'demo warning');
     expect(() => strict.synth()).toThrow(/\[c\/x\] demo warning \(cdk8s-egress:demo; strict mode/);
     expect(writtenFiles(strict)).toEqual([]);
+  });
+});
+
+describe('EgressErrors', () => {
+  test('codeOfMessage finds the stable code in the first line of a message (any jsii language)', () => {
+    expect(EgressErrors.codeOfMessage('[app/p] Invalid CIDR ... (EGRESS_INVALID_CIDR)\n    at stack (EGRESS_FAKE)')).toBe('EGRESS_INVALID_CIDR');
+    expect(EgressErrors.codeOfMessage('Validation failed with the following errors: nothing')).toBeUndefined();
+    let err: unknown;
+    try { Port.tcp(0)._problems(); Destination.ipv4('10.0.0.1')._problems(); new EgressPolicy(new Chart(Testing.app(), 'c'), 'p', { source: EgressSource.namespace('x') }).allow(Destination.ipv4('10.0.0.1')); } catch (e) { err = e; }
+    expect(EgressErrors.codeOfMessage((err as Error).message)).toBe(EgressErrors.codeOf(err));
+    expect(EgressErrors.codeOf(new Error('x'))).toBeUndefined();
   });
 });

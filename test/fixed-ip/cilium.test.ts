@@ -18,7 +18,7 @@ describe('FixedEgressIpProvider.cilium() | rendering', () => {
     const cegp = build({
       gateways: [
         { nodeSelector: { 'egress-gateway': 'a' }, egressIp: '10.0.0.100' },
-        { nodeSelector: { 'egress-gateway': 'b' }, interface: 'eth1' },
+        { nodeSelector: { 'egress-gateway': 'b' }, egressInterface: 'eth1' },
       ],
     });
     expect(cegp).toMatchSnapshot();
@@ -50,7 +50,7 @@ describe('FixedEgressIpProvider.cilium() | rendering', () => {
   });
 
   test('IPv6 destinations work with an interface', () => {
-    const cegp = build({ nodeSelector: { gw: 'a' }, interface: 'eth1' }, [Destination.ipv4('203.0.113.0/24'), Destination.ipv6('2001:db8::/32')]);
+    const cegp = build({ nodeSelector: { gw: 'a' }, egressInterface: 'eth1' }, [Destination.ipv4('203.0.113.0/24'), Destination.ipv6('2001:db8::/32')]);
     expect(cegp.spec.destinationCIDRs).toEqual(['203.0.113.0/24', '2001:db8::/32']);
   });
 
@@ -83,16 +83,16 @@ describe('FixedEgressIpProvider.cilium() | rendering', () => {
 
 describe('FixedEgressIpProvider.cilium() | bad input fails with path, value and fix', () => {
   test('throws when egressIp and interface are both set (Cilium ignores such a policy)', () => expectError(
-    () => build({ nodeSelector: { gw: 'a' }, egressIp: '10.0.0.100', interface: 'eth1' }),
-    'EGRESS_CONFLICTING_OPTIONS', /sets both egressIp "10.0.0.100" and interface "eth1": Cilium silently ignores such a policy/));
+    () => build({ nodeSelector: { gw: 'a' }, egressIp: '10.0.0.100', egressInterface: 'eth1' }),
+    'EGRESS_CONFLICTING_OPTIONS', /sets both egressIp "10.0.0.100" and egressInterface "eth1": Cilium silently ignores such a policy/));
 
   test('throws when a gateways entry sets both', () => expectError(
-    () => build({ gateways: [{ nodeSelector: { gw: 'a' } }, { nodeSelector: { gw: 'b' }, egressIp: '10.0.0.1', interface: 'eth0' }] }),
+    () => build({ gateways: [{ nodeSelector: { gw: 'a' } }, { nodeSelector: { gw: 'b' }, egressIp: '10.0.0.1', egressInterface: 'eth0' }] }),
     'EGRESS_CONFLICTING_OPTIONS', /gateways\[1\] sets both egressIp/));
 
   test('throws on gateways together with nodeSelector (Cilium would ignore the single gateway)', () => expectError(
     () => build({ nodeSelector: { gw: 'a' }, gateways: [{ nodeSelector: { gw: 'b' } }] }),
-    'EGRESS_CONFLICTING_OPTIONS', /both gateways and nodeSelector\/egressIp\/interface: with a gateways list Cilium ignores the single gateway/));
+    'EGRESS_CONFLICTING_OPTIONS', /both gateways and nodeSelector\/egressIp\/egressInterface: with a gateways list Cilium ignores the single gateway/));
 
   test('throws without a gateway node', () => expectError(
     () => build({ egressIp: '10.0.0.100' }),
@@ -116,14 +116,14 @@ describe('FixedEgressIpProvider.cilium() | bad input fails with path, value and 
 
   test('throws on an IPv6 egressIp (IPv4 only in Cilium 1.19)', () => expectError(
     () => build({ nodeSelector: { gw: 'a' }, egressIp: '2001:db8::1' }),
-    'EGRESS_UNSUPPORTED_BY_BACKEND', /egressIp "2001:db8::1".*is IPv6, but Cilium 1.19 accepts only IPv4 egress IPs. Use interface/));
+    'EGRESS_UNSUPPORTED_BY_BACKEND', /egressIp "2001:db8::1".*is IPv6, but Cilium 1.19 accepts only IPv4 egress IPs. Use egressInterface/));
 
   test('throws on an IPv4 egressIp with IPv6 destinations', () => expectError(
     () => build({ nodeSelector: { gw: 'a' }, egressIp: '10.0.0.100' }, [Destination.ipv6('2001:db8::/32')]),
-    'EGRESS_UNSUPPORTED_BY_BACKEND', /egressIp 10.0.0.100 is IPv4, but destination 2001:db8::\/32 is IPv6.*Use interface/));
+    'EGRESS_UNSUPPORTED_BY_BACKEND', /egressIp 10.0.0.100 is IPv4, but destination 2001:db8::\/32 is IPv6.*Use egressInterface/));
 
   test('throws on an invalid interface name', () => expectError(
-    () => build({ nodeSelector: { gw: 'a' }, interface: 'a-very-long-interface-name' }),
+    () => build({ nodeSelector: { gw: 'a' }, egressInterface: 'a-very-long-interface-name' }),
     'EGRESS_INVALID_NAME', /Invalid interface "a-very-long-interface-name".*1-15 characters/));
 
   test('throws on a repeated gateway', () => expectError(
