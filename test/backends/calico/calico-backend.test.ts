@@ -3,9 +3,10 @@ import * as fc from 'fast-check';
 import { evaluateCalico } from './calico-eval';
 import {
   CalicoEdition, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy,
-  EgressSource, EgressWarnings, Port, Protocol,
+  EgressSource, EgressWarnings, Port,
 } from '../../../src';
 import { CALICO_TIER_WARNING } from '../../../src/backends/calico/calico-backend';
+import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../arbitraries';
 import { chart, ofKind, synth, expectEgressError } from '../../helpers';
 import { schemaErrors } from '../../schema';
 
@@ -293,43 +294,21 @@ describe('Calico backend | bad input fails with path, value and fix', () => {
 const SAMPLE_IPS = ['203.0.113.5', '203.0.113.70', '203.0.113.200', '198.51.100.1', '198.51.101.1', '192.0.2.3', '192.0.2.99', '10.1.2.3', '10.9.9.9', '2001:db8::1', '8.8.8.8'];
 
 describe('Calico backend | emitted rules allow exactly the declared intent (property)', () => {
-  const labelArb = fc.constantFrom<Record<string, string>>({ app: 'a' }, { app: 'b' }, { app: 'a', tier: 'x' }, { tier: 'x' });
-  const nsArb = fc.constantFrom('ns-a', 'ns-b');
-  const cidrArb = fc.constantFrom('203.0.113.0/24', '203.0.113.128/25', '198.51.100.0/24', '198.51.101.0/24', '192.0.2.0/28', '2001:db8::/32');
-  const portArb = fc.oneof(
-    fc.integer({ min: 1, max: 1000 }).map((p) => Port.tcp(p)),
-    fc.integer({ min: 1, max: 1000 }).map((p) => Port.udp(p)),
-    fc.integer({ min: 1, max: 1000 }).map((p) => Port.sctp(p)),
-    fc.tuple(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 500 })).map(([a, n]) => Port.tcpRange(a, a + n)),
-    fc.constant(Port.allUdp()),
-  );
   const destArb = fc.oneof(
-    fc.tuple(labelArb, fc.option(nsArb, { nil: undefined })).map(([labels, namespace]) => ({ d: Destination.pods({ labels, namespace }), key: `pods:${JSON.stringify(labels)}:${namespace}` })),
-    fc.tuple(labelArb, labelArb).map(([labels, namespaceLabels]) => ({ d: Destination.pods({ labels, namespaceLabels }), key: `podsl:${JSON.stringify(labels)}:${JSON.stringify(namespaceLabels)}` })),
-    nsArb.map((n) => ({ d: Destination.namespace(n), key: `ns:${n}` })),
-    cidrArb.map((c) => ({ d: c.includes(':') ? Destination.ipv6(c) : Destination.ipv4(c), key: `cidr:${c}` })),
+    ...commonDestinationArbs,
     fc.constant({ d: Destination.ipv4('10.0.0.0/8', { except: ['10.1.0.0/16'] }), key: 'cidr:10/8' }),
   );
   const intentArb = fc.record({
     ns: nsArb,
     labels: fc.option(labelArb, { nil: undefined }),
     threshold: fc.constantFrom(0, 1, 10),
-    rules: fc.uniqueArray(
-      fc.record({ dest: destArb, ports: fc.uniqueArray(portArb, { maxLength: 3, selector: (p) => `${p.protocol}/${p.startPort}` }) }),
-      { maxLength: 5, selector: (r) => r.dest.key },
-    ),
+    rules: rulesArb(destArb),
   });
-  const podArb = fc.record({ namespace: nsArb, labels: labelArb, namespaceLabels: fc.option(labelArb, { nil: undefined }) });
-  const probeArb = fc.record({
-    from: podArb,
-    to: fc.oneof(podArb.map((p) => ({ toPod: p })), fc.constantFrom(...SAMPLE_IPS).map((ip) => ({ toIp: ip }))),
-    port: fc.integer({ min: 1, max: 1100 }),
-    protocol: fc.constantFrom(Protocol.TCP, Protocol.UDP, Protocol.SCTP),
-  });
+  const probeOf = probeArb(SAMPLE_IPS);
 
   test('for every probe, the Calico objects and the model agree; no rule lacks a destination', () => {
     const intentsArb = fc.array(intentArb, { minLength: 1, maxLength: 3 });
-    fc.assert(fc.property(intentsArb, fc.array(probeArb, { minLength: 30, maxLength: 50 }), (intents, probes) => {
+    fc.assert(fc.property(intentsArb, fc.array(probeOf, { minLength: 30, maxLength: 50 }), (intents, probes) => {
       const c = chart();
       intents.forEach((intent, i) => {
         const source = intent.labels ? EgressSource.pods({ namespace: intent.ns, labels: intent.labels }) : EgressSource.namespace(intent.ns);
