@@ -105,6 +105,7 @@ export class EgressPolicy extends Construct {
   private readonly seen = new Map<string, string>();
   private readonly allowAllAddresses: boolean;
   private readonly renderer: PolicyRenderer;
+  private budgetChecked?: { count: number; result: string[] };
 
   public constructor(scope: Construct, id: string, props: EgressPolicyProps) {
     super(scope, id);
@@ -140,6 +141,15 @@ export class EgressPolicy extends Construct {
   }
 
   private checkBudget(): string[] {
+    // cdk8s runs validations once per chart; the answer only changes when rules are added.
+    const count = this.rules.length;
+    if (this.budgetChecked?.count === count) return this.budgetChecked.result;
+    const result = this.budgetProblems();
+    this.budgetChecked = { count, result };
+    return result;
+  }
+
+  private budgetProblems(): string[] {
     const peers = [...this.dnsRules, ...this.rules].reduce((n, r) => n + r.destinations.length * Math.max(1, r.ports.length), 0);
     if (peers <= MAX_PEER_PORTS_PER_POLICY) return [];
     return [`This policy has ${peers} destination×port entries, over the budget of ${MAX_PEER_PORTS_PER_POLICY} per policy object `
