@@ -151,7 +151,8 @@ export interface Verdict {
   readonly allowedBy: string[];
 }
 
-const MODEL_ID = 'cdk8s-egress.EgressModel';
+/** Where the model of an app is kept (a non-enumerable property of the root construct). */
+const MODEL_SYMBOL = '__cdk8sEgressModel';
 
 /**
  * The library's own account of what the egress policies in an app allow. Every construct records
@@ -208,11 +209,6 @@ export class EgressModel {
   public check(probe: Probe): Verdict {
     return checkProbe(this.policies(), probe);
   }
-
-  /** An identifier for the model, stable per app. */
-  public toString(): string {
-    return MODEL_ID;
-  }
 }
 
 /**
@@ -223,7 +219,6 @@ export interface IModelPolicySource {
   toModelPolicy(): ModelPolicy;
 }
 
-const MODEL_SYMBOL = '__cdk8sEgressModel';
 
 function selects(source: SourceConfig, pod: ProbePod): boolean {
   return source.namespace === pod.namespace && (source.podLabels === undefined || labelsMatch(source.podLabels, pod.labels));
