@@ -2,8 +2,7 @@
 // 'cdk8s-egress' instead of '../../src'.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Destination, EgressBackend, EgressPolicy, EgressSource, Port } from '../../src';
-import { EgressGateway } from '../../src/constructs/egress-gateway';
+import { Destination, EgressBackend, EgressGateway, EgressPolicy, EgressSource, Port } from '../../src';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 

@@ -2,7 +2,7 @@
 // expressed with EgressMonitoring. In your own project, import from 'cdk8s-egress'.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EgressMonitoring } from '../../src/constructs/egress-monitoring';
+import { EgressMonitoring } from '../../src';
 
 /**
  * Prometheus alerts derived from every egress declaration of the app: the seed lists

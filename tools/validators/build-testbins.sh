@@ -101,31 +101,24 @@ _build_istioctl() {
   mv "$out.tmp" "$out"; cd /; rm -rf "$w"
 }
 
-build_np_oracle() {
-  local src="$HERE/../np-oracle" out="$NP_ORACLE"
-  [[ -f "$src/go.mod" ]] || die "np-oracle: $src/go.mod missing"
-  # The oracle is project code: rebuild whenever its sources changed (hash stamp).
+# Project-owned Go tools (tools/<dir>): rebuilt whenever their sources change (hash stamp);
+# -mod=readonly never rewrites the committed go.mod/go.sum during a build.
+build_go_tool() {
+  local name="$1" src="$HERE/../$2" out="$3" label="$4"
+  [[ -f "$src/go.mod" ]] || die "$name: $src/go.mod missing"
   local h; h=$(cd "$src" && cat go.mod go.sum *.go 2>/dev/null | sha256sum | cut -c1-16)
   if [[ -x "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$h" ]]; then
-    log "np-oracle present: $out"; return
+    log "$name present: $out"; return
   fi
-  # -mod=readonly: never rewrite the committed go.mod/go.sum during a build
-  run_timed "np-oracle" bash -c "cd '$src' && GOFLAGS='-buildvcs=false -mod=readonly' go build -trimpath -o '$out.tmp' . && mv '$out.tmp' '$out'"
+  run_timed "$label" bash -c "cd '$src' && GOFLAGS='-buildvcs=false -mod=readonly' CGO_ENABLED=0 go build -trimpath -o '$out.tmp' . && mv '$out.tmp' '$out'"
   echo "$h" >"$out.stamp"
 }
 
-build_cilium_oracle() {
-  # Cilium's own policy parser (v1.19.4, the version of the pinned CRDs): judges every emitted
-  # CiliumNetworkPolicy the way the agent does (rule_validation.go), which no CRD schema checks.
-  local src="$HERE/../cilium-oracle" out="$CILIUM_AGENT_ORACLE"
-  [[ -f "$src/go.mod" ]] || die "cilium-oracle: $src/go.mod missing"
-  local h; h=$(cd "$src" && cat go.mod go.sum *.go 2>/dev/null | sha256sum | cut -c1-16)
-  if [[ -x "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$h" ]]; then
-    log "cilium-oracle present: $out"; return
-  fi
-  run_timed "cilium-oracle (cilium v1.19.4 policy parser)" bash -c "cd '$src' && GOFLAGS='-buildvcs=false -mod=readonly' CGO_ENABLED=0 go build -trimpath -o '$out.tmp' . && mv '$out.tmp' '$out'"
-  echo "$h" >"$out.stamp"
-}
+build_np_oracle() { build_go_tool np-oracle np-oracle "$NP_ORACLE" "np-oracle"; }
+
+# Cilium's own policy parser (v1.19.4, the version of the pinned CRDs): judges every emitted
+# CiliumNetworkPolicy the way the agent does (rule_validation.go), which no CRD schema checks.
+build_cilium_oracle() { build_go_tool cilium-oracle cilium-oracle "$CILIUM_AGENT_ORACLE" "cilium-oracle (cilium v1.19.4 policy parser)"; }
 
 build_promtool() {
   [[ -x "$PROMTOOL" ]] && { log "promtool present: $PROMTOOL"; return; }
