@@ -4,7 +4,7 @@ import { Destination, DestinationConfig, DestinationKind } from '../core/destina
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
-import { clusterRanges, destinationsOverlap, sourcesOverlap } from '../fixed-ip/private';
+import { clusterRanges, destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
 import { WARN } from '../fixed-ip/warning-ids';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
@@ -61,8 +61,16 @@ export interface FixedEgressIpProps {
 }
 
 interface Registered {
+  /** Creation order: each conflicting pair is reported once, by the later construct. */
+  readonly index: number;
   readonly construct: FixedEgressIp;
   readonly destinations: DestinationConfig[] | undefined;
+}
+
+/** Every FixedEgressIp of an app, and an index of them by source namespace (built at validation). */
+interface Registry {
+  readonly all: Registered[];
+  byNamespace?: { readonly size: number; readonly map: Map<string, Registered[]> };
 }
 
 /**
@@ -189,15 +197,34 @@ export class FixedEgressIp extends Construct {
   }
 
   private register(destinations: DestinationConfig[] | undefined): void {
-    const root = this.node.root as unknown as Record<symbol, Registered[] | undefined>;
-    let list = root[REGISTRY];
-    if (!list) {
-      list = [];
-      Object.defineProperty(root, REGISTRY, { value: list, enumerable: false });
+    const root = this.node.root as unknown as Record<symbol, Registry | undefined>;
+    let registry = root[REGISTRY];
+    if (!registry) {
+      registry = { all: [] };
+      Object.defineProperty(root, REGISTRY, { value: registry, enumerable: false });
     }
-    const earlier = [...list];
-    list.push({ construct: this, destinations });
-    this.node.addValidation({ validate: () => this.conflicts(earlier, destinations) });
+    const reg = registry;
+    const me: Registered = { index: reg.all.length, construct: this, destinations };
+    reg.all.push(me);
+    // cdk8s validates the whole app once per chart. The answer only changes when FixedEgressIps
+    // are added, or when a workload source's pod labels change (those are read every time).
+    const fixedSources = !this.sources.some((s) => workloadOf(s) !== undefined);
+    let cached: { readonly size: number; readonly problems: string[] } | undefined;
+    this.node.addValidation({
+      validate: () => {
+        if (fixedSources && cached?.size === reg.all.length) return cached.problems;
+        // Sources overlap only within one namespace, so only FixedEgressIps with a source in one
+        // of this construct's namespaces are compared, in creation order.
+        const index = namespaceIndex(reg);
+        const seen = new Set<Registered>();
+        const earlier = [...new Set(this.sources.map(namespaceKey))].flatMap((ns) => index.get(ns) ?? [])
+          .filter((r) => r.index < me.index && !seen.has(r) && seen.add(r))
+          .sort((a, b) => a.index - b.index);
+        const problems = this.conflicts(earlier, destinations);
+        cached = { size: reg.all.length, problems };
+        return problems;
+      },
+    });
   }
 
   /** Conflicts with FixedEgressIps created earlier (each pair is reported once, by the later one). */
@@ -205,18 +232,38 @@ export class FixedEgressIp extends Construct {
     const out: string[] = [];
     for (const other of earlier) {
       if (other.construct.egressIdentity === this.egressIdentity) continue;
-      if (!destinationsOverlap(destinations, other.destinations)) continue;
-      for (const mine of this.sources) {
-        const theirs = other.construct.sources.find((s) => sourcesOverlap(s, mine));
-        if (!theirs) continue;
-        out.push(`${mine.describe()} may also be selected by ${other.construct.node.path} (${theirs.describe()}) for ${describeDestinations(destinations, other.destinations)}, `
-          + `with a different egress address: ${this.egressIdentity} here, ${other.construct.egressIdentity} there. A connection leaves with one source address only, `
-          + `so which one applies would be undefined. Select disjoint pods or destinations, or use the same provider settings (${EgressErrorCode.CONFLICTING_OPTIONS})`);
-        break;
-      }
+      // The cheap test (selectors) first, then the address blocks.
+      const pairs = this.sources.map((mine) => ({ mine, theirs: other.construct.sources.find((s) => sourcesOverlap(s, mine)) }));
+      const first = pairs.find((x) => x.theirs !== undefined);
+      if (!first || !destinationsOverlap(destinations, other.destinations)) continue;
+      const { mine, theirs } = first;
+      out.push(`${mine.describe()} may also be selected by ${other.construct.node.path} (${theirs!.describe()}) for ${describeDestinations(destinations, other.destinations)}, `
+        + `with a different egress address: ${this.egressIdentity} here, ${other.construct.egressIdentity} there. A connection leaves with one source address only, `
+        + `so which one applies would be undefined. Select disjoint pods or destinations, or use the same provider settings (${EgressErrorCode.CONFLICTING_OPTIONS})`);
     }
     return out;
   }
+}
+
+/** The registry's namespace index, rebuilt when FixedEgressIps were added since it was built. */
+function namespaceIndex(reg: Registry): Map<string, Registered[]> {
+  if (reg.byNamespace?.size !== reg.all.length) {
+    const map = new Map<string, Registered[]>();
+    for (const r of reg.all) {
+      for (const ns of new Set(r.construct.sources.map(namespaceKey))) {
+        const bucket = map.get(ns);
+        if (bucket) bucket.push(r);
+        else map.set(ns, [r]);
+      }
+    }
+    reg.byNamespace = { size: reg.all.length, map };
+  }
+  return reg.byNamespace.map;
+}
+
+/** The namespace a source's pods live in, as an index key. */
+function namespaceKey(source: EgressSource): string {
+  return `ns:${source.toConfig().namespace ?? ''}`;
 }
 
 function describeDestinations(a: DestinationConfig[] | undefined, b: DestinationConfig[] | undefined): string {

@@ -24,6 +24,8 @@ interface State {
   warnings: Array<{ scope: IConstruct; id: string; message: string }>;
   acks: Array<{ scope: IConstruct; id: string; reason: string }>;
   printed: boolean;
+  /** The sorted list, kept while no warning or acknowledgement is added (cdk8s validates once per chart). */
+  sorted?: { readonly warnings: number; readonly acks: number; readonly list: EgressWarning[] };
 }
 
 function state(scope: IConstruct): State {
@@ -35,7 +37,7 @@ function state(scope: IConstruct): State {
     const st = s;
     scope.node.root.node.addValidation({
       validate: () => {
-        const list = EgressWarnings.list(scope);
+        const list = sortedWarnings(st);
         const open = list.filter((w) => w.acknowledgedReason === undefined);
         if (st.strict) return open.map((w) => `[${w.constructPath}] ${w.message} (${w.id}; strict mode turns warnings into errors: fix it or EgressWarnings.acknowledge(scope, '${w.id}', reason))`);
         if (!st.printed && open.length > 0 && process.env.CDK8S_EGRESS_QUIET !== '1') {
@@ -47,6 +49,17 @@ function state(scope: IConstruct): State {
     });
   }
   return s;
+}
+
+function sortedWarnings(s: State): readonly EgressWarning[] {
+  if (s.sorted?.warnings !== s.warnings.length || s.sorted.acks !== s.acks.length) {
+    const list = s.warnings.map((w): EgressWarning => {
+      const ack = s.acks.find((a) => a.id === w.id && isUnder(w.scope, a.scope));
+      return { id: w.id, constructPath: w.scope.node.path, message: w.message, ...(ack ? { acknowledgedReason: ack.reason } : {}) };
+    }).sort((a, b) => (a.constructPath + a.id).localeCompare(b.constructPath + b.id));
+    s.sorted = { warnings: s.warnings.length, acks: s.acks.length, list };
+  }
+  return s.sorted.list;
 }
 
 function isUnder(scope: IConstruct, ancestor: IConstruct): boolean {
@@ -82,11 +95,7 @@ export class EgressWarnings {
 
   /** Every warning of the app that `scope` belongs to, in a stable order. */
   public static list(scope: IConstruct): EgressWarning[] {
-    const s = state(scope);
-    return s.warnings.map((w) => {
-      const ack = s.acks.find((a) => a.id === w.id && isUnder(w.scope, a.scope));
-      return { id: w.id, constructPath: w.scope.node.path, message: w.message, ...(ack ? { acknowledgedReason: ack.reason } : {}) };
-    }).sort((a, b) => (a.constructPath + a.id).localeCompare(b.constructPath + b.id));
+    return [...sortedWarnings(state(scope))];
   }
 
   private constructor() {}

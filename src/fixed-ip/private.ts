@@ -37,10 +37,17 @@ interface PodSet {
   readonly exact?: Record<string, string>;
 }
 
+/** Pod sets of label-selector sources, which are immutable values (workloads are read each time). */
+const POD_SETS = new WeakMap<EgressSource, PodSet>();
+
 function podSetOf(source: EgressSource): PodSet {
+  const cached = POD_SETS.get(source);
+  if (cached) return cached;
   const cfg = source.toConfig();
   const w = workloadOf(source);
-  return { namespace: cfg.namespace, selector: cfg.podLabels ?? {}, ...(w ? { exact: podTemplateLabels(w) } : {}) };
+  const set: PodSet = { namespace: cfg.namespace, selector: cfg.podLabels ?? {}, ...(w ? { exact: podTemplateLabels(w) } : {}) };
+  if (!w) POD_SETS.set(source, set);
+  return set;
 }
 
 /**

@@ -43,7 +43,8 @@ export class MeshRegistry {
   }
 
   private readonly namespaces = new Map<string, NamespaceState>();
-  private readonly claims = new Map<string, string>();
+  /** kind -> key -> owner. */
+  private readonly claims = new Map<string, Map<string, string>>();
 
   private constructor() {}
 
@@ -83,21 +84,28 @@ export class MeshRegistry {
    * new (it is then recorded).
    */
   public claim(kind: string, key: string, owner: string): string | undefined {
-    const k = `${kind}|${key}`;
-    const prev = this.claims.get(k);
-    if (prev === undefined) this.claims.set(k, owner);
+    let claims = this.claims.get(kind);
+    if (!claims) {
+      claims = new Map();
+      this.claims.set(kind, claims);
+    }
+    const prev = claims.get(key);
+    if (prev === undefined) claims.set(key, owner);
     return prev;
   }
 
   /** The owner of a claim, or undefined. */
   public owner(kind: string, key: string): string | undefined {
-    return this.claims.get(`${kind}|${key}`);
+    return this.claims.get(kind)?.get(key);
   }
 
-  /** Claims of a kind whose key starts with `prefix`, as [key without prefix, owner]. */
+  /** Claims of a kind whose key starts with `prefix`, as [key without prefix, owner], in claim order. */
   public claimsWithPrefix(kind: string, prefix: string): Array<[string, string]> {
-    const start = `${kind}|${prefix}`;
-    return [...this.claims.entries()].filter(([k]) => k.startsWith(start)).map(([k, v]) => [k.slice(start.length), v]);
+    const out: Array<[string, string]> = [];
+    for (const [k, v] of this.claims.get(kind) ?? []) {
+      if (k.startsWith(prefix)) out.push([k.slice(prefix.length), v]);
+    }
+    return out;
   }
 
   /** True the first time `key` of a kind is seen in the app. */
