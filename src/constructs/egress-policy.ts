@@ -9,6 +9,7 @@ import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
 import { checkCapabilities, isAllAddresses } from '../private/checks';
 import { EgressError, raise } from '../private/egress-error';
+import { configKey } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
 
 /** Destination×port entries one policy object may hold. */
@@ -102,10 +103,13 @@ export class EgressPolicy extends Construct {
 
   private readonly rules: EgressRuleConfig[] = [];
   private readonly dnsRules: EgressRuleConfig[] = [];
-  private readonly seen = new Map<string, string>();
+  /** Rules allowed so far, by destination|port key (for duplicate errors). */
+  private readonly seen = new Map<string, { readonly destination: Destination; readonly port?: Port }>();
   private readonly allowAllAddresses: boolean;
   private readonly renderer: PolicyRenderer;
-  private budgetChecked?: { count: number; result: string[] };
+  /** Destination×port entries so far (DNS rules included), for the size budget. */
+  private peers = 0;
+  private overBudget = false;
 
   public constructor(scope: Construct, id: string, props: EgressPolicyProps) {
     super(scope, id);
@@ -121,6 +125,7 @@ export class EgressPolicy extends Construct {
       const ports = resolver.ports().map((p) => p.toConfig());
       if (this.backend.controlsDns) checkCapabilities(this, this.backend, `the DNS resolver ${resolver.description}`, d, ports);
       this.dnsRules.push({ destinations: [d], ports, dns: true });
+      this.countPeers(1, ports.length);
     }
     for (const rule of props.rules ?? []) {
       this.allow(rule.destination, ...(rule.ports ?? []));
@@ -137,21 +142,23 @@ export class EgressPolicy extends Construct {
       needsDns: dns.length === 0 && this.backend.controlsDns,
     });
     this.apiObjects = this.renderer.apiObjects;
-    this.node.addValidation({ validate: () => this.checkBudget() });
   }
 
-  private checkBudget(): string[] {
-    // cdk8s runs validations once per chart; the answer only changes when rules are added.
-    const count = this.rules.length;
-    if (this.budgetChecked?.count === count) return this.budgetChecked.result;
-    const result = this.budgetProblems();
-    this.budgetChecked = { count, result };
-    return result;
+  /**
+   * Count new destination×port entries. The size budget is reported at synth, whatever else is
+   * added later; the check is registered only once a policy goes over it, so the policies within
+   * budget (nearly all) add nothing to the validation pass cdk8s runs once per chart.
+   */
+  private countPeers(destinations: number, ports: number): void {
+    this.peers += destinations * Math.max(1, ports);
+    if (this.peers > MAX_PEER_PORTS_PER_POLICY && !this.overBudget) {
+      this.overBudget = true;
+      this.node.addValidation({ validate: () => this.budgetProblems() });
+    }
   }
 
   private budgetProblems(): string[] {
-    const peers = [...this.dnsRules, ...this.rules].reduce((n, r) => n + r.destinations.length * Math.max(1, r.ports.length), 0);
-    if (peers <= MAX_PEER_PORTS_PER_POLICY) return [];
+    const peers = this.peers;
     return [`This policy has ${peers} destination×port entries, over the budget of ${MAX_PEER_PORTS_PER_POLICY} per policy object `
       + '(large objects are slow for the API server and the dataplane, and CNIs cap rule sizes). '
       + `Split the destinations across several EgressPolicy or AllowedExternalService constructs, or merge address ranges (${EgressErrorCode.POLICY_TOO_LARGE})`];
@@ -173,19 +180,19 @@ export class EgressPolicy extends Construct {
         + 'List the external ranges you need, or set allowAllAddresses: true on the policy to opt in');
     }
     checkCapabilities(this, this.backend, `destination ${destination}`, d, portConfigs);
-    const keys = portConfigs.length > 0
-      ? portConfigs.map((p) => `${JSON.stringify(d)}|${p.protocol}|${p.port}|${p.endPort}`)
-      : [`${JSON.stringify(d)}|*`];
+    const dk = configKey(d);
+    const keys = portConfigs.length > 0 ? portConfigs.map((p) => `${dk}|${p.protocol}|${p.port}|${p.endPort}`) : [`${dk}|*`];
     for (const [i, key] of keys.entries()) {
       const prev = this.seen.get(key);
       if (prev !== undefined) {
         throw EgressError.at(this, EgressErrorCode.DUPLICATE_RULE,
-          `Egress to ${destination} on ${portConfigs.length ? ports[i].toString() : 'every port'} is allowed twice (first as ${prev}). Remove the duplicate allow()`);
+          `Egress to ${destination} on ${portConfigs.length ? ports[i].toString() : 'every port'} is allowed twice (first as ${prev.destination} ${prev.port ?? 'every port'}). Remove the duplicate allow()`);
       }
-      this.seen.set(key, `${destination} ${portConfigs.length ? ports[i].toString() : 'every port'}`);
+      this.seen.set(key, { destination, port: portConfigs.length ? ports[i] : undefined });
     }
     const rule: EgressRuleConfig = { destinations: [d], ports: portConfigs };
     this.rules.push(rule);
+    this.countPeers(1, portConfigs.length);
     // Rules given as props are rendered with the policy; later ones are passed on.
     if (this.renderer) this.renderer.ruleAdded(rule);
     return this;

@@ -200,6 +200,8 @@ function cidrProblem(p: CidrProblem, where: string): Problem {
 }
 
 class PodsDestination extends Destination {
+  private config?: DestinationConfig;
+
   public constructor(
     private readonly labels: Record<string, string> | undefined,
     private readonly ns: string | undefined,
@@ -209,12 +211,14 @@ class PodsDestination extends Destination {
   }
 
   public toConfig(): DestinationConfig {
-    return {
+    // Destinations are values: the config is computed once (and frozen, as it is shared).
+    this.config ??= Object.freeze({
       kind: DestinationKind.PODS,
-      ...(this.labels ? { podLabels: sortedLabels(this.labels) } : {}),
+      ...(this.labels ? { podLabels: Object.freeze(sortedLabels(this.labels)) } : {}),
       ...(this.ns !== undefined ? { namespace: this.ns } : {}),
-      ...(this.nsLabels ? { namespaceLabels: sortedLabels(this.nsLabels) } : {}),
-    };
+      ...(this.nsLabels ? { namespaceLabels: Object.freeze(sortedLabels(this.nsLabels)) } : {}),
+    });
+    return this.config;
   }
 
   public toString(): string {
@@ -256,6 +260,8 @@ class PodsDestination extends Destination {
 }
 
 class CidrDestination extends Destination {
+  private config?: DestinationConfig;
+
   public constructor(private readonly cidr: string, private readonly family: IpFamily, private readonly except: string[]) {
     super();
   }
@@ -266,14 +272,17 @@ class CidrDestination extends Destination {
   }
 
   public toConfig(): DestinationConfig {
-    const c = this.parsed();
-    const except = this.except.map((e) => parseCidr(e, this.family)).filter(isCidr).map((e) => e.text);
-    return {
-      kind: DestinationKind.CIDR,
-      cidr: c ? c.text : this.cidr,
-      ipFamily: this.family,
-      ...(except.length > 0 ? { except: [...new Set(except)].sort() } : {}),
-    };
+    if (!this.config) {
+      const c = this.parsed();
+      const except = this.except.map((e) => parseCidr(e, this.family)).filter(isCidr).map((e) => e.text);
+      this.config = Object.freeze({
+        kind: DestinationKind.CIDR,
+        cidr: c ? c.text : this.cidr,
+        ipFamily: this.family,
+        ...(except.length > 0 ? { except: Object.freeze([...new Set(except)].sort()) as string[] } : {}),
+      });
+    }
+    return this.config;
   }
 
   public toString(): string {
@@ -304,12 +313,15 @@ class CidrDestination extends Destination {
 const HOST_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 class HostnameDestination extends Destination {
+  private config?: DestinationConfig;
+
   public constructor(private readonly host: string, private readonly pattern: boolean) {
     super();
   }
 
   public toConfig(): DestinationConfig {
-    return { kind: this.pattern ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: this.host };
+    this.config ??= Object.freeze({ kind: this.pattern ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: this.host });
+    return this.config;
   }
 
   public toString(): string {

@@ -185,6 +185,8 @@ export class Port {
    */
   public readonly appProtocol?: AppProtocol;
 
+  private config?: PortConfig;
+
   private constructor(protocol: Protocol, port?: number, endPort?: number, appProtocol?: AppProtocol) {
     this.protocol = protocol;
     this.startPort = port;
@@ -194,12 +196,14 @@ export class Port {
 
   /** The port as a backend-neutral struct. */
   public toConfig(): PortConfig {
-    return {
+    // Ports are values: the config is computed once (and frozen, as it is shared).
+    this.config ??= Object.freeze({
       protocol: this.protocol,
       ...(this.startPort !== undefined ? { port: this.startPort } : {}),
       ...(this.endPort !== undefined && this.endPort !== this.startPort ? { endPort: this.endPort } : {}),
       ...(this.appProtocol !== undefined ? { appProtocol: this.appProtocol } : {}),
-    };
+    });
+    return this.config;
   }
 
   /** Human-readable form, e.g. `TCP/443`, `TCP/8000-8080`, `UDP/*`. */

@@ -75,12 +75,16 @@ export abstract class EgressSource {
 }
 
 class StaticSource extends EgressSource {
+  private config?: SourceConfig;
+
   public constructor(private readonly ns: string, private readonly labels: Record<string, string> | undefined, private readonly factory: string) {
     super();
   }
 
   public toConfig(): SourceConfig {
-    return { namespace: this.ns, ...(this.labels ? { podLabels: sortedLabels(this.labels) } : {}) };
+    // Sources are values: the config is computed once (and frozen, as it is shared).
+    this.config ??= Object.freeze({ namespace: this.ns, ...(this.labels ? { podLabels: Object.freeze(sortedLabels(this.labels)) } : {}) });
+    return this.config;
   }
 
   public describe(): string {

@@ -1,6 +1,7 @@
 // Output minimality: de-duplicate destinations and merge overlapping or adjacent CIDR blocks
 // (only blocks without exceptions, so nothing is widened).
 import { Cidr, isCidr, mergeCidrs, parseCidr } from './cidr';
+import { configKey } from './keys';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 
 export function minimizeDestinations(destinations: readonly DestinationConfig[]): DestinationConfig[] {
@@ -20,7 +21,7 @@ export function minimizeDestinations(destinations: readonly DestinationConfig[])
         continue;
       }
     }
-    const key = JSON.stringify(d);
+    const key = configKey(d);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(d);

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { PortConfig } from '../../core/port';
+import { configKey, configListKey } from '../../private/keys';
 import { minimizeDestinations } from '../../private/minimize';
 import { NAMESPACE_NAME_LABEL } from '../../private/names';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
@@ -57,14 +58,14 @@ export class KubernetesNetworkPolicyBackend extends EgressBackend {
 export function foldRules(rules: readonly EgressRuleConfig[]): EgressRuleConfig[] {
   const byPorts = new Map<string, { destinations: DestinationConfig[]; ports: PortConfig[]; seen: Set<string> }>();
   for (const rule of rules) {
-    const key = JSON.stringify(rule.ports);
+    const key = configListKey(rule.ports);
     let entry = byPorts.get(key);
     if (!entry) {
       entry = { destinations: [], ports: [...rule.ports], seen: new Set() };
       byPorts.set(key, entry);
     }
     for (const d of rule.destinations) {
-      const dk = JSON.stringify(d);
+      const dk = configKey(d);
       if (!entry.seen.has(dk)) {
         entry.seen.add(dk);
         entry.destinations.push(d);
