@@ -5,13 +5,14 @@ import { formatLabels, makeClusterScoped, podTemplateAnnotations, podTemplateLab
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { WARN } from './warning-ids';
 import {
-  PodNetworking, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
+  PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
 } from '../../imports/network.alibabacloud.com';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource, SourceConfig } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
 import { EgressError, raise } from '../private/egress-error';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../private/names';
+import { customResource } from '../private/objects';
 
 const VSW_ID = /^vsw-[a-z0-9]+$/;
 const SG_ID = /^sg-[a-z0-9]+$/;
@@ -65,20 +66,21 @@ export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
     const apiObjects: ApiObject[] = options.sources.map((source, i) => {
       const name = options.name !== undefined ? (multi ? `${options.name}-${i + 1}` : options.name) : undefined;
       if (name !== undefined) raise(scope, objectNameProblems(name));
-      const pn = new PodNetworking(scope, multi ? `Resource${i + 1}` : 'Resource', {
+      const spec: PodNetworkingSpec = {
+        eniOptions: { eniType: ENI_TYPE[eniType] },
+        vSwitchOptions: vSwitches,
+        ...(policy !== undefined ? { vSwitchSelectOptions: { vSwitchSelectionPolicy: VSWITCH_POLICY[policy] } } : {}),
+        securityGroupIDs: groups,
+        // Resolved at synth: workload selectors may still change after this construct is built.
+        selector: Lazy.any({ produce: () => selector(source.toConfig()) }),
+      };
+      const pn = customResource(PodNetworking.GVK, scope, multi ? `Resource${i + 1}` : 'Resource', {
         metadata: {
           ...(name !== undefined ? { name } : {}),
           ...(options.labels ? { labels: options.labels } : {}),
           ...(options.annotations ? { annotations: options.annotations } : {}),
         },
-        spec: {
-          eniOptions: { eniType: ENI_TYPE[eniType] },
-          vSwitchOptions: vSwitches,
-          ...(policy !== undefined ? { vSwitchSelectOptions: { vSwitchSelectionPolicy: VSWITCH_POLICY[policy] } } : {}),
-          securityGroupIDs: groups,
-          // Resolved at synth: workload selectors may still change after this construct is built.
-          selector: Lazy.any({ produce: () => selector(source.toConfig()) }),
-        },
+        spec,
       });
       makeClusterScoped(pn);
       register(scope, { scope, name: () => pn.name, source });

@@ -6,13 +6,15 @@ import { annotatePodTemplate, clusterRanges, makeClusterScoped, parseCidrList, w
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { WARN } from './warning-ids';
 import {
-  BgpConfiguration, IpPool, IpPoolSpecAllowedUses, IpPoolSpecAssignmentMode, IpPoolSpecIpipMode, IpPoolSpecVxlanMode,
+  BgpConfiguration, BgpConfigurationSpec, IpPool, IpPoolSpec,
+  IpPoolSpecAllowedUses, IpPoolSpecAssignmentMode, IpPoolSpecIpipMode, IpPoolSpecVxlanMode,
 } from '../../imports/projectcalico.org';
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { objectNameProblems } from '../private/names';
+import { customResource } from '../private/objects';
 
 const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
 const BGP_SINGLETON = Symbol.for('cdk8s-egress.calicoBgpConfiguration');
@@ -53,24 +55,25 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
     const natOutgoing = o.natOutgoing ?? false;
     const reservation = o.reservation ?? CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL;
 
-    const ippool = new IpPool(scope, 'Resource', {
+    const spec: IpPoolSpec = {
+      cidr: pool.text,
+      natOutgoing,
+      ...(o.blockSize !== undefined ? { blockSize: o.blockSize } : {}),
+      ipipMode: ENCAP[encapsulation].ipip,
+      vxlanMode: ENCAP[encapsulation].vxlan,
+      // Workload addresses only: node tunnel addresses must not come from the dedicated range.
+      allowedUses: [IpPoolSpecAllowedUses.WORKLOAD],
+      ...(reservation === CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL
+        ? { assignmentMode: IpPoolSpecAssignmentMode.MANUAL }
+        : { nodeSelector: '!all()' }),
+    };
+    const ippool = customResource(IpPool.GVK, scope, 'Resource', {
       metadata: {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(options.labels ? { labels: options.labels } : {}),
         ...(options.annotations ? { annotations: options.annotations } : {}),
       },
-      spec: {
-        cidr: pool.text,
-        natOutgoing,
-        ...(o.blockSize !== undefined ? { blockSize: o.blockSize } : {}),
-        ipipMode: ENCAP[encapsulation].ipip,
-        vxlanMode: ENCAP[encapsulation].vxlan,
-        // Workload addresses only: node tunnel addresses must not come from the dedicated range.
-        allowedUses: [IpPoolSpecAllowedUses.WORKLOAD],
-        ...(reservation === CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL
-          ? { assignmentMode: IpPoolSpecAssignmentMode.MANUAL }
-          : { nodeSelector: '!all()' }),
-      },
+      spec,
     });
     makeClusterScoped(ippool);
     const apiObjects: ApiObject[] = [ippool];
@@ -174,16 +177,17 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
       throw EgressError.at(scope, EgressErrorCode.EMPTY_POLICY,
         'advertiseServices was given no ranges: list serviceClusterIpCidrs and/or serviceExternalIpCidrs, or omit advertiseServices');
     }
-    const bgp = new BgpConfiguration(scope, 'BgpConfiguration', {
+    const spec: BgpConfigurationSpec = {
+      ...(clusterIps.length ? { serviceClusterIPs: clusterIps.map((c) => ({ cidr: c.text })) } : {}),
+      ...(externalIps.length ? { serviceExternalIPs: externalIps.map((c) => ({ cidr: c.text })) } : {}),
+    };
+    const bgp = customResource(BgpConfiguration.GVK, scope, 'BgpConfiguration', {
       metadata: {
         name: 'default',
         ...(options.labels ? { labels: options.labels } : {}),
         ...(options.annotations ? { annotations: options.annotations } : {}),
       },
-      spec: {
-        ...(clusterIps.length ? { serviceClusterIPs: clusterIps.map((c) => ({ cidr: c.text })) } : {}),
-        ...(externalIps.length ? { serviceExternalIPs: externalIps.map((c) => ({ cidr: c.text })) } : {}),
-      },
+      spec,
     });
     makeClusterScoped(bgp);
     EgressWarnings.add(scope, WARN.CALICO_BGP_SINGLETON,

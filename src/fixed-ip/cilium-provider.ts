@@ -4,17 +4,35 @@ import { CiliumEgressGatewayNode, CiliumFixedEgressIpOptions } from './options';
 import { makeClusterScoped, formatLabels, parseCidrList } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { WARN } from './warning-ids';
-import { CiliumEgressGatewayPolicy } from '../../imports/cilium.io';
+import {
+  CiliumEgressGatewayPolicy,
+  CiliumEgressGatewayPolicySpec,
+  CiliumEgressGatewayPolicySpecEgressGateway,
+  CiliumEgressGatewayPolicySpecSelectors,
+} from '../../imports/cilium.io';
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, compareCidrs, isCidr, parseCidr, parseIp } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, sortedLabels } from '../private/names';
+import { customResource } from '../private/objects';
 
 /** The label Cilium gives every endpoint with its namespace. */
 const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 /** Linux interface names: at most 15 bytes, no '/', no whitespace. */
 const IFNAME = /^[^\s/]{1,15}$/;
+
+/** A gateway of the policy in its JSON shape (`egressIP`: the generated binding camel-cases it). */
+type GatewayJson = Omit<CiliumEgressGatewayPolicySpecEgressGateway, 'egressIp'> & { readonly egressIP?: string };
+
+/** The CiliumEgressGatewayPolicy spec in its JSON shape (the generated binding camel-cases the CIDR fields). */
+type EgressGatewayPolicySpecJson = Omit<CiliumEgressGatewayPolicySpec, 'destinationCidRs' | 'excludedCidRs' | 'egressGateway' | 'egressGateways' | 'selectors'> & {
+  readonly selectors: CiliumEgressGatewayPolicySpecSelectors[];
+  readonly destinationCIDRs: string[];
+  readonly excludedCIDRs?: string[];
+  readonly egressGateway: GatewayJson;
+  readonly egressGateways?: GatewayJson[];
+};
 
 interface Gateway {
   readonly nodeSelector: Record<string, string>;
@@ -43,28 +61,30 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
     this.checkFamilies(scope, gateways, destinations);
     const excluded = this.excludedCidrs(scope, options, destinations);
 
-    const gatewayJson = gateways.map((g) => ({
+    const gatewayJson = gateways.map((g): GatewayJson => ({
       nodeSelector: { matchLabels: g.nodeSelector },
-      ...(g.egressIp !== undefined ? { egressIp: g.egressIp } : {}),
+      ...(g.egressIp !== undefined ? { egressIP: g.egressIp } : {}),
       ...(g.iface !== undefined ? { interface: g.iface } : {}),
     }));
     const sources = options.sources;
-    const policy = new CiliumEgressGatewayPolicy(scope, 'Resource', {
+    // In the CRD's JSON shape (destinationCIDRs, egressIP: the generated binding camel-cases them).
+    const spec: EgressGatewayPolicySpecJson = {
+      // Resolved at synth: workload selectors may still change after this construct is built.
+      selectors: Lazy.any({ produce: () => selectors(scope, sources.map((s) => s.toConfig())) }),
+      destinationCIDRs: [...new Set(destinations.map((d) => d.text))],
+      ...(excluded.length > 0 ? { excludedCIDRs: excluded } : {}),
+      // The CRD requires `egressGateway` even when `egressGateways` is set (which makes Cilium
+      // ignore it): it repeats the first gateway so both fields say the same thing.
+      egressGateway: gatewayJson[0],
+      ...(gatewayJson.length > 1 ? { egressGateways: gatewayJson } : {}),
+    };
+    const policy = customResource(CiliumEgressGatewayPolicy.GVK, scope, 'Resource', {
       metadata: {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(options.labels ? { labels: options.labels } : {}),
         ...(options.annotations ? { annotations: options.annotations } : {}),
       },
-      spec: {
-        // Resolved at synth: workload selectors may still change after this construct is built.
-        selectors: Lazy.any({ produce: () => selectors(scope, sources.map((s) => s.toConfig())) }),
-        destinationCidRs: [...new Set(destinations.map((d) => d.text))],
-        ...(excluded.length > 0 ? { excludedCidRs: excluded } : {}),
-        // The CRD requires `egressGateway` even when `egressGateways` is set (which makes Cilium
-        // ignore it): it repeats the first gateway so both fields say the same thing.
-        egressGateway: gatewayJson[0],
-        ...(gatewayJson.length > 1 ? { egressGateways: gatewayJson } : {}),
-      },
+      spec,
     });
     makeClusterScoped(policy);
     this.warn(scope, gateways);

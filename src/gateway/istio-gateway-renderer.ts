@@ -43,6 +43,7 @@ import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { MeshRegistry } from '../backends/istio/mesh-registry';
 import { slug, sortedUnique } from '../backends/istio/naming';
 import { SourceConfig } from '../core/source';
+import { customResource } from '../private/objects';
 
 /** Access-log filter that keeps only connections the sidecar blocked or passed through unrouted. */
 export const BLOCKED_ATTEMPTS_FILTER = "xds.cluster_name in ['BlackHoleCluster', 'PassthroughCluster'] || xds.route_name in ['block_all', 'allow_any']";
@@ -78,20 +79,20 @@ class SubsetRegistry {
 const SUBSETS = '__cdk8sEgressIstioGatewaySubsets';
 
 interface SharedSubsets {
-  readonly rule: DestinationRule;
+  readonly rule: ApiObject;
   readonly models: GatewayModel[];
 }
 
 /** One host's objects. */
 interface HostObjects {
   readonly scope: Construct;
-  origination?: DestinationRule;
+  origination?: ApiObject;
 }
 
 /** Renders the Istio objects of one EgressGateway. */
 export class IstioGatewayRenderer {
-  private gateway?: Gateway;
-  private deny?: AuthorizationPolicy;
+  private gateway?: ApiObject;
+  private deny?: ApiObject;
   private readonly hostObjects = new Map<string, HostObjects>();
   private readonly objects: ApiObject[] = [];
 
@@ -131,11 +132,11 @@ export class IstioGatewayRenderer {
   public ensureCore(): void {
     if (this.gateway) return;
     const c = this.config;
-    this.gateway = this.track(new Gateway(this.scope, 'Gateway', {
+    this.gateway = this.track(customResource(Gateway.GVK, this.scope, 'Gateway', {
       metadata: this.metadata(c.name, c.namespace),
       spec: Lazy.any({ produce: (): GatewaySpec => ({ selector: c.selector, servers: this.servers() }) }),
     }));
-    this.track(new AuthorizationPolicy(this.scope, 'AllowPolicy', {
+    this.track(customResource(AuthorizationPolicy.GVK, this.scope, 'AllowPolicy', {
       metadata: this.metadata(c.name ? `${c.name}-allow` : undefined, c.namespace),
       spec: Lazy.any({
         produce: (): AuthorizationPolicySpec => ({
@@ -147,7 +148,7 @@ export class IstioGatewayRenderer {
     }));
     if (c.mtls) this.ensureSubsets();
     if (c.accessLogging && c.namespace !== c.rootNamespace) {
-      this.track(new Telemetry(this.scope, 'AccessLog', {
+      this.track(customResource(Telemetry.GVK, this.scope, 'AccessLog', {
         metadata: this.metadata(c.name ? `${c.name}-access-log` : undefined, c.namespace),
         spec: Lazy.any({
           produce: (): TelemetrySpec => ({
@@ -170,7 +171,7 @@ export class IstioGatewayRenderer {
       return;
     }
     const models = [this.model];
-    const rule = this.track(new DestinationRule(this.scope, 'GatewaySubsets', {
+    const rule = this.track(customResource(DestinationRule.GVK, this.scope, 'GatewaySubsets', {
       metadata: this.metadata(c.name, c.namespace),
       spec: Lazy.any({
         produce: (): DestinationRuleSpec => {
@@ -213,17 +214,17 @@ export class IstioGatewayRenderer {
       objs = { scope };
       this.hostObjects.set(entry.host, objs);
       const c = this.config;
-      this.track(new VirtualService(scope, 'VirtualService', {
+      this.track(customResource(VirtualService.GVK, scope, 'VirtualService', {
         metadata: this.metadata(entry.objectName, c.namespace),
         spec: Lazy.any({ produce: () => this.virtualService(entry) }),
       }));
-      this.track(new ServiceEntry(scope, 'ServiceEntry', {
+      this.track(customResource(ServiceEntry.GVK, scope, 'ServiceEntry', {
         metadata: this.metadata(entry.objectName, c.namespace),
         spec: Lazy.any({ produce: () => this.serviceEntry(entry) }),
       }));
     }
     if (!objs.origination && [...entry.legs.values()].some((l) => l.origination)) {
-      objs.origination = this.track(new DestinationRule(objs.scope, 'TlsOrigination', {
+      objs.origination = this.track(customResource(DestinationRule.GVK, objs.scope, 'TlsOrigination', {
         metadata: this.metadata(entry.objectName ? `${entry.objectName}-tls-origination` : undefined, this.config.namespace),
         spec: Lazy.any({ produce: () => this.origination(entry) }),
       }));
@@ -235,7 +236,7 @@ export class IstioGatewayRenderer {
     if (this.deny) return;
     const c = this.config;
     const name = c.denyPolicyName ?? (c.name ? `${c.name}-deny` : undefined);
-    this.deny = this.track(new AuthorizationPolicy(this.scope, 'DenyPolicy', {
+    this.deny = this.track(customResource(AuthorizationPolicy.GVK, this.scope, 'DenyPolicy', {
       metadata: this.metadata(name, c.namespace),
       spec: Lazy.any({
         produce: (): AuthorizationPolicySpec => ({
@@ -254,7 +255,7 @@ export class IstioGatewayRenderer {
     const registry = MeshRegistry.of(this.scope);
     const key = `${source.namespace}|${JSON.stringify(source.podLabels ?? null)}`;
     if (!registry.claimOnce('source-telemetry', key)) return;
-    this.track(new Telemetry(this.scope, `BlockedAttemptsLog-${slug(source.namespace, 40)}-${slug(Object.entries(source.podLabels ?? {}).map(([k, v]) => `${k}-${v}`).join('-') || 'all', 40)}`, {
+    this.track(customResource(Telemetry.GVK, this.scope, `BlockedAttemptsLog-${slug(source.namespace, 40)}-${slug(Object.entries(source.podLabels ?? {}).map(([k, v]) => `${k}-${v}`).join('-') || 'all', 40)}`, {
       metadata: this.metadata(undefined, source.namespace),
       spec: Lazy.any({
         produce: (): TelemetrySpec => ({

@@ -3,7 +3,15 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayTarget, RuleGroupData } from './plan';
-import { PodMonitor, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import {
+  PodMonitor, PodMonitorSpec, PrometheusRule, PrometheusRuleSpec, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules,
+} from '../../imports/monitoring.coreos.com';
+import { customResource } from '../private/objects';
+
+/** A rule in its JSON shape: `expr` is a plain string (the generated binding wraps it in a class). */
+type RuleJson = Omit<PrometheusRuleSpecGroupsRules, 'expr'> & { readonly expr: string };
+/** A PrometheusRule spec in its JSON shape. */
+type PrometheusRuleSpecJson = Omit<PrometheusRuleSpec, 'groups'> & { readonly groups: Array<Omit<PrometheusRuleSpecGroups, 'rules'> & { readonly rules: RuleJson[] }> };
 
 /** Metadata of an emitted object. */
 export interface ObjectMeta {
@@ -19,31 +27,33 @@ export const ENVOY_PROM_PORT = 'http-envoy-prom';
 export const ENVOY_PROM_PATH = '/stats/prometheus';
 
 export function renderPrometheusRule(scope: Construct, id: string, meta: ObjectMeta, groups: readonly RuleGroupData[]): ApiObject {
-  return new PrometheusRule(scope, id, {
-    metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels, ...(meta.annotations ? { annotations: meta.annotations } : {}) },
-    spec: {
-      groups: groups.map((g) => ({
-        name: g.name,
-        rules: g.rules.map((r) => ({
-          ...(r.record !== undefined ? { record: r.record } : {}),
-          ...(r.alert !== undefined ? { alert: r.alert } : {}),
-          expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
-          ...(r.for !== undefined && r.for !== '0s' ? { for: r.for } : {}),
-          ...(r.labels ? { labels: r.labels } : {}),
-          ...(r.annotations ? { annotations: r.annotations } : {}),
-        })),
+  const spec: PrometheusRuleSpecJson = {
+    groups: groups.map((g) => ({
+      name: g.name,
+      rules: g.rules.map((r) => ({
+        ...(r.record !== undefined ? { record: r.record } : {}),
+        ...(r.alert !== undefined ? { alert: r.alert } : {}),
+        expr: r.expr,
+        ...(r.for !== undefined && r.for !== '0s' ? { for: r.for } : {}),
+        ...(r.labels ? { labels: r.labels } : {}),
+        ...(r.annotations ? { annotations: r.annotations } : {}),
       })),
-    },
+    })),
+  };
+  return customResource(PrometheusRule.GVK, scope, id, {
+    metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels, ...(meta.annotations ? { annotations: meta.annotations } : {}) },
+    spec,
   });
 }
 
 export function renderPodMonitor(scope: Construct, id: string, meta: ObjectMeta, gateway: GatewayTarget, interval?: string): ApiObject {
-  return new PodMonitor(scope, id, {
+  const spec: PodMonitorSpec = {
+    selector: { matchLabels: gateway.labels },
+    namespaceSelector: { matchNames: [gateway.namespace] },
+    podMetricsEndpoints: [{ port: ENVOY_PROM_PORT, path: ENVOY_PROM_PATH, ...(interval ? { interval } : {}) }],
+  };
+  return customResource(PodMonitor.GVK, scope, id, {
     metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels, ...(meta.annotations ? { annotations: meta.annotations } : {}) },
-    spec: {
-      selector: { matchLabels: gateway.labels },
-      namespaceSelector: { matchNames: [gateway.namespace] },
-      podMetricsEndpoints: [{ port: ENVOY_PROM_PORT, path: ENVOY_PROM_PATH, ...(interval ? { interval } : {}) }],
-    },
+    spec,
   });
 }

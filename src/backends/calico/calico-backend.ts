@@ -7,11 +7,9 @@ import {
   NetworkPolicySpec as CalicoNetworkPolicySpec,
   NetworkPolicySpecEgress as CalicoEgressRule,
   NetworkPolicySpecEgressAction as CalicoAction,
-  NetworkPolicySpecEgressDestinationPorts as CalicoPort,
-  NetworkPolicySpecEgressProtocol as CalicoProtocol,
+  NetworkPolicySpecEgressDestination as CalicoDestination,
   NetworkPolicySpecTypes as CalicoPolicyType,
   NetworkSet as CalicoNetworkSet,
-  toJson_NetworkPolicySpec as calicoSpecToJson,
 } from '../../../imports/projectcalico.org';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressErrorCode } from '../../core/errors';
@@ -21,7 +19,21 @@ import { EgressWarnings } from '../../core/warnings';
 import { isCidr, parseCidr } from '../../private/cidr';
 import { EgressError } from '../../private/egress-error';
 import { minimizeDestinations } from '../../private/minimize';
+import { customResource } from '../../private/objects';
 import { Capability, EgressBackend, EgressPolicyConfig, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+
+/**
+ * A rule destination in its JSON shape: ports are numbers or `"from:to"` strings (the generated
+ * binding wraps them in a class), and `domains` (Calico Enterprise and Cloud) is not in the
+ * open-source schema the bindings come from.
+ */
+type CalicoDestinationJson = Omit<CalicoDestination, 'ports'> & { readonly ports?: Array<number | string>; readonly domains?: string[] };
+
+/** An egress rule in its JSON shape (the protocol is a plain name; the binding wraps it in a class). */
+type CalicoEgressRuleJson = Omit<CalicoEgressRule, 'destination' | 'protocol'> & { readonly protocol?: string; readonly destination: CalicoDestinationJson };
+
+/** A Calico NetworkPolicy spec in its JSON shape. */
+type CalicoSpecJson = Omit<CalicoNetworkPolicySpec, 'egress'> & { readonly egress: CalicoEgressRuleJson[] };
 
 /** Calico puts this label, with value `k8s`, on every Kubernetes pod (workload endpoint). */
 const ORCHESTRATOR_LABEL = 'projectcalico.org/orchestrator';
@@ -109,7 +121,7 @@ export class CalicoBackend extends EgressBackend {
           if (networkSets.has(group.key) || plainCidrs(group.destinations).length <= this.networkSetThreshold) continue;
           const setName = this.networkSetName(scope, baseName, group.key);
           networkSets.set(group.key, setName);
-          objects.push(new CalicoNetworkSet(scope, `${id}NetworkSet${networkSets.size}`, {
+          objects.push(customResource(CalicoNetworkSet.GVK, scope, `${id}NetworkSet${networkSets.size}`, {
             metadata: { name: setName, namespace: m.namespace, ...metadata, labels: { ...(m.labels ?? {}), [NETWORK_SET_LABEL]: setName } },
             spec: Lazy.any({ produce: () => ({ nets: this.networkSetNets(policy.resolve(), group.key) }) }),
           }));
@@ -167,7 +179,7 @@ export class CalicoBackend extends EgressBackend {
     return group ? plainCidrs(group.destinations) : [];
   }
 
-  private renderSpec(config: EgressPolicyConfig, networkSets: ReadonlyMap<string, string>): Record<string, unknown> {
+  private renderSpec(config: EgressPolicyConfig, networkSets: ReadonlyMap<string, string>): CalicoSpecJson {
     const drafts: RuleDraft[] = [];
     for (const group of groupByPorts(config.rules)) {
       const setName = networkSets.get(group.key);
@@ -179,27 +191,20 @@ export class CalicoBackend extends EgressBackend {
         for (const p of protocols) drafts.push({ target, ...p });
       }
     }
-    const spec: CalicoNetworkPolicySpec = {
+    const spec: CalicoSpecJson = {
       selector: sourceSelector(config.source),
       types: [CalicoPolicyType.EGRESS],
       egress: drafts.map(toCalicoRule),
       ...(this.order !== undefined ? { order: this.order } : {}),
       ...(this.tier !== undefined ? { tier: this.tier } : {}),
     };
-    const json = calicoSpecToJson(spec)!;
-    // `domains` (Calico Enterprise/Cloud) is not in the open-source schema the bindings come from.
-    const egress = (json.egress ?? []) as Array<{ destination?: Record<string, unknown> }>;
-    drafts.forEach((d, i) => {
-      if (d.target.domains) egress[i].destination = { ...(egress[i].destination ?? {}), domains: d.target.domains };
-    });
-    for (const rule of egress) {
-      const dest = rule.destination ?? {};
-      if (!dest.selector && !(dest.nets as string[] | undefined)?.length && !(dest.domains as string[] | undefined)?.length) {
+    for (const rule of spec.egress) {
+      const dest = rule.destination;
+      if (!dest.selector && !dest.nets?.length && !dest.domains?.length) {
         throw new Error(`Calico backend: refusing to emit an Allow rule without destination (it would allow all egress): ${JSON.stringify(rule)}`);
       }
     }
-    json.egress = egress;
-    return json;
+    return spec;
   }
 }
 
@@ -338,18 +343,19 @@ function protocolMatches(ports: readonly PortConfig[]): ProtocolMatch[] {
   return [...byProtocol.entries()].map(([protocol, list]) => ({ protocol, ...(list ? { ports: list } : {}) }));
 }
 
-function toCalicoRule(d: RuleDraft): CalicoEgressRule {
+function toCalicoRule(d: RuleDraft): CalicoEgressRuleJson {
   const t = d.target;
-  const destination = {
+  const destination: CalicoDestinationJson = {
     ...(t.selector !== undefined ? { selector: t.selector } : {}),
     ...(t.namespaceSelector !== undefined ? { namespaceSelector: t.namespaceSelector } : {}),
     ...(t.nets ? { nets: [...t.nets] } : {}),
     ...(t.notNets ? { notNets: [...t.notNets] } : {}),
-    ...(d.ports ? { ports: d.ports.map((p) => (typeof p === 'number' ? CalicoPort.fromNumber(p) : CalicoPort.fromString(p))) } : {}),
+    ...(d.ports ? { ports: [...d.ports] } : {}),
+    ...(t.domains ? { domains: [...t.domains] } : {}),
   };
   return {
     action: CalicoAction.ALLOW,
-    ...(d.protocol ? { protocol: CalicoProtocol.fromString(d.protocol) } : {}),
+    ...(d.protocol ? { protocol: d.protocol } : {}),
     destination,
   };
 }

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CiliumBackendOptions } from './options';
 import {
   ciliumSpec,
+  CiliumSpecJson,
   dnsRuleProblems,
   fqdnWithoutDnsProblem,
   hasDnsRule,
@@ -10,11 +11,12 @@ import {
   isIdentityLabel,
   reservedLabelProblems,
 } from './translate';
-import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumNetworkPolicySpec } from '../../../imports/cilium.io';
+import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../../../imports/cilium.io';
 import { DestinationKind } from '../../core/destination';
 import { EgressErrorCode } from '../../core/errors';
 import { EgressWarnings } from '../../core/warnings';
 import { EgressError, Problem, raise } from '../../private/egress-error';
+import { customResource } from '../../private/objects';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
 /** Warning id: a selector uses a label that Cilium's default label filter keeps out of security identities. */
@@ -101,15 +103,14 @@ export class CiliumBackend extends EgressBackend {
       },
     });
     const spec = Lazy.any({
-      produce: (): CiliumNetworkPolicySpec => {
+      produce: (): CiliumSpecJson => {
         const config = policy.resolve();
         return ciliumSpec(config.source, config.rules, clusterwide);
       },
     });
     // The clusterwide kind takes the same spec shape (the generated types differ only in name).
-    return clusterwide
-      ? [new CiliumClusterwideNetworkPolicy(scope, id, { metadata, spec })]
-      : [new CiliumNetworkPolicy(scope, id, { metadata, spec })];
+    // Both are emitted as plain ApiObjects with the spec in JSON shape (see private/objects.ts).
+    return [customResource(clusterwide ? CiliumClusterwideNetworkPolicy.GVK : CiliumNetworkPolicy.GVK, scope, id, { metadata, spec })];
   }
 }
 

@@ -21,6 +21,18 @@ import { Problem } from '../../private/egress-error';
 import { sortedLabels } from '../../private/names';
 import { EgressRuleConfig } from '../backend';
 
+/**
+ * A Cilium egress rule in its JSON shape: the generated binding's type, with the two fields whose
+ * names the generator camel-cased (`toFqdNs`, `toCidrSet`) spelled as in the CRD.
+ */
+export type CiliumEgressRuleJson = Omit<CiliumNetworkPolicySpecEgress, 'toFqdNs' | 'toCidrSet'> & {
+  readonly toFQDNs?: CiliumNetworkPolicySpecEgressToFqdNs[];
+  readonly toCIDRSet?: CiliumNetworkPolicySpecEgressToCidrSet[];
+};
+
+/** A CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy spec in its JSON shape. */
+export type CiliumSpecJson = Omit<CiliumNetworkPolicySpec, 'egress'> & { readonly egress?: CiliumEgressRuleJson[] };
+
 /** Label Cilium gives every pod: the name of its namespace. */
 export const CILIUM_NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
 /** Prefix under which Cilium exposes the labels of a pod's namespace. */
@@ -152,7 +164,7 @@ interface Group {
  *   rules are never merged with other rules, so no other traffic is sent to the proxy.
  * - No ports: no toPorts (every port of those peers). A rule is never emitted without a peer.
  */
-export function ciliumEgressRules(rules: readonly EgressRuleConfig[], source: SourceConfig): CiliumNetworkPolicySpecEgress[] {
+export function ciliumEgressRules(rules: readonly EgressRuleConfig[], source: SourceConfig): CiliumEgressRuleJson[] {
   const groups = new Map<string, Group>();
   for (const rule of rules) {
     const ports = ciliumPorts(rule.ports);
@@ -182,17 +194,17 @@ function toPeer(d: DestinationConfig, sourceNamespace: string): unknown {
   }
 }
 
-function toEgressRule(group: Group): CiliumNetworkPolicySpecEgress {
+function toEgressRule(group: Group): CiliumEgressRuleJson {
   const peers = [...group.peers.values()];
   const toPorts: CiliumNetworkPolicySpecEgressToPorts[] = chunk(group.ports, MAX_PORTS_PER_PORT_RULE).map((ports) => ({
     ports,
     ...(group.dns ? { rules: { dns: [{ matchPattern: DNS_VISIBILITY_PATTERN }] } } : {}),
   }));
-  const l3: CiliumNetworkPolicySpecEgress = (() => {
+  const l3: CiliumEgressRuleJson = (() => {
     switch (group.family) {
       case PeerFamily.ENDPOINTS: return { toEndpoints: peers as CiliumNetworkPolicySpecEgressToEndpoints[] };
-      case PeerFamily.CIDR: return { toCidrSet: peers as CiliumNetworkPolicySpecEgressToCidrSet[] };
-      case PeerFamily.FQDN: return { toFqdNs: peers as CiliumNetworkPolicySpecEgressToFqdNs[] };
+      case PeerFamily.CIDR: return { toCIDRSet: peers as CiliumNetworkPolicySpecEgressToCidrSet[] };
+      case PeerFamily.FQDN: return { toFQDNs: peers as CiliumNetworkPolicySpecEgressToFqdNs[] };
       case PeerFamily.ENTITIES: return { toEntities: peers as CiliumNetworkPolicySpecEgressToEntities[] };
     }
   })();
@@ -209,7 +221,7 @@ function toEgressRule(group: Group): CiliumNetworkPolicySpecEgress {
  * is `toEntities: [none]`, which selects no peer, rather than the equivalent but misleading
  * `egress: [{}]` (the NetworkPolicy spelling of "allow everything").
  */
-export function ciliumSpec(source: SourceConfig, rules: readonly EgressRuleConfig[], clusterwide: boolean): CiliumNetworkPolicySpec {
+export function ciliumSpec(source: SourceConfig, rules: readonly EgressRuleConfig[], clusterwide: boolean): CiliumSpecJson {
   const podLabels = k8sLabels(source.podLabels);
   const matchLabels = clusterwide ? sortedLabels({ [CILIUM_NAMESPACE_LABEL]: source.namespace, ...podLabels }) : podLabels;
   const egress = ciliumEgressRules(rules, source);

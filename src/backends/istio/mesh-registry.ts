@@ -2,11 +2,12 @@
 // Sidecar per namespace (two namespace-wide Sidecars in one namespace are an Istio error), the
 // hosts each namespace's sidecars must see, and which host:port pairs and opaque TCP ports are
 // already declared in a namespace (so conflicting declarations fail at synth, not in the mesh).
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Sidecar, SidecarSpec, SidecarSpecOutboundTrafficPolicyMode } from '../../../imports/networking.istio.io';
 import { EgressErrorCode } from '../../core/errors';
 import { EgressError } from '../../private/egress-error';
+import { customResource } from '../../private/objects';
 
 /** Name of the namespace-wide Sidecar the library emits. */
 export const SIDECAR_NAME = 'egress-registry-only';
@@ -17,7 +18,7 @@ interface Claim {
 }
 
 class NamespaceState {
-  public sidecar?: Sidecar;
+  public sidecar?: ApiObject;
   public readonly egressHosts = new Set<string>();
   /** `host|port` -> Istio protocol. */
   public readonly hostPorts = new Map<string, Claim>();
@@ -61,12 +62,12 @@ export class MeshRegistry {
    * Emit (once per namespace, app-wide) the Sidecar that switches the namespace to
    * REGISTRY_ONLY. It is created in the chart of the first caller.
    */
-  public ensureSidecar(scope: IConstruct, namespace: string, extraHosts: readonly string[]): Sidecar {
+  public ensureSidecar(scope: IConstruct, namespace: string, extraHosts: readonly string[]): ApiObject {
     const s = this.state(namespace);
     for (const h of extraHosts) s.egressHosts.add(h);
     if (!s.sidecar) {
       const chart = Chart.of(scope);
-      s.sidecar = new Sidecar(chart, `IstioRegistryOnly-${namespace}`, {
+      s.sidecar = customResource(Sidecar.GVK, chart, `IstioRegistryOnly-${namespace}`, {
         metadata: { name: SIDECAR_NAME, namespace },
         spec: Lazy.any({
           produce: (): SidecarSpec => ({
