@@ -80,18 +80,20 @@ function parseAddress(text: string): { family: IpFamily; value: bigint } | undef
  * (`10.0.0.1` → "did you mean 10.0.0.1/32?", `10.0.0.1/8` → "did you mean 10.0.0.0/8?").
  */
 export function parseCidr(input: string, expected?: IpFamily): Cidr | CidrProblem {
-  const key = `${expected ?? ''}|${input}`;
-  let hit = CACHE.get(key);
+  const cache = expected === 4 ? CACHE_V4 : expected === 6 ? CACHE_V6 : CACHE_ANY;
+  let hit = cache.get(input);
   if (hit === undefined) {
     hit = parseCidrUncached(input, expected);
-    if (CACHE.size > 100_000) CACHE.clear();
-    CACHE.set(key, hit);
+    if (cache.size > 100_000) cache.clear();
+    cache.set(input, hit);
   }
   return hit;
 }
 
-/** Parsed CIDRs are immutable values, so parsing is memoized. */
-const CACHE = new Map<string, Cidr | CidrProblem>();
+/** Parsed CIDRs are immutable values, so parsing is memoized (one table per expected family). */
+const CACHE_ANY = new Map<string, Cidr | CidrProblem>();
+const CACHE_V4 = new Map<string, Cidr | CidrProblem>();
+const CACHE_V6 = new Map<string, Cidr | CidrProblem>();
 
 function parseCidrUncached(input: string, expected?: IpFamily): Cidr | CidrProblem {
   const text = input.trim();

@@ -71,8 +71,10 @@ export class CiliumBackend extends EgressBackend {
     // Checks that can be made rule by rule run as rules arrive, so a bad allow() fails at its call.
     // DNS rules are fixed when a policy is built and come first; the check is repeated at synth.
     let dnsSeen = false;
+    let rulesSeen = 0;
     policy.onRule({
       ruleAdded: (rule: EgressRuleConfig) => {
+        rulesSeen++;
         raise(scope, dnsRuleProblems(rule));
         if (rule.dns === true) dnsSeen = true;
         for (const d of rule.destinations) {
@@ -94,12 +96,16 @@ export class CiliumBackend extends EgressBackend {
       ...(m.labels && Object.keys(m.labels).length ? { labels: m.labels } : {}),
       ...(m.annotations && Object.keys(m.annotations).length ? { annotations: m.annotations } : {}),
     };
-    // The whole policy is checked again before synth, whatever order its rules arrived in.
+    // The whole policy is checked again before synth, whatever order its rules arrived in (the
+    // answer is kept across cdk8s's per-chart validation passes until another rule arrives).
+    let checked: { readonly rules: number; readonly problems: string[] } | undefined;
     scope.node.addValidation({
       validate: () => {
+        if (checked?.rules === rulesSeen) return checked.problems;
         const rules = policy.resolve().rules;
         const host = hasDnsRule(rules) ? undefined : rules.flatMap((r) => r.destinations).find(isHostname);
-        return host ? [problemText(fqdnWithoutDnsProblem(host))] : [];
+        checked = { rules: rulesSeen, problems: host ? [problemText(fqdnWithoutDnsProblem(host))] : [] };
+        return checked.problems;
       },
     });
     const spec = Lazy.any({
