@@ -130,6 +130,15 @@ describe('EgressPolicy | bad input fails with path, value and fix', () => {
     expect(synth(c)[0].spec.egress[1].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }]);
   });
 
+  test('the size budget counts DNS entries and rules added at any time: 1000 entries pass, 1001 fail at synth', () => {
+    const c = chart();
+    const p = new EgressPolicy(c, 'p', { source: backendPods() }); // kube-dns on UDP and TCP: 2 entries
+    for (let i = 0; i < 998; i++) p.allow(Destination.ipv4(`10.${Math.floor(i / 250)}.${i % 250}.1/32`), Port.HTTPS);
+    expect(synth(c)).toHaveLength(1);
+    p.allow(Destination.ipv4('10.200.0.1/32'), Port.HTTPS);
+    expect(() => Testing.synth(c)).toThrow(/\[test\/p\] This policy has 1001 destination×port entries, over the budget of 1000.*EGRESS_POLICY_TOO_LARGE/s);
+  });
+
   test('no DNS and no other DNS path fails at synth and writes nothing', () => {
     const app = tempApp();
     const c = new Chart(app, 'test');

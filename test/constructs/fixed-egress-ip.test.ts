@@ -246,6 +246,42 @@ describe('FixedEgressIp | two policies for the same pods must agree on the addre
     expectSynthError(c, /\[test\/c\] workload test\/api may also be selected by test\/a/);
   });
 
+  test('only sources in the same namespace are compared, every earlier conflict is reported, in creation order', () => {
+    const c = chart();
+    const dest = () => [Destination.ipv4('203.0.113.0/24')];
+    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: dest(), provider: gateway() });
+    // the same labels in another namespace: other pods, no conflict
+    new FixedEgressIp(c, 'b', {
+      sources: [EgressSource.pods({ namespace: 'staging', labels: { app: 'api-client' } })],
+      destinations: dest(),
+      provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }),
+    });
+    expect(Testing.synth(c)).toHaveLength(2);
+    // sources in two namespaces: conflicts with a (production) and with b (staging)
+    new FixedEgressIp(c, 'c', {
+      sources: [EgressSource.namespace('staging'), EgressSource.namespace('production')],
+      destinations: dest(),
+      provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'c' } }),
+    });
+    let message = '';
+    try {
+      Testing.synth(c);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.match(/\[test\/c\] [^\n]* may also be selected by test\/[ab]/g)?.map((m) => m.slice(-6))).toEqual(['test/a', 'test/b']);
+  });
+
+  test('a workload whose pod labels change after a synth is compared with its new labels', () => {
+    const c = chart();
+    const billing = deployment(c, 'billing', 'billing');
+    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'b', { sources: [EgressSource.workload(billing)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
+    expect(Testing.synth(c).filter((m) => m.kind === 'CiliumEgressGatewayPolicy')).toHaveLength(2);
+    billing.podMetadata.addLabel('app', 'api-client');
+    expectSynthError(c, /\[test\/b\] workload test\/billing may also be selected by test\/a/);
+  });
+
   test('an EIP and a PodNetworking on the same StatefulSet conflict (a pod EIP bypasses the NAT gateway)', () => {
     const c = chart();
     const db = statefulSet(c, 'db', 'db');

@@ -12,6 +12,16 @@ describe('Destination', () => {
     expect(Destination.pods({ labels: { app: 'db' } }).toString()).toBe('pods app=db in the source namespace');
   });
 
+  test('a destination is a value: its config is computed once and cannot be changed', () => {
+    for (const d of [Destination.ipv4('203.0.113.0/24', { except: ['203.0.113.0/28'] }), Destination.pods({ labels: { app: 'db' }, namespaceLabels: { team: 'a' } }), Destination.fqdn('api.example.com')]) {
+      const config = d.toConfig();
+      expect(d.toConfig()).toBe(config);
+      expect(Object.isFrozen(config)).toBe(true);
+      expect(() => { (config as { kind: string }).kind = 'Other'; }).toThrow(TypeError);
+      for (const v of Object.values(config)) if (typeof v === 'object') expect(Object.isFrozen(v)).toBe(true);
+    }
+  });
+
   test('CIDRs are canonicalized with sorted, de-duplicated exceptions', () => {
     expect(Destination.ipv4('10.0.0.0/8', { except: ['10.2.0.0/16', '10.1.0.0/16', '10.2.0.0/16'] }).toConfig())
       .toEqual({ kind: 'Cidr', cidr: '10.0.0.0/8', ipFamily: 4, except: ['10.1.0.0/16', '10.2.0.0/16'] });

@@ -24,6 +24,19 @@ describe('EgressWarnings', () => {
     expect(EgressWarnings.list(chart).map((w) => [w.id, w.acknowledgedReason])).toEqual([['cdk8s-egress:one', 'accepted'], ['cdk8s-egress:two', undefined]]);
   });
 
+  test('the list follows warnings and acknowledgements added after it was read', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    EgressWarnings.add(new Construct(chart, 'b'), 'cdk8s-egress:one', 'm');
+    expect(EgressWarnings.list(chart).map((w) => w.constructPath)).toEqual(['c/b']);
+    EgressWarnings.add(new Construct(chart, 'a'), 'cdk8s-egress:one', 'm');
+    expect(EgressWarnings.list(chart).map((w) => w.constructPath)).toEqual(['c/a', 'c/b']);
+    EgressWarnings.acknowledge(chart, 'cdk8s-egress:one', 'accepted');
+    expect(EgressWarnings.list(chart).map((w) => w.acknowledgedReason)).toEqual(['accepted', 'accepted']);
+    // the returned list is a copy
+    EgressWarnings.list(chart).pop();
+    expect(EgressWarnings.list(chart)).toHaveLength(2);
+  });
+
   test('non-strict synth prints open warnings to stderr and succeeds; strict synth fails and writes nothing', () => {
     const app = tempApp();
     const chart = new Chart(app, 'c');
