@@ -2,6 +2,8 @@
 // npm run bench: measures synth cost, load time, cross-language overhead and output economy, and
 // writes docs/benchmarks.md + docs/benchmarks.json. A benchmark, not a test: it never fails on a
 // missed target; it reports it. Each figure is the median of several runs in fresh processes.
+// It does fail when one of the builds it compares produces different YAML. CI runs it small
+// (BENCH_SIZES=100 BENCH_RUNS=1 BENCH_OUT=<tmp>) so the compared builds keep agreeing.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +11,8 @@ import * as path from 'node:path';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const benchDir = path.join(repo, '.bench');
+// Where the report goes (BENCH_OUT: a smoke run in CI writes elsewhere, so docs/ keeps the full run).
+const outDir = process.env.BENCH_OUT ?? path.join(repo, 'docs');
 fs.mkdirSync(benchDir, { recursive: true });
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
@@ -29,23 +33,32 @@ function run(variant, n, extraEnv = {}) {
 const synth = [];
 for (const n of SIZES) {
   const first = run('egress', n, { BENCH_WRITE_FIXTURE: '1' });
-  const samples = { egress: [], l1: [], yaml: [], rss: { egress: [], l1: [], yaml: [] }, ratio: [] };
+  const variants = ['egress', 'l1classes', 'l1', 'tree', 'yaml'];
+  const ms = Object.fromEntries(variants.map((v) => [v, []]));
+  const rss = Object.fromEntries(variants.map((v) => [v, []]));
+  const ratio = []; const ratioPlain = []; const treeToPlain = [];
   for (let r = 0; r < RUNS; r++) {
-    const e = run('egress', n);
-    const l = run('l1', n);
-    const y = run('yaml', n);
-    if (e.bytes !== l.bytes) throw new Error(`N=${n}: the L1 build does not produce the same output (${e.bytes} vs ${l.bytes} bytes)`);
-    samples.egress.push(e.ms); samples.l1.push(l.ms); samples.yaml.push(y.ms);
-    samples.rss.egress.push(e.rssMb); samples.rss.l1.push(l.rssMb); samples.rss.yaml.push(y.rssMb);
-    samples.ratio.push(e.ms / l.ms);
+    // Interleaved, so a slow spell of the machine hits every variant alike.
+    const x = Object.fromEntries(variants.map((v) => [v, run(v, n)]));
+    for (const v of variants) {
+      // The yaml floor serializes the same objects without cdk8s (its document separators differ).
+      if (v !== 'yaml' && x[v].bytes !== x.egress.bytes) throw new Error(`N=${n}: the ${v} build does not produce the same output (${x[v].bytes} vs ${x.egress.bytes} bytes)`);
+      ms[v].push(x[v].ms);
+      rss[v].push(x[v].rssMb);
+    }
+    ratio.push(x.egress.ms / x.l1classes.ms);
+    ratioPlain.push(x.egress.ms / x.l1.ms);
+    treeToPlain.push(x.tree.ms / x.l1.ms);
   }
   synth.push({
-    n, objects: first.objects, bytes: first.bytes,
-    egressMs: stats(samples.egress), l1Ms: stats(samples.l1), yamlMs: stats(samples.yaml),
-    egressRssMb: stats(samples.rss.egress), l1RssMb: stats(samples.rss.l1), yamlRssMb: stats(samples.rss.yaml),
-    ratioToL1: round(median(samples.ratio)), ratioToL1Min: round(Math.min(...samples.ratio)), ratioToL1Max: round(Math.max(...samples.ratio)),
+    n, objects: first.objects, constructs: first.constructs, bytes: first.bytes,
+    egressMs: stats(ms.egress), l1Ms: stats(ms.l1classes), plainApiObjectsMs: stats(ms.l1), treeMs: stats(ms.tree), yamlMs: stats(ms.yaml),
+    egressRssMb: stats(rss.egress), l1RssMb: stats(rss.l1classes), plainApiObjectsRssMb: stats(rss.l1), treeRssMb: stats(rss.tree), yamlRssMb: stats(rss.yaml),
+    ratioToL1: round(median(ratio)), ratioToL1Min: round(Math.min(...ratio)), ratioToL1Max: round(Math.max(...ratio)),
+    ratioToPlainApiObjects: round(median(ratioPlain)), treeRatioToPlainApiObjects: round(median(treeToPlain)),
   });
-  console.log(`synth N=${n}: egress ${round(median(samples.egress))} ms, L1 ${round(median(samples.l1))} ms, yaml ${round(median(samples.yaml))} ms, ratio ${round(median(samples.ratio))}`);
+  console.log(`synth N=${n}: egress ${round(median(ms.egress))} ms, L1 classes ${round(median(ms.l1classes))} ms, plain ${round(median(ms.l1))} ms, `
+    + `tree ${round(median(ms.tree))} ms, yaml ${round(median(ms.yaml))} ms, ratio ${round(median(ratio))} (to plain ${round(median(ratioPlain))}, tree/plain ${round(median(treeToPlain))})`);
 }
 const at = (n) => synth.find((s) => s.n === n);
 const linear = at(10000) && at(1000) ? round(at(10000).egressMs.median / at(1000).egressMs.median) : undefined;
@@ -79,30 +92,39 @@ if (fs.existsSync(pyApp) && fs.existsSync(venvPy)) {
   console.log(`cross-language: python ${crossLanguage.pythonMs.median} ms vs typescript ${crossLanguage.typescriptMs.median} ms`);
 }
 
-// 4. output economy, from the largest fixture
+// 4. output economy, from the largest fixture and what the mix declared
 const largest = SIZES[SIZES.length - 1];
 const objects = JSON.parse(fs.readFileSync(path.join(benchDir, `objects-${largest}.json`), 'utf-8')).flat();
-let rules = 0; let naive = 0; let duplicates = 0; let cidrPeers = 0;
+const declared = JSON.parse(fs.readFileSync(path.join(benchDir, `declared-${largest}.json`), 'utf-8'));
+const byKind = {};
+let rules = 0; let duplicates = 0; let cidrEntries = 0;
 for (const o of objects) {
-  const egress = o.spec?.egress ?? [];
+  const kind = `${o.kind} (${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : 'core'})`;
+  byKind[kind] = (byKind[kind] ?? 0) + 1;
+  const spec = o.spec ?? {};
+  const egress = Array.isArray(spec.egress) ? spec.egress : [];
   rules += egress.length;
   const seen = new Set();
   for (const r of egress) {
     const key = JSON.stringify(r);
     if (seen.has(key)) duplicates++;
     seen.add(key);
-    const peers = (r.to ?? []).length || 1;
-    cidrPeers += (r.to ?? []).filter((p) => p.ipBlock).length;
-    naive += peers * Math.max(1, (r.ports ?? []).length); // one object per destination × port
+    // Address blocks as each dataplane receives them: NetworkPolicy ipBlock, Cilium toCIDRSet, Calico nets.
+    cidrEntries += (r.to ?? []).filter((p) => p.ipBlock).length + (r.toCIDRSet ?? []).length + (r.destination?.nets ?? []).length;
   }
-  if (egress.length === 0) naive += 1;
+  cidrEntries += (spec.destinationCIDRs ?? []).length; // CiliumEgressGatewayPolicy
 }
-const economy = { intents: largest, objects: objects.length, rules, naiveObjects: naive, objectsPerIntent: round(objects.length / largest), naiveObjectsPerIntent: round(naive / largest), duplicateRules: duplicates, emittedCidrPeers: cidrPeers };
+const economy = {
+  intents: largest, objects: objects.length, objectsByKind: byKind, rules, duplicateRules: duplicates,
+  declaredDestinationPortPairs: declared.destinationPortPairs, declaredCidrBlocks: declared.cidrBlocks, emittedCidrEntries: cidrEntries,
+  objectsPerIntent: round(objects.length / largest), naiveObjectsPerIntent: round(declared.destinationPortPairs / largest),
+};
 
 const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
 const result = { date: new Date().toISOString().slice(0, 10), machine, runs: RUNS, synth, linearity: linear, load, crossLanguage, economy,
   targets: { ratioToL1At10000: 1.2, linearity: 11, loadRatio: 1.5, crossLanguageRatio: 3 } };
-fs.writeFileSync(path.join(repo, 'docs', 'benchmarks.json'), JSON.stringify(result, null, 2) + '\n');
+fs.mkdirSync(outDir, { recursive: true });
+fs.writeFileSync(path.join(outDir, 'benchmarks.json'), JSON.stringify(result, null, 2) + '\n');
 
 const ok = (v, t) => (v === undefined ? 'n/a' : v <= t ? `met (≤ ${t})` : `**missed** (target ≤ ${t})`);
 const md = [
@@ -114,21 +136,34 @@ const md = [
   '',
   '## Synth cost',
   '',
-  'An *intent* is one construct of a realistic mix (external services by CIDR, DNS rules with NodeLocal DNSCache,',
-  'internal policies, default-deny baselines; 50 namespaces). **L1** builds the byte-identical output directly as',
-  'cdk8s `ApiObject`s in the same kind of process; **yaml** serializes it with the yaml library alone (the floor).',
+  'An *intent* is one construct of a realistic mix over 50 namespaces (`scripts/bench/mix.js`, 20 charts of 500 intents at',
+  '10,000): external services by address block on Kubernetes NetworkPolicy (30 %) and Calico (10 %), by hostname on Cilium',
+  '(15 %) and Istio (10 %), Istio egress-gateway routes (10 %), Cilium fixed egress IPs (5 %), internal policies (10 %),',
+  'DNS rules with NodeLocal DNSCache (5 %) and default-deny baselines (5 %). Warnings the mix raises are acknowledged once',
+  'for the app. Every build below produces byte-identical YAML, and every clock starts once cdk8s and the library are',
+  'loaded (load time is measured on its own, below):',
   '',
-  '| intents | objects | cdk8s-egress ms | L1 ms | yaml ms | ratio to L1 | peak RSS MB (egress / L1) |',
-  '|---|---|---|---|---|---|---|',
-  ...synth.map((s) => `| ${s.n} | ${s.objects} | ${s.egressMs.median} [${s.egressMs.min}–${s.egressMs.max}] | ${s.l1Ms.median} [${s.l1Ms.min}–${s.l1Ms.max}] | ${s.yamlMs.median} | ${s.ratioToL1} [${s.ratioToL1Min}–${s.ratioToL1Max}] | ${s.egressRssMb.median} / ${s.l1RssMb.median} |`),
+  '- **L1**: the objects written with the classes `cdk8s import` generates (`k8s.KubeNetworkPolicy`, `CiliumNetworkPolicy`,',
+  '  `ServiceEntry`, ...), as a hand-written cdk8s program would — the L1 of the issue this benchmark answers;',
+  '- **plain ApiObjects**: the same objects as untyped `ApiObject`s with explicit names, the cheapest possible cdk8s build;',
+  '- **same tree**: plain ApiObjects placed in the same construct tree as cdk8s-egress builds (every intermediate construct',
+  '  as a plain `Construct`), with no intent logic at all;',
+  '- **yaml**: the output serialized with the yaml library alone (the floor).',
+  '',
+  '| intents | objects | constructs | cdk8s-egress ms | L1 ms | plain ApiObjects ms | same tree ms | yaml ms | ratio to L1 | ratio to plain | same tree / plain | peak RSS MB (egress / L1) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...synth.map((s) => `| ${s.n} | ${s.objects} | ${s.constructs} | ${s.egressMs.median} [${s.egressMs.min}–${s.egressMs.max}] | ${s.l1Ms.median} [${s.l1Ms.min}–${s.l1Ms.max}] `
+    + `| ${s.plainApiObjectsMs.median} | ${s.treeMs.median} | ${s.yamlMs.median} | ${s.ratioToL1} [${s.ratioToL1Min}–${s.ratioToL1Max}] | ${s.ratioToPlainApiObjects} `
+    + `| ${s.treeRatioToPlainApiObjects} | ${s.egressRssMb.median} / ${s.l1RssMb.median} |`),
   '',
   `- ratio to L1 at 10,000: ${at(10000) ? at(10000).ratioToL1 : 'n/a'} — ${ok(at(10000)?.ratioToL1, 1.2)}`,
+  `- ratio to plain ApiObjects at 10,000: ${at(10000)?.ratioToPlainApiObjects ?? 'n/a'} (the stricter reading; earlier versions of this page called this build L1)`,
   `- linearity t(10,000)/t(1,000): ${linear ?? 'n/a'} — ${ok(linear, 11)}`,
   '',
   '## Load time',
   '',
   `\`require('cdk8s-egress')\` ${load.egressMs.median} ms [${load.egressMs.min}–${load.egressMs.max}] vs \`require('cdk8s-plus-30')\` ${load.cdk8sPlus30Ms.median} ms [${load.cdk8sPlus30Ms.min}–${load.cdk8sPlus30Ms.max}]: ratio ${load.ratio} — ${ok(load.ratio, 1.5)}.`,
-  'Vendor backends (and their generated bindings, up to 1 MB of code each) load only when their `EgressBackend` factory is first called.',
+  'Vendor backends (and their generated bindings, up to 2.5 MB of code each) load only when their `EgressBackend` factory is first called.',
   '',
   '## Cross-language overhead',
   '',
@@ -140,26 +175,54 @@ const md = [
   '',
   '## Profile, fixes and what remains',
   '',
-  'Profiled with `node --cpu-prof scripts/bench/worker.js egress 10000` (compiled library, 2026-11-25):',
+  'Profiled with `node --cpu-prof scripts/bench/worker.js egress 10000` (compiled library). Each row is the median of 5',
+  'fresh processes at 10,000 intents, measured with the same worker; the ratios in these tables are to the plain-ApiObject',
+  'build (the only baseline the earlier rows had).',
   '',
-  '| change | synth of 10,000 intents | ratio to L1 |',
+  'Earlier mix (external services by CIDR on NetworkPolicy, DNS rules, internal policies, baselines):',
+  '',
+  '| change | synth | ratio to plain ApiObjects |',
   '|---|---|---|',
   '| before: every CIDR re-parsed and re-formatted through ipaddr.js objects (1.1 s self time in its IPv4 constructor, plus GC) | 7.1 s | 2.81 |',
   '| CIDR parsing memoized, IPv4 parsed and formatted natively; the worker stops its clock before counting objects | 3.5 s | 1.94 |',
-  `| NetworkPolicies emitted as plain ApiObjects (the generated class re-mapped every resolved object through its toJson_ functions: a second traversal per object); the per-policy budget validation, which cdk8s re-runs once per chart, memoized | ${at(10000) ? (at(10000).egressMs.median / 1000).toFixed(1) : 'n/a'} s | ${at(10000)?.ratioToL1 ?? 'n/a'} |`,
+  '| NetworkPolicies emitted as plain ApiObjects (the generated class re-mapped every resolved object: a second traversal); budget validation memoized | 3.2 s | 1.71 |',
   '',
-  'What remains is the price of the intent layer: every value is validated with its construct path',
-  '(labels, names, CIDRs, ports, duplicates, capability checks), every policy is recorded in the semantic model, and specs are',
-  'rendered lazily so `allow()` can add rules later. The intent constructs also build about 2.5 construct nodes per emitted',
-  'object (`AllowedExternalService` → `EgressPolicy` → object) where the L1 build has one, and cdk8s walks the whole tree',
-  'for dependency resolution and validation once per chart (these walks are the largest remaining self time; with all',
-  'intents in one chart the ratio is about 1.3). Construction allocates heavily (value objects, resolved configs), which',
-  'shows as garbage collection. The linear-scaling and load-time targets are met; the 1.2× target is not yet.',
+  'Current mix (every backend, gateway routes and fixed IPs; the clock starts after loading, as for L1; the rows before',
+  '"this run" were measured before the mix declared the overlapping blocks that show merging — same output):',
+  '',
+  '| change | synth | ratio to plain ApiObjects |',
+  '|---|---|---|',
+  '| before (commit a2070b9): the FixedEgressIp conflict check compared every pair of FixedEgressIps on each of the 21 validation passes cdk8s runs (1.4 s), denyHosts lookups scanned every Istio claim, warnings were re-sorted on every pass | 5.9 s | 2.52 |',
+  '| conflict check indexed by namespace and kept across passes while nothing is added; claims kept per kind; sorted warnings kept (a2b4911) | 4.1 s | 1.72 |',
+  '| value objects compute their config once; the size-budget validation registered only once a policy exceeds it (72cfbd0: within noise) | 4.1 s | 1.80 |',
+  '| custom resources (Cilium, Calico, Istio, ClusterNetworkPolicy, Terway, prometheus-operator) emitted as plain ApiObjects with JSON-shaped specs: the generated classes rebuilt every level of every object with an object spread per field at synth | 3.7 s | 1.66 |',
+  `| this run (ratio to the L1 classes: ${at(10000)?.ratioToL1 ?? 'n/a'}) | ${at(10000) ? (at(10000).egressMs.median / 1000).toFixed(1) : 'n/a'} s | ${at(10000)?.ratioToPlainApiObjects ?? 'n/a'} |`,
+  '',
+  '### What stands between the ratio and 1.2×',
+  '',
+  '`App.synthYaml()` calls `Chart.toJson()` for each chart, and each call resolves dependencies and runs every validation over',
+  'the **whole app** again (`App._synthChart`): 21 full passes for 20 charts. The work per pass grows with the number of',
+  'constructs, and a construct library has at least two per object — the intent and the object it emits; cdk8s-egress has',
+  `${at(10000) ? round(at(10000).constructs / at(10000).objects) : 'n/a'} per object (\`AllowedExternalService\` → \`EgressPolicy\` → object, gateway hosts under their gateway).`,
+  `The **same tree** build isolates that cost: the same objects in the same tree, with no intent logic, take ${at(10000)?.treeRatioToPlainApiObjects ?? 'n/a'}× the`,
+  `plain-ApiObject build and ${at(10000) ? round(at(10000).treeMs.median / at(10000).l1Ms.median) : 'n/a'}× the L1 build (the generated classes cost about as much as our tree shape).`,
+  '(Removing the repeated passes was proposed upstream in cdk8s-team/cdk8s-core#1658 and left out of the merged change;',
+  'flattening our tree would rename every emitted object, since cdk8s derives names from construct paths.)',
+  `So at 10,000 intents the intent layer has about ${at(10000) ? Math.round(1.2 * at(10000).l1Ms.median - at(10000).treeMs.median) : 'n/a'} ms for 1.2× L1 and takes`,
+  `${at(10000) ? Math.round(at(10000).egressMs.median - at(10000).treeMs.median) : 'n/a'} ms: every value checked with its construct path (labels, names, CIDRs, ports, duplicates, backend`,
+  'capabilities, cross-construct conflicts), every policy recorded in the semantic model behind the report and',
+  '`EgressModel.check()`, specs rendered lazily so `allow()` can add rules later, object names derived from construct paths,',
+  'and the garbage those allocations cause (garbage collection is the largest single item left in the profile). The',
+  'linear-scaling, load-time and cross-language targets are met; the 1.2× target is not yet.',
   '',
   '## Output economy',
   '',
-  `At ${largest} intents: ${economy.objects} objects (${economy.objectsPerIntent} per intent) with ${economy.rules} rules, against ${economy.naiveObjects} objects (${economy.naiveObjectsPerIntent} per intent) for a naive one-object-per-destination×port rendering. Duplicate rules: ${economy.duplicateRules}. Overlapping and adjacent address blocks are merged before emission (see docs/concepts.md).`,
+  `At ${largest} intents the mix declares ${economy.declaredDestinationPortPairs} destination×port pairs; a naive rendering with one object per pair would emit`,
+  `${economy.declaredDestinationPortPairs} objects (${economy.naiveObjectsPerIntent} per intent). cdk8s-egress emits ${economy.objects} objects (${economy.objectsPerIntent} per intent: `
+    + `${Object.entries(economy.objectsByKind).map(([k, v]) => `${v} ${k}`).join(', ')}) with ${economy.rules} egress rules.`,
+  `Duplicate rules: ${economy.duplicateRules}. Address blocks: ${economy.declaredCidrBlocks} declared, ${economy.emittedCidrEntries} emitted — overlapping and adjacent blocks`,
+  '(a /32 inside a /24, two halves of a /24) are merged before emission, never widened (see docs/concepts.md).',
   '',
 ];
-fs.writeFileSync(path.join(repo, 'docs', 'benchmarks.md'), md.join('\n'));
-console.log('bench: wrote docs/benchmarks.md and docs/benchmarks.json');
+fs.writeFileSync(path.join(outDir, 'benchmarks.md'), md.join('\n'));
+console.log(`bench: wrote ${path.relative(process.cwd(), outDir) || '.'}/benchmarks.md and benchmarks.json`);
