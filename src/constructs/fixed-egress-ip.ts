@@ -70,6 +70,8 @@ interface Registered {
 /** Every FixedEgressIp of an app, and an index of them by source namespace (built at validation). */
 interface Registry {
   readonly all: Registered[];
+  /** True once a FixedEgressIp with a workload source is registered (its pod labels can change until synth). */
+  workloads: boolean;
   byNamespace?: { readonly size: number; readonly map: Map<string, Registered[]> };
 }
 
@@ -200,19 +202,20 @@ export class FixedEgressIp extends Construct {
     const root = this.node.root as unknown as Record<symbol, Registry | undefined>;
     let registry = root[REGISTRY];
     if (!registry) {
-      registry = { all: [] };
+      registry = { all: [], workloads: false };
       Object.defineProperty(root, REGISTRY, { value: registry, enumerable: false });
     }
     const reg = registry;
     const me: Registered = { index: reg.all.length, construct: this, destinations };
     reg.all.push(me);
+    if (this.sources.some((s) => workloadOf(s) !== undefined)) reg.workloads = true;
     // cdk8s validates the whole app once per chart. The answer only changes when FixedEgressIps
-    // are added, or when a workload source's pod labels change (those are read every time).
-    const fixedSources = !this.sources.some((s) => workloadOf(s) !== undefined);
+    // are added, or when the pod labels of a workload source (this one's or another's) change:
+    // while the app has workload sources, every pass compares again.
     let cached: { readonly size: number; readonly problems: string[] } | undefined;
     this.node.addValidation({
       validate: () => {
-        if (fixedSources && cached?.size === reg.all.length) return cached.problems;
+        if (!reg.workloads && cached?.size === reg.all.length) return cached.problems;
         // Sources overlap only within one namespace, so only FixedEgressIps with a source in one
         // of this construct's namespaces are compared, in creation order.
         const index = namespaceIndex(reg);

@@ -282,6 +282,16 @@ describe('FixedEgressIp | two policies for the same pods must agree on the addre
     expectSynthError(c, /\[test\/b\] workload test\/billing may also be selected by test\/a/);
   });
 
+  test('... also when the workload is the earlier of the two', () => {
+    const c = chart();
+    const billing = deployment(c, 'billing', 'billing');
+    new FixedEgressIp(c, 'a', { sources: [EgressSource.workload(billing)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'b', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
+    expect(Testing.synth(c).filter((m) => m.kind === 'CiliumEgressGatewayPolicy')).toHaveLength(2);
+    billing.podMetadata.addLabel('app', 'api-client');
+    expectSynthError(c, /\[test\/b\] pods app=api-client in namespace production may also be selected by test\/a \(workload test\/billing\)/);
+  });
+
   test('an EIP and a PodNetworking on the same StatefulSet conflict (a pod EIP bypasses the NAT gateway)', () => {
     const c = chart();
     const db = statefulSet(c, 'db', 'db');
