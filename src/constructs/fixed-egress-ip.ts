@@ -12,6 +12,7 @@ import { EgressFactDetails } from '../monitoring/fact-details';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, objectNameProblems } from '../private/names';
+import { addKeptValidation } from '../private/validation';
 
 /** Context key read when `clusterCidrs` is not given: `{ "podCidrs": [...], "serviceCidrs": [...] }`. */
 const CLUSTER_CIDRS_CONTEXT = 'cdk8s-egress:clusterCidrs';
@@ -209,24 +210,18 @@ export class FixedEgressIp extends Construct {
     const me: Registered = { index: reg.all.length, construct: this, destinations };
     reg.all.push(me);
     if (this.sources.some((s) => workloadOf(s) !== undefined)) reg.workloads = true;
-    // cdk8s validates the whole app once per chart. The answer only changes when FixedEgressIps
-    // are added, or when the pod labels of a workload source (this one's or another's) change:
-    // while the app has workload sources, every pass compares again.
-    let cached: { readonly size: number; readonly problems: string[] } | undefined;
-    this.node.addValidation({
-      validate: () => {
-        if (!reg.workloads && cached?.size === reg.all.length) return cached.problems;
-        // Sources overlap only within one namespace, so only FixedEgressIps with a source in one
-        // of this construct's namespaces are compared, in creation order.
-        const index = namespaceIndex(reg);
-        const seen = new Set<Registered>();
-        const earlier = [...new Set(this.sources.map(namespaceKey))].flatMap((ns) => index.get(ns) ?? [])
-          .filter((r) => r.index < me.index && !seen.has(r) && seen.add(r))
-          .sort((a, b) => a.index - b.index);
-        const problems = this.conflicts(earlier, destinations);
-        cached = { size: reg.all.length, problems };
-        return problems;
-      },
+    // The answer changes when FixedEgressIps are added, or when the pod labels of a workload
+    // source (this one's or another's) change: while the app has workload sources, every pass
+    // compares again.
+    addKeptValidation(this, () => (reg.workloads ? undefined : reg.all.length), () => {
+      // Sources overlap only within one namespace, so only FixedEgressIps with a source in one
+      // of this construct's namespaces are compared, in creation order.
+      const index = namespaceIndex(reg);
+      const seen = new Set<Registered>();
+      const earlier = [...new Set(this.sources.map(namespaceKey))].flatMap((ns) => index.get(ns) ?? [])
+        .filter((r) => r.index < me.index && !seen.has(r) && seen.add(r))
+        .sort((a, b) => a.index - b.index);
+      return this.conflicts(earlier, destinations);
     });
   }
 

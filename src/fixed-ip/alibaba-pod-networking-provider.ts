@@ -12,7 +12,7 @@ import { EgressSource, SourceConfig } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
 import { EgressError, raise } from '../private/egress-error';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../private/names';
-import { customResource } from '../private/objects';
+import { plainApiObject } from '../private/objects';
 
 const VSW_ID = /^vsw-[a-z0-9]+$/;
 const SG_ID = /^sg-[a-z0-9]+$/;
@@ -74,7 +74,7 @@ export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
         // Resolved at synth: workload selectors may still change after this construct is built.
         selector: Lazy.any({ produce: () => selector(source.toConfig()) }),
       };
-      const pn = customResource(PodNetworking.GVK, scope, multi ? `Resource${i + 1}` : 'Resource', {
+      const pn = plainApiObject(PodNetworking.GVK, scope, multi ? `Resource${i + 1}` : 'Resource', {
         metadata: {
           ...(name !== undefined ? { name } : {}),
           ...(options.labels ? { labels: options.labels } : {}),

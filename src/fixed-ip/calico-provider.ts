@@ -14,7 +14,7 @@ import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { objectNameProblems } from '../private/names';
-import { customResource } from '../private/objects';
+import { plainApiObject } from '../private/objects';
 
 const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
 const BGP_SINGLETON = Symbol.for('cdk8s-egress.calicoBgpConfiguration');
@@ -67,7 +67,7 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
         ? { assignmentMode: IpPoolSpecAssignmentMode.MANUAL }
         : { nodeSelector: '!all()' }),
     };
-    const ippool = customResource(IpPool.GVK, scope, 'Resource', {
+    const ippool = plainApiObject(IpPool.GVK, scope, 'Resource', {
       metadata: {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(options.labels ? { labels: options.labels } : {}),
@@ -181,7 +181,7 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
       ...(clusterIps.length ? { serviceClusterIPs: clusterIps.map((c) => ({ cidr: c.text })) } : {}),
       ...(externalIps.length ? { serviceExternalIPs: externalIps.map((c) => ({ cidr: c.text })) } : {}),
     };
-    const bgp = customResource(BgpConfiguration.GVK, scope, 'BgpConfiguration', {
+    const bgp = plainApiObject(BgpConfiguration.GVK, scope, 'BgpConfiguration', {
       metadata: {
         name: 'default',
         ...(options.labels ? { labels: options.labels } : {}),

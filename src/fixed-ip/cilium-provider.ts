@@ -15,7 +15,7 @@ import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, compareCidrs, isCidr, parseCidr, parseIp } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, sortedLabels } from '../private/names';
-import { customResource } from '../private/objects';
+import { plainApiObject } from '../private/objects';
 
 /** The label Cilium gives every endpoint with its namespace. */
 const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
@@ -78,7 +78,7 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
       egressGateway: gatewayJson[0],
       ...(gatewayJson.length > 1 ? { egressGateways: gatewayJson } : {}),
     };
-    const policy = customResource(CiliumEgressGatewayPolicy.GVK, scope, 'Resource', {
+    const policy = plainApiObject(CiliumEgressGatewayPolicy.GVK, scope, 'Resource', {
       metadata: {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(options.labels ? { labels: options.labels } : {}),

@@ -43,7 +43,7 @@ import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { MeshRegistry } from '../backends/istio/mesh-registry';
 import { slug, sortedUnique } from '../backends/istio/naming';
 import { SourceConfig } from '../core/source';
-import { customResource } from '../private/objects';
+import { plainApiObject } from '../private/objects';
 
 /** Access-log filter that keeps only connections the sidecar blocked or passed through unrouted. */
 export const BLOCKED_ATTEMPTS_FILTER = "xds.cluster_name in ['BlackHoleCluster', 'PassthroughCluster'] || xds.route_name in ['block_all', 'allow_any']";
@@ -132,11 +132,11 @@ export class IstioGatewayRenderer {
   public ensureCore(): void {
     if (this.gateway) return;
     const c = this.config;
-    this.gateway = this.track(customResource(Gateway.GVK, this.scope, 'Gateway', {
+    this.gateway = this.track(plainApiObject(Gateway.GVK, this.scope, 'Gateway', {
       metadata: this.metadata(c.name, c.namespace),
       spec: Lazy.any({ produce: (): GatewaySpec => ({ selector: c.selector, servers: this.servers() }) }),
     }));
-    this.track(customResource(AuthorizationPolicy.GVK, this.scope, 'AllowPolicy', {
+    this.track(plainApiObject(AuthorizationPolicy.GVK, this.scope, 'AllowPolicy', {
       metadata: this.metadata(c.name ? `${c.name}-allow` : undefined, c.namespace),
       spec: Lazy.any({
         produce: (): AuthorizationPolicySpec => ({
@@ -148,7 +148,7 @@ export class IstioGatewayRenderer {
     }));
     if (c.mtls) this.ensureSubsets();
     if (c.accessLogging && c.namespace !== c.rootNamespace) {
-      this.track(customResource(Telemetry.GVK, this.scope, 'AccessLog', {
+      this.track(plainApiObject(Telemetry.GVK, this.scope, 'AccessLog', {
         metadata: this.metadata(c.name ? `${c.name}-access-log` : undefined, c.namespace),
         spec: Lazy.any({
           produce: (): TelemetrySpec => ({
@@ -171,7 +171,7 @@ export class IstioGatewayRenderer {
       return;
     }
     const models = [this.model];
-    const rule = this.track(customResource(DestinationRule.GVK, this.scope, 'GatewaySubsets', {
+    const rule = this.track(plainApiObject(DestinationRule.GVK, this.scope, 'GatewaySubsets', {
       metadata: this.metadata(c.name, c.namespace),
       spec: Lazy.any({
         produce: (): DestinationRuleSpec => {
@@ -214,17 +214,17 @@ export class IstioGatewayRenderer {
       objs = { scope };
       this.hostObjects.set(entry.host, objs);
       const c = this.config;
-      this.track(customResource(VirtualService.GVK, scope, 'VirtualService', {
+      this.track(plainApiObject(VirtualService.GVK, scope, 'VirtualService', {
         metadata: this.metadata(entry.objectName, c.namespace),
         spec: Lazy.any({ produce: () => this.virtualService(entry) }),
       }));
-      this.track(customResource(ServiceEntry.GVK, scope, 'ServiceEntry', {
+      this.track(plainApiObject(ServiceEntry.GVK, scope, 'ServiceEntry', {
         metadata: this.metadata(entry.objectName, c.namespace),
         spec: Lazy.any({ produce: () => this.serviceEntry(entry) }),
       }));
     }
     if (!objs.origination && [...entry.legs.values()].some((l) => l.origination)) {
-      objs.origination = this.track(customResource(DestinationRule.GVK, objs.scope, 'TlsOrigination', {
+      objs.origination = this.track(plainApiObject(DestinationRule.GVK, objs.scope, 'TlsOrigination', {
         metadata: this.metadata(entry.objectName ? `${entry.objectName}-tls-origination` : undefined, this.config.namespace),
         spec: Lazy.any({ produce: () => this.origination(entry) }),
       }));
@@ -236,7 +236,7 @@ export class IstioGatewayRenderer {
     if (this.deny) return;
     const c = this.config;
     const name = c.denyPolicyName ?? (c.name ? `${c.name}-deny` : undefined);
-    this.deny = this.track(customResource(AuthorizationPolicy.GVK, this.scope, 'DenyPolicy', {
+    this.deny = this.track(plainApiObject(AuthorizationPolicy.GVK, this.scope, 'DenyPolicy', {
       metadata: this.metadata(name, c.namespace),
       spec: Lazy.any({
         produce: (): AuthorizationPolicySpec => ({
@@ -255,7 +255,7 @@ export class IstioGatewayRenderer {
     const registry = MeshRegistry.of(this.scope);
     const key = `${source.namespace}|${JSON.stringify(source.podLabels ?? null)}`;
     if (!registry.claimOnce('source-telemetry', key)) return;
-    this.track(customResource(Telemetry.GVK, this.scope, `BlockedAttemptsLog-${slug(source.namespace, 40)}-${slug(Object.entries(source.podLabels ?? {}).map(([k, v]) => `${k}-${v}`).join('-') || 'all', 40)}`, {
+    this.track(plainApiObject(Telemetry.GVK, this.scope, `BlockedAttemptsLog-${slug(source.namespace, 40)}-${slug(Object.entries(source.podLabels ?? {}).map(([k, v]) => `${k}-${v}`).join('-') || 'all', 40)}`, {
       metadata: this.metadata(undefined, source.namespace),
       spec: Lazy.any({
         produce: (): TelemetrySpec => ({

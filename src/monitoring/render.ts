@@ -6,7 +6,7 @@ import { GatewayTarget, RuleGroupData } from './plan';
 import {
   PodMonitor, PodMonitorSpec, PrometheusRule, PrometheusRuleSpec, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules,
 } from '../../imports/monitoring.coreos.com';
-import { customResource } from '../private/objects';
+import { plainApiObject } from '../private/objects';
 
 /** A rule in its JSON shape: `expr` is a plain string (the generated binding wraps it in a class). */
 type RuleJson = Omit<PrometheusRuleSpecGroupsRules, 'expr'> & { readonly expr: string };
@@ -40,7 +40,7 @@ export function renderPrometheusRule(scope: Construct, id: string, meta: ObjectM
       })),
     })),
   };
-  return customResource(PrometheusRule.GVK, scope, id, {
+  return plainApiObject(PrometheusRule.GVK, scope, id, {
     metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels, ...(meta.annotations ? { annotations: meta.annotations } : {}) },
     spec,
   });
@@ -52,7 +52,7 @@ export function renderPodMonitor(scope: Construct, id: string, meta: ObjectMeta,
     namespaceSelector: { matchNames: [gateway.namespace] },
     podMetricsEndpoints: [{ port: ENVOY_PROM_PORT, path: ENVOY_PROM_PATH, ...(interval ? { interval } : {}) }],
   };
-  return customResource(PodMonitor.GVK, scope, id, {
+  return plainApiObject(PodMonitor.GVK, scope, id, {
     metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels, ...(meta.annotations ? { annotations: meta.annotations } : {}) },
     spec,
   });

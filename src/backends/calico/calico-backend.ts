@@ -19,7 +19,7 @@ import { EgressWarnings } from '../../core/warnings';
 import { isCidr, parseCidr } from '../../private/cidr';
 import { EgressError } from '../../private/egress-error';
 import { minimizeDestinations } from '../../private/minimize';
-import { customResource } from '../../private/objects';
+import { plainApiObject } from '../../private/objects';
 import { Capability, EgressBackend, EgressPolicyConfig, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
 /**
@@ -100,8 +100,7 @@ export class CalicoBackend extends EgressBackend {
     };
     const networkSets = new Map<string, string>();
     const objects: ApiObject[] = [];
-    objects.push(new ApiObject(scope, id, {
-      ...CalicoNetworkPolicy.GVK,
+    objects.push(plainApiObject(CalicoNetworkPolicy.GVK, scope, id, {
       metadata: { ...(name ? { name } : {}), namespace: m.namespace, ...metadata },
       spec: Lazy.any({ produce: () => this.renderSpec(policy.resolve(), networkSets) }),
     }));
@@ -121,7 +120,7 @@ export class CalicoBackend extends EgressBackend {
           if (networkSets.has(group.key) || plainCidrs(group.destinations).length <= this.networkSetThreshold) continue;
           const setName = this.networkSetName(scope, baseName, group.key);
           networkSets.set(group.key, setName);
-          objects.push(customResource(CalicoNetworkSet.GVK, scope, `${id}NetworkSet${networkSets.size}`, {
+          objects.push(plainApiObject(CalicoNetworkSet.GVK, scope, `${id}NetworkSet${networkSets.size}`, {
             metadata: { name: setName, namespace: m.namespace, ...metadata, labels: { ...(m.labels ?? {}), [NETWORK_SET_LABEL]: setName } },
             spec: Lazy.any({ produce: () => ({ nets: this.networkSetNets(policy.resolve(), group.key) }) }),
           }));

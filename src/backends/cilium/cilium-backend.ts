@@ -16,7 +16,8 @@ import { DestinationKind } from '../../core/destination';
 import { EgressErrorCode } from '../../core/errors';
 import { EgressWarnings } from '../../core/warnings';
 import { EgressError, Problem, raise } from '../../private/egress-error';
-import { customResource } from '../../private/objects';
+import { plainApiObject } from '../../private/objects';
+import { addKeptValidation } from '../../private/validation';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
 /** Warning id: a selector uses a label that Cilium's default label filter keeps out of security identities. */
@@ -97,16 +98,11 @@ export class CiliumBackend extends EgressBackend {
       ...(m.annotations && Object.keys(m.annotations).length ? { annotations: m.annotations } : {}),
     };
     // The whole policy is checked again before synth, whatever order its rules arrived in (the
-    // answer is kept across cdk8s's per-chart validation passes until another rule arrives).
-    let checked: { readonly rules: number; readonly problems: string[] } | undefined;
-    scope.node.addValidation({
-      validate: () => {
-        if (checked?.rules === rulesSeen) return checked.problems;
-        const rules = policy.resolve().rules;
-        const host = hasDnsRule(rules) ? undefined : rules.flatMap((r) => r.destinations).find(isHostname);
-        checked = { rules: rulesSeen, problems: host ? [problemText(fqdnWithoutDnsProblem(host))] : [] };
-        return checked.problems;
-      },
+    // answer is kept until another rule arrives).
+    addKeptValidation(scope, () => rulesSeen, () => {
+      const rules = policy.resolve().rules;
+      const host = hasDnsRule(rules) ? undefined : rules.flatMap((r) => r.destinations).find(isHostname);
+      return host ? [problemText(fqdnWithoutDnsProblem(host))] : [];
     });
     const spec = Lazy.any({
       produce: (): CiliumSpecJson => {
@@ -116,7 +112,7 @@ export class CiliumBackend extends EgressBackend {
     });
     // The clusterwide kind takes the same spec shape (the generated types differ only in name).
     // Both are emitted as plain ApiObjects with the spec in JSON shape (see private/objects.ts).
-    return [customResource(clusterwide ? CiliumClusterwideNetworkPolicy.GVK : CiliumNetworkPolicy.GVK, scope, id, { metadata, spec })];
+    return [plainApiObject(clusterwide ? CiliumClusterwideNetworkPolicy.GVK : CiliumNetworkPolicy.GVK, scope, id, { metadata, spec })];
   }
 }
 

@@ -21,7 +21,7 @@ import { cidrContains, isCidr, parseCidr } from '../../private/cidr';
 import { EgressError } from '../../private/egress-error';
 import { minimizeDestinations } from '../../private/minimize';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../../private/names';
-import { customResource } from '../../private/objects';
+import { plainApiObject } from '../../private/objects';
 import { describeSource } from '../../private/render';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
@@ -103,7 +103,7 @@ export class ClusterNetworkPolicyBackend extends EgressBackend {
       ...(m.annotations && Object.keys(m.annotations).length ? { annotations: m.annotations } : {}),
     };
     const tier = this.tier === ClusterNetworkPolicyTier.ADMIN ? ClusterNetworkPolicySpecTier.ADMIN : ClusterNetworkPolicySpecTier.BASELINE;
-    const accept = customResource(ClusterNetworkPolicy.GVK, scope, id, {
+    const accept = plainApiObject(ClusterNetworkPolicy.GVK, scope, id, {
       metadata: { ...(m.name !== undefined ? { name: m.name } : {}), ...metadata },
       spec: Lazy.any({
         produce: (): ClusterNetworkPolicySpec => {
@@ -119,7 +119,7 @@ export class ClusterNetworkPolicyBackend extends EgressBackend {
       throw EgressError.at(scope, EgressErrorCode.INVALID_NAME,
         `Invalid name "${accept.name}" for the ClusterNetworkPolicy backend: its isolation policy is named "${isolationName}", which is longer than 253 characters. Use a shorter name`);
     }
-    const isolation = customResource(ClusterNetworkPolicy.GVK, scope, `${id}Isolation`, {
+    const isolation = plainApiObject(ClusterNetworkPolicy.GVK, scope, `${id}Isolation`, {
       metadata: { name: isolationName, ...metadata },
       spec: Lazy.any({
         produce: (): ClusterNetworkPolicySpec => ({

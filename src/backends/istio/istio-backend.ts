@@ -16,7 +16,7 @@ import { AppProtocol, PortConfig, Protocol } from '../../core/port';
 import { EgressWarnings } from '../../core/warnings';
 import { EgressError } from '../../private/egress-error';
 import { namespaceProblems } from '../../private/names';
-import { customResource } from '../../private/objects';
+import { plainApiObject } from '../../private/objects';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
 /** The Istio port protocol for an application protocol. */
@@ -265,7 +265,7 @@ class PolicyServiceEntries {
     for (const key of [...groups.keys()].sort()) {
       if (this.objects.has(key)) continue;
       const m = this.policy.metadata;
-      const se = customResource(ServiceEntry.GVK, this.scope, `${this.id}-${key}`, {
+      const se = plainApiObject(ServiceEntry.GVK, this.scope, `${this.id}-${key}`, {
         metadata: {
           ...(m.name ? { name: `${m.name}-${key}` } : {}),
           namespace: m.namespace,

@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { Sidecar, SidecarSpec, SidecarSpecOutboundTrafficPolicyMode } from '../../../imports/networking.istio.io';
 import { EgressErrorCode } from '../../core/errors';
 import { EgressError } from '../../private/egress-error';
-import { customResource } from '../../private/objects';
+import { plainApiObject } from '../../private/objects';
 
 /** Name of the namespace-wide Sidecar the library emits. */
 export const SIDECAR_NAME = 'egress-registry-only';
@@ -67,7 +67,7 @@ export class MeshRegistry {
     for (const h of extraHosts) s.egressHosts.add(h);
     if (!s.sidecar) {
       const chart = Chart.of(scope);
-      s.sidecar = customResource(Sidecar.GVK, chart, `IstioRegistryOnly-${namespace}`, {
+      s.sidecar = plainApiObject(Sidecar.GVK, chart, `IstioRegistryOnly-${namespace}`, {
         metadata: { name: SIDECAR_NAME, namespace },
         spec: Lazy.any({
           produce: (): SidecarSpec => ({

@@ -6,6 +6,7 @@ import { PortConfig } from '../../core/port';
 import { configKey, configListKey } from '../../private/keys';
 import { minimizeDestinations } from '../../private/minimize';
 import { NAMESPACE_NAME_LABEL } from '../../private/names';
+import { plainApiObject } from '../../private/objects';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
 /**
@@ -22,14 +23,8 @@ export class KubernetesNetworkPolicyBackend extends EgressBackend {
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
     const m = policy.metadata;
-    // A plain ApiObject rather than the generated k8s.KubeNetworkPolicy: the generated class
-    // re-maps every resolved object through its toJson_ functions, which costs a second full
-    // traversal per object at synth. The shapes below are typed with the generated k8s
-    // interfaces, and every emitted object is checked against the k8s 1.30 schema in the tests
-    // and against a real API server in the cluster tier.
-    const np = new ApiObject(scope, id, {
-      apiVersion: k8s.KubeNetworkPolicy.GVK.apiVersion,
-      kind: k8s.KubeNetworkPolicy.GVK.kind,
+    // A plain ApiObject rather than the generated k8s.KubeNetworkPolicy (see private/objects.ts).
+    const np = plainApiObject(k8s.KubeNetworkPolicy.GVK, scope, id, {
       metadata: {
         ...(m.name ? { name: m.name } : {}),
         namespace: m.namespace,
