@@ -66,7 +66,7 @@ export class DnsEgressRule extends Construct {
     const rules: EgressRuleConfig[] = this.resolvers.map((resolver) => {
       raise(this, resolver._problems());
       const destination = resolver.destination.toConfig();
-      const ports = resolver.ports().map((p) => p.toConfig());
+      const ports = resolver._portConfigs();
       checkCapabilities(this, backend, `the DNS resolver ${resolver.description}`, destination, ports);
       return { destinations: [destination], ports, dns: true };
     });

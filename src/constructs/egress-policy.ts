@@ -122,7 +122,7 @@ export class EgressPolicy extends Construct {
     for (const resolver of dns) {
       raise(this, resolver._problems());
       const d = resolver.destination.toConfig();
-      const ports = resolver.ports().map((p) => p.toConfig());
+      const ports = resolver._portConfigs();
       if (this.backend.controlsDns) checkCapabilities(this, this.backend, `the DNS resolver ${resolver.description}`, d, ports);
       this.dnsRules.push({ destinations: [d], ports, dns: true });
       this.countPeers(1, ports.length);

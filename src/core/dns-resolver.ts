@@ -1,5 +1,5 @@
 import { Destination } from './destination';
-import { Port } from './port';
+import { Port, PortConfig } from './port';
 import { Problem } from '../private/egress-error';
 
 /**
@@ -67,9 +67,15 @@ export class DnsResolver {
    * that carry `k8s-app: kube-dns` receive the workload's DNS traffic.
    */
   public static kubeDns(options: KubeDnsOptions = {}): DnsResolver {
+    const isDefault = options.namespace === undefined && options.labels === undefined && options.port === undefined;
+    // Resolvers are values: the default one (every policy's DNS path unless told otherwise) is
+    // built once, so its configs and keys are shared by every policy.
+    if (isDefault && DnsResolver.defaultKubeDns) return DnsResolver.defaultKubeDns;
     const namespace = options.namespace ?? 'kube-system';
     const labels = options.labels ?? { 'k8s-app': 'kube-dns' };
-    return new DnsResolver(Destination.pods({ labels, namespace }), options.port ?? 53, `cluster DNS (${namespace})`);
+    const resolver = new DnsResolver(Destination.pods({ labels, namespace }), options.port ?? 53, `cluster DNS (${namespace})`);
+    if (isDefault) DnsResolver.defaultKubeDns = resolver;
+    return resolver;
   }
 
   /**
@@ -87,6 +93,8 @@ export class DnsResolver {
     return cidrs.map((c) => new DnsResolver(c.includes(':') ? Destination.ipv6(c) : Destination.ipv4(c), options.port ?? 53, `DNS server ${c}`));
   }
 
+  private static defaultKubeDns?: DnsResolver;
+
   /** Where the resolver is. */
   public readonly destination: Destination;
   /** Port it serves on (UDP and TCP). */
@@ -94,19 +102,31 @@ export class DnsResolver {
   /** Human-readable name. */
   public readonly description: string;
 
+  private readonly portList: readonly Port[];
+  private portConfigs?: PortConfig[];
+  private problems?: readonly Problem[];
+
   private constructor(destination: Destination, port: number, description: string) {
     this.destination = destination;
     this.port = port;
     this.description = description;
+    this.portList = [Port.udp(port), Port.tcp(port)];
   }
 
   /** The UDP and TCP ports of this resolver. */
   public ports(): Port[] {
-    return [Port.udp(this.port), Port.tcp(this.port)];
+    return [...this.portList];
+  }
+
+  /** The configs of `ports()`, computed once (shared by every policy, so frozen). @internal */
+  public _portConfigs(): PortConfig[] {
+    this.portConfigs ??= Object.freeze(this.portList.map((p) => p.toConfig())) as PortConfig[];
+    return this.portConfigs;
   }
 
   /** @internal */
-  public _problems(): Problem[] {
-    return [...this.destination._problems(), ...this.ports()[0]._problems()];
+  public _problems(): readonly Problem[] {
+    this.problems ??= Object.freeze([...this.destination._problems(), ...this.portList[0]._problems()]);
+    return this.problems;
   }
 }

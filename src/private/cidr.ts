@@ -47,10 +47,17 @@ function bigIntToAddress(family: IpFamily, value: bigint): string {
   return addr.toString();
 }
 
+/** Network masks by family and prefix length, computed once (bigint arithmetic allocates). */
+const MASKS: Record<IpFamily, bigint[]> = { 4: [], 6: [] };
+
 function mask(family: IpFamily, prefix: number): bigint {
-  const bits = BigInt(familyBits(family));
-  const p = BigInt(prefix);
-  return ((1n << bits) - 1n) ^ ((1n << (bits - p)) - 1n);
+  let m = MASKS[family][prefix];
+  if (m === undefined) {
+    const bits = BigInt(familyBits(family));
+    m = ((1n << bits) - 1n) ^ ((1n << (bits - BigInt(prefix))) - 1n);
+    MASKS[family][prefix] = m;
+  }
+  return m;
 }
 
 export function formatCidr(family: IpFamily, network: bigint, prefix: number): string {

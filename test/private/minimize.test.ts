@@ -25,4 +25,22 @@ describe('minimizeDestinations', () => {
       expect(out.filter((d) => d.kind === 'Pods')).toEqual(withPods ? [{ kind: 'Pods', podLabels: { app: 'x' } }] : []);
     }));
   });
+
+  test('blocks left as they were keep their config; merged and non-canonical ones are rebuilt in canonical form', () => {
+    const kept: DestinationConfig = Object.freeze({ kind: DestinationKind.CIDR, cidr: '192.0.2.0/28', ipFamily: 4 });
+    const upper: DestinationConfig = { kind: DestinationKind.CIDR, cidr: '2001:DB8::/32', ipFamily: 6 };
+    const out = minimizeDestinations([
+      kept,
+      { kind: DestinationKind.CIDR, cidr: '10.0.0.0/25', ipFamily: 4 },
+      { kind: DestinationKind.CIDR, cidr: '10.0.0.128/25', ipFamily: 4 },
+      upper,
+    ]);
+    expect(out).toEqual([
+      { kind: 'Cidr', cidr: '10.0.0.0/24', ipFamily: 4 },
+      { kind: 'Cidr', cidr: '192.0.2.0/28', ipFamily: 4 },
+      { kind: 'Cidr', cidr: '2001:db8::/32', ipFamily: 6 },
+    ]);
+    expect(out[1]).toBe(kept);
+    expect(out[2]).not.toBe(upper);
+  });
 });
