@@ -67,7 +67,7 @@ export class DnsEgressRule extends Construct {
       raise(this, resolver._problems());
       const destination = resolver.destination.toConfig();
       const ports = resolver._portConfigs();
-      checkCapabilities(this, backend, `the DNS resolver ${resolver.description}`, destination, ports);
+      checkCapabilities(this, backend, () => `the DNS resolver ${resolver.description}`, destination, ports);
       return { destinations: [destination], ports, dns: true };
     });
     this.apiObjects = new PolicyRenderer(this, backend, {

@@ -123,7 +123,7 @@ export class EgressPolicy extends Construct {
       raise(this, resolver._problems());
       const d = resolver.destination.toConfig();
       const ports = resolver._portConfigs();
-      if (this.backend.controlsDns) checkCapabilities(this, this.backend, `the DNS resolver ${resolver.description}`, d, ports);
+      if (this.backend.controlsDns) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, d, ports);
       this.dnsRules.push({ destinations: [d], ports, dns: true });
       this.countPeers(1, ports.length);
     }
@@ -179,7 +179,7 @@ export class EgressPolicy extends Construct {
         `Refusing to allow egress to ${d.cidr}: it covers every IPv${d.ipFamily} address, so the source could reach the whole internet. `
         + 'List the external ranges you need, or set allowAllAddresses: true on the policy to opt in');
     }
-    checkCapabilities(this, this.backend, `destination ${destination}`, d, portConfigs);
+    checkCapabilities(this, this.backend, () => `destination ${destination}`, d, portConfigs);
     const dk = configKey(d);
     const keys = portConfigs.length > 0 ? portConfigs.map((p) => `${dk}|${p.protocol}|${p.port}|${p.endPort}`) : [`${dk}|*`];
     for (const [i, key] of keys.entries()) {

@@ -13,6 +13,8 @@ export enum Protocol {
   SCTP = 'SCTP',
 }
 
+const PROTOCOLS: ReadonlySet<string> = new Set(Object.values(Protocol));
+
 /**
  * The application protocol carried on a TCP port. Backends with L7 awareness use it (Istio
  * ServiceEntry port protocols, Cilium L7 rules); L3/L4 backends ignore it.
@@ -215,7 +217,7 @@ export class Port {
   /** @internal */
   public _problems(): Problem[] {
     const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
-    if (!Object.values(Protocol).includes(this.protocol)) {
+    if (!PROTOCOLS.has(this.protocol)) {
       return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid protocol "${String(this.protocol)}": use Protocol.TCP, Protocol.UDP or Protocol.SCTP` }];
     }
     if (this.appProtocol !== undefined && this.protocol !== Protocol.TCP) {

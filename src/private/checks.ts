@@ -14,9 +14,12 @@ const HINTS: Partial<Record<Capability, string>> = {
   [Capability.CIDR_EXCEPT]: 'or split the block into the parts you want to allow',
 };
 
-/** Throw when `backend` cannot express the destination or port. */
+/**
+ * Throw when `backend` cannot express the destination or port. `what` describes them for the
+ * error; it is called only when there is one (a destination's text form may need formatting).
+ */
 export function checkCapabilities(
-  scope: IConstruct, backend: EgressBackend, what: string, dest: DestinationConfig | undefined, ports: readonly PortConfig[],
+  scope: IConstruct, backend: EgressBackend, what: () => string, dest: DestinationConfig | undefined, ports: readonly PortConfig[],
 ): void {
   const needed = [...(dest ? requiredCapabilities(dest) : [])];
   if (ports.some((p) => p.endPort !== undefined)) needed.push(Capability.PORT_RANGE);
@@ -29,7 +32,7 @@ export function checkCapabilities(
       hint = `${hint} (this backend's wildcard would match more than one label deep, wider than the pattern)`;
     }
     throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-      `The ${backend.displayName} backend cannot express ${what} (needs capability ${cap}). `
+      `The ${backend.displayName} backend cannot express ${what()} (needs capability ${cap}). `
       + (alternatives.length > 0 ? `Use a backend that can: ${alternatives.join(', ')}` : 'No bundled backend can express it yet')
       + (hint ? `, ${hint}.` : '.'));
   }
