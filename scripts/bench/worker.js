@@ -31,26 +31,14 @@ function prepare(v) {
     };
   }
   if (v === 'l1') {
-    const { App, Chart, ApiObject } = require('cdk8s');
-    const charts = JSON.parse(fs.readFileSync(fixture, 'utf-8'));
-    return {
-      objects: charts.reduce((k, c) => k + c.length, 0),
-      build() {
-        const app = new App();
-        charts.forEach((objs, i) => {
-          const chart = new Chart(app, `c${i}`);
-          objs.forEach((o, j) => new ApiObject(chart, `o${j}`, o));
-        });
-        return { yaml: app.synthYaml() };
-      },
-    };
+    const { ApiObject } = require('cdk8s');
+    return flatProgram(JSON.parse(fs.readFileSync(fixture, 'utf-8')), (chart, id, o) => new ApiObject(chart, id, o));
   }
   if (v === 'l1classes') {
     // The same objects written as a cdk8s L1 program would write them: with the classes generated
     // by `cdk8s import` (k8s.KubeNetworkPolicy, CiliumNetworkPolicy, ServiceEntry, ...) and their
     // props spelling (camel-cased field names, IntOrString and union classes). Props are prepared
     // before the clock starts, as the plain-ApiObject build's JSON is.
-    const { App, Chart } = require('cdk8s');
     const { k8s } = require('cdk8s-plus-30');
     const imports = (m) => require(path.join(__dirname, '..', '..', 'lib', 'imports', m));
     const cilium = imports('cilium.io');
@@ -85,17 +73,7 @@ function prepare(v) {
       if (!l1) throw new Error(`no L1 class for ${o.apiVersion}/${o.kind}`);
       return { cls: l1.cls, props: l1.props(o) };
     }));
-    return {
-      objects: charts.reduce((k, c) => k + c.length, 0),
-      build() {
-        const app = new App();
-        charts.forEach((objs, i) => {
-          const chart = new Chart(app, `c${i}`);
-          objs.forEach((o, j) => new o.cls(chart, `o${j}`, o.props));
-        });
-        return { yaml: app.synthYaml() };
-      },
-    };
+    return flatProgram(charts, (chart, id, o) => new o.cls(chart, id, o.props));
   }
   if (v === 'tree') {
     const { App, Chart, ApiObject } = require('cdk8s');
@@ -117,12 +95,24 @@ function prepare(v) {
   if (v === 'yaml') {
     const yaml = require('yaml');
     const charts = JSON.parse(fs.readFileSync(fixture, 'utf-8'));
-    return {
-      objects: charts.reduce((k, c) => k + c.length, 0),
-      build: () => ({ yaml: charts.flat().map((o) => yaml.stringify(o)).join('---\n') }),
-    };
+    return { build: () => ({ yaml: charts.flat().map((o) => yaml.stringify(o)).join('---\n') }) };
   }
   throw new Error(`unknown variant ${v}`);
+}
+
+/** An L1 program over the fixture: one chart per fixture chart, each object made by `make`. */
+function flatProgram(charts, make) {
+  const { App, Chart } = require('cdk8s');
+  return {
+    build() {
+      const app = new App();
+      charts.forEach((objs, i) => {
+        const chart = new Chart(app, `c${i}`);
+        objs.forEach((o, j) => make(chart, `o${j}`, o));
+      });
+      return { yaml: app.synthYaml() };
+    },
+  };
 }
 
 const timed = (build) => {
