@@ -174,7 +174,7 @@ export class EgressModel {
     return model;
   }
 
-  private readonly records: Array<() => ModelPolicy> = [];
+  private readonly records: IModelPolicySource[] = [];
   private readonly factRecords: IEgressFactSource[] = [];
 
   private constructor() {}
@@ -184,7 +184,7 @@ export class EgressModel {
    * late (workloads) are seen as synthesized. Called by the constructs; don't call this directly.
    */
   public record(policy: IModelPolicySource): void {
-    this.records.push(() => policy.toModelPolicy());
+    this.records.push(policy);
   }
 
   /**
@@ -202,7 +202,7 @@ export class EgressModel {
 
   /** Every recorded policy, in recording order. */
   public policies(): ModelPolicy[] {
-    return this.records.map((r) => r());
+    return this.records.map((r) => r.toModelPolicy());
   }
 
   /** Whether a connection is allowed, with NetworkPolicy semantics. */

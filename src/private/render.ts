@@ -4,10 +4,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { raise } from './egress-error';
 import { labelsMatch, objectNameProblems } from './names';
-import { EgressBackend, EgressRuleConfig, IEgressPolicyDefinition, IRuleListener } from '../backends/backend';
+import { EgressBackend, EgressPolicyConfig, EgressRuleConfig, IEgressPolicyDefinition, IRuleListener, PolicyMetadata } from '../backends/backend';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
-import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
+import { EgressModel, GrantPurpose, IModelPolicySource, ModelPolicy } from '../model/egress-model';
 
 export interface RenderOptions {
   readonly purpose: GrantPurpose;
@@ -22,42 +22,55 @@ export interface RenderOptions {
   readonly needsDns: boolean;
 }
 
-export class PolicyRenderer {
+/**
+ * The renderer is itself the definition handed to the backend and the policy recorded in the
+ * model: one object per policy rather than a closure for each callback (an app may hold
+ * thousands of policies).
+ */
+export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySource {
   public readonly apiObjects: ApiObject[];
+  public readonly metadata: PolicyMetadata;
+  public readonly constructPath: string;
   private readonly listeners: IRuleListener[] = [];
+  private readonly backendId: string;
 
-  public constructor(scope: Construct, backend: EgressBackend, options: RenderOptions) {
+  public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
     if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
-    const definition: IEgressPolicyDefinition = {
-      metadata: {
-        namespace: options.source().namespace,
-        ...(options.name ? { name: options.name } : {}),
-        ...(options.labels ? { labels: options.labels } : {}),
-        ...(options.annotations ? { annotations: options.annotations } : {}),
-      },
-      constructPath: scope.node.path,
-      resolve: () => ({ source: options.source(), rules: options.rules() }),
-      onRule: (listener: IRuleListener) => {
-        this.listeners.push(listener);
-        for (const rule of options.rules()) listener.ruleAdded(rule);
-      },
+    this.metadata = {
+      namespace: options.source().namespace,
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
+      ...(options.annotations ? { annotations: options.annotations } : {}),
     };
-    this.apiObjects = backend.renderPolicy(scope, 'Resource', definition);
+    this.constructPath = scope.node.path;
+    this.backendId = backend.id;
+    this.apiObjects = backend.renderPolicy(scope, 'Resource', this);
     const model = EgressModel.of(scope);
-    const objects = this.apiObjects;
-    model.record({
-      toModelPolicy: (): ModelPolicy => ({
-        constructPath: scope.node.path,
-        backend: backend.id,
-        // read when the model is read: backends may regroup their objects as rules are added
-        objectRef: objects[0] ? `${objects[0].kind}/${objects[0].metadata.namespace ?? ''}/${objects[0].name}` : scope.node.path,
-        purpose: options.purpose,
-        source: options.source(),
-        rules: options.rules(),
-        providesDns: options.providesDns,
-      }),
-    });
+    model.record(this);
     this.needsDnsCheck(scope, model, options);
+  }
+
+  public resolve(): EgressPolicyConfig {
+    return { source: this.options.source(), rules: this.options.rules() };
+  }
+
+  public onRule(listener: IRuleListener): void {
+    this.listeners.push(listener);
+    for (const rule of this.options.rules()) listener.ruleAdded(rule);
+  }
+
+  public toModelPolicy(): ModelPolicy {
+    const objects = this.apiObjects;
+    return {
+      constructPath: this.constructPath,
+      backend: this.backendId,
+      // read when the model is read: backends may regroup their objects as rules are added
+      objectRef: objects[0] ? `${objects[0].kind}/${objects[0].metadata.namespace ?? ''}/${objects[0].name}` : this.constructPath,
+      purpose: this.options.purpose,
+      source: this.options.source(),
+      rules: this.options.rules(),
+      providesDns: this.options.providesDns,
+    };
   }
 
   /** Tell the backend about a rule added after construction. */
