@@ -4,16 +4,31 @@ import { EgressBackend, EgressRuleConfig } from '../backends/backend';
 import { Destination, DestinationConfig } from '../core/destination';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
-import { Port } from '../core/port';
+import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
 import { checkCapabilities, isAllAddresses } from '../private/checks';
 import { EgressError, raise } from '../private/egress-error';
-import { configKey } from '../private/keys';
+import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
 
 /** Destination×port entries one policy object may hold. */
 const MAX_PEER_PORTS_PER_POLICY = 1000;
+/** Rules a policy checks for duplicates by scanning; past this, it keeps an index. */
+const SCAN_LIMIT = 32;
+
+/** Ports that allow the same traffic (the application protocol is a hint, not a different port). */
+function samePort(a: PortConfig, b: PortConfig): boolean {
+  return a.protocol === b.protocol && a.port === b.port && a.endPort === b.endPort;
+}
+
+function entryKey(d: DestinationConfig, port: PortConfig | undefined): string {
+  return port ? `${configKey(d)}|${port.protocol}|${port.port}|${port.endPort}` : `${configKey(d)}|*`;
+}
+
+function describePort(port: PortConfig | undefined): string {
+  return port ? Port.of(port).toString() : 'every port';
+}
 
 /**
  * One allowed flow: a destination and the ports on it.
@@ -103,8 +118,11 @@ export class EgressPolicy extends Construct {
 
   private readonly rules: EgressRuleConfig[] = [];
   private readonly dnsRules: EgressRuleConfig[] = [];
-  /** Rules allowed so far, by destination|port key (for duplicate errors). */
-  private readonly seen = new Map<string, { readonly destination: Destination; readonly port?: Port }>();
+  /**
+   * Destination×port entries allowed so far, by key: built only once a policy has more than
+   * SCAN_LIMIT rules (below that, `allowedBefore` scans the rules and keeps nothing extra alive).
+   */
+  private index?: Map<string, PortConfig | undefined>;
   private readonly allowAllAddresses: boolean;
   private readonly renderer: PolicyRenderer;
   /** Destination×port entries so far (DNS rules included), for the size budget. */
@@ -164,6 +182,32 @@ export class EgressPolicy extends Construct {
       + `Split the destinations across several EgressPolicy or AllowedExternalService constructs, or merge address ranges (${EgressErrorCode.POLICY_TOO_LARGE})`];
   }
 
+  /** The earlier allowance of `d` on `port` (undefined: every port), if there is one. */
+  private allowedBefore(d: DestinationConfig, port: PortConfig | undefined): { readonly port?: PortConfig } | undefined {
+    if (this.index) {
+      const key = entryKey(d, port);
+      return this.index.has(key) ? { port: this.index.get(key) } : undefined;
+    }
+    for (const rule of this.rules) {
+      if (!sameConfig(rule.destinations[0], d)) continue;
+      if (port === undefined) {
+        if (rule.ports.length === 0) return { port: undefined };
+        continue;
+      }
+      const same = rule.ports.find((q) => samePort(q, port));
+      if (same) return { port: same };
+    }
+    return undefined;
+  }
+
+  private indexRule(rule: EgressRuleConfig): void {
+    this.index ??= new Map();
+    for (const port of rule.ports.length > 0 ? rule.ports : [undefined]) {
+      const key = entryKey(rule.destinations[0], port);
+      if (!this.index.has(key)) this.index.set(key, port);
+    }
+  }
+
   /**
    * Allow egress to `destination` on `ports` (every port when none are given).
    * Throws when the destination or a port is invalid, already allowed, would allow every address
@@ -180,18 +224,19 @@ export class EgressPolicy extends Construct {
         + 'List the external ranges you need, or set allowAllAddresses: true on the policy to opt in');
     }
     checkCapabilities(this, this.backend, () => `destination ${destination}`, d, portConfigs);
-    const dk = configKey(d);
-    const keys = portConfigs.length > 0 ? portConfigs.map((p) => `${dk}|${p.protocol}|${p.port}|${p.endPort}`) : [`${dk}|*`];
-    for (const [i, key] of keys.entries()) {
-      const prev = this.seen.get(key);
+    const entries: Array<PortConfig | undefined> = portConfigs.length > 0 ? portConfigs : [undefined];
+    for (const [i, port] of entries.entries()) {
+      const earlier = entries.slice(0, i).find((q) => q !== undefined && port !== undefined && samePort(q, port));
+      const prev = earlier !== undefined ? { port: earlier } : this.allowedBefore(d, port);
       if (prev !== undefined) {
         throw EgressError.at(this, EgressErrorCode.DUPLICATE_RULE,
-          `Egress to ${destination} on ${portConfigs.length ? ports[i].toString() : 'every port'} is allowed twice (first as ${prev.destination} ${prev.port ?? 'every port'}). Remove the duplicate allow()`);
+          `Egress to ${destination} on ${describePort(port)} is allowed twice (first as ${destination} ${describePort(prev.port)}). Remove the duplicate allow()`);
       }
-      this.seen.set(key, { destination, port: portConfigs.length ? ports[i] : undefined });
     }
     const rule: EgressRuleConfig = { destinations: [d], ports: portConfigs };
     this.rules.push(rule);
+    if (this.index) this.indexRule(rule);
+    else if (this.rules.length > SCAN_LIMIT) this.rules.forEach((r) => this.indexRule(r));
     this.countPeers(1, portConfigs.length);
     // Rules given as props are rendered with the policy; later ones are passed on.
     if (this.renderer) this.renderer.ruleAdded(rule);

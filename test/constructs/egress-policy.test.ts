@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
-import { Destination, DnsResolver, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
+import { Destination, DnsResolver, EgressErrors, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
 import { chart, synth, tempApp, writtenFiles, expectEgressError } from '../helpers';
 import { evaluate } from '../np-eval';
 
@@ -100,6 +100,59 @@ describe('EgressPolicy | Kubernetes NetworkPolicy', () => {
       return JSON.stringify(synth(c));
     };
     expect(build()).toEqual(build());
+  });
+});
+
+describe('EgressPolicy | duplicate allowances (scanned in small policies, indexed past 32 rules)', () => {
+  // Values that are equal even when built apart (labels in another order), and near misses.
+  const destinations = () => [
+    Destination.ipv4('10.0.0.0/16'), Destination.ipv4('10.0.0.0/16', { except: ['10.0.1.0/24'] }), Destination.ipv6('2001:db8::/32'),
+    Destination.pods({ labels: { app: 'db', tier: 'x' } }), Destination.pods({ labels: { tier: 'x', app: 'db' } }),
+  ];
+  const portSets = () => [
+    [], [Port.HTTPS], [Port.tcp(443)], [Port.tcp(80)], [Port.udp(80)], [Port.tcp(80), Port.HTTPS], [Port.tcp(80), Port.tcp(80)],
+  ];
+  const filler = (p: EgressPolicy, n: number) => { for (let i = 0; i < n; i++) p.allow(Destination.ipv4(`192.0.2.${i}/32`), Port.HTTPS); };
+
+  test.each([0, 40])('property: allow() throws exactly on a destination×port already allowed, and a refused call adds nothing (%i rules before)', (before) => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(4), fc.nat(6)), { maxLength: 12 }), (calls) => {
+      const p = new EgressPolicy(chart(), 'p', { source: backendPods() });
+      filler(p, before);
+      const allowed = new Set<string>();
+      let added = 0;
+      for (const [di, pi] of calls) {
+        const d = destinations()[di];
+        const ports = portSets()[pi];
+        const keys = (ports.length ? ports : [undefined]).map((x) => `${JSON.stringify(d.toConfig())}|${x ? `${x.protocol}/${x.startPort}` : '*'}`);
+        const duplicate = keys.some((k, i) => allowed.has(k) || keys.indexOf(k) !== i);
+        let code: string | undefined;
+        try { p.allow(d, ...ports); } catch (e) { code = EgressErrors.codeOf(e); }
+        expect(code).toBe(duplicate ? 'EGRESS_DUPLICATE_RULE' : undefined);
+        if (!duplicate) {
+          keys.forEach((k) => allowed.add(k));
+          added++;
+        }
+      }
+      // A refused allow() leaves no rule behind.
+      expect(EgressModel.of(p).policies()[0].rules.filter((r) => !r.dns)).toHaveLength(before + added);
+    }), { numRuns: 60 });
+  });
+
+  test.each([0, 40])('the error names the first allowance (%i rules before)', (before) => {
+    expectEgressError(() => {
+      const p = new EgressPolicy(chart(), 'p', { source: backendPods() });
+      filler(p, before);
+      p.allow(Destination.ipv4('10.0.0.0/16'), Port.HTTPS);
+      p.allow(Destination.ipv4('10.0.0.0/16'), Port.tcp(80), Port.tcp(443));
+    }, 'EGRESS_DUPLICATE_RULE', 'test/p', /Egress to 10\.0\.0\.0\/16 on TCP\/443 is allowed twice \(first as 10\.0\.0\.0\/16 TCP\/443 \(HTTPS\)\)/);
+  });
+
+  test.each([0, 40])('every port and one port are different allowances (%i rules before)', (before) => {
+    const p = new EgressPolicy(chart(), 'p', { source: backendPods() });
+    filler(p, before);
+    p.allow(Destination.ipv6('2001:db8::/32'));
+    p.allow(Destination.ipv6('2001:db8::/32'), Port.HTTPS);
+    expectEgressError(() => p.allow(Destination.ipv6('2001:db8::/32')), 'EGRESS_DUPLICATE_RULE', 'test/p', /on every port is allowed twice \(first as 2001:db8::\/32 every port\)/);
   });
 });
 
