@@ -7,6 +7,7 @@ import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
 import { checkCapabilities } from '../private/checks';
+import { dnsRule } from '../private/dns-rules';
 import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
 
@@ -65,10 +66,9 @@ export class DnsEgressRule extends Construct {
     }
     const rules: EgressRuleConfig[] = this.resolvers.map((resolver) => {
       raise(this, resolver._problems());
-      const destination = resolver.destination.toConfig();
-      const ports = resolver._portConfigs();
-      checkCapabilities(this, backend, () => `the DNS resolver ${resolver.description}`, destination, ports);
-      return { destinations: [destination], ports, dns: true };
+      const rule = dnsRule(resolver);
+      checkCapabilities(this, backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
+      return rule;
     });
     this.apiObjects = new PolicyRenderer(this, backend, {
       purpose: GrantPurpose.DNS,

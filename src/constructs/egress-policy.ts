@@ -8,6 +8,7 @@ import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
 import { checkCapabilities, isAllAddresses } from '../private/checks';
+import { dnsRule } from '../private/dns-rules';
 import { EgressError, raise } from '../private/egress-error';
 import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
@@ -117,7 +118,7 @@ export class EgressPolicy extends Construct {
   public readonly apiObjects: ApiObject[];
 
   private readonly rules: EgressRuleConfig[] = [];
-  private readonly dnsRules: EgressRuleConfig[] = [];
+  private readonly dnsRules: EgressRuleConfig[];
   /**
    * Destination×port entries allowed so far, by key: built only once a policy has more than
    * SCAN_LIMIT rules (below that, `allowedBefore` scans the rules and keeps nothing extra alive).
@@ -137,14 +138,13 @@ export class EgressPolicy extends Construct {
     raise(this, props.source._problems());
 
     const dns = props.dns ?? [DnsResolver.kubeDns()];
-    for (const resolver of dns) {
+    this.dnsRules = dns.map((resolver) => {
       raise(this, resolver._problems());
-      const d = resolver.destination.toConfig();
-      const ports = resolver._portConfigs();
-      if (this.backend.controlsDns) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, d, ports);
-      this.dnsRules.push({ destinations: [d], ports, dns: true });
-      this.countPeers(1, ports.length);
-    }
+      const rule = dnsRule(resolver);
+      if (this.backend.controlsDns) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
+      this.countPeers(1, rule.ports.length);
+      return rule;
+    });
     for (const rule of props.rules ?? []) {
       this.allow(rule.destination, ...(rule.ports ?? []));
     }

@@ -22,6 +22,8 @@ export interface RenderOptions {
   readonly needsDns: boolean;
 }
 
+const NO_LISTENERS: readonly IRuleListener[] = [];
+
 /**
  * The renderer is itself the definition handed to the backend and the policy recorded in the
  * model: one object per policy rather than a closure for each callback (an app may hold
@@ -31,7 +33,8 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly apiObjects: ApiObject[];
   public readonly metadata: PolicyMetadata;
   public readonly constructPath: string;
-  private readonly listeners: IRuleListener[] = [];
+  /** Usually one backend listener or none: kept in an array of exactly that size. */
+  private listeners: readonly IRuleListener[] = NO_LISTENERS;
   private readonly backendId: string;
 
   public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
@@ -55,7 +58,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   }
 
   public onRule(listener: IRuleListener): void {
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
     for (const rule of this.options.rules()) listener.ruleAdded(rule);
   }
 
