@@ -140,7 +140,7 @@ export abstract class Destination {
    * `0.0.0.0/0` means the whole IPv4 internet and needs the policy's explicit opt-in.
    */
   public static ipv4(cidr: string, options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination(cidr, 4, options.except ?? []);
+    return new CidrDestination(cidr, 4, exceptList(options.except));
   }
 
   /**
@@ -148,17 +148,17 @@ export abstract class Destination {
    * `::/0` means the whole IPv6 internet and needs the policy's explicit opt-in.
    */
   public static ipv6(cidr: string, options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination(cidr, 6, options.except ?? []);
+    return new CidrDestination(cidr, 6, exceptList(options.except));
   }
 
   /** Every IPv4 address (`0.0.0.0/0`). Needs the policy's explicit allow-all opt-in. */
   public static anyIpv4(options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination('0.0.0.0/0', 4, options.except ?? []);
+    return new CidrDestination('0.0.0.0/0', 4, exceptList(options.except));
   }
 
   /** Every IPv6 address (`::/0`). Needs the policy's explicit allow-all opt-in. */
   public static anyIpv6(options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination('::/0', 6, options.except ?? []);
+    return new CidrDestination('::/0', 6, exceptList(options.except));
   }
 
   /**
@@ -259,10 +259,17 @@ class PodsDestination extends Destination {
   }
 }
 
+const NO_EXCEPT: readonly string[] = Object.freeze([]);
+
+/** A copy of the given exceptions (later changes to the caller's array do not leak in), or none. */
+function exceptList(except: readonly string[] | undefined): readonly string[] {
+  return except && except.length > 0 ? [...except] : NO_EXCEPT;
+}
+
 class CidrDestination extends Destination {
   private config?: DestinationConfig;
 
-  public constructor(private readonly cidr: string, private readonly family: IpFamily, private readonly except: string[]) {
+  public constructor(private readonly cidr: string, private readonly family: IpFamily, private readonly except: readonly string[]) {
     super();
   }
 

@@ -38,6 +38,15 @@ describe('Destination', () => {
     expect(messages(Destination.ipv4('10.0.0.5/24'))[0]).toMatch(/host bits set.*Did you mean "10.0.0.0\/24"/);
   });
 
+  test('a destination keeps its own copy of the exceptions it was given', () => {
+    const except = ['10.1.0.0/16'];
+    const d = Destination.ipv4('10.0.0.0/8', { except });
+    except.push('10.2.0.0/16');
+    expect(d.toConfig().except).toEqual(['10.1.0.0/16']);
+    expect(d.toString()).toBe('10.0.0.0/8 except 10.1.0.0/16');
+    expect(Destination.ipv4('10.0.0.0/8', { except: [] }).toConfig()).toEqual({ kind: 'Cidr', cidr: '10.0.0.0/8', ipFamily: 4 });
+  });
+
   test('except must be a strict subset of the CIDR', () => {
     expect(messages(Destination.ipv4('10.0.0.0/8', { except: ['192.168.0.0/16'] }))[0]).toMatch(/Invalid except "192.168.0.0\/16" for 10.0.0.0\/8: each exception must be a strict subset/);
     expect(messages(Destination.ipv4('10.0.0.0/8', { except: ['10.0.0.0/8'] }))).toHaveLength(1);
