@@ -7,7 +7,6 @@ import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
 import { checkCapabilities } from '../private/checks';
-import { dnsRule } from '../private/dns-rules';
 import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
 
@@ -66,7 +65,7 @@ export class DnsEgressRule extends Construct {
     }
     const rules: EgressRuleConfig[] = this.resolvers.map((resolver) => {
       raise(this, resolver._problems());
-      const rule = dnsRule(resolver);
+      const rule = resolver._rule();
       checkCapabilities(this, backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
       return rule;
     });

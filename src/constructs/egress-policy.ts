@@ -8,7 +8,6 @@ import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
 import { checkCapabilities, isAllAddresses } from '../private/checks';
-import { dnsRule } from '../private/dns-rules';
 import { EgressError, raise } from '../private/egress-error';
 import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
@@ -140,7 +139,7 @@ export class EgressPolicy extends Construct {
     const dns = props.dns ?? [DnsResolver.kubeDns()];
     this.dnsRules = dns.map((resolver) => {
       raise(this, resolver._problems());
-      const rule = dnsRule(resolver);
+      const rule = resolver._rule();
       if (this.backend.controlsDns) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
       this.countPeers(1, rule.ports.length);
       return rule;
@@ -226,8 +225,9 @@ export class EgressPolicy extends Construct {
     checkCapabilities(this, this.backend, () => `destination ${destination}`, d, portConfigs);
     const entries: Array<PortConfig | undefined> = portConfigs.length > 0 ? portConfigs : [undefined];
     for (const [i, port] of entries.entries()) {
-      const earlier = entries.slice(0, i).find((q) => q !== undefined && port !== undefined && samePort(q, port));
-      const prev = earlier !== undefined ? { port: earlier } : this.allowedBefore(d, port);
+      // The same port twice in this call, or allowed by an earlier call.
+      const again = port && portConfigs.slice(0, i).find((q) => samePort(q, port));
+      const prev = again ? { port: again } : this.allowedBefore(d, port);
       if (prev !== undefined) {
         throw EgressError.at(this, EgressErrorCode.DUPLICATE_RULE,
           `Egress to ${destination} on ${describePort(port)} is allowed twice (first as ${destination} ${describePort(prev.port)}). Remove the duplicate allow()`);

@@ -217,10 +217,8 @@ export class FixedEgressIp extends Construct {
       // Sources overlap only within one namespace, so only FixedEgressIps with a source in one
       // of this construct's namespaces are compared, in creation order.
       const index = namespaceIndex(reg);
-      const seen = new Set<Registered>();
-      const earlier = [...new Set(this.sources.map(namespaceKey))].flatMap((ns) => index.get(ns) ?? [])
-        .filter((r) => r.index < me.index && !seen.has(r) && seen.add(r))
-        .sort((a, b) => a.index - b.index);
+      const candidates = new Set(this.sources.flatMap((s) => index.get(s.toConfig().namespace) ?? []));
+      const earlier = [...candidates].filter((r) => r.index < me.index).sort((a, b) => a.index - b.index);
       return this.conflicts(earlier, destinations);
     });
   }
@@ -248,7 +246,7 @@ function namespaceIndex(reg: Registry): Map<string, Registered[]> {
   if (reg.byNamespace?.size !== reg.all.length) {
     const map = new Map<string, Registered[]>();
     for (const r of reg.all) {
-      for (const ns of new Set(r.construct.sources.map(namespaceKey))) {
+      for (const ns of new Set(r.construct.sources.map((s) => s.toConfig().namespace))) {
         const bucket = map.get(ns);
         if (bucket) bucket.push(r);
         else map.set(ns, [r]);
@@ -257,11 +255,6 @@ function namespaceIndex(reg: Registry): Map<string, Registered[]> {
     reg.byNamespace = { size: reg.all.length, map };
   }
   return reg.byNamespace.map;
-}
-
-/** The namespace a source's pods live in, as an index key. */
-function namespaceKey(source: EgressSource): string {
-  return `ns:${source.toConfig().namespace ?? ''}`;
 }
 
 function describeDestinations(a: DestinationConfig[] | undefined, b: DestinationConfig[] | undefined): string {

@@ -1,4 +1,4 @@
-import { Destination } from './destination';
+import { Destination, DestinationConfig } from './destination';
 import { Port, PortConfig } from './port';
 import { Problem } from '../private/egress-error';
 
@@ -103,7 +103,7 @@ export class DnsResolver {
   public readonly description: string;
 
   private readonly portList: readonly Port[];
-  private portConfigs?: PortConfig[];
+  private rule?: { readonly destinations: DestinationConfig[]; readonly ports: PortConfig[]; readonly dns: true };
   private problems?: readonly Problem[];
 
   private constructor(destination: Destination, port: number, description: string) {
@@ -118,10 +118,18 @@ export class DnsResolver {
     return [...this.portList];
   }
 
-  /** The configs of `ports()`, computed once (shared by every policy, so frozen). @internal */
-  public _portConfigs(): PortConfig[] {
-    this.portConfigs ??= Object.freeze(this.portList.map((p) => p.toConfig())) as PortConfig[];
-    return this.portConfigs;
+  /**
+   * The rule that keeps this resolver reachable (its destination on UDP and TCP). Built once and
+   * shared by every policy that keeps the resolver, so frozen. It has the shape of a backend's
+   * `EgressRuleConfig`. @internal
+   */
+  public _rule(): { readonly destinations: DestinationConfig[]; readonly ports: PortConfig[]; readonly dns: true } {
+    this.rule ??= Object.freeze({
+      destinations: Object.freeze([this.destination.toConfig()]) as DestinationConfig[],
+      ports: Object.freeze(this.portList.map((p) => p.toConfig())) as PortConfig[],
+      dns: true as const,
+    });
+    return this.rule;
   }
 
   /** @internal */

@@ -22,8 +22,6 @@ export interface RenderOptions {
   readonly needsDns: boolean;
 }
 
-const NO_LISTENERS: readonly IRuleListener[] = [];
-
 /**
  * The renderer is itself the definition handed to the backend and the policy recorded in the
  * model: one object per policy rather than a closure for each callback (an app may hold
@@ -33,8 +31,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly apiObjects: ApiObject[];
   public readonly metadata: PolicyMetadata;
   public readonly constructPath: string;
-  /** Usually one backend listener or none: kept in an array of exactly that size. */
-  private listeners: readonly IRuleListener[] = NO_LISTENERS;
+  private readonly listeners: IRuleListener[] = [];
   private readonly backendId: string;
 
   public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
@@ -58,7 +55,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   }
 
   public onRule(listener: IRuleListener): void {
-    this.listeners = [...this.listeners, listener];
+    this.listeners.push(listener);
     for (const rule of this.options.rules()) listener.ruleAdded(rule);
   }
 
