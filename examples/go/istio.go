@@ -43,7 +43,7 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 		// Istio sidecars do not intercept DNS: no DNS rule here (see the TypeScript example).
 		Dns: &[]egress.DnsResolver{},
 	})
-	allowed.Allow(egress.Destination_FqdnPattern(jsii.String("*.googleapis.com")), egress.Port_HTTPS())
+	allowed.Allow(egress.Destination_AnySubdomainOf(jsii.String("googleapis.com")), egress.Port_HTTPS())
 	allowed.Allow(egress.Destination_Fqdn(jsii.String("api.github.com")), egress.Port_HTTPS())
 
 	// The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).

@@ -46,7 +46,7 @@ class IstioExternalServicesSection(Chart):
             # Istio sidecars do not intercept DNS: no DNS rule here (see the TypeScript example).
             dns=[],
         )
-        allowed.allow(Destination.fqdn_pattern("*.googleapis.com"), Port.HTTPS)
+        allowed.allow(Destination.any_subdomain_of("googleapis.com"), Port.HTTPS)
         allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS)
 
         # The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).

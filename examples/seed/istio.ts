@@ -56,6 +56,9 @@ export class IstioEgressGatewaySection extends Chart {
  *   resolved, and Istio documents that wildcard ServiceEntries must use NONE. The backend emits
  *   `allowed-external-hosts-https-443` (api.github.com, DNS) and
  *   `allowed-external-patterns-https-443` (*.googleapis.com, NONE).
+ * - `*.googleapis.com` is written `Destination.anySubdomainOf('googleapis.com')`: Istio matches a
+ *   `*.` host as a suffix, at any depth (`a.b.googleapis.com` too). `Destination.fqdnPattern()`
+ *   means exactly one label, which Istio cannot express, so the Istio backend refuses it.
  * - The ServiceEntries are namespaced in `production` and exported only there, and a Sidecar
  *   switches `production` to REGISTRY_ONLY: without it (Istio's default ALLOW_ANY) a ServiceEntry
  *   allow-list blocks nothing.
@@ -74,7 +77,7 @@ export class IstioExternalServicesSection extends Chart {
       // `production` stays with the NetworkPolicy section's default-deny baseline.
       dns: [],
     });
-    allowed.allow(Destination.fqdnPattern('*.googleapis.com'), Port.HTTPS);
+    allowed.allow(Destination.anySubdomainOf('googleapis.com'), Port.HTTPS);
     allowed.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
 
     // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).

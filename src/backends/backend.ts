@@ -20,8 +20,10 @@ export enum Capability {
   CIDR_EXCEPT = 'CidrExcept',
   /** Exact hostnames. */
   FQDN = 'Fqdn',
-  /** Hostname patterns (`*.example.com`). */
+  /** Hostname patterns with one wildcard label (`*.example.com` matching `a.example.com` only). */
   FQDN_PATTERN = 'FqdnPattern',
+  /** Every subdomain of a domain at any depth (`*.example.com` matching `a.b.example.com` too). */
+  FQDN_SUFFIX = 'FqdnSuffix',
   /** The API server as a named entity (no addresses needed). */
   KUBE_API_SERVER_ENTITY = 'KubeApiServerEntity',
   /** Port ranges. */
@@ -203,7 +205,7 @@ export abstract class EgressBackend {
         id: 'cilium',
         factory: 'EgressBackend.cilium()',
         capabilities: [
-          Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.FQDN, Capability.FQDN_PATTERN,
+          Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.FQDN, Capability.FQDN_PATTERN, Capability.FQDN_SUFFIX,
           Capability.KUBE_API_SERVER_ENTITY, Capability.PORT_RANGE, Capability.SCTP,
         ],
       },
@@ -215,12 +217,15 @@ export abstract class EgressBackend {
       {
         id: 'calico-enterprise',
         factory: 'EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE })',
-        capabilities: [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP, Capability.FQDN],
+        capabilities: [
+          Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP,
+          Capability.FQDN, Capability.FQDN_SUFFIX,
+        ],
       },
       {
         id: 'istio',
         factory: 'EgressBackend.istio()',
-        capabilities: [Capability.FQDN, Capability.FQDN_PATTERN, Capability.CIDR, Capability.TLS_SNI],
+        capabilities: [Capability.FQDN, Capability.FQDN_SUFFIX, Capability.CIDR, Capability.TLS_SNI],
       },
       {
         id: 'cluster-network-policy',
@@ -262,6 +267,7 @@ export function requiredCapabilities(dest: DestinationConfig): Capability[] {
     case DestinationKind.CIDR: return dest.except && dest.except.length > 0 ? [Capability.CIDR, Capability.CIDR_EXCEPT] : [Capability.CIDR];
     case DestinationKind.FQDN: return [Capability.FQDN];
     case DestinationKind.FQDN_PATTERN: return [Capability.FQDN_PATTERN];
+    case DestinationKind.FQDN_SUFFIX: return [Capability.FQDN_SUFFIX];
     case DestinationKind.KUBE_API_SERVER: return dest.apiServerCidrs ? [Capability.CIDR] : [Capability.KUBE_API_SERVER_ENTITY];
   }
 }

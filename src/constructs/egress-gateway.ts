@@ -732,7 +732,7 @@ export class EgressGateway extends Construct {
     if (this.bypassClosure) this.closeBypass(props.source, source, legs);
     if (this.props.logBlockedSourceAttempts) renderer.sourceTelemetry(source);
     const model = EgressModel.of(this);
-    const destinations = hosts.map((h) => ({ kind: h.startsWith('*.') ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: h }));
+    const destinations = hosts.map((h) => ({ kind: h.startsWith('*.') ? DestinationKind.FQDN_SUFFIX : DestinationKind.FQDN, hostname: h }));
     const objectRefs = () => this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
       .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`).sort();
     model.recordFact({
@@ -763,9 +763,9 @@ export class EgressGateway extends Construct {
 
   /**
    * Deny these hosts at the gateway (a DENY AuthorizationPolicy, evaluated before any ALLOW):
-   * exact hostnames or patterns with one leading wildcard label (`*.example.com`). Matched
-   * against the Host header on HTTP listeners and the SNI on TLS listeners. Throws when a host
-   * routed by this gateway matches.
+   * exact hostnames or patterns with a leading wildcard label (`*.example.com`, which Istio
+   * matches at any depth: `a.b.example.com` too). Matched against the Host header on HTTP
+   * listeners and the SNI on TLS listeners. Throws when a host routed by this gateway matches.
    */
   public denyHosts(hosts: string[]): void {
     if (hosts.length === 0) {
@@ -823,6 +823,7 @@ export class EgressGateway extends Construct {
           hosts.push(c.hostname!);
           break;
         case DestinationKind.FQDN_PATTERN:
+        case DestinationKind.FQDN_SUFFIX:
           throw EgressError.at(route, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
             `Cannot route the pattern ${c.hostname} through the egress gateway: Envoy routes to hosts it knows, and after the sidecar sends the connection to the gateway the original address is lost. `
             + 'List the hosts with Destination.fqdn(), or allow the pattern directly from the sidecar with EgressBackend.istio() (ServiceEntry with resolution NONE or DYNAMIC_DNS) together with a NetworkPolicy from a DNS-aware backend (EgressBackend.cilium()). '

@@ -15,6 +15,8 @@ export enum DestinationKind {
   FQDN = 'Fqdn',
   /** A hostname pattern with one leading wildcard label (`*.googleapis.com`). */
   FQDN_PATTERN = 'FqdnPattern',
+  /** Every subdomain of a domain, at any depth (`*.googleapis.com` as Istio and Envoy read it). */
+  FQDN_SUFFIX = 'FqdnSuffix',
   /** The Kubernetes API server. */
   KUBE_API_SERVER = 'KubeApiServer',
 }
@@ -56,7 +58,7 @@ export interface DestinationConfig {
    */
   readonly ipFamily?: number;
   /**
-   * FQDN: the hostname; FQDN_PATTERN: the pattern.
+   * FQDN: the hostname; FQDN_PATTERN: the pattern; FQDN_SUFFIX: `*.` and the domain.
    * @default - not a hostname destination
    */
   readonly hostname?: string;
@@ -166,7 +168,7 @@ export abstract class Destination {
    * (Kubernetes NetworkPolicy has none).
    */
   public static fqdn(hostname: string): Destination {
-    return new HostnameDestination(hostname, false);
+    return new HostnameDestination(hostname, HostForm.EXACT);
   }
 
   /**
@@ -174,7 +176,17 @@ export abstract class Destination {
    * (matches `storage.googleapis.com`, not `googleapis.com`).
    */
   public static fqdnPattern(pattern: string): Destination {
-    return new HostnameDestination(pattern, true);
+    return new HostnameDestination(pattern, HostForm.PATTERN);
+  }
+
+  /**
+   * Every subdomain of `domain`, at any depth: `anySubdomainOf('googleapis.com')` matches
+   * `storage.googleapis.com` and `eu.storage.googleapis.com`, not `googleapis.com`. This is what
+   * a `*.googleapis.com` host means to Istio and Envoy; `fqdnPattern()` is the narrower
+   * one-label pattern.
+   */
+  public static anySubdomainOf(domain: string): Destination {
+    return new HostnameDestination(domain, HostForm.SUFFIX);
   }
 
   /** The Kubernetes API server. */
@@ -319,44 +331,63 @@ class CidrDestination extends Destination {
 
 const HOST_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+enum HostForm { EXACT, PATTERN, SUFFIX }
+
+const HOST_FACTORY: Record<HostForm, string> = {
+  [HostForm.EXACT]: 'Destination.fqdn()',
+  [HostForm.PATTERN]: 'Destination.fqdnPattern()',
+  [HostForm.SUFFIX]: 'Destination.anySubdomainOf()',
+};
+
 class HostnameDestination extends Destination {
   private config?: DestinationConfig;
 
-  public constructor(private readonly host: string, private readonly pattern: boolean) {
+  public constructor(private readonly host: string, private readonly form: HostForm) {
     super();
   }
 
   public toConfig(): DestinationConfig {
-    this.config ??= Object.freeze({ kind: this.pattern ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: this.host });
+    this.config ??= Object.freeze(this.form === HostForm.SUFFIX
+      ? { kind: DestinationKind.FQDN_SUFFIX, hostname: `*.${this.host}` }
+      : { kind: this.form === HostForm.PATTERN ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: this.host });
     return this.config;
   }
 
   public toString(): string {
-    return this.host;
+    return this.form === HostForm.SUFFIX ? `*.${this.host} (any depth)` : this.host;
   }
 
   public _problems(): Problem[] {
-    const factory = this.pattern ? 'Destination.fqdnPattern()' : 'Destination.fqdn()';
+    const factory = HOST_FACTORY[this.form];
     const fix = (s: string) => s.toLowerCase().replace(/\.$/, '');
     if (this.host !== fix(this.host)) {
       return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${this.host}" in ${factory}: write it in lower case without a trailing dot. Did you mean "${fix(this.host)}"?` }];
     }
     let name = this.host;
-    if (this.pattern) {
+    if (this.form === HostForm.PATTERN) {
       if (!name.startsWith('*.')) {
-        const hint = name.includes('*') ? `"*.${name.replace(/^.*\*\.?/, '')}"` : `Destination.fqdn("${name}")`;
-        return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname pattern "${name}" in ${factory}: only one leading wildcard label ("*.example.com") is supported. Did you mean ${hint}?` }];
+        const rest = name.replace(/^.*\*\.?/, '');
+        const hint = !name.includes('*') ? `Did you mean Destination.fqdn("${name}")?`
+          : rest ? `Did you mean "*.${rest}"?` : 'A wildcard alone would match every hostname: list the services\' hostnames or their domains';
+        return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname pattern "${name}" in ${factory}: only one leading wildcard label ("*.example.com") is supported. ${hint}` }];
       }
       name = name.slice(2);
     }
     const labels = name.split('.');
     if (name.includes('*')) {
-      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${this.host}" in ${factory}: a wildcard is only allowed as the first label. Use Destination.fqdnPattern("*.${labels.slice(labels.findIndex((l) => l.includes('*')) + 1).join('.')}")` }];
+      const rest = labels.slice(labels.findIndex((l) => l.includes('*')) + 1).join('.');
+      const hint = this.form === HostForm.SUFFIX
+        ? `Pass the domain alone: Destination.anySubdomainOf("${rest}")`
+        : rest ? `Use Destination.fqdnPattern("*.${rest}")` : 'A wildcard alone would match every hostname: list the services\' hostnames or their domains';
+      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${this.host}" in ${factory}: ${this.form === HostForm.SUFFIX ? 'no wildcard is needed' : 'a wildcard is only allowed as the first label'}. ${hint}` }];
     }
     if (name.length > 253 || labels.length < 2 || !labels.every((l) => HOST_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+      const expected = this.form === HostForm.SUFFIX
+        ? 'expected a domain of at least two labels such as "googleapis.com" (every subdomain of a top-level domain would be most of the internet)'
+        : 'expected a fully qualified name such as "api.example.com" (at least two labels of letters, digits and \'-\')';
       return [{
         code: EgressErrorCode.INVALID_FQDN,
-        message: `Invalid hostname "${this.host}" in ${factory}: expected a fully qualified name such as "api.example.com" (at least two labels of letters, digits and '-'). For an IP address use Destination.ipv4("<ip>/32")`,
+        message: `Invalid hostname "${this.host}" in ${factory}: ${expected}. For an IP address use Destination.ipv4("<ip>/32")`,
       }];
     }
     return [];

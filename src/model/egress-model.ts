@@ -4,6 +4,7 @@ import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../private/cidr';
+import { hostnameMatches } from '../private/hosts';
 import { NAMESPACE_NAME_LABEL, labelsMatch } from '../private/names';
 
 /**
@@ -262,12 +263,9 @@ export function destinationMatches(d: DestinationConfig, policyNs: string, probe
       return ip !== undefined && (d.apiServerCidrs ?? []).some((c) => ipInBlock(c, undefined, ip));
     }
     case DestinationKind.FQDN:
-      return probe.toHostname === d.hostname;
-    case DestinationKind.FQDN_PATTERN: {
-      const h = probe.toHostname;
-      const suffix = d.hostname!.slice(1); // ".example.com"
-      return h !== undefined && h.endsWith(suffix) && !h.slice(0, -suffix.length).includes('.') && h.length > suffix.length;
-    }
+    case DestinationKind.FQDN_PATTERN:
+    case DestinationKind.FQDN_SUFFIX:
+      return probe.toHostname !== undefined && hostnameMatches(d, probe.toHostname);
   }
 }
 

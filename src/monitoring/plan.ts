@@ -3,11 +3,12 @@
 // constructs, no generated bindings, so it is unit-testable and the report can explain it.
 import { EgressFactDetails as K } from './fact-details';
 import { anyOf, eq, hostsRegex, ne, num, promDuration, re, selector } from './promql';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
 import { EgressFact, FactKind, ModelPolicy } from '../model/egress-model';
 import { Problem } from '../private/egress-error';
+import { isHostnameKind } from '../private/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
 
 /** One Prometheus rule (alerting or recording). */
@@ -114,7 +115,7 @@ export function routeHosts(fact: EgressFact): string[] {
   const listed = parseList(fact.details?.[K.HOSTS]);
   if (listed.length > 0) return [...new Set(listed)].sort();
   return [...new Set((fact.destinations ?? [])
-    .filter((d) => d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN)
+    .filter((d) => isHostnameKind(d.kind))
     .map((d) => d.hostname!))].sort();
 }
 

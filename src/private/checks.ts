@@ -10,6 +10,7 @@ import { PortConfig, Protocol } from '../core/port';
 const HINTS: Partial<Record<Capability, string>> = {
   [Capability.FQDN]: 'or resolve the service to fixed addresses and use Destination.ipv4()/ipv6()',
   [Capability.FQDN_PATTERN]: 'or list the concrete hostnames',
+  [Capability.FQDN_SUFFIX]: 'or list the concrete hostnames, or use Destination.fqdnPattern() where one label is enough',
   [Capability.KUBE_API_SERVER_ENTITY]: 'or pass the API server endpoint addresses: Destination.kubeApiServer({ endpoints: [...] })',
   [Capability.CIDR_EXCEPT]: 'or split the block into the parts you want to allow',
 };
@@ -28,8 +29,9 @@ export function checkCapabilities(
     if (backend.supports(cap)) continue;
     const alternatives = EgressBackend.bundled().filter((b) => b.capabilities.includes(cap)).map((b) => b.factory);
     let hint = HINTS[cap];
-    if (cap === Capability.FQDN_PATTERN && backend.supports(Capability.FQDN)) {
-      hint = `${hint} (this backend's wildcard would match more than one label deep, wider than the pattern)`;
+    if (cap === Capability.FQDN_PATTERN && backend.supports(Capability.FQDN_SUFFIX)) {
+      hint = `${hint}: this backend's wildcard matches subdomains at any depth, wider than the one-label pattern. `
+        + 'If any depth is what you mean, say so with Destination.anySubdomainOf()';
     }
     throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
       `The ${backend.displayName} backend cannot express ${what()} (needs capability ${cap}). `

@@ -10,6 +10,7 @@ import { EgressFact, FactKind, GrantPurpose, ModelPolicy } from '../model/egress
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
 import { cidrContains, isCidr, parseCidr } from '../private/cidr';
+import { hostnameCovers, isHostnameKind } from '../private/hosts';
 import { labelsMatch, sortedLabels } from '../private/names';
 
 export const NOT_FIXED = 'node IP (SNAT) — not fixed';
@@ -45,6 +46,8 @@ export function describeDestination(d: DestinationConfig, policyNamespace: strin
     case DestinationKind.FQDN:
     case DestinationKind.FQDN_PATTERN:
       return d.hostname!;
+    case DestinationKind.FQDN_SUFFIX:
+      return `${d.hostname!} (any depth)`;
     case DestinationKind.KUBE_API_SERVER:
       return `Kubernetes API server${d.apiServerCidrs && d.apiServerCidrs.length ? ` (${d.apiServerCidrs.join(', ')})` : ''}`;
   }
@@ -56,7 +59,7 @@ export function describePort(p: PortConfig): string {
 }
 
 function isExternal(d: DestinationConfig): boolean {
-  return d.kind === DestinationKind.CIDR || d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN;
+  return d.kind === DestinationKind.CIDR || isHostnameKind(d.kind);
 }
 
 /** Does a fact that lists `factDests` (undefined: all) concern destination `d`? */
@@ -67,13 +70,7 @@ function factCoversDestination(factDests: readonly DestinationConfig[] | undefin
       const a = parseCidr(f.cidr!); const b = parseCidr(d.cidr!);
       return isCidr(a) && isCidr(b) && cidrContains(a, b);
     }
-    if ((d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN) && d.hostname !== undefined) {
-      if (f.hostname === d.hostname) return true;
-      if (f.kind === DestinationKind.FQDN_PATTERN && d.kind === DestinationKind.FQDN) {
-        const suffix = f.hostname!.slice(1);
-        return d.hostname.endsWith(suffix) && !d.hostname.slice(0, -suffix.length).includes('.');
-      }
-    }
+    if (isHostnameKind(d.kind) && isHostnameKind(f.kind)) return hostnameCovers(f, d);
     return false;
   });
 }
@@ -145,7 +142,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
 
     const pathFor = (d: DestinationConfig): { path: string; gateway?: Gateway } => {
       if (!isExternal(d)) return { path: d.kind === DestinationKind.PODS ? 'in-cluster' : 'direct' };
-      const r = myRoutes.find((f) => factCoversDestination(f.destinations ?? routeHosts(f).map((h) => ({ kind: h.startsWith('*.') ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: h })), d));
+      const r = myRoutes.find((f) => factCoversDestination(f.destinations ?? routeHosts(f).map((h) => ({ kind: h.startsWith('*.') ? DestinationKind.FQDN_SUFFIX : DestinationKind.FQDN, hostname: h })), d));
       if (!r) return { path: 'direct' };
       const gw = gatewayOf(r);
       return { path: `via gateway ${gw.id}`, gateway: gw };
@@ -190,7 +187,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     for (const r of myRoutes) {
       const gw = gatewayOf(r);
       for (const h of routeHosts(r)) {
-        const d: DestinationConfig = { kind: h.startsWith('*.') ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: h };
+        const d: DestinationConfig = { kind: h.startsWith('*.') ? DestinationKind.FQDN_SUFFIX : DestinationKind.FQDN, hostname: h };
         if ([...rows.values()].some((e) => e.row.destination === h)) continue;
         rows.set(`${h}|route`, { d, enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)), row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp: sourceIpFor(d, gw), enforcedBy: [] } });
       }

@@ -5,6 +5,7 @@ import { CommandData, GatewayData, WorkloadData } from './data';
 import { DestinationKind } from '../core/destination';
 import { EgressFact, ModelPolicy } from '../model/egress-model';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
+import { isHostnameKind } from '../private/hosts';
 
 interface GatewayRef {
   readonly namespace: string;
@@ -36,7 +37,7 @@ function probe(ns: string, destination: string, kind: string, port: string): Com
   const [, proto, first, , app] = m;
   const exec = `kubectl exec -n ${sq(ns)} "$POD" --`;
   let host = destination;
-  if (kind === DestinationKind.FQDN_PATTERN) host = `<name>${destination.slice(1)}`;
+  if (kind === DestinationKind.FQDN_PATTERN || kind === DestinationKind.FQDN_SUFFIX) host = `<name>${destination.slice(1)}`;
   if (kind === DestinationKind.CIDR) {
     const [addr, prefix] = destination.split(' ')[0].split('/');
     host = (prefix === '32' || prefix === '128') ? addr : `<an address in ${destination.split(' ')[0]}>`;
@@ -59,7 +60,7 @@ export function commandsForWorkload(w: Omit<WorkloadData, 'commands'>, policies:
   out.push({ purpose: 'pick a pod of the workload', command: `POD=$(kubectl get pod -n ${sq(ns)}${selector} -o jsonpath='{.items[0].metadata.name}')` });
   for (const r of w.reach) {
     if (r.kind === DestinationKind.FQDN) out.push({ purpose: `resolve ${r.destination} from the pod`, command: `kubectl exec -n ${sq(ns)} "$POD" -- nslookup ${sq(r.destination)}` });
-    if (r.kind !== DestinationKind.FQDN && r.kind !== DestinationKind.FQDN_PATTERN && r.kind !== DestinationKind.CIDR) continue;
+    if (!isHostnameKind(r.kind as DestinationKind) && r.kind !== DestinationKind.CIDR) continue;
     for (const p of r.ports) {
       const c = probe(ns, r.destination, r.kind, p);
       if (c) out.push(c);

@@ -137,7 +137,7 @@ function buildIstio(app: App, id: string, n: number): void {
   // stands for a separate cluster.
   const host = (h: string) => `a${n}.${h}`;
   const hosts = HOSTS.filter((_, i) => Math.floor(n / 2 ** i) % 2 === 1).map(host);
-  const destinations = [...hosts.map((h) => Destination.fqdn(h)), ...(n % 3 === 0 ? [Destination.fqdnPattern(PATTERNS[n % 2])] : [])];
+  const destinations = [...hosts.map((h) => Destination.fqdn(h)), ...(n % 3 === 0 ? [Destination.anySubdomainOf(PATTERNS[n % 2].slice(2))] : [])];
   if (destinations.length === 0) destinations.push(Destination.fqdn(host(HOSTS[n % HOSTS.length])));
   new AllowedExternalService(chart, 'ext', {
     source: EgressSource.pods({ namespace: ns, labels }),

@@ -80,6 +80,28 @@ describe('Destination', () => {
     expect(messages(Destination.fqdn('-bad.example.com'))).toHaveLength(1);
   });
 
+  test('a wildcard alone gets no broken suggestion', () => {
+    const [pattern] = messages(Destination.fqdnPattern('*'));
+    expect(pattern).toMatch(/A wildcard alone would match every hostname: list the services' hostnames or their domains/);
+    expect(pattern).not.toMatch(/"\*\."/);
+    const [exact] = messages(Destination.fqdn('*'));
+    expect(exact).toMatch(/A wildcard alone would match every hostname/);
+    expect(exact).not.toMatch(/fqdnPattern\("\*\."\)/);
+  });
+
+  test('every subdomain at any depth', () => {
+    // GIVEN a domain
+    const d = Destination.anySubdomainOf('googleapis.com');
+    // THEN it is its own kind, written as the *. host that Istio, Envoy and Calico read as a suffix
+    expect(d.toConfig()).toEqual({ kind: 'FqdnSuffix', hostname: '*.googleapis.com' });
+    expect(d.toString()).toBe('*.googleapis.com (any depth)');
+    expect(messages(d)).toEqual([]);
+    // AND bad input names the factory and the fix
+    expect(messages(Destination.anySubdomainOf('*.googleapis.com'))[0]).toMatch(/Destination.anySubdomainOf\(\): no wildcard is needed. Pass the domain alone: Destination.anySubdomainOf\("googleapis.com"\)/);
+    expect(messages(Destination.anySubdomainOf('com'))[0]).toMatch(/at least two labels.*top-level domain/);
+    expect(messages(Destination.anySubdomainOf('GoogleAPIs.com.'))[0]).toMatch(/Did you mean "googleapis.com"\?/);
+  });
+
   test('API server with and without endpoints', () => {
     expect(Destination.kubeApiServer().toConfig()).toEqual({ kind: 'KubeApiServer' });
     expect(Destination.kubeApiServer({ endpoints: ['10.0.0.2/32', '10.0.0.1/32'] }).toConfig()).toEqual({ kind: 'KubeApiServer', apiServerCidrs: ['10.0.0.1/32', '10.0.0.2/32'] });

@@ -14,7 +14,7 @@ function readmeSnippet(app: App): void {
   // L7 visibility with Istio, enforcement with Cilium (toFQDNs + its DNS-proxy rule)
   new AllowedExternalService(chart, 'github', {
     source: backend,
-    destinations: [Destination.fqdn('api.github.com'), Destination.fqdnPattern('*.googleapis.com')],
+    destinations: [Destination.fqdn('api.github.com'), Destination.anySubdomainOf('googleapis.com')],
     ports: [Port.HTTPS],
     backends: [EgressBackend.istio(), EgressBackend.cilium()],
   });

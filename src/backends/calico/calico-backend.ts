@@ -61,7 +61,9 @@ const OSS_CAPABILITIES = [Capability.POD_SELECTOR, Capability.CIDR, Capability.C
  *   `notNets` of the same rule.
  * - A rule with ports needs a protocol in Calico, so there is one rule per protocol; `"a:b"`
  *   strings are port ranges. A destination allowed on every port gets one rule without protocol.
- * - Exact hostnames (Calico Enterprise/Cloud only) go to `destination.domains`.
+ * - Exact hostnames (Calico Enterprise/Cloud only) go to `destination.domains`, and so does
+ *   `Destination.anySubdomainOf()` as a `*.` domain (Calico's wildcard matches one or more labels,
+ *   so the one-label `Destination.fqdnPattern()` is refused).
  *
  * Every rule carries a destination selector, `nets` or `domains`: a Calico `Allow` rule without
  * a destination would allow everything, and is never emitted. Objects are the policy first,
@@ -85,7 +87,7 @@ export class CalicoBackend extends EgressBackend {
     const enterprise = this.edition === CalicoEdition.ENTERPRISE;
     this.id = enterprise ? 'calico-enterprise' : 'calico';
     this.displayName = enterprise ? 'Calico Enterprise' : 'Calico (open source)';
-    this.capabilities = enterprise ? [...OSS_CAPABILITIES, Capability.FQDN] : [...OSS_CAPABILITIES];
+    this.capabilities = enterprise ? [...OSS_CAPABILITIES, Capability.FQDN, Capability.FQDN_SUFFIX] : [...OSS_CAPABILITIES];
   }
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
@@ -312,6 +314,7 @@ function targets(destinations: readonly DestinationConfig[], networkSet: string 
         break;
       }
       case DestinationKind.FQDN:
+      case DestinationKind.FQDN_SUFFIX:
         if (!domains) {
           domains = [];
           out.push({ domains });

@@ -52,6 +52,7 @@ export class CiliumBackend extends EgressBackend {
     Capability.CIDR_EXCEPT,
     Capability.FQDN,
     Capability.FQDN_PATTERN,
+    Capability.FQDN_SUFFIX,
     Capability.KUBE_API_SERVER_ENTITY,
     Capability.PORT_RANGE,
     Capability.SCTP,

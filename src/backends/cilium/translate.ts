@@ -58,7 +58,8 @@ export function peerFamily(d: DestinationConfig): PeerFamily {
     case DestinationKind.PODS: return PeerFamily.ENDPOINTS;
     case DestinationKind.CIDR: return PeerFamily.CIDR;
     case DestinationKind.FQDN:
-    case DestinationKind.FQDN_PATTERN: return PeerFamily.FQDN;
+    case DestinationKind.FQDN_PATTERN:
+    case DestinationKind.FQDN_SUFFIX: return PeerFamily.FQDN;
     case DestinationKind.KUBE_API_SERVER: return PeerFamily.ENTITIES;
   }
 }
@@ -97,9 +98,16 @@ export function cidrPeer(d: DestinationConfig): CiliumNetworkPolicySpecEgressToC
   return { cidr: d.cidr!, ...(d.except && d.except.length > 0 ? { except: [...d.except] } : {}) };
 }
 
-/** A hostname destination as a `toFQDNs` entry. */
+/**
+ * A hostname destination as a `toFQDNs` entry. Cilium's `*.` matches one label; every subdomain
+ * at any depth is its `**.` prefix (Cilium 1.16+).
+ */
 export function fqdnPeer(d: DestinationConfig): CiliumNetworkPolicySpecEgressToFqdNs {
-  return d.kind === DestinationKind.FQDN_PATTERN ? { matchPattern: d.hostname! } : { matchName: d.hostname! };
+  switch (d.kind) {
+    case DestinationKind.FQDN_PATTERN: return { matchPattern: d.hostname! };
+    case DestinationKind.FQDN_SUFFIX: return { matchPattern: `**${d.hostname!.slice(1)}` };
+    default: return { matchName: d.hostname! };
+  }
 }
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { [Protocol.TCP]: 0, [Protocol.UDP]: 1, [Protocol.SCTP]: 2 };
@@ -189,7 +197,8 @@ function toPeer(d: DestinationConfig, sourceNamespace: string): unknown {
     case DestinationKind.PODS: return endpointsPeer(d, sourceNamespace);
     case DestinationKind.CIDR: return cidrPeer(d);
     case DestinationKind.FQDN:
-    case DestinationKind.FQDN_PATTERN: return fqdnPeer(d);
+    case DestinationKind.FQDN_PATTERN:
+    case DestinationKind.FQDN_SUFFIX: return fqdnPeer(d);
     case DestinationKind.KUBE_API_SERVER: return CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER;
   }
 }
@@ -242,7 +251,7 @@ export function hasDnsRule(rules: readonly EgressRuleConfig[]): boolean {
 
 /** True when the destination is a hostname or hostname pattern (rendered as toFQDNs). */
 export function isHostname(d: DestinationConfig): boolean {
-  return d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN;
+  return d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN || d.kind === DestinationKind.FQDN_SUFFIX;
 }
 
 /** The problem of a hostname destination in a policy without a DNS rule. */
@@ -325,6 +334,7 @@ function describe(d: DestinationConfig): string {
     case DestinationKind.CIDR: return d.cidr!;
     case DestinationKind.FQDN:
     case DestinationKind.FQDN_PATTERN: return d.hostname!;
+    case DestinationKind.FQDN_SUFFIX: return `**${d.hostname!.slice(1)}`;
     case DestinationKind.KUBE_API_SERVER: return 'the API server';
   }
 }

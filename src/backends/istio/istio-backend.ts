@@ -49,9 +49,11 @@ const SIDECAR_HOST = /^(\*|\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/(\*|(\*\.)?
  * `Sidecar` per namespace with `outboundTrafficPolicy: REGISTRY_ONLY`, so the sidecar blocks
  * hosts that no ServiceEntry declares.
  *
- * - Exact hostnames get `resolution: DNS`; hostname patterns `resolution: NONE` (or
- *   `DYNAMIC_DNS`, see `wildcardResolution`); CIDRs `addresses` with `resolution: NONE` and TCP
- *   ports (matched at L4).
+ * - Exact hostnames get `resolution: DNS`; `Destination.anySubdomainOf()` becomes a `*.` host with
+ *   `resolution: NONE` (or `DYNAMIC_DNS`, see `wildcardResolution`); CIDRs `addresses` with
+ *   `resolution: NONE` and TCP ports (matched at L4).
+ * - `Destination.fqdnPattern()` (exactly one label) is refused: Istio and Envoy match a `*.` host
+ *   as a suffix, at any depth, which would be wider than the pattern.
  * - Destinations of one policy that share resolution and ports are grouped into one
  *   ServiceEntry, named `<name>-<hosts|patterns|addresses>-<ports>`.
  * - Port protocols come from `Port.https()`, `Port.tls()`, `Port.http()`, `Port.grpc()`; a plain
@@ -64,7 +66,7 @@ const SIDECAR_HOST = /^(\*|\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/(\*|(\*\.)?
 export class IstioBackend extends EgressBackend {
   public readonly id = 'istio';
   public readonly displayName = 'Istio';
-  public readonly capabilities: Capability[] = [Capability.FQDN, Capability.FQDN_PATTERN, Capability.CIDR, Capability.TLS_SNI];
+  public readonly capabilities: Capability[] = [Capability.FQDN, Capability.FQDN_SUFFIX, Capability.CIDR, Capability.TLS_SNI];
   /** Istio sidecars do not intercept DNS; DNS stays with the CNI's NetworkPolicy. */
   public readonly controlsDns = false;
 
@@ -218,7 +220,7 @@ function describe(d: DestinationConfig): string {
 function targets(d: DestinationConfig): Array<{ group: Group; value: string }> {
   switch (d.kind) {
     case DestinationKind.FQDN: return [{ group: 'hosts', value: d.hostname! }];
-    case DestinationKind.FQDN_PATTERN: return [{ group: 'patterns', value: d.hostname! }];
+    case DestinationKind.FQDN_SUFFIX: return [{ group: 'patterns', value: d.hostname! }];
     case DestinationKind.CIDR: return [{ group: 'addresses', value: d.cidr! }];
     case DestinationKind.KUBE_API_SERVER: return (d.apiServerCidrs ?? []).map((c) => ({ group: 'addresses' as Group, value: c }));
     default:

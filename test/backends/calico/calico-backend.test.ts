@@ -200,6 +200,15 @@ describe('Calico backend | rendering', () => {
     expect(EgressWarnings.list(c)[0].message).toMatch(/tier "security".*defaultAction \(Deny unless the Tier says Pass\).*Keep every egress policy of these pods in this tier/);
   });
 
+  test('Calico Enterprise: anySubdomainOf() is a *. domain; the one-label fqdnPattern() is refused', () => {
+    const c = chart();
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico({ edition: CalicoEdition.ENTERPRISE }) });
+    p.allow(Destination.anySubdomainOf('example.com'), Port.HTTPS);
+    const [np] = Testing.synth(c);
+    expect(np.spec.egress.slice(2)).toEqual([{ action: 'Allow', protocol: 'TCP', destination: { domains: ['*.example.com'], ports: [443] } }]);
+    expect(() => p.allow(Destination.fqdnPattern('*.example.org'), Port.HTTPS)).toThrow(/needs capability FqdnPattern.*matches subdomains at any depth.*Destination.anySubdomainOf\(\)/);
+  });
+
   test('Calico Enterprise: exact hostnames become destination.domains', () => {
     const c = chart();
     const backend = calico({ edition: CalicoEdition.ENTERPRISE });
@@ -222,7 +231,7 @@ describe('Calico backend | rendering', () => {
 
   test('capabilities by edition', () => {
     expect(calico().capabilities).toEqual(['PodSelector', 'Cidr', 'CidrExcept', 'PortRange', 'Sctp']);
-    expect(calico({ edition: CalicoEdition.ENTERPRISE }).capabilities).toEqual(['PodSelector', 'Cidr', 'CidrExcept', 'PortRange', 'Sctp', 'Fqdn']);
+    expect(calico({ edition: CalicoEdition.ENTERPRISE }).capabilities).toEqual(['PodSelector', 'Cidr', 'CidrExcept', 'PortRange', 'Sctp', 'Fqdn', 'FqdnSuffix']);
     expect(calico().id).toBe('calico');
     expect(calico().displayName).toBe('Calico (open source)');
   });

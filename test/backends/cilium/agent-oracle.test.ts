@@ -48,6 +48,7 @@ function corpus(): any[] {
     p.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     p.allow(Destination.fqdnPattern('*.googleapis.com'), Port.HTTPS, Port.HTTP);
     p.allow(Destination.fqdn('example.org'));
+    p.allow(Destination.anySubdomainOf('example.net'), Port.HTTPS);
     p.allow(Destination.kubeApiServer(), Port.HTTPS, Port.KUBE_API_SERVER);
     p.allow(Destination.ipv4('198.51.100.0/24'), ...Array.from({ length: 95 }, (_, i) => Port.tcp(20000 + i)));
     new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production'), backend: backend() });
@@ -65,7 +66,7 @@ function corpus(): any[] {
     fc.tuple(labels, fc.option(fc.constantFrom('ns-a', 'ns-b'), { nil: undefined })).map(([l, namespace]) => Destination.pods({ labels: l, namespace })),
     fc.tuple(labels, labels).map(([l, namespaceLabels]) => Destination.pods({ labels: l, namespaceLabels })),
     fc.constantFrom(Destination.ipv4('203.0.113.0/24', { except: ['203.0.113.64/26'] }), Destination.ipv6('2001:db8::/32'),
-      Destination.fqdn('api.example.com'), Destination.fqdnPattern('*.example.net'), Destination.kubeApiServer()),
+      Destination.fqdn('api.example.com'), Destination.fqdnPattern('*.example.net'), Destination.anySubdomainOf('example.io'), Destination.kubeApiServer()),
   );
   const samples = fc.sample(fc.record({
     clusterwide: fc.boolean(),

@@ -9,6 +9,7 @@ import {
   DnsEgressRule,
   DnsResolver,
   EgressBackend,
+  EgressModel,
   EgressPolicy,
   EgressRuleConfig,
   EgressSource,
@@ -69,11 +70,30 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
     expect(b.id).toBe('cilium');
     expect(b.displayName).toBe('Cilium');
     expect([...b.capabilities].sort()).toEqual([
-      Capability.CIDR, Capability.CIDR_EXCEPT, Capability.FQDN, Capability.FQDN_PATTERN,
+      Capability.CIDR, Capability.CIDR_EXCEPT, Capability.FQDN, Capability.FQDN_PATTERN, Capability.FQDN_SUFFIX,
       Capability.KUBE_API_SERVER_ENTITY, Capability.POD_SELECTOR, Capability.PORT_RANGE, Capability.SCTP,
     ].sort());
     expect(b.supports(Capability.L7_HTTP)).toBe(false);
     expect(b.supports(Capability.ADMIN_TIER)).toBe(false);
+  });
+
+  test('anySubdomainOf() is the **. pattern (every depth); fqdnPattern() stays one label', () => {
+    const c = chart();
+    new EgressPolicy(c, 'p', {
+      source: backendPods(),
+      backend: cilium(),
+      rules: [
+        { destination: Destination.anySubdomainOf('googleapis.com'), ports: [Port.HTTPS] },
+        { destination: Destination.fqdnPattern('*.example.com'), ports: [Port.HTTPS] },
+      ],
+    });
+    const [cnp] = synth(c);
+    expect(cnp.spec.egress[1].toFQDNs).toEqual([{ matchPattern: '**.googleapis.com' }, { matchPattern: '*.example.com' }]);
+    expectAccepted([cnp]);
+    // AND the model agrees with Cilium's reading of both
+    const model = EgressModel.of(c);
+    const probe = (toHostname: string) => model.check({ from: { namespace: 'production', labels: { app: 'backend' } }, toHostname, port: 443, protocol: Protocol.TCP }).allowed;
+    expect([probe('a.b.googleapis.com'), probe('googleapis.com'), probe('a.example.com'), probe('a.b.example.com')]).toEqual([true, false, true, false]);
   });
 
   test('pods and namespaces: the namespace is always explicit', () => {

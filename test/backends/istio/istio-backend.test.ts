@@ -9,6 +9,7 @@ import {
   EgressPolicy,
   EgressRuleConfig,
   EgressSource,
+  EgressModel,
   EgressWarnings,
   IEgressPolicyDefinition,
   IRuleListener,
@@ -41,7 +42,7 @@ describe('IstioBackend | ServiceEntries', () => {
     const c = chart();
     const policy = istioPolicy(c, 'allowed-external', { name: 'allowed-external' });
     // WHEN
-    policy.allow(Destination.fqdnPattern('*.googleapis.com'), Port.HTTPS);
+    policy.allow(Destination.anySubdomainOf('googleapis.com'), Port.HTTPS);
     policy.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     // THEN the seed's single `resolution: DNS` entry becomes two: DNS is invalid for a wildcard
     const manifests = synth(c);
@@ -164,7 +165,7 @@ describe('IstioBackend | ServiceEntries', () => {
       sidecarEgressHosts: ['payments/*', 'istio-system/*'],
       wildcardResolution: IstioWildcardResolution.DYNAMIC_DNS,
     });
-    istioPolicy(c, 'p', { backend }).allow(Destination.fqdnPattern('*.googleapis.com'), Port.HTTPS);
+    istioPolicy(c, 'p', { backend }).allow(Destination.anySubdomainOf('googleapis.com'), Port.HTTPS);
     const m = synth(c);
     const [se] = ofKind(m, 'ServiceEntry');
     expect(se.spec.resolution).toBe('DYNAMIC_DNS');
@@ -194,7 +195,7 @@ describe('IstioBackend | ServiceEntries', () => {
       const c = chart();
       const p = istioPolicy(c, 'p');
       p.allow(Destination.fqdn('b.example.com'), Port.HTTPS);
-      p.allow(Destination.fqdnPattern('*.example.org'), Port.tls(443));
+      p.allow(Destination.anySubdomainOf('example.org'), Port.tls(443));
       p.allow(Destination.ipv4('203.0.113.0/24'), Port.tcp(5432));
       return JSON.stringify(synth(c));
     };
@@ -291,8 +292,31 @@ describe('IstioBackend | bad input fails with path, value and fix', () => {
     () => istioPolicy(chart(), 'p').allow(Destination.ipv4('10.0.0.0/8', { except: ['10.1.0.0/16'] }), Port.HTTPS),
     'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p', /needs capability CidrExcept/));
 
+  test('refuses a one-label pattern: Istio matches a *. host at any depth, which would widen it', () => expectError(
+    () => istioPolicy(chart(), 'p').allow(Destination.fqdnPattern('*.example.com'), Port.HTTPS),
+    'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p',
+    /cannot express destination \*\.example\.com \(needs capability FqdnPattern\).*EgressBackend\.cilium\(\).*matches subdomains at any depth.*Destination\.anySubdomainOf\(\)/));
+
+  test('anySubdomainOf() is a *. host, and the model allows it at any depth but not the domain itself', () => {
+    // GIVEN an Istio allow-list for every subdomain of example.com
+    const c = chart();
+    istioPolicy(c, 'p').allow(Destination.anySubdomainOf('example.com'), Port.HTTPS);
+    // THEN the ServiceEntry declares the *. host, unresolved
+    const se = synth(c).find((m) => m.kind === 'ServiceEntry')!;
+    expect(se.spec.hosts).toEqual(['*.example.com']);
+    expect(se.spec.resolution).toBe('NONE');
+    // AND the model reads it as Istio does: any depth, not the apex
+    const model = EgressModel.of(c);
+    const from = { namespace: 'production', labels: { app: 'web' } };
+    const probe = (toHostname: string) => model.check({ from, toHostname, port: 443, protocol: Protocol.TCP }).allowed;
+    expect(probe('a.example.com')).toBe(true);
+    expect(probe('a.b.example.com')).toBe(true);
+    expect(probe('example.com')).toBe(false);
+    expect(probe('aexample.com')).toBe(false);
+  });
+
   test('throws on a pattern over opaque TCP (it would open the port to every address)', () => expectError(
-    () => istioPolicy(chart(), 'p').allow(Destination.fqdnPattern('*.example.com'), Port.tcp(443)),
+    () => istioPolicy(chart(), 'p').allow(Destination.anySubdomainOf('example.com'), Port.tcp(443)),
     'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p', /\*\.example\.com on opaque TCP port 443.*every address through on port 443.*Port\.https\(443\)/));
 
   test('throws when two hosts share an opaque TCP port in one namespace', () => {
@@ -333,7 +357,7 @@ describe('IstioBackend | backend contract', () => {
   test('capabilities: hostnames, patterns, CIDRs, SNI; no pods, ranges, SCTP, except, L7', () => {
     const b = EgressBackend.istio();
     expect(b.id).toBe('istio');
-    expect(b.capabilities).toEqual([Capability.FQDN, Capability.FQDN_PATTERN, Capability.CIDR, Capability.TLS_SNI]);
+    expect(b.capabilities).toEqual([Capability.FQDN, Capability.FQDN_SUFFIX, Capability.CIDR, Capability.TLS_SNI]);
     for (const cap of [Capability.POD_SELECTOR, Capability.PORT_RANGE, Capability.SCTP, Capability.CIDR_EXCEPT, Capability.L7_HTTP]) {
       expect(b.supports(cap)).toBe(false);
     }

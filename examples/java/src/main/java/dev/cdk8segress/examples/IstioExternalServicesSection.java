@@ -25,7 +25,7 @@ public class IstioExternalServicesSection extends Chart {
                 // Istio sidecars do not intercept DNS: no DNS rule here (see the TypeScript example).
                 .dns(List.of())
                 .build();
-        allowed.allow(Destination.fqdnPattern("*.googleapis.com"), Port.HTTPS);
+        allowed.allow(Destination.anySubdomainOf("googleapis.com"), Port.HTTPS);
         allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS);
 
         // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
