@@ -6,7 +6,7 @@ import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
-import { checkCapabilities } from '../private/checks';
+import { checkCapabilities, refuseCoveredFamily } from '../private/checks';
 import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
 
@@ -69,6 +69,8 @@ export class DnsEgressRule extends Construct {
       checkCapabilities(this, backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
       return rule;
     });
+    refuseCoveredFamily(this, rules.flatMap((r) => r.destinations), `DNS to ${this.resolvers.map((r) => r.description).join(', ')}`,
+      'list the resolver addresses');
     this.apiObjects = new PolicyRenderer(this, backend, {
       purpose: GrantPurpose.DNS,
       source: () => this.source.toConfig(),

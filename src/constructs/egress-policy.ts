@@ -7,7 +7,7 @@ import { EgressErrorCode } from '../core/errors';
 import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
-import { checkCapabilities, isAllAddresses } from '../private/checks';
+import { addressShares, checkCapabilities, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
 import { EgressError, raise } from '../private/egress-error';
 import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
@@ -128,6 +128,9 @@ export class EgressPolicy extends Construct {
   /** Destination×port entries so far (DNS rules included), for the size budget. */
   private peers = 0;
   private overBudget = false;
+  /** Running share of the IPv4 and IPv6 address space allowed in full blocks (see addressShares). */
+  private share4 = 0;
+  private share6 = 0;
 
   public constructor(scope: Construct, id: string, props: EgressPolicyProps) {
     super(scope, id);
@@ -144,6 +147,7 @@ export class EgressPolicy extends Construct {
       this.countPeers(1, rule.ports.length);
       return rule;
     });
+    for (const rule of this.dnsRules) this.checkCoverage(rule.destinations[0], () => `the DNS resolvers (${dns.map((r) => r.description).join(', ')})`);
     for (const rule of props.rules ?? []) {
       this.allow(rule.destination, ...(rule.ports ?? []));
     }
@@ -179,6 +183,22 @@ export class EgressPolicy extends Construct {
     return [`This policy has ${peers} destination×port entries, over the budget of ${MAX_PEER_PORTS_PER_POLICY} per policy object `
       + '(large objects are slow for the API server and the dataplane, and CNIs cap rule sizes). '
       + `Split the destinations across several EgressPolicy or AllowedExternalService constructs, or merge address ranges (${EgressErrorCode.POLICY_TOO_LARGE})`];
+  }
+
+  /**
+   * Refuse a destination that, with the blocks allowed before it, covers every address of a
+   * family (`0.0.0.0/1` + `128.0.0.0/1`), unless the policy opted in. Keeps two running totals;
+   * the union is computed only when a total reaches a whole family.
+   */
+  private checkCoverage(d: DestinationConfig, what: () => string): void {
+    if (this.allowAllAddresses) return;
+    for (const { family, share } of addressShares(d)) {
+      const total = family === 4 ? (this.share4 += share) : (this.share6 += share);
+      if (mayCoverFamily(total)) {
+        const all = [...this.dnsRules, ...this.rules].flatMap((r) => r.destinations);
+        refuseCoveredFamily(this, [...all, d], what(), 'set allowAllAddresses: true on the policy to opt in');
+      }
+    }
   }
 
   /** The earlier allowance of `d` on `port` (undefined: every port), if there is one. */
@@ -223,6 +243,7 @@ export class EgressPolicy extends Construct {
         + 'List the external ranges you need, or set allowAllAddresses: true on the policy to opt in');
     }
     checkCapabilities(this, this.backend, () => `destination ${destination}`, d, portConfigs);
+    this.checkCoverage(d, () => `egress to ${destination}`);
     const entries: Array<PortConfig | undefined> = portConfigs.length > 0 ? portConfigs : [undefined];
     for (const [i, port] of entries.entries()) {
       // The same port twice in this call, or allowed by an earlier call.

@@ -9,6 +9,7 @@ import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
 import { WARN } from '../fixed-ip/warning-ids';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
 import { EgressFactDetails } from '../monitoring/fact-details';
+import { refuseCoveredFamily } from '../private/checks';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, objectNameProblems } from '../private/names';
@@ -164,7 +165,7 @@ export class FixedEgressIp extends Construct {
     const ranges = clusterRanges(this, clusterCidrs);
     const cluster = [...ranges.pods.map((c) => ({ c, what: 'pod' })), ...ranges.services.map((c) => ({ c, what: 'Service' }))];
     const seen = new Set<string>();
-    return given.map((d) => {
+    const configs = given.map((d) => {
       raise(this, d._problems());
       const cfg = d.toConfig();
       if (cfg.kind !== DestinationKind.CIDR) {
@@ -190,13 +191,17 @@ export class FixedEgressIp extends Construct {
           + 'so this destination would never get the fixed address. Remove it (select in-cluster peers with an EgressPolicy instead)');
       }
       const covers = cluster.filter((x) => cidrsOverlap(x.c, c));
-      if (covers.length > 0 && c.prefix > 0) {
+      if (covers.length > 0) {
         EgressWarnings.add(this, WARN.CLUSTER_CIDR_EXCLUDED,
           `Destination ${c.text} contains the cluster's ${covers.map((x) => `${x.what} CIDR ${x.c.text}`).join(' and ')}: traffic to those in-cluster addresses `
           + `does not go through the ${p.displayName}. Add them as except blocks to say so explicitly`);
       }
       return cfg;
     });
+    if (!(props.allowAllAddresses ?? false)) {
+      refuseCoveredFamily(this, configs, `to route ${given.join(', ')} through the ${p.displayName}`, 'set allowAllAddresses: true to opt in');
+    }
+    return configs;
   }
 
   private register(destinations: DestinationConfig[] | undefined): void {

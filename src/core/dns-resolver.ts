@@ -1,5 +1,7 @@
-import { Destination, DestinationConfig } from './destination';
+import { Destination, DestinationConfig, DestinationKind } from './destination';
+import { EgressErrorCode } from './errors';
 import { Port, PortConfig } from './port';
+import { isCidr, parseCidr } from '../private/cidr';
 import { Problem } from '../private/egress-error';
 
 /**
@@ -134,7 +136,20 @@ export class DnsResolver {
 
   /** @internal */
   public _problems(): readonly Problem[] {
-    this.problems ??= Object.freeze([...this.destination._problems(), ...this.portList[0]._problems()]);
+    this.problems ??= Object.freeze([...this.destination._problems(), ...this.portList[0]._problems(), ...this.allAddressProblems()]);
     return this.problems;
+  }
+
+  /** A resolver is a few servers: a block covering a whole family would open the port to the internet. */
+  private allAddressProblems(): Problem[] {
+    const c = this.destination.toConfig();
+    if (c.kind !== DestinationKind.CIDR) return [];
+    const parsed = parseCidr(c.cidr!);
+    if (!isCidr(parsed) || parsed.prefix !== 0) return [];
+    return [{
+      code: EgressErrorCode.ALLOW_ALL,
+      message: `DNS resolver address "${c.cidr}" covers every IPv${parsed.family} address: it would allow UDP and TCP ${this.port} to any server on the internet `
+        + '(DNS tunnelling, and a way around hostname policy). List the resolver addresses, for example DnsResolver.addresses([\'10.0.0.10/32\'])',
+    }];
   }
 }

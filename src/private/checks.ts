@@ -1,6 +1,6 @@
 // Checks shared by the intent constructs: backend capabilities and allow-all detection.
 import { IConstruct } from 'constructs';
-import { isCidr, parseCidr } from './cidr';
+import { Cidr, IpFamily, isCidr, mergeCidrs, parseCidr } from './cidr';
 import { EgressError } from './egress-error';
 import { Capability, EgressBackend, requiredCapabilities } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
@@ -45,4 +45,53 @@ export function isAllAddresses(dest: DestinationConfig): boolean {
   if (dest.kind !== DestinationKind.CIDR) return false;
   const c = parseCidr(dest.cidr!);
   return isCidr(c) && c.prefix === 0;
+}
+
+/** The blocks a destination allows in full: a CIDR without exceptions, or API server endpoints. */
+function plainBlocks(d: DestinationConfig): Cidr[] {
+  const texts = d.kind === DestinationKind.CIDR ? (d.except && d.except.length > 0 ? [] : [d.cidr!])
+    : d.kind === DestinationKind.KUBE_API_SERVER ? d.apiServerCidrs ?? [] : [];
+  return texts.map((t) => parseCidr(t)).filter(isCidr);
+}
+
+/**
+ * The share of its family's address space that a destination's blocks cover, per family
+ * (`0.0.0.0/1` is half of IPv4). A cheap running total: only when it reaches 1 can blocks
+ * together cover a whole family, and only then is the exact union computed.
+ */
+export function addressShares(d: DestinationConfig): Array<{ readonly family: IpFamily; readonly share: number }> {
+  return plainBlocks(d).map((c) => ({ family: c.family, share: 2 ** -c.prefix }));
+}
+
+/** True when a running total of `addressShares` could mean the whole family is covered. */
+export function mayCoverFamily(share: number): boolean {
+  return share >= 1 - 1e-9;
+}
+
+/**
+ * The family whose every address the destinations cover together (their full blocks merged,
+ * as the backends merge them before emission), with the blocks that do it; undefined if none.
+ */
+export function coveredFamily(destinations: readonly DestinationConfig[]): { family: IpFamily; blocks: string[] } | undefined {
+  const blocks = destinations.flatMap(plainBlocks);
+  for (const family of [4, 6] as const) {
+    const mine = blocks.filter((b) => b.family === family);
+    if (mine.length > 0 && mergeCidrs(mine).some((m) => m.prefix === 0)) {
+      return { family, blocks: [...new Set(mine.map((b) => b.text))].sort() };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Throw ALLOW_ALL when `destinations` together cover every address of a family: two `/1` halves
+ * are `0.0.0.0/0` once merged, and need the same opt-in.
+ */
+export function refuseCoveredFamily(scope: IConstruct, destinations: readonly DestinationConfig[], what: string, optIn: string): void {
+  const covered = coveredFamily(destinations);
+  if (!covered) return;
+  const shown = covered.blocks.length > 6 ? [...covered.blocks.slice(0, 6), `and ${covered.blocks.length - 6} more`] : covered.blocks;
+  throw EgressError.at(scope, EgressErrorCode.ALLOW_ALL,
+    `Refusing ${what}: together ${shown.join(', ')} cover every IPv${covered.family} address (${covered.family === 4 ? '0.0.0.0/0' : '::/0'} once merged), `
+    + `so the source could reach the whole internet. List only the external ranges you need, or ${optIn}`);
 }

@@ -66,6 +66,9 @@ export function formatCidr(family: IpFamily, network: bigint, prefix: number): s
 
 const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
+/** The IPv4-mapped IPv6 range `::ffff:0:0/96`. */
+const V4_MAPPED = 0xffffn << 32n;
+
 function parseAddress(text: string): { family: IpFamily; value: bigint } | undefined {
   const quad = DOTTED_QUAD.exec(text);
   if (quad) {
@@ -109,6 +112,17 @@ function parseCidrUncached(input: string, expected?: IpFamily): Cidr | CidrProbl
   const addr = parseAddress(addrText);
   if (!addr) {
     return { reason: `"${input}" is not an IPv4 or IPv6 address block` };
+  }
+  if (addr.family === 6 && addr.value >> 32n === V4_MAPPED >> 32n) {
+    // Kubernetes refuses IPv4-mapped IPv6 addresses, and Go's net package (most dataplanes) reads
+    // ::ffff:0:0/96 as 0.0.0.0/0: the block would mean something else than it says.
+    const v4 = formatCidr(4, addr.value & 0xffffffffn, 32).split('/')[0];
+    const prefix = /^\d{1,3}$/.test(text.slice(slash + 1)) ? Math.max(0, Number(text.slice(slash + 1)) - 96) : 32;
+    return {
+      reason: `"${input}" is an IPv4-mapped IPv6 address, which Kubernetes refuses and Go-based dataplanes read as the IPv4 block ${v4}/${prefix}. `
+        + 'Write IPv4 destinations with Destination.ipv4()',
+      suggestion: `${v4}/${prefix}`,
+    };
   }
   const bits = familyBits(addr.family);
   if (slash === -1) {

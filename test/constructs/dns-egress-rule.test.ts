@@ -17,6 +17,13 @@ describe('DnsEgressRule', () => {
     }]);
   });
 
+  test('resolvers that together cover every address are refused, naming them', () => {
+    expect(() => new DnsEgressRule(chart(), 'dns', { source: EgressSource.namespace('production'), resolvers: DnsResolver.addresses(['0.0.0.0/1', '128.0.0.0/1']) }))
+      .toThrow(/\[test\/dns\] Refusing DNS to DNS server 0.0.0.0\/1, DNS server 128.0.0.0\/1: together 0.0.0.0\/1, 128.0.0.0\/1 cover every IPv4 address.*list the resolver addresses \(EGRESS_ALLOW_ALL\)/);
+    expect(() => new DnsEgressRule(chart(), 'dns', { source: EgressSource.namespace('production'), resolvers: DnsResolver.addresses(['::/0']) }))
+      .toThrow(/DNS resolver address "::\/0" covers every IPv6 address/);
+  });
+
   test('NodeLocal DNSCache gets an ipBlock (no pod selector matches its link-local address)', () => {
     const c = chart();
     new DnsEgressRule(c, 'dns', { source: EgressSource.namespace('production'), resolvers: [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()] });

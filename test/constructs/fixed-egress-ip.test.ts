@@ -120,6 +120,15 @@ describe('FixedEgressIp | sources and destinations', () => {
     expect(Testing.synth(c)[0].spec.destinationCIDRs).toEqual(['0.0.0.0/0']);
   });
 
+  test('blocks that together cover a family need the same opt-in', () => {
+    const halves = [Destination.ipv4('0.0.0.0/1'), Destination.ipv4('128.0.0.0/1')];
+    expectError(() => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: halves, provider: gateway() }),
+      'EGRESS_ALLOW_ALL', /Refusing to route 0.0.0.0\/1, 128.0.0.0\/1 through the Cilium egress gateway: together .* cover every IPv4 address.*allowAllAddresses: true/);
+    const c = chart();
+    new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: halves, allowAllAddresses: true, provider: gateway() });
+    expect(Testing.synth(c)[0].spec.destinationCIDRs).toEqual(['0.0.0.0/1', '128.0.0.0/1']);
+  });
+
   test('throws on a duplicate destination', () => expectError(
     () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24'), Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
     'EGRESS_DUPLICATE_RULE', /Destination 203.0.113.0\/24 is listed twice/));
@@ -171,6 +180,11 @@ describe('FixedEgressIp | cluster CIDRs', () => {
     new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('10.0.0.0/8')], provider: gateway(), clusterCidrs: cluster });
     const w = EgressWarnings.list(c).find((x) => x.id === 'cdk8s-egress:fixedEgressIpClusterCidrExcluded');
     expect(w?.message).toMatch(/Destination 10.0.0.0\/8 contains the cluster's pod CIDR 10.244.0.0\/16 and Service CIDR 10.96.0.0\/12/);
+    // AND so does every address, opted into
+    const all = chart();
+    new FixedEgressIp(all, 'ip', { sources: [apiClient()], destinations: [Destination.anyIpv4()], allowAllAddresses: true, provider: gateway(), clusterCidrs: cluster });
+    expect(EgressWarnings.list(all).find((x) => x.id === 'cdk8s-egress:fixedEgressIpClusterCidrExcluded')?.message)
+      .toMatch(/Destination 0.0.0.0\/0 contains the cluster's pod CIDR 10.244.0.0\/16 and Service CIDR 10.96.0.0\/12/);
   });
 
   test('cluster CIDRs can come from context', () => {

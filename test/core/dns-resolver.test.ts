@@ -40,6 +40,15 @@ describe('DnsResolver', () => {
     expect(DnsResolver.addresses(['10.0.0.1'])[0]._problems()[0].message).toMatch(/no prefix length/);
   });
 
+  test('a resolver block covering a whole family is a problem, whatever the policy opts into', () => {
+    for (const r of [...DnsResolver.addresses(['0.0.0.0/0', '::/0']), DnsResolver.nodeLocalDnsCache({ address: '0.0.0.0/0', port: 443 })]) {
+      const [problem] = r._problems();
+      expect(problem.code).toBe('EGRESS_ALLOW_ALL');
+      expect(problem.message).toMatch(/DNS resolver address ".*\/0" covers every IPv[46] address: it would allow UDP and TCP (53|443) to any server on the internet/);
+    }
+    expect(DnsResolver.addresses(['0.0.0.0/1'])[0]._problems()).toEqual([]);
+  });
+
   // The rule each resolver keeps open, shared by every policy.
   test('one frozen rule per resolver, allowing it on UDP and TCP', () => {
     const rule = DnsResolver.kubeDns()._rule();

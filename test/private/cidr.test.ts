@@ -14,6 +14,15 @@ describe('parseCidr', () => {
     expect(parseCidr('2001:db8::1')).toMatchObject({ suggestion: '2001:db8::1/128' });
   });
 
+  test('refuses IPv4-mapped IPv6 addresses, naming the IPv4 block they stand for', () => {
+    expect(parseCidr('::ffff:c000:200/120')).toMatchObject({ suggestion: '192.0.2.0/24' });
+    expect(parseCidr('::ffff:0:0/96', 6)).toMatchObject({ reason: expect.stringMatching(/IPv4-mapped/), suggestion: '0.0.0.0/0' });
+    expect(parseCidr('::ffff:1.2.3.4/128')).toMatchObject({ reason: expect.stringMatching(/not an IPv4 or IPv6 address block/) });
+    // Neighbouring IPv6 blocks stay valid, including one that contains the mapped range.
+    expect((parseCidr('::fffe:0:0/96') as Cidr).text).toBe('::fffe:0:0/96');
+    expect((parseCidr('::/64') as Cidr).text).toBe('::/64');
+  });
+
   test('suggests the network address when host bits are set', () => {
     expect(parseCidr('10.1.2.3/8')).toMatchObject({ suggestion: '10.0.0.0/8' });
   });
