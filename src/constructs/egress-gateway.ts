@@ -8,6 +8,7 @@ import { EgressErrorCode } from '../core/errors';
 import { AppProtocol, Port, PortConfig, Protocol } from '../core/port';
 import { EgressSource, SourceConfig } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
+import { recordRoute } from '../gateway/bypass';
 import type { IstioGatewayRenderer } from '../gateway/istio-gateway-renderer';
 import { GatewayModel, HostEntry, HttpRuleData, Leg, LegMode } from '../gateway/route-model';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
@@ -758,6 +759,7 @@ export class EgressGateway extends Construct {
         }),
       });
     }
+    recordRoute({ gateway: this, routePath: route.node.path, source: () => props.source.toConfig(), hosts });
     return route;
   }
 

@@ -24,6 +24,11 @@ interface State {
   warnings: Array<{ scope: IConstruct; id: string; message: string }>;
   acks: Array<{ scope: IConstruct; id: string; reason: string }>;
   printed: boolean;
+  /**
+   * Checks that can only be made once the whole app is built (they add warnings themselves, and
+   * keep their own answer between passes). Run before warnings are listed or printed.
+   */
+  checks: Array<() => void>;
   /** The sorted list, kept while no warning or acknowledgement is added (cdk8s validates once per chart). */
   sorted?: { readonly warnings: number; readonly acks: number; readonly list: EgressWarning[] };
 }
@@ -32,11 +37,13 @@ function state(scope: IConstruct): State {
   const root = scope.node.root as unknown as Record<string, State | undefined>;
   let s = root[STATE];
   if (!s) {
-    s = { strict: false, warnings: [], acks: [], printed: false };
+    s = { strict: false, warnings: [], acks: [], printed: false, checks: [] };
     Object.defineProperty(root, STATE, { value: s, enumerable: false });
     const st = s;
     scope.node.root.node.addValidation({
       validate: () => {
+        // The root validates first (cdk8s visits the tree in pre-order), so app-wide checks have
+        // added their warnings before anything is listed, printed or turned into an error.
         const list = sortedWarnings(st);
         const open = list.filter((w) => w.acknowledgedReason === undefined);
         if (st.strict) return open.map((w) => `[${w.constructPath}] ${w.message} (${w.id}; strict mode turns warnings into errors: fix it or EgressWarnings.acknowledge(scope, '${w.id}', reason))`);
@@ -52,6 +59,7 @@ function state(scope: IConstruct): State {
 }
 
 function sortedWarnings(s: State): readonly EgressWarning[] {
+  for (const check of s.checks) check();
   if (s.sorted?.warnings !== s.warnings.length || s.sorted.acks !== s.acks.length) {
     const list = s.warnings.map((w): EgressWarning => {
       const ack = s.acks.find((a) => a.id === w.id && isUnder(w.scope, a.scope));
@@ -96,6 +104,14 @@ export class EgressWarnings {
   /** Every warning of the app that `scope` belongs to, in a stable order. */
   public static list(scope: IConstruct): EgressWarning[] {
     return [...sortedWarnings(state(scope))];
+  }
+
+  /**
+   * Register an app-wide check that runs before warnings are listed: it calls `add()` for what it
+   * finds and must not add the same warning twice. Called by the constructs. @internal
+   */
+  public static _addSynthCheck(scope: IConstruct, check: () => void): void {
+    state(scope).checks.push(check);
   }
 
   private constructor() {}

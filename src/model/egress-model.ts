@@ -177,6 +177,9 @@ export class EgressModel {
 
   private readonly records: IModelPolicySource[] = [];
   private readonly factRecords: IEgressFactSource[] = [];
+  /** Bumped on every change the model is told about, so readers can keep answers between passes. */
+  private revision = 0;
+  private policyCache?: { readonly revision: number; readonly policies: readonly ModelPolicy[] };
 
   private constructor() {}
 
@@ -186,6 +189,7 @@ export class EgressModel {
    */
   public record(policy: IModelPolicySource): void {
     this.records.push(policy);
+    this.revision++;
   }
 
   /**
@@ -194,6 +198,26 @@ export class EgressModel {
    */
   public recordFact(fact: IEgressFactSource): void {
     this.factRecords.push(fact);
+    this.revision++;
+  }
+
+  /** The number of changes recorded so far. @internal */
+  public _revisionNumber(): number {
+    return this.revision;
+  }
+
+  /** A recorded policy gained a rule. Called by the constructs. @internal */
+  public _changed(): void {
+    this.revision++;
+  }
+
+  /**
+   * The policies, computed once per revision (sources that resolve late, such as workloads whose
+   * labels change without the model being told, are read when the revision first changes). @internal
+   */
+  public _policiesAtRevision(): readonly ModelPolicy[] {
+    if (this.policyCache?.revision !== this.revision) this.policyCache = { revision: this.revision, policies: this.policies() };
+    return this.policyCache.policies;
   }
 
   /** Every recorded fact, in recording order. */

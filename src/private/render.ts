@@ -33,6 +33,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly constructPath: string;
   private readonly listeners: IRuleListener[] = [];
   private readonly backendId: string;
+  private readonly model: EgressModel;
 
   public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
     if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
@@ -46,6 +47,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
     this.backendId = backend.id;
     this.apiObjects = backend.renderPolicy(scope, 'Resource', this);
     const model = EgressModel.of(scope);
+    this.model = model;
     model.record(this);
     this.needsDnsCheck(scope, model, options);
   }
@@ -76,6 +78,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   /** Tell the backend about a rule added after construction. */
   public ruleAdded(rule: EgressRuleConfig): void {
     for (const l of this.listeners) l.ruleAdded(rule);
+    this.model._changed();
   }
 
   private needsDnsCheck(scope: Construct, model: EgressModel, options: RenderOptions): void {

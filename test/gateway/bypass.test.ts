@@ -1,0 +1,83 @@
+import { Chart, Testing } from 'cdk8s';
+import {
+  AllowedExternalService,
+  Destination,
+  EgressBackend,
+  EgressGateway,
+  EgressPolicy,
+  EgressSource,
+  EgressWarnings,
+  Port,
+} from '../../src';
+import { tempApp, writtenFiles } from '../helpers';
+
+// Another policy that gives routed pods direct egress reopens the path around the gateway
+// (NetworkPolicies add up): a routed host allowed directly is an error, an address block a warning.
+const routed = () => EgressSource.pods({ namespace: 'prod', labels: { app: 'api' } });
+const gateway = (c: Chart) => new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+const route = (g: EgressGateway, host = 'api.partner.com') => g.addRoute('r', { source: routed(), destinations: [Destination.fqdn(host)], ports: [Port.HTTPS] });
+const bypassWarnings = (c: Chart) => EgressWarnings.list(c).filter((w) => w.id === 'cdk8s-egress:gatewayBypass');
+
+describe('gateway bypass through other policies', () => {
+  test('a routed host allowed directly by a CNI backend fails synth, in either order, and nothing is written', () => {
+    // GIVEN a route, then a Cilium allowance of the same host for the same pods
+    const app = tempApp();
+    const c = new Chart(app, 'c');
+    route(gateway(c));
+    new AllowedExternalService(c, 'direct', { source: routed(), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS], backends: [EgressBackend.cilium()] });
+    // THEN synth fails at the gateway, naming the policy, the host and the route
+    expect(() => app.synth()).toThrow(/\[c\/gw\] c\/direct\/cilium allows pods app=api in prod direct egress to api\.partner\.com, which route c\/gw\/r sends through this gateway: NetworkPolicies add up.*Remove the direct allowance, or the route \(EGRESS_CONFLICTING_OPTIONS\)/);
+    expect(writtenFiles(app)).toEqual([]);
+
+    // AND a namespace-wide allowance made before the route, of every subdomain, is caught too
+    const c2 = Testing.chart();
+    new AllowedExternalService(c2, 'direct', { source: EgressSource.namespace('prod'), destinations: [Destination.anySubdomainOf('partner.com')], ports: [Port.HTTPS], backends: [EgressBackend.cilium()] });
+    route(gateway(c2));
+    expect(() => Testing.synth(c2)).toThrow(/direct egress to \*\.partner\.com, which route .*\/gw\/r sends through this gateway/);
+  });
+
+  test('an address block allowed directly to routed pods is a warning once, which strict mode turns into an error', () => {
+    // GIVEN a route and a direct CIDR allowance for the same pods, in an app of two charts (two validation passes each)
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new Chart(app, 'other');
+    route(gateway(c));
+    new EgressPolicy(c, 'direct', { source: routed() }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    app.synthYaml();
+    // THEN one warning on the gateway names the block, the route and its hosts
+    const warnings = bypassWarnings(c);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].constructPath).toBe('c/gw');
+    expect(warnings[0].message).toMatch(/^c\/direct allows pods app=api in prod direct egress to 203\.0\.113\.0\/24, and route c\/gw\/r sends the same pods' traffic to api\.partner\.com through this gateway\. NetworkPolicies add up/);
+
+    // AND in strict mode it fails synth until acknowledged on the gateway
+    const strict = Testing.app();
+    const s = new Chart(strict, 'c');
+    EgressWarnings.enableStrictMode(strict);
+    const g = gateway(s);
+    route(g);
+    new EgressPolicy(s, 'direct', { source: routed() }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    for (const id of ['cdk8s-egress:istioGatewayAccessLogRootNamespace']) EgressWarnings.acknowledge(strict, id, 'not under test');
+    expect(() => strict.synthYaml()).toThrow(/\[c\/gw\] c\/direct allows .*203\.0\.113\.0\/24.*\(cdk8s-egress:gatewayBypass; strict mode/);
+    EgressWarnings.acknowledge(g, 'cdk8s-egress:gatewayBypass', 'the block holds no partner addresses');
+    expect(() => strict.synthYaml()).not.toThrow();
+  });
+
+  test('no finding for other pods, Istio sidecar policies, hosts the route does not send, or the route itself', () => {
+    const c = Testing.chart();
+    const g = gateway(c);
+    route(g, 'a.b.partner.com');
+    // other pods of the namespace
+    new AllowedExternalService(c, 'others', { source: EgressSource.pods({ namespace: 'prod', labels: { app: 'web' } }), destinations: [Destination.fqdn('a.b.partner.com')], ports: [Port.HTTPS], backends: [EgressBackend.cilium()] });
+    // the same pods in another namespace
+    new EgressPolicy(c, 'elsewhere', { source: EgressSource.pods({ namespace: 'staging', labels: { app: 'api' } }) }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    // an Istio ServiceEntry for the host (acts in the sidecar, which the gateway's VirtualService steers)
+    new AllowedExternalService(c, 'mesh', { source: routed(), destinations: [Destination.fqdn('a.b.partner.com')], ports: [Port.HTTPS], backends: [EgressBackend.istio()] });
+    // a one-label pattern does not match a.b.partner.com, and another host is deliberate direct egress
+    new AllowedExternalService(c, 'pattern', { source: routed(), destinations: [Destination.fqdnPattern('*.partner.com'), Destination.fqdn('api.other.com')], ports: [Port.HTTPS], backends: [EgressBackend.cilium()] });
+    // a service routed through the gateway
+    new AllowedExternalService(c, 'via', { source: routed(), destinations: [Destination.fqdn('c.example.org')], ports: [Port.HTTPS], gateway: g });
+    expect(() => Testing.synth(c)).not.toThrow();
+    expect(bypassWarnings(c)).toEqual([]);
+  });
+});
