@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { compareStrings } from '../private/order';
 
 /**
  * A warning raised while building egress policy.
@@ -64,7 +65,7 @@ function sortedWarnings(s: State): readonly EgressWarning[] {
     const list = s.warnings.map((w): EgressWarning => {
       const ack = s.acks.find((a) => a.id === w.id && isUnder(w.scope, a.scope));
       return { id: w.id, constructPath: w.scope.node.path, message: w.message, ...(ack ? { acknowledgedReason: ack.reason } : {}) };
-    }).sort((a, b) => (a.constructPath + a.id).localeCompare(b.constructPath + b.id));
+    }).sort((a, b) => compareStrings(a.constructPath + a.id, b.constructPath + b.id));
     s.sorted = { warnings: s.warnings.length, acks: s.acks.length, list };
   }
   return s.sorted.list;

@@ -44,6 +44,7 @@ import { MeshRegistry } from '../backends/istio/mesh-registry';
 import { slug, sortedUnique } from '../backends/istio/naming';
 import { SourceConfig } from '../core/source';
 import { plainApiObject } from '../private/objects';
+import { compareStrings } from '../private/order';
 
 /** Access-log filter that keeps only connections the sidecar blocked or passed through unrouted. */
 export const BLOCKED_ATTEMPTS_FILTER = "xds.cluster_name in ['BlackHoleCluster', 'PassthroughCluster'] || xds.route_name in ['block_all', 'allow_any']";
@@ -362,7 +363,7 @@ export class IstioGatewayRenderer {
     const rules: AuthorizationPolicySpecRules[] = [];
     for (const entry of orderedHosts(this.model)) {
       for (const leg of orderedLegs(entry)) {
-        const grants = [...leg.grants.values()].sort((a, b) => a.key.localeCompare(b.key));
+        const grants = [...leg.grants.values()].sort((a, b) => compareStrings(a.key, b.key));
         for (const grant of grants) {
           const from = this.from(grant);
           if (leg.mode === LegMode.TLS) {

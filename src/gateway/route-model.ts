@@ -1,5 +1,6 @@
 // What an EgressGateway routes, as plain data: the construct validates and fills it, the
 // provider renderer reads it lazily at synth. No generated bindings here.
+import { compareStrings } from '../private/order';
 
 /** How a host leaves through the gateway. */
 export enum LegMode {
@@ -81,5 +82,5 @@ export function orderedLegs(entry: HostEntry): Leg[] {
 
 /** Host entries in render order. */
 export function orderedHosts(model: GatewayModel): HostEntry[] {
-  return [...model.hosts.values()].sort((a, b) => a.host.localeCompare(b.host));
+  return [...model.hosts.values()].sort((a, b) => compareStrings(a.host, b.host));
 }

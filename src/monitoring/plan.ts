@@ -10,6 +10,7 @@ import { EgressFact, FactKind, ModelPolicy } from '../model/egress-model';
 import { Problem } from '../private/egress-error';
 import { isHostnameKind } from '../private/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
+import { compareStrings } from '../private/order';
 
 /** One Prometheus rule (alerting or recording). */
 export interface RuleData {
@@ -198,7 +199,7 @@ export function planMonitoring(
   const gateways: GatewayTarget[] = [...byKey.values()]
     .map((g) => ({ namespace: g.namespace, workload: g.workload, labels: g.labels, hosts: [...g.hosts].filter(wanted).sort(), routes: g.routes }))
     .filter((g) => g.hosts.length > 0)
-    .sort((a, b) => `${a.namespace}/${a.workload}`.localeCompare(`${b.namespace}/${b.workload}`));
+    .sort((a, b) => compareStrings(`${a.namespace}/${a.workload}`, `${b.namespace}/${b.workload}`));
 
   const routedNamespaces = gateways.flatMap((g) => g.routes.flatMap((r) => (r.source ? [r.source.namespace] : [])));
   const namespaces = sortedUnique([...policies.map((p) => p.source.namespace), ...routedNamespaces]);

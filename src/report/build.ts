@@ -12,6 +12,7 @@ import { parseLabelList, routeHosts } from '../monitoring/plan';
 import { cidrContains, isCidr, parseCidr } from '../private/cidr';
 import { hostnameCovers, isHostnameKind } from '../private/hosts';
 import { labelsMatch, sortedLabels } from '../private/names';
+import { compareStrings } from '../private/order';
 
 export const NOT_FIXED = 'node IP (SNAT) — not fixed';
 export const GATEWAY_NOT_FIXED = 'gateway node IP (SNAT) — not fixed';
@@ -110,7 +111,7 @@ function sortLines(lines: FactLine[]): FactLine[] {
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
-  }).sort((a, b) => (a.summary + a.declaredBy).localeCompare(b.summary + b.declaredBy));
+  }).sort((a, b) => compareStrings(a.summary + a.declaredBy, b.summary + b.declaredBy));
 }
 
 function fixedIpText(f: EgressFact): string {
@@ -132,7 +133,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
   const attached = new Set<EgressFact>();
   const attachedWarnings = new Set<EgressWarning>();
 
-  const workloads: WorkloadData[] = [...keys.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, w]) => {
+  const workloads: WorkloadData[] = [...keys.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([id, w]) => {
     const mine = policies.filter((p) => covers(p.source, w));
     const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
     const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
@@ -194,7 +195,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     }
     const reach = [...rows.values()]
       .map((e) => ({ ...e.row, enforcedBy: [...e.enforced].sort() }))
-      .sort((a, b) => (a.destination + a.ports.join()).localeCompare(b.destination + b.ports.join()));
+      .sort((a, b) => compareStrings(a.destination + a.ports.join(), b.destination + b.ports.join()));
 
     const logging = factsFor(FactKind.ACCESS_LOG);
     const alerts = factsFor(FactKind.ALERT);
@@ -245,7 +246,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     e.facts.push(r);
     gwMap.set(gw.id, e);
   }
-  const gateways: GatewayData[] = [...gwMap.values()].sort((a, b) => a.gw.id.localeCompare(b.gw.id)).map((e) => {
+  const gateways: GatewayData[] = [...gwMap.values()].sort((a, b) => compareStrings(a.gw.id, b.gw.id)).map((e) => {
     const f = e.gw.labels && fixedIps.find((x) => x.source !== undefined && covers(x.source, { namespace: e.gw.namespace, podLabels: e.gw.labels }));
     const base = {
       id: e.gw.id,
@@ -261,7 +262,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
 
   const unattachedFacts = facts.filter((f) => !attached.has(f) && f.kind !== FactKind.GATEWAY_ROUTE)
     .map((f) => ({ kind: f.kind as string, ...factLine(f) }))
-    .sort((a, b) => (a.kind + a.summary + a.declaredBy).localeCompare(b.kind + b.summary + b.declaredBy));
+    .sort((a, b) => compareStrings(a.kind + a.summary + a.declaredBy, b.kind + b.summary + b.declaredBy));
   const allWarnings = warnings.map(warningLine);
   const otherWarnings = warnings.filter((x) => !attachedWarnings.has(x)).map(warningLine);
   const mermaid = renderMermaid(workloads, gateways);

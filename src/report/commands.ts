@@ -6,6 +6,7 @@ import { DestinationKind } from '../core/destination';
 import { EgressFact, ModelPolicy } from '../model/egress-model';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { isHostnameKind } from '../private/hosts';
+import { compareStrings } from '../private/order';
 
 interface GatewayRef {
   readonly namespace: string;
@@ -66,7 +67,7 @@ export function commandsForWorkload(w: Omit<WorkloadData, 'commands'>, policies:
       if (c) out.push(c);
     }
   }
-  for (const p of [...policies].sort((a, b) => a.objectRef.localeCompare(b.objectRef))) {
+  for (const p of [...policies].sort((a, b) => compareStrings(a.objectRef, b.objectRef))) {
     const get = getObject(p.objectRef);
     if (get) out.push({ purpose: `the ${p.backend} policy that ${p.purpose === 'Deny' ? 'isolates' : 'allows'} it`, command: get });
   }

@@ -17,6 +17,7 @@ import { EgressWarnings } from '../../core/warnings';
 import { EgressError } from '../../private/egress-error';
 import { namespaceProblems } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
+import { compareStrings } from '../../private/order';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
 /** The Istio port protocol for an application protocol. */
@@ -245,7 +246,7 @@ class PolicyServiceEntries {
   /** Group key -> entries, in a canonical order. */
   private groups(): Map<string, Entry[]> {
     const out = new Map<string, Entry[]>();
-    const sorted = [...this.entries.values()].sort((a, b) => a.value.localeCompare(b.value));
+    const sorted = [...this.entries.values()].sort((a, b) => compareStrings(a.value, b.value));
     for (const e of sorted) {
       const key = `${e.group}-${portsSlug(e.ports)}`;
       out.set(key, [...(out.get(key) ?? []), e]);
