@@ -4,7 +4,7 @@ import { Destination, DestinationConfig, DestinationKind } from '../core/destina
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
-import { clusterRanges, destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
+import { CLUSTER_CIDRS_CONTEXT, clusterRanges, destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
 import { WARN } from '../fixed-ip/warning-ids';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
@@ -15,8 +15,6 @@ import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, objectNameProblems } from '../private/names';
 import { addKeptValidation } from '../private/validation';
 
-/** Context key read when `clusterCidrs` is not given: `{ "podCidrs": [...], "serviceCidrs": [...] }`. */
-const CLUSTER_CIDRS_CONTEXT = 'cdk8s-egress:clusterCidrs';
 const REGISTRY = Symbol.for('cdk8s-egress.fixedEgressIps');
 
 /**

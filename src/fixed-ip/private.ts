@@ -106,11 +106,29 @@ export function parseCidrList(scope: IConstruct, values: readonly string[], wher
   });
 }
 
+/** Context key read when `clusterCidrs` is not given: `{ "podCidrs": [...], "serviceCidrs": [...] }`. */
+export const CLUSTER_CIDRS_CONTEXT = 'cdk8s-egress:clusterCidrs';
+
+/** Parsed context values, by value (the context object is shared by every construct of an app). */
+const CONTEXT_RANGES = new WeakMap<object, { pods: Cidr[]; services: Cidr[] }>();
+
+/** The cluster ranges declared in the `cdk8s-egress:clusterCidrs` context, or undefined. */
+export function contextClusterRanges(scope: IConstruct): { pods: Cidr[]; services: Cidr[] } | undefined {
+  const value = scope.node.tryGetContext(CLUSTER_CIDRS_CONTEXT) as ClusterCidrs | undefined;
+  if (value === undefined || value === null || typeof value !== 'object') return undefined;
+  let ranges = CONTEXT_RANGES.get(value);
+  if (!ranges) {
+    ranges = clusterRanges(scope, value, `the ${CLUSTER_CIDRS_CONTEXT} context's`);
+    CONTEXT_RANGES.set(value, ranges);
+  }
+  return ranges;
+}
+
 /** The declared cluster ranges, parsed (invalid entries throw). */
-export function clusterRanges(scope: IConstruct, cidrs: ClusterCidrs | undefined): { pods: Cidr[]; services: Cidr[] } {
+export function clusterRanges(scope: IConstruct, cidrs: ClusterCidrs | undefined, where = 'clusterCidrs.'): { pods: Cidr[]; services: Cidr[] } {
   return {
-    pods: parseCidrList(scope, cidrs?.podCidrs ?? [], 'clusterCidrs.podCidrs'),
-    services: parseCidrList(scope, cidrs?.serviceCidrs ?? [], 'clusterCidrs.serviceCidrs'),
+    pods: parseCidrList(scope, cidrs?.podCidrs ?? [], `${where}${where.endsWith('.') ? '' : ' '}podCidrs`),
+    services: parseCidrList(scope, cidrs?.serviceCidrs ?? [], `${where}${where.endsWith('.') ? '' : ' '}serviceCidrs`),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
-import { Destination, DnsResolver, EgressErrors, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
+import { Destination, DnsResolver, EgressErrors, EgressModel, EgressPolicy, EgressSource, EgressWarnings, Port, Protocol } from '../../src';
 import { chart, synth, tempApp, writtenFiles, expectEgressError } from '../helpers';
 import { evaluate } from '../np-eval';
 
@@ -204,6 +204,41 @@ describe('EgressPolicy | bad input fails with path, value and fix', () => {
   test('throws on an IPv4-mapped IPv6 block (Go reads ::ffff:0:0/96 as 0.0.0.0/0)', () => expectError(
     () => policy().allow(Destination.ipv6('::ffff:0:0/96'), Port.HTTPS),
     'EGRESS_INVALID_CIDR', /"::ffff:0:0\/96" is an IPv4-mapped IPv6 address.*IPv4 block 0.0.0.0\/0.*Destination.ipv4\(\). Did you mean "0.0.0.0\/0"\?/));
+
+  test('with the cluster ranges declared, IP blocks that reach into the cluster are a warning (ipBlock is for external addresses)', () => {
+    // GIVEN an app that declares its pod and Service CIDRs
+    const declared = () => {
+      const app = Testing.app();
+      app.node.setContext('cdk8s-egress:clusterCidrs', { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] });
+      return new Chart(app, 'test');
+    };
+    const inCluster = (c: Chart) => EgressWarnings.list(c).filter((w) => w.id === 'cdk8s-egress:ipBlockInCluster').map((w) => `${w.constructPath}: ${w.message}`);
+    // WHEN a policy allows pod IPs, "everything but the cluster" and a DNS server at its Service IP
+    const c = declared();
+    new EgressPolicy(c, 'pods', { source: backendPods() }).allow(Destination.ipv4('10.244.1.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'not-cluster', { source: backendPods(), allowAllAddresses: true }).allow(Destination.anyIpv4({ except: ['10.244.0.0/16', '10.96.0.0/12'] }), Port.HTTPS);
+    new EgressPolicy(c, 'dns', { source: backendPods(), dns: DnsResolver.addresses(['10.96.0.10/32']) });
+    new EgressPolicy(c, 'api', { source: backendPods() }).allow(Destination.kubeApiServer({ endpoints: ['10.96.0.1/32'] }), Port.HTTPS);
+    // THEN each is named, with the range it reaches into and the fix
+    const found = inCluster(c);
+    expect(found).toHaveLength(4);
+    expect(found[0]).toMatch(/^test\/api: Destination 10.96.0.1\/32 overlaps the cluster's Service CIDR 10.96.0.0\/12/);
+    expect(found[1]).toMatch(/^test\/dns: DNS resolver: Destination 10.96.0.10\/32 overlaps the cluster's Service CIDR/);
+    expect(found[2]).toMatch(/^test\/not-cluster: Destination 0.0.0.0\/0 except 10.244.0.0\/16, 10.96.0.0\/12 carves the cluster's pod CIDR 10.244.0.0\/16 and Service CIDR 10.96.0.0\/12 out of an IP block to mean "everything but the cluster".*Destination.pods\(\) or Destination.namespace\(\)/);
+    expect(found[3]).toMatch(/^test\/pods: Destination 10.244.1.0\/24 overlaps the cluster's pod CIDR 10.244.0.0\/16: NetworkPolicy ipBlock is meant for addresses outside the cluster/);
+    // BUT external blocks, the plain opted-in allow-all, and apps that declare nothing are left alone
+    const quiet = declared();
+    new EgressPolicy(quiet, 'ext', { source: backendPods() }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(quiet, 'all', { source: backendPods(), allowAllAddresses: true }).allow(Destination.anyIpv4(), Port.HTTPS);
+    const undeclared = chart();
+    new EgressPolicy(undeclared, 'pods', { source: backendPods() }).allow(Destination.ipv4('10.244.1.0/24'), Port.HTTPS);
+    expect([...inCluster(quiet), ...inCluster(undeclared)]).toEqual([]);
+    // AND an invalid declaration is an error naming the context
+    const bad = Testing.app();
+    bad.node.setContext('cdk8s-egress:clusterCidrs', { podCidrs: ['10.244.0.0'] });
+    expect(() => new EgressPolicy(new Chart(bad, 'test'), 'p', { source: backendPods() }).allow(Destination.ipv4('10.244.1.0/24'), Port.HTTPS))
+      .toThrow(/\[test\/p\] Invalid CIDR in the cdk8s-egress:clusterCidrs context's podCidrs: "10.244.0.0" has no prefix length/);
+  });
 
   test('opting in allows 0.0.0.0/0, and says so in the output', () => {
     const c = chart();
