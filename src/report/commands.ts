@@ -38,7 +38,8 @@ function probe(ns: string, destination: string, kind: string, port: string): Com
   const [, proto, first, , app] = m;
   const exec = `kubectl exec -n ${sq(ns)} "$POD" --`;
   let host = destination;
-  if (kind === DestinationKind.FQDN_PATTERN || kind === DestinationKind.FQDN_SUFFIX) host = `<name>${destination.slice(1)}`;
+  // `*.example.com`, or `*.example.com (any depth)` for every subdomain
+  if (kind === DestinationKind.FQDN_PATTERN || kind === DestinationKind.FQDN_SUFFIX) host = `<name>${destination.split(' ')[0].slice(1)}`;
   if (kind === DestinationKind.CIDR) {
     const [addr, prefix] = destination.split(' ')[0].split('/');
     host = (prefix === '32' || prefix === '128') ? addr : `<an address in ${destination.split(' ')[0]}>`;

@@ -25,7 +25,16 @@ class Ids {
   }
 }
 
-const EXTERNAL = new Set(['Fqdn', 'FqdnPattern', 'Cidr']);
+const EXTERNAL = new Set(['Fqdn', 'FqdnPattern', 'FqdnSuffix', 'Cidr']);
+
+/** An IPv4 or IPv6 address (or block) in a source-IP description. */
+const IP_TOKEN = /\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?/i;
+
+/** The edge label for a fixed source: its address when the description names one. */
+function sourceLabel(text: string): string {
+  const ip = IP_TOKEN.exec(text);
+  return ip ? `src ${ip[0]}` : 'fixed src';
+}
 
 export function renderMermaid(workloads: readonly WorkloadData[], gateways: readonly GatewayData[]): string {
   const ids = new Ids();
@@ -47,10 +56,10 @@ export function renderMermaid(workloads: readonly WorkloadData[], gateways: read
         const gid = ids.get('g', gw);
         edges.add(`  ${wid} -->|"${mermaidText(ports)}"| ${gid}`);
         const g = gateways.find((x) => x.id === gw);
-        const src = g && !g.sourceIp.includes('not fixed') ? ` · src ${g.sourceIp.split(' ')[0]}` : '';
-        edges.add(`  ${gid} -->${src ? `|"${mermaidText(src.slice(3))}"|` : ''} ${did}`);
+        const src = g && !g.sourceIp.includes('not fixed') ? sourceLabel(g.sourceIp) : '';
+        edges.add(`  ${gid} -->${src ? `|"${mermaidText(src)}"|` : ''} ${did}`);
       } else {
-        const src = r.sourceIp.includes('not fixed') ? '' : ` · src ${r.sourceIp.split(' ')[0]}`;
+        const src = r.sourceIp.includes('not fixed') ? '' : ` · ${sourceLabel(r.sourceIp)}`;
         edges.add(`  ${wid} -->|"${mermaidText(ports + src)}"| ${did}`);
       }
     }

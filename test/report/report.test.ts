@@ -6,6 +6,7 @@ import { Testing } from 'cdk8s';
 import { buildRepresentativeApp } from './representative-app';
 import { EgressReport } from '../../src/constructs/egress-report';
 import { describeDestination, describePort } from '../../src/report/build';
+import { commandsForWorkload } from '../../src/report/commands';
 import { ReportData } from '../../src/report/data';
 import { mermaidText, renderMermaid } from '../../src/report/mermaid';
 
@@ -184,6 +185,34 @@ function checkFlowchart(text: string): string[] {
 describe('EgressReport | Mermaid', () => {
   test('the representative picture is well-formed', () => {
     expect(checkFlowchart(report().renderMermaid())).toEqual([]);
+  });
+
+  test('every hostname kind is drawn; a fixed source is labelled with its address, or as fixed when it has none', () => {
+    const base = { namespace: 'ns', podLabels: {}, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [], commands: [] };
+    const reach = (destination: string, kind: string, sourceIp: string) => ({ destination, kind, ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp, enforcedBy: [] });
+    const text = renderMermaid([{
+      ...base,
+      id: 'w',
+      description: 'w',
+      reach: [
+        reach('*.googleapis.com (any depth)', 'FqdnSuffix', '10.0.0.100 (fixed: source IP 10.0.0.100 via Cilium egress gateway)'),
+        reach('api.github.com', 'Fqdn', 'an Alibaba Cloud EIP per pod (fixed: an Alibaba Cloud EIP per pod)'),
+        reach('*.example.com', 'FqdnPattern', 'node IP (SNAT) — not fixed'),
+      ],
+    }], []);
+    expect(checkFlowchart(text)).toEqual([]);
+    expect(text).toContain('w_w -->|"TCP/443 (HTTPS) · src 10.0.0.100"| d_googleapis_com_any_depth');
+    expect(text).toContain('w_w -->|"TCP/443 (HTTPS) · fixed src"| d_api_github_com');
+    expect(text).toContain('w_w -->|"TCP/443 (HTTPS)"| d_example_com');
+  });
+
+  test('a probe command for every subdomain names a placeholder host, not the "(any depth)" note', () => {
+    const base = { id: 'w', description: 'w', namespace: 'ns', podLabels: { app: 'a' }, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [] };
+    const commands = commandsForWorkload({
+      ...base,
+      reach: [{ destination: '*.googleapis.com (any depth)', kind: 'FqdnSuffix', ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: [] }],
+    }, [], [], []);
+    expect(commands.map((c) => c.command)).toContain('kubectl exec -n ns "$POD" -- curl -sv --max-time 10 \'https://<name>.googleapis.com/\'');
   });
 
   test('node ids are sanitized and unique; labels cannot break out of their quotes', () => {
