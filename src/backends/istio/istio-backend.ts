@@ -199,7 +199,7 @@ export class IstioBackend extends EgressBackend {
     }
     registry.claimHostPort(scope, ns, value, p.port!, protocol, what);
     if (protocol === 'TCP' && !warned.has(`${value}|${p.port}`)) {
-      registry.claimOpaqueTcpPort(scope, ns, value, p.port!);
+      registry.claimOpaqueTcpPort(scope, ns, value, p.port!, this.exportTo);
       warned.add(`${value}|${p.port}`);
       EgressWarnings.add(scope, 'cdk8s-egress:istioOpaqueTcpPort',
         `${value} is allowed on opaque TCP port ${p.port}: a TCP ServiceEntry with DNS resolution and no addresses captures every TCP connection on port ${p.port} in namespace "${ns}" `

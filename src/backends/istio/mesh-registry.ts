@@ -22,8 +22,6 @@ class NamespaceState {
   public readonly egressHosts = new Set<string>();
   /** `host|port` -> Istio protocol. */
   public readonly hostPorts = new Map<string, Claim>();
-  /** opaque TCP port -> host that owns it. */
-  public readonly opaqueTcpPorts = new Map<number, Claim>();
 }
 
 const REGISTRY = '__cdk8sEgressIstioRegistry';
@@ -44,6 +42,8 @@ export class MeshRegistry {
   }
 
   private readonly namespaces = new Map<string, NamespaceState>();
+  /** Namespace a ServiceEntry is visible in (`*`: every namespace) -> opaque TCP port -> owning host. */
+  private readonly opaqueByScope = new Map<string, Map<number, Claim>>();
   /** kind -> key -> owner. */
   private readonly claims = new Map<string, Map<string, string>>();
 
@@ -142,15 +142,26 @@ export class MeshRegistry {
    * Record that `host` owns opaque TCP port `port` in `namespace`. A TCP ServiceEntry without
    * addresses matches every connection on its port, so two hosts cannot share one.
    */
-  public claimOpaqueTcpPort(scope: IConstruct, namespace: string, host: string, port: number): void {
-    const s = this.state(namespace);
-    const prev = s.opaqueTcpPorts.get(port);
-    if (prev && prev.value !== host) {
-      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
-        `${host} and ${prev.value} (declared by ${prev.owner}) both use opaque TCP port ${port} in namespace "${namespace}". `
-        + 'A TCP ServiceEntry without addresses captures every connection on its port, so Istio would send the traffic of both to one of them. '
-        + 'Declare the application protocol (Port.tls(), Port.https(), Port.http()) so Istio can route by SNI or Host, or use Destination.ipv4() with the service\'s addresses');
+  public claimOpaqueTcpPort(scope: IConstruct, namespace: string, host: string, port: number, exportTo: readonly string[] = ['.']): void {
+    // Where the ServiceEntry is visible: its own namespace, the listed ones, or every namespace.
+    const visible = exportTo.includes('*') ? ['*'] : [...new Set(exportTo.map((e) => (e === '.' ? namespace : e)))];
+    for (const v of visible) {
+      const rivals = v === '*' ? [...this.opaqueByScope.entries()] : [[v, this.opaqueByScope.get(v)], ['*', this.opaqueByScope.get('*')]] as const;
+      for (const [where, claims] of rivals) {
+        const prev = claims?.get(port);
+        if (prev && prev.value !== host) {
+          const shared = where === '*' || v === '*' ? 'in the mesh (a ServiceEntry exported to every namespace)' : `in namespace "${where}"`;
+          throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+            `${host} and ${prev.value} (declared by ${prev.owner}) both use opaque TCP port ${port} ${shared}. `
+            + 'A TCP ServiceEntry without addresses captures every connection on its port, so Istio would send the traffic of both to one of them. '
+            + 'Declare the application protocol (Port.tls(), Port.https(), Port.http()) so Istio can route by SNI or Host, or use Destination.ipv4() with the service\'s addresses');
+        }
+      }
     }
-    if (!prev) s.opaqueTcpPorts.set(port, { value: host, owner: scope.node.path });
+    for (const v of visible) {
+      const claims = this.opaqueByScope.get(v) ?? new Map<number, Claim>();
+      this.opaqueByScope.set(v, claims);
+      if (!claims.has(port)) claims.set(port, { value: host, owner: scope.node.path });
+    }
   }
 }

@@ -326,6 +326,24 @@ describe('IstioBackend | bad input fails with path, value and fix', () => {
       'EGRESS_CONFLICTING_OPTIONS', 'test/p2', /db2\.example\.com and db1\.example\.com \(declared by test\/p1\) both use opaque TCP port 5432 in namespace "production"/);
   });
 
+  test('throws when two hosts share an opaque TCP port where their ServiceEntries are both visible (exportTo)', () => {
+    // GIVEN one host exported to every namespace, on port 5432
+    const c = chart();
+    const everywhere = EgressBackend.istio({ exportTo: ['*'] });
+    istioPolicy(c, 'p1', { backend: everywhere }).allow(Destination.fqdn('db1.example.com'), Port.POSTGRES);
+    // THEN another namespace cannot declare another host on 5432, exported or not
+    expectError(() => istioPolicy(c, 'p2', { namespace: 'other', backend: everywhere }).allow(Destination.fqdn('db2.example.com'), Port.POSTGRES),
+      'EGRESS_CONFLICTING_OPTIONS', 'test/p2', /db2\.example\.com and db1\.example\.com \(declared by test\/p1\) both use opaque TCP port 5432 in the mesh \(a ServiceEntry exported to every namespace\)/);
+    expectError(() => istioPolicy(c, 'p3', { namespace: 'third' }).allow(Destination.fqdn('db3.example.com'), Port.POSTGRES),
+      'EGRESS_CONFLICTING_OPTIONS', 'test/p3', /db3\.example\.com and db1\.example\.com .* port 5432 in the mesh/);
+    // AND a host exported to a named namespace conflicts there only
+    const d = chart();
+    istioPolicy(d, 'a', { backend: EgressBackend.istio({ exportTo: ['.', 'billing'] }) }).allow(Destination.fqdn('db1.example.com'), Port.POSTGRES);
+    istioPolicy(d, 'b', { namespace: 'shipping' }).allow(Destination.fqdn('db2.example.com'), Port.POSTGRES);
+    expectError(() => istioPolicy(d, 'c', { namespace: 'billing' }).allow(Destination.fqdn('db3.example.com'), Port.POSTGRES),
+      'EGRESS_CONFLICTING_OPTIONS', 'test/c', /both use opaque TCP port 5432 in namespace "billing"/);
+  });
+
   test('throws when a host port is declared with two protocols in one namespace', () => {
     const c = chart();
     istioPolicy(c, 'p1').allow(Destination.fqdn('a.example.com'), Port.https(8443));
