@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { AlibabaAnnotationPrefix, AlibabaEipOptions, AlibabaEipReleaseStrategy } from './options';
-import { annotatePodTemplate, goDuration, workloadKind, workloadOf } from './private';
+import { annotatePodTemplate, goDuration, podTemplateAnnotations, workloadKind, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { WARN } from './warning-ids';
 import { EgressErrorCode } from '../core/errors';
@@ -48,6 +48,12 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
     }
     for (const w of workloads) {
       this.checkWorkload(scope, w);
+      const unofficial = Object.keys(podTemplateAnnotations(w)).filter((k) => UNOFFICIAL_KEYS.includes(k));
+      if (unofficial.length > 0) {
+        EgressWarnings.add(scope, WARN.ACK_UNOFFICIAL_KEYS,
+          `The pod template of ${w.node.path} carries ${unofficial.join(', ')}, keys that appear only in unofficial notes: ack-extend-network-controller reads `
+          + `the official keys this FixedEgressIp adds (${Object.keys(annotations).join(', ')}). Remove the unofficial keys so nothing else acts on them`);
+      }
       annotatePodTemplate(scope, w, annotations, 'FixedEgressIpProvider.alibabaEip()');
       if (o.readinessGate ?? true) addReadinessGate(w);
     }
@@ -148,6 +154,9 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
     }
   }
 }
+
+/** Pod-EIP keys seen only in unofficial notes (and in the seed spec); the controller does not document them. */
+const UNOFFICIAL_KEYS = ['k8s.aliyun.com/pod-eip', 'k8s.aliyun.com/eip-bindingtype'];
 
 function releaseValue(s: AlibabaEipReleaseStrategy): string {
   return s._value ?? goDuration(s._duration!);

@@ -13,6 +13,7 @@ export const WARN = {
   CALICO_BGP_SINGLETON: 'cdk8s-egress:calicoBgpConfigurationSingleton',
   ACK_EIP_NOT_FIXED: 'cdk8s-egress:ackEipNotFixed',
   ACK_EIP_PER_POD: 'cdk8s-egress:ackEipPerPod',
+  ACK_UNOFFICIAL_KEYS: 'cdk8s-egress:ackUnofficialEipKeys',
   ACK_SNAT_OUTSIDE: 'cdk8s-egress:ackSnatEntryRequired',
   ACK_AT_POD_CREATION: 'cdk8s-egress:ackPodNetworkingAtPodCreation',
 } as const;

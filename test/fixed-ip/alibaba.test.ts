@@ -127,6 +127,22 @@ describe('FixedEgressIpProvider.alibabaEip() | bad input fails with path, value 
   test('throws on a host-network workload', () => expectError(() => build({}, (c) => deployment(c, 'api', 'api', { hostNetwork: true })),
     'EGRESS_UNSUPPORTED_BY_BACKEND', /test\/api uses the host network/));
 
+  test('unofficial pod-EIP keys already on the pod template are a warning, not silently kept', () => {
+    const c = chart();
+    const api = deployment(c, 'api', 'api', { replicas: 1 });
+    api.podMetadata.addAnnotation('k8s.aliyun.com/pod-eip', 'true');
+    api.podMetadata.addAnnotation('k8s.aliyun.com/eip-bindingtype', 'NAT');
+    new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.alibabaEip() });
+    const w = EgressWarnings.list(c).filter((x) => x.id === 'cdk8s-egress:ackUnofficialEipKeys');
+    expect(w).toHaveLength(1);
+    expect(w[0].constructPath).toBe('test/ip');
+    expect(w[0].message).toMatch(/test\/api carries k8s.aliyun.com\/eip-bindingtype, k8s.aliyun.com\/pod-eip, keys that appear only in unofficial notes.*\(k8s.aliyun.com\/pod-with-eip\)/);
+    // none without them
+    const clean = chart();
+    new FixedEgressIp(clean, 'ip', { sources: [EgressSource.workload(deployment(clean, 'api', 'api', { replicas: 1 }))], provider: FixedEgressIpProvider.alibabaEip() });
+    expect(EgressWarnings.list(clean).filter((x) => x.id === 'cdk8s-egress:ackUnofficialEipKeys')).toEqual([]);
+  });
+
   test('throws when the pod template already attaches another EIP', () => expectError(
     () => build({ instanceId: 'eip-bp1example' }, (c) => {
       const s = statefulSet(c, 'db', 'db');
