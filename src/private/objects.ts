@@ -5,8 +5,10 @@
 // shape, typed with the generated interfaces where those use the resource's field names. Every
 // emitted object is checked against its schema in the unit tests and by a real API server in the
 // cluster tier.
-import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EgressError } from './egress-error';
+import { EgressErrorCode } from '../core/errors';
 
 /** Properties of an emitted object: metadata and a spec in the resource's JSON shape. */
 export interface PlainObjectProps {
@@ -14,12 +16,42 @@ export interface PlainObjectProps {
   readonly spec: unknown;
 }
 
-/** Emit an object of kind `gvk` (a generated class's `GVK`) as a plain ApiObject. */
+/** The objects emitted into each chart, by group, kind, namespace and name -> construct path. */
+const EMITTED = new WeakMap<Chart, Map<string, string>>();
+
+/** Cluster-scoped kinds whose backends check names across the whole app, with a fix of their own. */
+const CHECKED_APP_WIDE = new Set(['ClusterNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+
+/**
+ * Emit an object of kind `gvk` (a generated class's `GVK`) as a plain ApiObject. Throws when the
+ * library already emitted an object of the same kind, namespace and name into the chart: applied
+ * together, the second would replace the first, and with it the first one's intent (a policy
+ * replaced by another policy's selector leaves its pods unisolated).
+ */
 export function plainApiObject(gvk: GroupVersionKind, scope: Construct, id: string, props: PlainObjectProps): ApiObject {
-  return new ApiObject(scope, id, {
+  const obj = new ApiObject(scope, id, {
     apiVersion: gvk.apiVersion,
     kind: gvk.kind,
     ...(props.metadata ? { metadata: props.metadata } : {}),
     spec: props.spec,
   });
+  if (CHECKED_APP_WIDE.has(gvk.kind)) return obj;
+  const chart = Chart.of(obj);
+  let emitted = EMITTED.get(chart);
+  if (!emitted) {
+    emitted = new Map();
+    EMITTED.set(chart, emitted);
+  }
+  const slash = gvk.apiVersion.indexOf('/');
+  const namespace = obj.metadata.namespace;
+  const key = `${slash === -1 ? '' : gvk.apiVersion.slice(0, slash)}|${gvk.kind}|${namespace ?? ''}|${obj.name}`;
+  const previous = emitted.get(key);
+  if (previous !== undefined) {
+    scope.node.tryRemoveChild(id);
+    throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+      `${gvk.kind} "${obj.name}"${namespace ? ` in namespace "${namespace}"` : ''} is already emitted by ${previous}: applied together, one object would replace the other, `
+      + 'and the intent of the replaced one would be lost. Give one of them another name');
+  }
+  emitted.set(key, obj.node.path);
+  return obj;
 }
