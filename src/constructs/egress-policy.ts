@@ -9,7 +9,7 @@ import { EgressSource } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
 import { contextClusterRanges } from '../fixed-ip/private';
 import { GrantPurpose } from '../model/egress-model';
-import { addressShares, checkCapabilities, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
+import { addressShare, checkCapabilities, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError, raise } from '../private/egress-error';
 import { configKey, sameConfig } from '../private/keys';
@@ -161,7 +161,7 @@ export class EgressPolicy extends Construct {
   /** Destination×port entries so far (DNS rules included), for the size budget. */
   private peers = 0;
   private overBudget = false;
-  /** Running share of the IPv4 and IPv6 address space allowed in full blocks (see addressShares). */
+  /** Running share of the IPv4 and IPv6 address space allowed in full blocks (see addressShare). */
   private share4 = 0;
   private share6 = 0;
 
@@ -226,13 +226,12 @@ export class EgressPolicy extends Construct {
    * the union is computed only when a total reaches a whole family.
    */
   private checkCoverage(d: DestinationConfig, what: () => string): void {
-    if (this.allowAllAddresses) return;
-    for (const { family, share } of addressShares(d)) {
-      const total = family === 4 ? (this.share4 += share) : (this.share6 += share);
-      if (mayCoverFamily(total)) {
-        const all = [...this.dnsRules, ...this.rules].flatMap((r) => r.destinations);
-        refuseCoveredFamily(this, [...all, d], what(), 'set allowAllAddresses: true on the policy to opt in');
-      }
+    if (this.allowAllAddresses || (d.kind !== DestinationKind.CIDR && d.kind !== DestinationKind.KUBE_API_SERVER)) return;
+    this.share4 += addressShare(d, 4);
+    this.share6 += addressShare(d, 6);
+    if (mayCoverFamily(this.share4) || mayCoverFamily(this.share6)) {
+      const all = [...this.dnsRules, ...this.rules].flatMap((r) => r.destinations);
+      refuseCoveredFamily(this, [...all, d], what(), 'set allowAllAddresses: true on the policy to opt in');
     }
   }
 

@@ -69,7 +69,8 @@ export function recordRoute(route: RouteRecord): void {
 /** The findings, computed once per model revision (cdk8s validates the app once per chart). */
 function findings(reg: Registry, model: EgressModel): readonly Finding[] {
   const revision = model._revisionNumber();
-  if (reg.kept?.revision !== revision) reg.kept = { revision, findings: compute(reg.routes, model._policiesAtRevision()) };
+  // The policies are read once per revision and not kept: only the findings are.
+  if (reg.kept?.revision !== revision) reg.kept = { revision, findings: compute(reg.routes, model.policies()) };
   return reg.kept.findings;
 }
 

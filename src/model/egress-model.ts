@@ -179,7 +179,6 @@ export class EgressModel {
   private readonly factRecords: IEgressFactSource[] = [];
   /** Bumped on every change the model is told about, so readers can keep answers between passes. */
   private revision = 0;
-  private policyCache?: { readonly revision: number; readonly policies: readonly ModelPolicy[] };
 
   private constructor() {}
 
@@ -209,15 +208,6 @@ export class EgressModel {
   /** A recorded policy gained a rule. Called by the constructs. @internal */
   public _changed(): void {
     this.revision++;
-  }
-
-  /**
-   * The policies, computed once per revision (sources that resolve late, such as workloads whose
-   * labels change without the model being told, are read when the revision first changes). @internal
-   */
-  public _policiesAtRevision(): readonly ModelPolicy[] {
-    if (this.policyCache?.revision !== this.revision) this.policyCache = { revision: this.revision, policies: this.policies() };
-    return this.policyCache.policies;
   }
 
   /** Every recorded fact, in recording order. */

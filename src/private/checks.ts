@@ -55,12 +55,24 @@ function plainBlocks(d: DestinationConfig): Cidr[] {
 }
 
 /**
- * The share of its family's address space that a destination's blocks cover, per family
+ * The share of the IPv`family` address space that a destination's full blocks cover
  * (`0.0.0.0/1` is half of IPv4). A cheap running total: only when it reaches 1 can blocks
  * together cover a whole family, and only then is the exact union computed.
  */
-export function addressShares(d: DestinationConfig): Array<{ readonly family: IpFamily; readonly share: number }> {
-  return plainBlocks(d).map((c) => ({ family: c.family, share: 2 ** -c.prefix }));
+export function addressShare(d: DestinationConfig, family: IpFamily): number {
+  if (d.kind === DestinationKind.CIDR) {
+    if (d.except && d.except.length > 0) return 0;
+    const c = parseCidr(d.cidr!);
+    return isCidr(c) && c.family === family ? 2 ** -c.prefix : 0;
+  }
+  let share = 0;
+  if (d.kind === DestinationKind.KUBE_API_SERVER) {
+    for (const t of d.apiServerCidrs ?? []) {
+      const c = parseCidr(t);
+      if (isCidr(c) && c.family === family) share += 2 ** -c.prefix;
+    }
+  }
+  return share;
 }
 
 /** True when a running total of `addressShares` could mean the whole family is covered. */

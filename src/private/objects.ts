@@ -16,11 +16,21 @@ export interface PlainObjectProps {
   readonly spec: unknown;
 }
 
-/** The objects emitted into each chart, by group, kind, namespace and name -> construct path. */
-const EMITTED = new WeakMap<Chart, Map<string, string>>();
+/** The objects emitted into each chart: apiVersion -> kind -> namespace -> name -> object. */
+const EMITTED = new WeakMap<Chart, Map<string, Map<string, Map<string, Map<string, ApiObject>>>>>();
 
 /** Cluster-scoped kinds whose backends check names across the whole app, with a fix of their own. */
 const CHECKED_APP_WIDE = new Set(['ClusterNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+
+/** The map under `key`, created when missing. */
+function sub<V>(m: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let v = m.get(key);
+  if (v === undefined) {
+    v = new Map();
+    m.set(key, v);
+  }
+  return v;
+}
 
 /**
  * Emit an object of kind `gvk` (a generated class's `GVK`) as a plain ApiObject. Throws when the
@@ -38,20 +48,21 @@ export function plainApiObject(gvk: GroupVersionKind, scope: Construct, id: stri
   if (CHECKED_APP_WIDE.has(gvk.kind)) return obj;
   const chart = Chart.of(obj);
   let emitted = EMITTED.get(chart);
-  if (!emitted) {
+  if (emitted === undefined) {
     emitted = new Map();
     EMITTED.set(chart, emitted);
   }
-  const slash = gvk.apiVersion.indexOf('/');
+  // Keyed by existing strings, so nothing is built per object. (A kind in two versions of its
+  // group would land in two buckets; the library emits one version of each kind.)
   const namespace = obj.metadata.namespace;
-  const key = `${slash === -1 ? '' : gvk.apiVersion.slice(0, slash)}|${gvk.kind}|${namespace ?? ''}|${obj.name}`;
-  const previous = emitted.get(key);
+  const names = sub(sub(sub(emitted, gvk.apiVersion), gvk.kind), namespace ?? '');
+  const previous = names.get(obj.name);
   if (previous !== undefined) {
     scope.node.tryRemoveChild(id);
     throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
-      `${gvk.kind} "${obj.name}"${namespace ? ` in namespace "${namespace}"` : ''} is already emitted by ${previous}: applied together, one object would replace the other, `
+      `${gvk.kind} "${obj.name}"${namespace ? ` in namespace "${namespace}"` : ''} is already emitted by ${previous.node.path}: applied together, one object would replace the other, `
       + 'and the intent of the replaced one would be lost. Give one of them another name');
   }
-  emitted.set(key, obj.node.path);
+  names.set(obj.name, obj);
   return obj;
 }
