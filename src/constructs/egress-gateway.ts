@@ -2,6 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPolicy } from './egress-policy';
 import { Capability, EgressBackend } from '../backends/backend';
+import type { MeshRegistry } from '../backends/istio/mesh-registry';
+import { shortHash } from '../backends/istio/naming';
 import { Destination, DestinationKind } from '../core/destination';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
@@ -10,7 +12,7 @@ import { EgressSource, SourceConfig } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
 import { recordRoute } from '../gateway/bypass';
 import type { IstioGatewayRenderer } from '../gateway/istio-gateway-renderer';
-import { GatewayModel, HostEntry, HttpRuleData, Leg, LegMode } from '../gateway/route-model';
+import { GatewayModel, HostEntry, HttpRuleData, Leg, LegMode, SourceGrant } from '../gateway/route-model';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
 import { EgressFactDetails } from '../monitoring/fact-details';
 import { EgressError, Problem, raise } from '../private/egress-error';
@@ -483,7 +485,8 @@ export class EgressGateway extends Construct {
   private readonly gatewayEgressBackend: EgressBackend;
   private readonly anyAddress: boolean;
   private readonly model: GatewayModel = { hosts: new Map(), denyHosts: [] };
-  private readonly objectNames = new Map<string, string>();
+  /** Where each source grant came from: which pods, with which HTTP rules, declared by which route. */
+  private readonly grantOrigins = new Map<SourceGrant, { readonly pods: string; readonly rules: string; readonly owner: string }>();
   private readonly sourcePolicies = new Map<string, { policy: EgressPolicy; ports: Set<number> }>();
   private gatewayPolicy?: { policy: EgressPolicy; seen: Set<string> };
   private rendererInstance?: IstioGatewayRenderer;
@@ -659,6 +662,7 @@ export class EgressGateway extends Construct {
    * (by this or another gateway).
    */
   public addRoute(id: string, props: EgressRouteProps): EgressRoute {
+    this.checkSharedPods();
     const route = new EgressRoute(this, id, props.source, []);
     raise(route, props.source._problems());
     const source = props.source.toConfig();
@@ -682,7 +686,8 @@ export class EgressGateway extends Construct {
           `${leg.host} is already routed through another egress gateway (${prevGateway}). A host can leave through one gateway only: `
           + 'two VirtualServices for the same host bound to the mesh are merged unpredictably. Route it through one gateway');
       }
-      const entry = this.model.hosts.get(leg.host) ?? { host: leg.host, objectName: this.objectName(props, hosts, leg.host), legs: new Map() };
+      const entry = this.model.hosts.get(leg.host)
+        ?? { host: leg.host, objectName: this.objectName(props, hosts, leg.host, registry), legs: new Map() };
       const existing = entry.legs.get(leg.mode);
       if (existing) this.checkSameLeg(route, existing, leg);
       for (const other of entry.legs.values()) {
@@ -693,13 +698,15 @@ export class EgressGateway extends Construct {
         }
       }
       if (!this.model.hosts.has(leg.host) && entry.objectName !== undefined) {
-        const taken = this.objectNames.get(entry.objectName) ?? newNames.get(entry.objectName);
+        // App-wide: gateways in other charts write to the same namespace.
+        const taken = registry.owner('gateway-object-name', `${this.provider.namespace}/${entry.objectName}`) ?? newNames.get(entry.objectName);
         if (taken !== undefined && taken !== leg.host) {
           throw EgressError.at(route, EgressErrorCode.INVALID_NAME,
             `Route name "${entry.objectName}" is already used for ${taken}: VirtualService and ServiceEntry names must be unique in namespace "${this.provider.namespace}". Give this route another name`);
         }
         newNames.set(entry.objectName, leg.host);
       }
+      this.checkGrantMerge(route, entry, leg, source, principals, leg.mode === LegMode.HTTP ? rules : undefined);
       planned.push({ entry, leg });
     }
 
@@ -708,7 +715,7 @@ export class EgressGateway extends Construct {
       registry.claim('gateway-pods-host', `${this.podsKey()}|${leg.host}`, leg.owner);
       if (!this.model.hosts.has(entry.host)) {
         this.model.hosts.set(entry.host, entry);
-        if (entry.objectName) this.objectNames.set(entry.objectName, entry.host);
+        if (entry.objectName) registry.claim('gateway-object-name', `${this.provider.namespace}/${entry.objectName}`, entry.host);
       }
       const target = entry.legs.get(leg.mode) ?? { ...leg, grants: new Map() };
       entry.legs.set(leg.mode, target);
@@ -716,12 +723,14 @@ export class EgressGateway extends Construct {
       const grant = target.grants.get(key);
       const legRules = leg.mode === LegMode.HTTP ? rules : undefined;
       if (!grant) {
-        target.grants.set(key, {
+        const created: SourceGrant = {
           key,
           namespace: source.namespace,
           ...(principals ? { principals } : {}),
           ...(legRules ? { httpRules: legRules } : {}),
-        });
+        };
+        target.grants.set(key, created);
+        this.grantOrigins.set(created, { pods: JSON.stringify(source), rules: JSON.stringify(legRules ?? null), owner: route.node.path });
       } else if (grant.httpRules !== undefined) {
         grant.httpRules = legRules === undefined ? undefined : dedupeRules([...grant.httpRules, ...legRules]);
       }
@@ -793,6 +802,42 @@ export class EgressGateway extends Construct {
       if (!this.model.denyHosts.includes(h)) this.model.denyHosts.push(h);
     }
     this.renderer().ensureDeny();
+  }
+
+  /**
+   * Gateways on the same pods must agree on mTLS: Istio merges their Gateway servers per port,
+   * and a plaintext server next to an ISTIO_MUTUAL one on the same port is dropped, with every
+   * route behind it.
+   */
+  private checkSharedPods(): void {
+    const settings = `mtls: ${this.mtls}`;
+    const registry = this.renderer().registry();
+    const prev = registry.claim('gateway-pods-settings', this.podsKey(), `${settings}|${this.node.path}`);
+    if (prev === undefined) return;
+    const [prevSettings, prevPath] = [prev.slice(0, prev.indexOf('|')), prev.slice(prev.indexOf('|') + 1)];
+    if (prevSettings !== settings) {
+      throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
+        `This gateway has ${settings} but ${prevPath} runs on the same gateway pods (${this.podsKey()}) with ${prevSettings}. Istio merges the Gateway servers of the same pods per port, `
+        + 'and drops a plaintext server next to an mTLS one (or the other way round), with every route behind it. Use the same mtls setting, or separate gateway deployments');
+    }
+  }
+
+  /**
+   * The AuthorizationPolicy tells sources apart by namespace (or service account): routes of
+   * other pods in the same namespace to the same host share one grant. With different HTTP rules
+   * the grant would be their union, wider than either route asked for, so that is refused.
+   */
+  private checkGrantMerge(route: EgressRoute, entry: HostEntry, leg: Omit<Leg, 'grants'>, source: SourceConfig, principals: string[] | undefined, legRules: HttpRuleData[] | undefined): void {
+    const key = principals ? `${source.namespace}|${principals.join(',')}` : source.namespace;
+    const grant = entry.legs.get(leg.mode)?.grants.get(key);
+    const origin = grant && this.grantOrigins.get(grant);
+    if (!origin || origin.pods === JSON.stringify(source) || origin.rules === JSON.stringify(legRules ?? null)) return;
+    const describeRules = (r: string) => (r === 'null' ? 'every request' : `only the requests its httpRules list (${r})`);
+    throw EgressError.at(route, EgressErrorCode.CONFLICTING_OPTIONS,
+      `This route lets ${source.podLabels ? 'its pods' : 'every pod'} in namespace "${source.namespace}" send ${describeRules(JSON.stringify(legRules ?? null))} to ${leg.host}, `
+      + `but route ${origin.owner} lets other pods of the same namespace send ${describeRules(origin.rules)}. The gateway tells sources apart by namespace`
+      + `${principals ? ' and service account' : ''} only, so both would get the union of the two, wider than either route asks. `
+      + 'Give both routes the same httpRules, or tell the sources apart with serviceAccounts (distinct service accounts per workload)');
   }
 
   /** Identifies the gateway pods (namespace and selector). */
@@ -930,11 +975,15 @@ export class EgressGateway extends Construct {
     return dedupeRules(props.httpRules.map((r) => r._toData()));
   }
 
-  private objectName(props: EgressRouteProps, hosts: string[], host: string): string | undefined {
-    // slug() is Istio-specific; a DNS label of the host is enough here.
-    const label = host.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-    if (props.name !== undefined) return hosts.length === 1 ? props.name : `${props.name}-${label}`;
-    return this.props.name !== undefined ? `${this.props.name}-${label}` : undefined;
+  private objectName(props: EgressRouteProps, hosts: string[], host: string, registry: MeshRegistry): string | undefined {
+    if (props.name !== undefined && hosts.length === 1) return props.name;
+    const prefix = props.name ?? this.props.name;
+    if (prefix === undefined) return undefined;
+    // A DNS label of the host; api.example.com and api-example.com share one, so a later host
+    // whose derived name another host already has gets a hash of its own.
+    const derived = `${prefix}-${host.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '')}`;
+    const owner = registry.owner('gateway-object-name', `${this.provider.namespace}/${derived}`);
+    return owner === undefined || owner === host ? derived : `${derived}-${shortHash(host)}`;
   }
 
   /** Source → DNS + istiod + gateway pods; gateway pods → routed hosts. */

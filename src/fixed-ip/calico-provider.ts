@@ -28,6 +28,19 @@ const ENCAP: Record<CalicoEncapsulation, { ipip: IpPoolSpecIpipMode; vxlan: IpPo
 };
 
 /** Renders `FixedEgressIpProvider.calico()`. */
+/** The IP pools of an app (a non-enumerable property of the root), to keep them disjoint. */
+const CALICO_POOLS = '__cdk8sEgressCalicoPools';
+
+function appPools(scope: Construct): Array<{ readonly cidr: Cidr; readonly path: string }> {
+  const root = scope.node.root as unknown as Record<string, Array<{ cidr: Cidr; path: string }> | undefined>;
+  let pools = root[CALICO_POOLS];
+  if (!pools) {
+    pools = [];
+    Object.defineProperty(root, CALICO_POOLS, { value: pools, enumerable: false });
+  }
+  return pools;
+}
+
 export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
   public readonly displayName = 'Calico IP pool';
   public readonly scopedByDestination = false;
@@ -94,6 +107,7 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
         `natOutgoing is off: the pods leave with their own addresses from ${pool.text}, so the network must route ${pool.text} back to the nodes `
         + '(Calico BGP peering with your routers, pool export not disabled); otherwise replies are lost');
     }
+    appPools(scope).push({ cidr: pool, path: scope.node.path });
     return { apiObjects, egressIdentity: `Calico pool ${ippool.name} (${pool.text}${natOutgoing ? ', masqueraded to node addresses' : ''})` };
   }
 
@@ -117,6 +131,14 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
       throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
         `poolCidr ${c.text} is outside the cluster's pod CIDR (${samePods.map((p) => p.text).join(', ')}): Kubernetes expects every pod address inside it. `
         + 'Choose a block inside the pod CIDR (and keep it out of the default pool, or shrink that pool)');
+    }
+    // Calico refuses an IPPool that overlaps another ("IPPool CIDR overlaps with IPPool"), so the
+    // pools of the app must be disjoint.
+    const clash = appPools(scope).find((p) => cidrsOverlap(p.cidr, c));
+    if (clash) {
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `poolCidr ${c.text} overlaps the pool ${clash.cidr.text} of ${clash.path}: Calico refuses overlapping IP pools (and pods of one could take addresses in the other's range). `
+        + 'Give each FixedEgressIp a disjoint block');
     }
     return c;
   }

@@ -159,6 +159,15 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
       }
     }
     const fromExcept = options.destinations.flatMap((d) => d.except ?? []).map((e) => parseCidr(e)).filter(isCidr);
+    // Cilium applies exclusions after destinations: a block listed as both would silently not
+    // get the fixed address.
+    for (const e of [...given, ...fromExcept]) {
+      if (destinations.some((d) => d.text === e.text)) {
+        throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+          `${e.text} is both a destination and an excluded block (an except or excludedCidrs entry): Cilium applies the exclusion, so it would not get the fixed address. `
+          + 'Remove it from the destinations, or from the exclusions');
+      }
+    }
     const unique = new Map<string, Cidr>();
     for (const c of [...given, ...fromExcept]) unique.set(c.text, c);
     return [...unique.values()].sort(compareCidrs).map((c) => c.text);

@@ -41,7 +41,7 @@ import {
 } from '../../imports/security.istio.io';
 import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { MeshRegistry } from '../backends/istio/mesh-registry';
-import { slug, sortedUnique } from '../backends/istio/naming';
+import { HostSlugs, slug, sortedUnique } from '../backends/istio/naming';
 import { SourceConfig } from '../core/source';
 import { plainApiObject } from '../private/objects';
 import { compareStrings } from '../private/order';
@@ -82,6 +82,8 @@ const SUBSETS = '__cdk8sEgressIstioGatewaySubsets';
 interface SharedSubsets {
   readonly rule: ApiObject;
   readonly models: GatewayModel[];
+  /** Subset names by host, distinct across every gateway that shares the DestinationRule. */
+  readonly names: HostSlugs;
 }
 
 /** One host's objects. */
@@ -95,6 +97,8 @@ export class IstioGatewayRenderer {
   private gateway?: ApiObject;
   private deny?: ApiObject;
   private readonly hostObjects = new Map<string, HostObjects>();
+  /** Construct ids and Gateway server names by host, distinct within this gateway. */
+  private readonly hostSlugs = new HostSlugs();
   private readonly objects: ApiObject[] = [];
 
   public constructor(private readonly scope: Construct, private readonly config: IstioGatewayRenderConfig, private readonly model: GatewayModel) {}
@@ -186,11 +190,17 @@ export class IstioGatewayRenderer {
         },
       }),
     }));
-    registry.set(key, { rule, models });
+    registry.set(key, { rule, models, names: new HostSlugs() });
+  }
+
+  /** Subset names of the DestinationRule this gateway shares (mTLS only). */
+  private subsetNames(): HostSlugs {
+    const c = this.config;
+    return SubsetRegistry.of(this.scope).get(`${c.namespace}|${c.serviceHost}`)!.names;
   }
 
   private subsetName(leg: Leg): string {
-    return `${slug(leg.host, 58)}-${leg.mode}`;
+    return `${slug(this.subsetNames().text(leg.host), 58)}-${leg.mode}`;
   }
 
   private subset(leg: Leg): DestinationRuleSpecSubsets {
@@ -211,7 +221,9 @@ export class IstioGatewayRenderer {
     this.ensureCore();
     let objs = this.hostObjects.get(entry.host);
     if (!objs) {
-      const scope = new Construct(this.scope, `Host-${slug(entry.host)}`);
+      // Subset names are fixed in the order hosts are routed, as construct ids are.
+      if (this.config.mtls) this.subsetNames().text(entry.host);
+      const scope = new Construct(this.scope, `Host-${slug(this.hostSlugs.text(entry.host))}`);
       objs = { scope };
       this.hostObjects.set(entry.host, objs);
       const c = this.config;
@@ -272,7 +284,7 @@ export class IstioGatewayRenderer {
     return orderedHosts(this.model).flatMap((e) => orderedLegs(e).map((leg): GatewaySpecServers => {
       const hosts = [`./${leg.host}`];
       const n = leg.gatewayPort.port;
-      const s = slug(leg.host, 40);
+      const s = slug(this.hostSlugs.text(leg.host), 40);
       if (leg.mode === LegMode.TLS) {
         return {
           hosts,

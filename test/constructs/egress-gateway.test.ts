@@ -487,6 +487,68 @@ describe('EgressGateway | bad input fails with path, value and fix', () => {
   const src = backendPods;
   const host = () => [Destination.fqdn('api.external.com')];
 
+  test('hosts whose slugs clash keep distinct construct ids, server port names and subset names', () => {
+    // GIVEN api.example.com and api-example.com, through one gateway and through two sharing its Service
+    const c = chart();
+    const gw = gateway(c);
+    gw.addRoute('a', { source: src(), destinations: [Destination.fqdn('api.example.com')], ports: [Port.HTTPS] });
+    gw.addRoute('b', { source: src(), destinations: [Destination.fqdn('api-example.com')], ports: [Port.HTTPS] });
+    const other = new EgressGateway(c, 'gw2', { name: 'team-b', gatewayEgressBackend: new HostnameAwareBackend() });
+    other.addRoute('c', { source: src(), destinations: [Destination.fqdn('api-example.org')], ports: [Port.HTTPS] });
+    other.addRoute('d', { source: src(), destinations: [Destination.fqdn('api.example.org')], ports: [Port.HTTPS] });
+    const manifests = synth(c);
+    // THEN the first host keeps the plain slug and the later one carries a hash, everywhere
+    const [dr] = ofKind(manifests, 'DestinationRule').filter((d) => d.spec.subsets);
+    const subsets = dr.spec.subsets.map((s: any) => s.name);
+    expect(new Set(subsets).size).toBe(subsets.length);
+    expect(subsets).toContain('api-example-com-tls');
+    expect(subsets.filter((s: string) => /^api-example-com-[0-9a-f]{8}-tls$/.test(s))).toHaveLength(1);
+    for (const g of ofKind(manifests, 'Gateway')) {
+      const names = g.spec.servers.map((s: any) => s.port.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
+    // AND every VirtualService points at the subset whose SNI is its own host
+    for (const vs of ofKind(manifests, 'VirtualService')) {
+      const [routed] = vs.spec.hosts;
+      const subset = vs.spec.tls.find((r: any) => r.route[0].destination.subset)?.route[0].destination.subset;
+      expect(dr.spec.subsets.find((s: any) => s.name === subset).trafficPolicy.portLevelSettings[0].tls.sni).toBe(routed);
+    }
+    // AND the derived object names differ too
+    const names = ofKind(manifests, 'VirtualService').map((v) => v.metadata.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('throws when gateways on the same pods disagree on mTLS (Istio drops one side\'s servers)', () => {
+    const c = chart();
+    gateway(c).addRoute('a', { source: src(), destinations: host(), ports: [Port.http(80)], tlsOrigination: true });
+    const plain = new EgressGateway(c, 'plain', { name: 'plain', mtls: false, gatewayEgressBackend: new HostnameAwareBackend() });
+    expectError(() => plain.addRoute('b', { source: src(), destinations: [Destination.fqdn('b.example.org')], ports: [Port.http(80)], tlsOrigination: true }),
+      'EGRESS_CONFLICTING_OPTIONS', 'test/plain', /This gateway has mtls: false but test\/gw runs on the same gateway pods .* with mtls: true.*Use the same mtls setting, or separate gateway deployments/);
+  });
+
+  test('throws on a route name another gateway of the app uses in the same namespace, in any chart', () => {
+    const app = Testing.app();
+    new EgressGateway(new Chart(app, 'one'), 'gw', { gatewayEgressBackend: new HostnameAwareBackend() })
+      .addRoute('a', { source: src(), destinations: [Destination.fqdn('a.example.com')], ports: [Port.HTTPS], name: 'external' });
+    const second = new EgressGateway(new Chart(app, 'two'), 'gw', { gatewayEgressBackend: new HostnameAwareBackend() });
+    expectError(() => second.addRoute('b', { source: src(), destinations: [Destination.fqdn('b.example.org')], ports: [Port.HTTPS], name: 'external' }),
+      'EGRESS_INVALID_NAME', 'two/gw/b', /Route name "external" is already used for a\.example\.com/);
+  });
+
+  test('throws when routes for other pods of a namespace would merge different HTTP rules into one grant', () => {
+    const c = chart();
+    const gw = gateway(c);
+    const base = { destinations: [Destination.fqdn('api.github.com')], ports: [Port.http(80)], tlsOrigination: true };
+    gw.addRoute('a', { ...base, source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), httpRules: [HttpRule.get('/repos/*')] });
+    expectError(() => gw.addRoute('b', { ...base, source: EgressSource.pods({ namespace: 'production', labels: { app: 'b' } }) }),
+      'EGRESS_CONFLICTING_OPTIONS', 'test/gw/b',
+      /This route lets its pods in namespace "production" send every request to api\.github\.com, but route test\/gw\/a lets other pods of the same namespace send only the requests its httpRules list.*union.*serviceAccounts/);
+    // the same rules for other pods, or distinct service accounts, are fine
+    gw.addRoute('c', { ...base, source: EgressSource.pods({ namespace: 'production', labels: { app: 'c' } }), httpRules: [HttpRule.get('/repos/*')] });
+    gw.addRoute('d', { ...base, source: EgressSource.pods({ namespace: 'production', labels: { app: 'd' } }), serviceAccounts: ['d'] });
+    expect(() => synth(c)).not.toThrow();
+  });
+
   test('throws without a hostname-aware gateway backend or the explicit opt-in', () => expectError(
     () => new EgressGateway(chart(), 'gw'),
     'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/gw', /limited to the routed hostnames, which Kubernetes NetworkPolicy cannot express.*allowGatewayEgressToAnyAddress: true/));

@@ -97,6 +97,16 @@ describe('FixedEgressIpProvider.calico() | bad input fails with path, value and 
     return new FixedEgressIp(c, 'ip', { sources: [source ?? EgressSource.workload(api)], provider: FixedEgressIpProvider.calico(options), clusterCidrs: cluster });
   };
 
+  test('throws on pools that overlap another FixedEgressIp\'s pool (Calico refuses overlapping pools)', () => {
+    const c = chart();
+    new FixedEgressIp(c, 'a', { name: 'a', sources: [EgressSource.workload(deployment(c, 'd1', 'one'))], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.8.0/24' }), clusterCidrs: cluster });
+    expectError(() => new FixedEgressIp(c, 'b', { name: 'b', sources: [EgressSource.workload(deployment(c, 'd2', 'two'))], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.8.0/25' }), clusterCidrs: cluster }),
+      'EGRESS_CONFLICTING_OPTIONS', /poolCidr 10.244.8.0\/25 overlaps the pool 10.244.8.0\/24 of test\/a: Calico refuses overlapping IP pools.*Give each FixedEgressIp a disjoint block/, 'test/b');
+    // a disjoint pool is fine
+    new FixedEgressIp(c, 'c', { name: 'c', sources: [EgressSource.workload(deployment(c, 'd3', 'three'))], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.9.0/24' }), clusterCidrs: cluster });
+    expect(Testing.synth(c).filter((m) => m.kind === 'IPPool').map((m) => m.spec.cidr)).toEqual(['10.244.8.0/24', '10.244.9.0/24']);
+  });
+
   test('throws on an invalid pool CIDR', () => expectError(() => build({ poolCidr: '10.244.200.1/24' }),
     'EGRESS_INVALID_CIDR', /Invalid poolCidr in FixedEgressIpProvider.calico\(\): "10.244.200.1\/24" has host bits set.*Did you mean "10.244.200.0\/24"\?/));
 

@@ -134,6 +134,10 @@ describe('FixedEgressIpProvider.cilium() | bad input fails with path, value and 
     () => build({ nodeSelector: { gw: 'a' }, excludedCidrs: ['198.51.100.0/24'] }),
     'EGRESS_INVALID_EXCEPT', /Excluded CIDR 198.51.100.0\/24 is not inside any destination \(203.0.113.0\/24\), so Cilium would ignore it/));
 
+  test('throws on a block that is both a destination and excluded (Cilium applies the exclusion)', () => expectError(
+    () => build({ nodeSelector: { gw: 'a' } }, [Destination.ipv4('203.0.113.0/24', { except: ['203.0.113.0/28'] }), Destination.ipv4('203.0.113.0/28')]),
+    'EGRESS_CONFLICTING_OPTIONS', /203.0.113.0\/28 is both a destination and an excluded block.*would not get the fixed address/));
+
   test('throws on an invalid excluded CIDR', () => expectError(
     () => build({ nodeSelector: { gw: 'a' }, excludedCidrs: ['203.0.113.5/24'] }),
     'EGRESS_INVALID_CIDR', /Invalid CIDR in excludedCidrs.*host bits set.*Did you mean "203.0.113.0\/24"\?/));
