@@ -7,10 +7,8 @@ import { EgressErrorCode } from '../core/errors';
 import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
-import { contextClusterRanges } from '../fixed-ip/private';
 import { GrantPurpose } from '../model/egress-model';
-import { addressShare, checkCapabilities, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
-import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { IP_BLOCK_IN_CLUSTER, addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
 import { EgressError, raise } from '../private/egress-error';
 import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
@@ -19,36 +17,6 @@ import { PolicyRenderer } from '../private/render';
 const MAX_PEER_PORTS_PER_POLICY = 1000;
 /** Rules a policy checks for duplicates by scanning; past this, it keeps an index. */
 const SCAN_LIMIT = 32;
-
-/** Warning id: an IP block that reaches into the cluster's pod or Service ranges. */
-const IP_BLOCK_IN_CLUSTER = 'cdk8s-egress:ipBlockInCluster';
-
-/**
- * When the app declares its cluster ranges (`cdk8s-egress:clusterCidrs` context), what is wrong
- * with an IP block that overlaps them: NetworkPolicy `ipBlock` is meant for addresses outside the
- * cluster. A block of every address without exceptions is the explicit allow-all, left alone.
- */
-function inClusterProblem(scope: Construct, d: DestinationConfig): string | undefined {
-  if (d.kind === DestinationKind.KUBE_API_SERVER) {
-    return (d.apiServerCidrs ?? []).map((cidr) => inClusterProblem(scope, { kind: DestinationKind.CIDR, cidr })).find((p) => p !== undefined);
-  }
-  if (d.kind !== DestinationKind.CIDR) return undefined;
-  const ranges = contextClusterRanges(scope);
-  const block = parseCidr(d.cidr!);
-  if (!ranges || !isCidr(block) || (block.prefix === 0 && !d.except?.length)) return undefined;
-  const excepts = (d.except ?? []).map((e) => parseCidr(e)).filter(isCidr);
-  const hits = [...ranges.pods.map((c) => ({ c, what: 'pod' })), ...ranges.services.map((c) => ({ c, what: 'Service' }))].filter((r) => cidrsOverlap(r.c, block));
-  if (hits.length === 0) return undefined;
-  const named = hits.map((h) => `${h.what} CIDR ${h.c.text}`).join(' and ');
-  const carved = hits.filter((h) => excepts.some((e) => cidrContains(e, h.c)));
-  const why = 'whether SNAT or DNAT happens before the policy sees the packet is up to the network plugin, pod IPs change as pods come and go, '
-    + 'and Service IPs are usually translated before the policy applies. Select in-cluster peers with Destination.pods() or Destination.namespace(), '
-    + 'and list the external ranges you need';
-  if (carved.length === hits.length) {
-    return `Destination ${block.text} except ${d.except!.join(', ')} carves the cluster's ${named} out of an IP block to mean "everything but the cluster": ${why}`;
-  }
-  return `Destination ${block.text} overlaps the cluster's ${named}: NetworkPolicy ipBlock is meant for addresses outside the cluster; ${why}`;
-}
 
 /** Ports that allow the same traffic (the application protocol is a hint, not a different port). */
 function samePort(a: PortConfig, b: PortConfig): boolean {

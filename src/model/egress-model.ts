@@ -256,8 +256,12 @@ function ipInBlock(cidr: string, except: readonly string[] | undefined, ip: stri
   return true;
 }
 
-/** Does destination `d` of a policy in namespace `policyNs` match the probe target? @internal */
-export function destinationMatches(d: DestinationConfig, policyNs: string, probe: Probe): boolean {
+/**
+ * Does destination `d` of a policy in namespace `policyNs` match the probe target? With
+ * `cidrMatchesPods` false (Cilium), an address block never matches a pod: Cilium selects pods,
+ * nodes and the host by identity, not by CIDR. @internal
+ */
+export function destinationMatches(d: DestinationConfig, policyNs: string, probe: Probe, cidrMatchesPods = true): boolean {
   switch (d.kind) {
     case DestinationKind.PODS: {
       const pod = probe.toPod;
@@ -269,7 +273,7 @@ export function destinationMatches(d: DestinationConfig, policyNs: string, probe
       return nsOk && (d.podLabels === undefined || labelsMatch(d.podLabels, pod.labels));
     }
     case DestinationKind.CIDR: {
-      const ip = probe.toIp ?? probe.toPod?.ip;
+      const ip = probe.toIp ?? (cidrMatchesPods ? probe.toPod?.ip : undefined);
       return ip !== undefined && ipInBlock(d.cidr!, d.except, ip);
     }
     case DestinationKind.KUBE_API_SERVER: {
@@ -291,7 +295,7 @@ export function checkProbe(policies: readonly ModelPolicy[], probe: Probe): Verd
   for (const p of selecting) {
     for (const rule of p.rules) {
       if (portMatches(rule.ports, probe.port, probe.protocol)
-        && rule.destinations.some((d) => destinationMatches(d, p.source.namespace, probe))) {
+        && rule.destinations.some((d) => destinationMatches(d, p.source.namespace, probe, p.backend !== 'cilium'))) {
         allowedBy.add(p.objectRef);
       }
     }

@@ -1,11 +1,12 @@
 // Checks shared by the intent constructs: backend capabilities and allow-all detection.
 import { IConstruct } from 'constructs';
-import { Cidr, IpFamily, isCidr, mergeCidrs, parseCidr } from './cidr';
+import { Cidr, IpFamily, cidrContains, cidrsOverlap, isCidr, mergeCidrs, parseCidr } from './cidr';
 import { EgressError } from './egress-error';
 import { Capability, EgressBackend, requiredCapabilities } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { PortConfig, Protocol } from '../core/port';
+import { contextClusterRanges } from '../fixed-ip/private';
 
 const HINTS: Partial<Record<Capability, string>> = {
   [Capability.FQDN]: 'or resolve the service to fixed addresses and use Destination.ipv4()/ipv6()',
@@ -106,4 +107,34 @@ export function refuseCoveredFamily(scope: IConstruct, destinations: readonly De
   throw EgressError.at(scope, EgressErrorCode.ALLOW_ALL,
     `Refusing ${what}: together ${shown.join(', ')} cover every IPv${covered.family} address (${covered.family === 4 ? '0.0.0.0/0' : '::/0'} once merged), `
     + `so the source could reach the whole internet. List only the external ranges you need, or ${optIn}`);
+}
+
+/** Warning id: an IP block that reaches into the cluster's pod or Service ranges. */
+export const IP_BLOCK_IN_CLUSTER = 'cdk8s-egress:ipBlockInCluster';
+
+/**
+ * When the app declares its cluster ranges (`cdk8s-egress:clusterCidrs` context), what is wrong
+ * with an IP block that overlaps them: NetworkPolicy `ipBlock` is meant for addresses outside the
+ * cluster. A block of every address without exceptions is the explicit allow-all, left alone.
+ */
+export function inClusterProblem(scope: IConstruct, d: DestinationConfig): string | undefined {
+  if (d.kind === DestinationKind.KUBE_API_SERVER) {
+    return (d.apiServerCidrs ?? []).map((cidr) => inClusterProblem(scope, { kind: DestinationKind.CIDR, cidr })).find((p) => p !== undefined);
+  }
+  if (d.kind !== DestinationKind.CIDR) return undefined;
+  const ranges = contextClusterRanges(scope);
+  const block = parseCidr(d.cidr!);
+  if (!ranges || !isCidr(block) || (block.prefix === 0 && !d.except?.length)) return undefined;
+  const excepts = (d.except ?? []).map((e) => parseCidr(e)).filter(isCidr);
+  const hits = [...ranges.pods.map((c) => ({ c, what: 'pod' })), ...ranges.services.map((c) => ({ c, what: 'Service' }))].filter((r) => cidrsOverlap(r.c, block));
+  if (hits.length === 0) return undefined;
+  const named = hits.map((h) => `${h.what} CIDR ${h.c.text}`).join(' and ');
+  const carved = hits.filter((h) => excepts.some((e) => cidrContains(e, h.c)));
+  const why = 'whether SNAT or DNAT happens before the policy sees the packet is up to the network plugin, pod IPs change as pods come and go, '
+    + 'and Service IPs are usually translated before the policy applies. Select in-cluster peers with Destination.pods() or Destination.namespace(), '
+    + 'and list the external ranges you need';
+  if (carved.length === hits.length) {
+    return `Destination ${block.text} except ${d.except!.join(', ')} carves the cluster's ${named} out of an IP block to mean "everything but the cluster": ${why}`;
+  }
+  return `Destination ${block.text} overlaps the cluster's ${named}: NetworkPolicy ipBlock is meant for addresses outside the cluster; ${why}`;
 }

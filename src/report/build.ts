@@ -9,7 +9,7 @@ import { EgressWarning } from '../core/warnings';
 import { EgressFact, FactKind, GrantPurpose, ModelPolicy } from '../model/egress-model';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
-import { cidrContains, isCidr, parseCidr } from '../private/cidr';
+import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { hostnameCovers, isHostnameKind } from '../private/hosts';
 import { labelsMatch, sortedLabels } from '../private/names';
 import { compareStrings } from '../private/order';
@@ -69,7 +69,10 @@ function factCoversDestination(factDests: readonly DestinationConfig[] | undefin
   return factDests.some((f) => {
     if (d.kind === DestinationKind.CIDR && f.kind === DestinationKind.CIDR) {
       const a = parseCidr(f.cidr!); const b = parseCidr(d.cidr!);
-      return isCidr(a) && isCidr(b) && cidrContains(a, b);
+      // Inside the block and clear of its exceptions: traffic to an excepted part does not get
+      // the fact's treatment (a fixed IP's excluded addresses leave from the node).
+      return isCidr(a) && isCidr(b) && cidrContains(a, b)
+        && !(f.except ?? []).some((e) => { const x = parseCidr(e); return isCidr(x) && cidrsOverlap(x, b); });
     }
     if (isHostnameKind(d.kind) && isHostnameKind(f.kind)) return hostnameCovers(f, d);
     return false;

@@ -1,5 +1,5 @@
-import { Chart } from 'cdk8s';
-import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressErrors, EgressPolicy, EgressSource, Destination, Port } from '../../src';
+import { Chart, Testing } from 'cdk8s';
+import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressErrors, EgressPolicy, EgressSource, EgressWarnings, Destination, Port } from '../../src';
 import { chart, synth, tempApp, writtenFiles } from '../helpers';
 
 describe('DnsEgressRule', () => {
@@ -15,6 +15,16 @@ describe('DnsEgressRule', () => {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
     }]);
+  });
+
+  test('a resolver at a Service IP is an ipBlockInCluster warning once the cluster ranges are declared (policy sees the DNS pod, after DNAT)', () => {
+    const app = Testing.app();
+    app.node.setContext('cdk8s-egress:clusterCidrs', { serviceCidrs: ['10.96.0.0/12'] });
+    const c = new Chart(app, 'test');
+    new DnsEgressRule(c, 'dns', { source: EgressSource.namespace('production'), resolvers: DnsResolver.addresses(['10.96.0.10/32']) });
+    const [w] = EgressWarnings.list(c).filter((x) => x.id === 'cdk8s-egress:ipBlockInCluster');
+    expect(w.constructPath).toBe('test/dns');
+    expect(w.message).toMatch(/^DNS resolver: Destination 10.96.0.10\/32 overlaps the cluster's Service CIDR 10.96.0.0\/12/);
   });
 
   test('resolvers that together cover every address are refused, naming them', () => {

@@ -1,4 +1,4 @@
-import { Destination, DefaultDenyEgress, EgressModel, EgressPolicy, EgressSource, GrantPurpose, Port, Protocol } from '../../src';
+import { Destination, DefaultDenyEgress, EgressBackend, EgressModel, EgressPolicy, EgressSource, GrantPurpose, Port, Protocol } from '../../src';
 import { chart } from '../helpers';
 
 describe('EgressModel', () => {
@@ -38,6 +38,19 @@ describe('EgressModel', () => {
     expect(m.check({ from: backend, toPod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, port: 53, protocol: Protocol.SCTP }).allowed).toBe(false);
     const other = { namespace: 'production', labels: { app: 'web' } };
     expect(m.check({ from: other, toIp: '203.0.113.9', port: 443, protocol: Protocol.TCP })).toEqual({ allowed: false, isolated: true, allowedBy: [] });
+  });
+
+  test('a Cilium address block never matches a pod (Cilium selects pods by identity), a NetworkPolicy one does', () => {
+    const c = chart();
+    const src = (app: string) => EgressSource.pods({ namespace: 'production', labels: { app } });
+    new EgressPolicy(c, 'np', { source: src('np'), dns: [] }).allow(Destination.ipv4('10.0.0.0/8'), Port.HTTPS);
+    new EgressPolicy(c, 'cnp', { source: src('cnp'), dns: [], backend: EgressBackend.cilium() }).allow(Destination.ipv4('10.0.0.0/8'), Port.HTTPS);
+    const model = EgressModel.of(c);
+    const toPod = { namespace: 'data', labels: { app: 'db' }, ip: '10.1.2.3' };
+    const probe = (app: string, to: object) => model.check({ from: { namespace: 'production', labels: { app } }, ...to, port: 443, protocol: Protocol.TCP }).allowed;
+    expect([probe('np', { toPod }), probe('cnp', { toPod })]).toEqual([true, false]);
+    // an external address in the block is allowed by both
+    expect([probe('np', { toIp: '10.9.9.9' }), probe('cnp', { toIp: '10.9.9.9' })]).toEqual([true, true]);
   });
 
   test('pods that no policy selects are not isolated', () => {

@@ -2,8 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { buildRepresentativeApp } from './representative-app';
+import { Destination, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
 import { EgressReport } from '../../src/constructs/egress-report';
 import { describeDestination, describePort } from '../../src/report/build';
 import { commandsForWorkload } from '../../src/report/commands';
@@ -181,6 +182,25 @@ function checkFlowchart(text: string): string[] {
   if (depth !== 0) problems.push('unbalanced subgraph/end');
   return problems;
 }
+
+describe('EgressReport | fixed source IPs', () => {
+  test('addresses a fixed IP excludes are not reported as leaving from it', () => {
+    // GIVEN a Cilium fixed IP for 203.0.113.0/24 except its upper half, and a policy reaching both halves
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    const pods = EgressSource.pods({ namespace: 'payments', labels: { app: 'billing' } });
+    new FixedEgressIp(c, 'ip', {
+      sources: [pods],
+      destinations: [Destination.ipv4('203.0.113.0/24', { except: ['203.0.113.128/25'] })],
+      provider: FixedEgressIpProvider.cilium({ egressIp: '10.0.0.100', nodeSelector: { 'egress-gateway': 'true' } }),
+    });
+    new EgressPolicy(c, 'p', { source: pods }).allow(Destination.ipv4('203.0.113.0/26'), Port.HTTPS).allow(Destination.ipv4('203.0.113.200/32'), Port.HTTPS);
+    // THEN the report gives the fixed IP for the included block only
+    const data = JSON.parse(EgressReport.of(app).renderJson());
+    const reach = data.workloads.find((w: any) => w.id === 'payments/app=billing').reach.map((r: any) => [r.destination, r.sourceIp.includes('10.0.0.100') ? 'fixed' : r.sourceIp]);
+    expect(reach).toEqual([['203.0.113.0/26', 'fixed'], ['203.0.113.200/32', 'node IP (SNAT) — not fixed']]);
+  });
+});
 
 describe('EgressReport | Mermaid', () => {
   test('the representative picture is well-formed', () => {
