@@ -2,7 +2,7 @@
 // (a Prometheus rule file), the gateways to scrape, and the ALERT facts to record. Pure: no
 // constructs, no generated bindings, so it is unit-testable and the report can explain it.
 import { EgressFactDetails as K } from './fact-details';
-import { anyOf, eq, hostsRegex, ne, num, promDuration, re, selector } from './promql';
+import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
 import { DestinationConfig } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
@@ -330,7 +330,7 @@ export function planMonitoring(
       const blocked = cluster === 'BlackHoleCluster';
       rules.push({
         alert,
-        expr: `sum by (source_workload_namespace, source_workload) (increase(${selector(metric, [eq('reporter', 'source'), eq('destination_service_name', cluster), re('source_workload_namespace', nsRe)])}[${blockedWin}])) > ${num(s.blockedThreshold)}`,
+        expr: `sum by (source_workload_namespace, source_workload) (${eventsIn(selector(metric, [eq('reporter', 'source'), eq('destination_service_name', cluster), re('source_workload_namespace', nsRe)]), blockedWin)}) > ${num(s.blockedThreshold)}`,
         labels: labels('warning'),
         annotations: blocked ? {
           summary: '{{ $labels.source_workload_namespace }}/{{ $labels.source_workload }} tries to reach undeclared external hosts',
@@ -359,7 +359,7 @@ export function planMonitoring(
     const rules: RuleData[] = [];
     rules.push({
       alert: 'EgressPolicyDrops',
-      expr: `sum by (source_namespace, source_workload) (increase(${selector('hubble_drop_total', [eq('reason', 'POLICY_DENIED'), ne('traffic_direction', 'ingress'), re('source_namespace', anyOf(namespaces))])}[${blockedWin}])) > ${num(s.policyDropThreshold)}`,
+      expr: `sum by (source_namespace, source_workload) (${eventsIn(selector('hubble_drop_total', [eq('reason', 'POLICY_DENIED'), ne('traffic_direction', 'ingress'), re('source_namespace', anyOf(namespaces))]), blockedWin)}) > ${num(s.policyDropThreshold)}`,
       labels: labels('warning'),
       annotations: {
         summary: 'Cilium drops egress of {{ $labels.source_namespace }}/{{ $labels.source_workload }} by policy',

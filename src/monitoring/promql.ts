@@ -59,3 +59,13 @@ export function promDuration(seconds: number): string {
 export function num(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
 }
+
+/**
+ * What a counter counted in `window`, per series: its increase where the series already existed a
+ * window ago, else its whole value. Istio and Hubble create a series with its first event, so a
+ * series born at 1 that never moves has an increase() of 0: without the second term the first
+ * blocked attempt of a workload would never be counted.
+ */
+export function eventsIn(series: string, window: string): string {
+  return `(increase(${series}[${window}]) and ${series} offset ${window}) or (${series} unless ${series} offset ${window})`;
+}

@@ -73,7 +73,9 @@ describe('EgressMonitoring | rules from declared intent', () => {
     const down = all.find((r) => r.alert === 'EgressGatewayDown');
     expect(down.expr).toBe('(count(count by (pod) (up{namespace="istio-system", pod=~"istio-egressgateway-[a-z0-9]+-[a-z0-9]+"} == 1)) or vector(0)) < 1');
     const blocked = all.find((r) => r.alert === 'EgressBlockedConnections');
-    expect(blocked.expr).toBe('sum by (source_workload_namespace, source_workload) (increase(istio_tcp_connections_opened_total{reporter="source", destination_service_name="BlackHoleCluster", source_workload_namespace=~"production"}[10m])) > 0');
+    const sel = 'istio_tcp_connections_opened_total{reporter="source", destination_service_name="BlackHoleCluster", source_workload_namespace=~"production"}';
+    // the increase where the series existed a window ago, else its whole value (born at its first event)
+    expect(blocked.expr).toBe(`sum by (source_workload_namespace, source_workload) ((increase(${sel}[10m]) and ${sel} offset 10m) or (${sel} unless ${sel} offset 10m)) > 0`);
     // no Cilium policy in the app: no Cilium alerts unless asked for; no application alerts unless asked for
     expect(all.some((r) => r.alert === 'EgressPolicyDrops' || r.alert === 'EgressApplicationErrorRatioHigh')).toBe(false);
   });
@@ -111,7 +113,7 @@ describe('EgressMonitoring | rules from declared intent', () => {
     expect(http.for).toBe('30m');
     expect(http.labels).toEqual({ egress_gateway: 'istio-system/istio-egressgateway', severity: 'warning', team: 'platform' });
     expect(all.find((r) => r.alert === 'EgressGatewayDown')).toMatchObject({ for: '90s', expr: expect.stringMatching(/< 2$/) });
-    expect(all.find((r) => r.alert === 'EgressBlockedRequests').expr).toMatch(/\[1h\]\)\) > 5$/);
+    expect(all.find((r) => r.alert === 'EgressBlockedRequests').expr).toMatch(/\[1h\]\) and .* offset 1h\) or \(.* unless .* offset 1h\)\) > 5$/);
     expect(all.find((r) => r.alert === 'EgressGatewayTrafficAnomaly').expr).toContain('> 10 * avg_over_time(cdk8s_egress:gateway_bytes:rate2m');
     expect(all.find((r) => r.alert === 'EgressGatewayTrafficAnomaly').expr).toContain('[7d])');
     expect(all.some((r) => /Passthrough/.test(r.alert ?? ''))).toBe(false);
@@ -126,8 +128,9 @@ describe('EgressMonitoring | rules from declared intent', () => {
     });
     new EgressMonitoring(c, 'm', { ruleSelectorLabels: SELECTOR });
     const all = rules(synth(c));
+    const drops = 'hubble_drop_total{reason="POLICY_DENIED", traffic_direction!="ingress", source_namespace=~"shop"}';
     expect(all.find((r) => r.alert === 'EgressPolicyDrops').expr)
-      .toBe('sum by (source_namespace, source_workload) (increase(hubble_drop_total{reason="POLICY_DENIED", traffic_direction!="ingress", source_namespace=~"shop"}[10m])) > 0');
+      .toBe(`sum by (source_namespace, source_workload) ((increase(${drops}[10m]) and ${drops} offset 10m) or (${drops} unless ${drops} offset 10m)) > 0`);
     const cluster = all.find((r) => r.record?.startsWith('cdk8s_egress:cilium_forward_egress_bytes'));
     // cilium_forward_bytes_total only has `direction`: never grouped by a workload label
     expect(cluster.expr).toBe('sum(rate(cilium_forward_bytes_total{direction="EGRESS"}[5m]))');
