@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../core/destination';
-import { PortConfig } from '../core/port';
+import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import type { CalicoBackendOptions } from './calico/options';
 import type { CiliumBackendOptions } from './cilium/options';
@@ -246,6 +246,23 @@ export abstract class EgressBackend {
    * not rendered by it, its policies give no DNS path, and it needs none.
    */
   public readonly controlsDns: boolean = true;
+  /**
+   * True when the backend's objects apply to every pod of the source's namespace rather than the
+   * selected pods (Istio's Sidecar and ServiceEntries). Read by the EgressModel and the report.
+   */
+  public readonly selectsWholeNamespace: boolean = false;
+  /**
+   * The protocols the backend enforces; undefined for every protocol. Istio sidecars intercept
+   * TCP only. Read by the EgressModel and the report.
+   */
+  public readonly enforcedProtocols?: Protocol[];
+  /**
+   * False when the backend's policies declare destinations without isolating the pods (Istio
+   * without REGISTRY_ONLY). Read by the EgressModel and the report.
+   */
+  public readonly isolatesSource: boolean = true;
+  /** False when address blocks never match pods (Cilium selects pods by identity). Read by the EgressModel. */
+  public readonly cidrMatchesPods: boolean = true;
 
   /**
    * Render one egress policy into objects under `scope`.

@@ -37,6 +37,29 @@ export interface ModelPolicy {
   readonly rules: EgressRuleConfig[];
   /** True when its rules keep a DNS resolver reachable on UDP and TCP. */
   readonly providesDns: boolean;
+  /**
+   * True when the enforcing objects apply to every pod of the source's namespace, whatever
+   * `source.podLabels` says (Istio's per-namespace Sidecar and ServiceEntries).
+   * @default false - the pods `source` selects
+   */
+  readonly wholeNamespace?: boolean;
+  /**
+   * The protocols the policy isolates and allows; other traffic is not its business (Istio
+   * sidecars intercept TCP only).
+   * @default - every protocol
+   */
+  readonly protocols?: Protocol[];
+  /**
+   * False when the policy declares destinations without isolating its pods (Istio without
+   * REGISTRY_ONLY): it then neither denies nor allows anything.
+   * @default true
+   */
+  readonly isolates?: boolean;
+  /**
+   * False when address blocks never match pods (Cilium selects pods by identity, not by CIDR).
+   * @default true
+   */
+  readonly cidrMatchesPods?: boolean;
 }
 
 /**
@@ -289,13 +312,15 @@ export function destinationMatches(d: DestinationConfig, policyNs: string, probe
 
 /** @internal */
 export function checkProbe(policies: readonly ModelPolicy[], probe: Probe): Verdict {
-  const selecting = policies.filter((p) => selects(p.source, probe.from));
+  const selecting = policies.filter((p) => p.isolates !== false
+    && (p.protocols === undefined || p.protocols.includes(probe.protocol))
+    && (p.wholeNamespace ? p.source.namespace === probe.from.namespace : selects(p.source, probe.from)));
   if (selecting.length === 0) return { allowed: true, isolated: false, allowedBy: [] };
   const allowedBy = new Set<string>();
   for (const p of selecting) {
     for (const rule of p.rules) {
       if (portMatches(rule.ports, probe.port, probe.protocol)
-        && rule.destinations.some((d) => destinationMatches(d, p.source.namespace, probe, p.backend !== 'cilium'))) {
+        && rule.destinations.some((d) => destinationMatches(d, p.source.namespace, probe, p.cidrMatchesPods !== false))) {
         allowedBy.add(p.objectRef);
       }
     }

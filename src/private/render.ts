@@ -33,6 +33,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly constructPath: string;
   private readonly listeners: IRuleListener[] = [];
   private readonly backendId: string;
+  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods'>;
   private readonly model: EgressModel;
 
   public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
@@ -45,6 +46,13 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
     };
     this.constructPath = scope.node.path;
     this.backendId = backend.id;
+    // Only what differs from NetworkPolicy semantics is recorded.
+    this.semantics = {
+      ...(backend.selectsWholeNamespace ? { wholeNamespace: true } : {}),
+      ...(backend.enforcedProtocols ? { protocols: [...backend.enforcedProtocols] } : {}),
+      ...(backend.isolatesSource ? {} : { isolates: false }),
+      ...(backend.cidrMatchesPods ? {} : { cidrMatchesPods: false }),
+    };
     this.apiObjects = backend.renderPolicy(scope, 'Resource', this);
     const model = EgressModel.of(scope);
     this.model = model;
@@ -72,6 +80,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
       source: this.options.source(),
       rules: this.options.rules(),
       providesDns: this.options.providesDns,
+      ...this.semantics,
     };
   }
 

@@ -137,7 +137,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
   const attachedWarnings = new Set<EgressWarning>();
 
   const workloads: WorkloadData[] = [...keys.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([id, w]) => {
-    const mine = policies.filter((p) => covers(p.source, w));
+    // Policies that isolate the workload: the pods they select, or their whole namespace.
+    const mine = policies.filter((p) => p.isolates !== false && (p.wholeNamespace ? p.source.namespace === w.namespace : covers(p.source, w)));
     const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
     const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
     const myFixed = factsFor(FactKind.FIXED_EGRESS_IP);
@@ -216,6 +217,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       podLabels: w.podLabels ?? {},
       description: describeWorkload(w),
       isolated: mine.length > 0,
+      ...(mine.length > 0 && mine.every((p) => p.protocols !== undefined)
+        ? { isolatedProtocols: [...new Set(mine.flatMap((p) => p.protocols!))].sort() } : {}),
       isolatedBy: [...new Set(mine.map((p) => `${p.objectRef} (${p.backend}${p.purpose === GrantPurpose.DENY ? ', deny baseline' : ''})`))].sort(),
       reach,
       dns: [...dnsLines.entries()].map(([k, v]) => `${k} — ${[...v].sort().join(', ')}`).sort(),

@@ -52,6 +52,8 @@ export interface WorkloadData {
   readonly isolated: boolean;
   /** Objects that select it (and so isolate it). */
   readonly isolatedBy: string[];
+  /** Set when every isolating object enforces only these protocols (Istio sidecars: TCP). */
+  readonly isolatedProtocols?: string[];
   readonly reach: ReachRow[];
   /** DNS paths: `<resolver> on UDP/53, TCP/53 — <objects>`. */
   readonly dns: string[];

@@ -32,7 +32,8 @@ export function renderMarkdown(r: ReportData): string {
   for (const w of r.workloads) {
     out.push(`### ${w.description}`, '');
     out.push(w.isolated
-      ? `Egress-isolated by ${w.isolatedBy.map(code).join(', ')}: everything not listed below is denied.`
+      ? `Egress-isolated by ${w.isolatedBy.map(code).join(', ')}: everything not listed below is denied`
+        + (w.isolatedProtocols ? ` (${w.isolatedProtocols.join(', ')} only: other protocols are not restricted by these objects).` : '.')
       : 'Not egress-isolated by any policy of this app: egress is not restricted here.', '');
     if (w.reach.length > 0) {
       out.push('| Destination | Ports | Path | Source IP | Enforced by |', '|---|---|---|---|---|');

@@ -53,6 +53,30 @@ describe('EgressModel', () => {
     expect([probe('np', { toIp: '10.9.9.9' }), probe('cnp', { toIp: '10.9.9.9' })]).toEqual([true, true]);
   });
 
+  test('Istio policies act on the whole namespace, on TCP only, and only under REGISTRY_ONLY', () => {
+    // GIVEN two Istio allow-lists for different pods of one namespace
+    const c = chart();
+    const istioPolicy = (id: string, app: string, host: string, registryOnly = true) => new EgressPolicy(c, id, {
+      source: EgressSource.pods({ namespace: 'production', labels: { app } }), dns: [], backend: EgressBackend.istio({ registryOnly }),
+    }).allow(Destination.fqdn(host), Port.HTTPS);
+    istioPolicy('a', 'a', 'api.a.com');
+    istioPolicy('b', 'b', 'api.b.com');
+    const model = EgressModel.of(c);
+    const from = (app: string, ns = 'production') => ({ namespace: ns, labels: { app } });
+    // THEN every sidecar of the namespace sees both ServiceEntries and is held by the Sidecar
+    expect(model.check({ from: from('a'), toHostname: 'api.b.com', port: 443, protocol: Protocol.TCP }).allowed).toBe(true);
+    expect(model.check({ from: from('c'), toHostname: 'evil.example.com', port: 443, protocol: Protocol.TCP })).toMatchObject({ allowed: false, isolated: true });
+    // AND UDP is not the sidecar's business, nor is another namespace
+    expect(model.check({ from: from('a'), toIp: '192.0.2.1', port: 4500, protocol: Protocol.UDP })).toEqual({ allowed: true, isolated: false, allowedBy: [] });
+    expect(model.check({ from: from('a', 'staging'), toHostname: 'evil.example.com', port: 443, protocol: Protocol.TCP }).isolated).toBe(false);
+    // AND without REGISTRY_ONLY the ServiceEntries isolate nothing
+    const open = chart();
+    new EgressPolicy(open, 'p', { source: EgressSource.namespace('production'), dns: [], backend: EgressBackend.istio({ registryOnly: false }) })
+      .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
+    expect(EgressModel.of(open).check({ from: from('a'), toHostname: 'evil.example.com', port: 443, protocol: Protocol.TCP })).toEqual({ allowed: true, isolated: false, allowedBy: [] });
+    expect(EgressModel.of(open).policies()[0]).toMatchObject({ wholeNamespace: true, protocols: [Protocol.TCP], isolates: false });
+  });
+
   test('pods that no policy selects are not isolated', () => {
     expect(setup().check({ from: { namespace: 'dev', labels: {} }, toIp: '8.8.8.8', port: 53, protocol: Protocol.UDP })).toEqual({ allowed: true, isolated: false, allowedBy: [] });
   });

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { buildRepresentativeApp } from './representative-app';
-import { Destination, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
+import { Destination, EgressBackend, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
 import { EgressReport } from '../../src/constructs/egress-report';
 import { describeDestination, describePort } from '../../src/report/build';
 import { commandsForWorkload } from '../../src/report/commands';
@@ -199,6 +199,28 @@ describe('EgressReport | fixed source IPs', () => {
     const data = JSON.parse(EgressReport.of(app).renderJson());
     const reach = data.workloads.find((w: any) => w.id === 'payments/app=billing').reach.map((r: any) => [r.destination, r.sourceIp.includes('10.0.0.100') ? 'fixed' : r.sourceIp]);
     expect(reach).toEqual([['203.0.113.0/26', 'fixed'], ['203.0.113.200/32', 'node IP (SNAT) — not fixed']]);
+  });
+});
+
+describe('EgressReport | Istio allow-lists', () => {
+  test('isolate the whole namespace on TCP only, and nothing without REGISTRY_ONLY', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), dns: [], backend: EgressBackend.istio() })
+      .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
+    new EgressPolicy(c, 'other', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'b' } }) }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'open', { source: EgressSource.namespace('staging'), dns: [], backend: EgressBackend.istio({ registryOnly: false }) })
+      .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
+    const istioReport = EgressReport.of(app);
+    const w = (id: string) => JSON.parse(istioReport.renderJson()).workloads.find((x: any) => x.id === id);
+    // app=b is held by the namespace's Sidecar and sees its ServiceEntry too
+    expect(w('production/app=b').isolatedBy).toEqual(expect.arrayContaining([expect.stringMatching(/^ServiceEntry\/production\/.* \(istio\)$/)]));
+    expect(w('production/app=b').reach.map((r: any) => r.destination)).toEqual(expect.arrayContaining(['api.a.com', '203.0.113.0/24']));
+    // app=a is isolated by Istio objects only: on TCP only, and the Markdown says so
+    expect(w('production/app=a').isolatedProtocols).toEqual(['TCP']);
+    expect(istioReport.renderMarkdown()).toMatch(/everything not listed below is denied \(TCP only: other protocols are not restricted by these objects\)\./);
+    // without REGISTRY_ONLY nothing is isolated
+    expect(w('staging')).toMatchObject({ isolated: false, isolatedBy: [] });
   });
 });
 

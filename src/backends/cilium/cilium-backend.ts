@@ -46,6 +46,8 @@ const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();
 export class CiliumBackend extends EgressBackend {
   public readonly id = 'cilium';
   public readonly displayName = 'Cilium';
+  /** Cilium selects pods, nodes and the host by identity, never by CIDR. */
+  public readonly cidrMatchesPods = false;
   public readonly capabilities: Capability[] = [
     Capability.POD_SELECTOR,
     Capability.CIDR,

@@ -70,6 +70,12 @@ export class IstioBackend extends EgressBackend {
   public readonly capabilities: Capability[] = [Capability.FQDN, Capability.FQDN_SUFFIX, Capability.CIDR, Capability.TLS_SNI];
   /** Istio sidecars do not intercept DNS; DNS stays with the CNI's NetworkPolicy. */
   public readonly controlsDns = false;
+  /** The Sidecar and the ServiceEntries apply to the whole namespace. */
+  public readonly selectsWholeNamespace = true;
+  /** Sidecars intercept TCP only. */
+  public readonly enforcedProtocols = [Protocol.TCP];
+  /** Without REGISTRY_ONLY the ServiceEntries block nothing. */
+  public readonly isolatesSource: boolean;
 
   private readonly registryOnly: boolean;
   private readonly exportTo: string[];
@@ -79,6 +85,7 @@ export class IstioBackend extends EgressBackend {
   public constructor(options: IstioBackendOptions = {}) {
     super();
     this.registryOnly = options.registryOnly ?? true;
+    this.isolatesSource = this.registryOnly;
     this.exportTo = options.exportTo ?? ['.'];
     this.sidecarEgressHosts = options.sidecarEgressHosts ?? [];
     this.wildcardResolution = options.wildcardResolution ?? IstioWildcardResolution.NONE;
