@@ -252,8 +252,9 @@ export abstract class EgressBackend {
    */
   public readonly selectsWholeNamespace: boolean = false;
   /**
-   * The protocols the backend enforces; undefined for every protocol. Istio sidecars intercept
-   * TCP only. Read by the EgressModel and the report.
+   * The protocols the backend enforces. Istio sidecars intercept TCP only. Read by the
+   * EgressModel and the report.
+   * @default - every protocol (TCP, UDP and SCTP)
    */
   public readonly enforcedProtocols?: Protocol[];
   /**

@@ -123,6 +123,13 @@ export class AllowedExternalService extends Construct {
           'AllowedExternalService was given both gateway and backends: direct-egress policies from the backends would let the source bypass the gateway. '
           + "Drop backends (the gateway's bypass closure emits the enforcing policies), or drop gateway");
       }
+      // The gateway emits the objects (its own labels, DNS and closure): these would be ignored.
+      const ignored = (['labels', 'annotations', 'dns', 'allowAllAddresses'] as const).filter((k) => props[k] !== undefined);
+      if (ignored.length > 0) {
+        throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
+          `AllowedExternalService was given gateway together with ${ignored.join(', ')}, which only apply to direct-egress policies: the gateway emits the objects of a routed service `
+          + '(set labels, annotations and dns on the EgressGateway). Drop them, or drop gateway');
+      }
       this.warnBroad();
       this.policies = [];
       this.route = props.gateway.addRoute(this.node.path.replace(/[^A-Za-z0-9]+/g, '-'), {

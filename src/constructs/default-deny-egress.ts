@@ -4,9 +4,10 @@ import { DnsEgressRule } from './dns-egress-rule';
 import { EgressPolicyOptions } from './egress-policy';
 import { EgressBackend } from '../backends/backend';
 import { DnsResolver } from '../core/dns-resolver';
+import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
-import { raise } from '../private/egress-error';
+import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
 
 /**
@@ -42,7 +43,7 @@ export class DefaultDenyEgress extends Construct {
   public readonly apiObjects: ApiObject[];
   /**
    * The DNS rule kept open for the pods.
-   * @default - none when `dns` is empty
+   * @default - none when `dns` is empty or the backend does not control DNS (Istio)
    */
   public readonly dnsRule?: DnsEgressRule;
 
@@ -52,6 +53,11 @@ export class DefaultDenyEgress extends Construct {
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
     // A backend that does not control DNS (Istio) neither blocks nor keeps DNS: no DNS rule then.
+    if (!backend.controlsDns && props.dns !== undefined && props.dns.length > 0) {
+      throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
+        `DefaultDenyEgress was given dns resolvers, but the ${backend.displayName} backend does not control DNS traffic, so they would be ignored. `
+        + 'Drop dns, or keep DNS open with a DnsEgressRule rendered by the network plugin\'s backend');
+    }
     const dns = backend.controlsDns ? props.dns ?? [DnsResolver.kubeDns()] : [];
     this.apiObjects = new PolicyRenderer(this, backend, {
       purpose: GrantPurpose.DENY,

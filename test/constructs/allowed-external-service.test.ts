@@ -172,4 +172,11 @@ describe('AllowedExternalService | through an EgressGateway', () => {
     expect(() => new AllowedExternalService(c, 's', { source: source(), destinations: [Destination.fqdn('api.github.com')], ports: [Port.HTTPS], gateway: gw(c), backends: [EgressBackend.cilium()] }))
       .toThrow(/\[test\/s\] AllowedExternalService was given both gateway and backends.*EGRESS_CONFLICTING_OPTIONS/);
   });
+
+  test('refuses direct-egress options together with a gateway instead of ignoring them', () => {
+    const c = chart();
+    const g = gw(c);
+    expect(() => new AllowedExternalService(c, 's', { source: source(), destinations: [Destination.fqdn('api.github.com')], ports: [Port.HTTPS], gateway: g, labels: { team: 'a' }, dns: [] }))
+      .toThrow(/\[test\/s\] AllowedExternalService was given gateway together with labels, dns, which only apply to direct-egress policies.*\(EGRESS_CONFLICTING_OPTIONS\)/);
+  });
 });

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressErrors, EgressPolicy, EgressSource, EgressWarnings, Destination, Port } from '../../src';
+import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressBackend, EgressErrors, EgressPolicy, EgressSource, EgressWarnings, Destination, Port } from '../../src';
 import { chart, synth, tempApp, writtenFiles } from '../helpers';
 
 describe('DnsEgressRule', () => {
@@ -78,6 +78,13 @@ describe('DnsEgressRule', () => {
 });
 
 describe('DefaultDenyEgress', () => {
+  test('refuses dns resolvers with a backend that does not control DNS (they would be ignored)', () => {
+    expect(() => new DefaultDenyEgress(chart(), 'baseline', { source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [DnsResolver.kubeDns()] }))
+      .toThrow(/\[test\/baseline\] DefaultDenyEgress was given dns resolvers, but the Istio backend does not control DNS traffic, so they would be ignored.*\(EGRESS_CONFLICTING_OPTIONS\)/);
+    // without dns it renders, and has no DNS rule
+    expect(new DefaultDenyEgress(chart(), 'baseline', { source: EgressSource.namespace('production'), backend: EgressBackend.istio() }).dnsRule).toBeUndefined();
+  });
+
   test('deny-all with explicit policyTypes, plus a DNS rule', () => {
     const c = chart();
     const deny = new DefaultDenyEgress(c, 'baseline', { name: 'default-deny-egress', source: EgressSource.namespace('production') });
