@@ -392,7 +392,9 @@ export interface EgressGatewayProps {
    * Backend that renders the gateway pods' own egress policy. It must express hostnames
    * (`EgressBackend.cilium()`) to restrict the gateway to the routed hosts; otherwise set
    * `allowGatewayEgressToAnyAddress`.
-   * @default - the enforcementBackend
+   * @default - the enforcementBackend: with the default Kubernetes NetworkPolicy, which cannot
+   * match hostnames, the gateway is refused unless `allowGatewayEgressToAnyAddress` is set (or
+   * `bypassClosure` is false)
    */
   readonly gatewayEgressBackend?: EgressBackend;
   /**
