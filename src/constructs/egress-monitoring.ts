@@ -183,12 +183,12 @@ export interface EgressMonitoringProps {
   readonly alertLabels?: Record<string, string>;
   /**
    * Labels added to every emitted object, besides the selector labels.
-   * @default - none
+   * @default - no labels besides the ones cdk8s and the backend set
    */
   readonly labels?: Record<string, string>;
   /**
    * Annotations added to every emitted object.
-   * @default - none
+   * @default - no annotations besides the ones the backend sets
    */
   readonly annotations?: Record<string, string>;
 }

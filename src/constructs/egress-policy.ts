@@ -60,12 +60,12 @@ export interface EgressPolicyOptions {
   readonly name?: string;
   /**
    * Labels added to every emitted object.
-   * @default - none
+   * @default - no labels besides the ones cdk8s and the backend set
    */
   readonly labels?: Record<string, string>;
   /**
    * Annotations added to every emitted object.
-   * @default - none
+   * @default - no annotations besides the ones the backend sets
    */
   readonly annotations?: Record<string, string>;
 }

@@ -103,7 +103,7 @@ export interface EgressFact {
   readonly objectRefs: string[];
   /**
    * Extra key/value details (gateway name, IP, provider, rule names, troubleshooting command).
-   * @default - none
+   * @default - no details
    */
   readonly details?: Record<string, string>;
 }
@@ -144,17 +144,17 @@ export interface Probe {
   readonly from: ProbePod;
   /**
    * Destination pod.
-   * @default - `toIp` is used
+   * @default - no destination pod: pod destinations do not match
    */
   readonly toPod?: ProbePod;
   /**
    * Destination address (IPv4 or IPv6).
-   * @default - `toPod` is used
+   * @default - the `ip` of `toPod` when it has one; otherwise address blocks do not match
    */
   readonly toIp?: string;
   /**
    * Destination hostname, for backends with DNS-aware policy.
-   * @default - none
+   * @default - no hostname: hostname destinations do not match
    */
   readonly toHostname?: string;
   /** Destination port. */
