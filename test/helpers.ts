@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { EgressErrors } from '../src';
+import { egressErrorCode, isEgressError } from '../src';
 import { expectValidManifests } from './schema';
 
 /** A fresh chart in a fresh app. */
@@ -52,7 +52,7 @@ export function expectEgressError(fn: () => unknown, code: string, constructPath
   }
   expect(err).toBeDefined();
   expect((err as Error).message).toMatch(message);
-  expect(EgressErrors.isEgressError(err)).toBe(true);
-  expect(EgressErrors.codeOf(err)).toBe(code);
+  expect(isEgressError(err)).toBe(true);
+  expect(egressErrorCode(err)).toBe(code);
   expect((err as Error).message.startsWith(`[${constructPath}] `)).toBe(true);
 }

@@ -38,23 +38,27 @@ export enum EgressErrorCode {
 }
 
 /**
+ * TypeScript only: true when `error` was thrown by cdk8s-egress validation. (A free function, so
+ * it stays out of the jsii API, which has no `unknown`; other languages use
+ * `EgressErrors.codeOfMessage`.)
+ */
+export function isEgressError(error: unknown): boolean {
+  return error instanceof EgressError;
+}
+
+/**
+ * TypeScript only: the stable code of an error thrown by cdk8s-egress, or undefined for any
+ * other error. Other languages use `EgressErrors.codeOfMessage`.
+ */
+export function egressErrorCode(error: unknown): string | undefined {
+  return error instanceof EgressError ? error.code : undefined;
+}
+
+/**
  * Helpers for the errors cdk8s-egress throws (jsii languages cannot subclass `Error`, so the
  * error class itself is not part of the cross-language API).
  */
 export class EgressErrors {
-  /** True when `error` was thrown by cdk8s-egress validation. */
-  public static isEgressError(error: unknown): boolean {
-    return error instanceof EgressError;
-  }
-
-  /**
-   * The stable code of an error thrown by cdk8s-egress.
-   * @returns the code, or undefined for any other error
-   */
-  public static codeOf(error: unknown): string | undefined {
-    return error instanceof EgressError ? error.code : undefined;
-  }
-
   /**
    * The stable code in an error message thrown by cdk8s-egress, e.g. `EGRESS_INVALID_CIDR`.
    * Works in every jsii language: in Python, Java and Go the JavaScript error arrives as that

@@ -1,4 +1,4 @@
-import { Chart, Yaml } from 'cdk8s';
+import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { EgressErrorCode } from '../core/errors';
@@ -56,8 +56,8 @@ export interface CiliumEgressGatewayValuesProps {
  * operator after the values change (Cilium's documentation asks for a rollout restart).
  */
 export class CiliumEgressGatewayValues extends Construct {
-  /** The emitted ConfigMap. */
-  public readonly configMap: k8s.KubeConfigMap;
+  /** The emitted objects: one ConfigMap. */
+  public readonly apiObjects: ApiObject[];
   /** The values as YAML text (what the ConfigMap holds). */
   public readonly valuesYaml: string;
 
@@ -85,9 +85,11 @@ export class CiliumEgressGatewayValues extends Construct {
     };
     this.valuesYaml = Yaml.stringify(values);
     const namespace = props.namespace ?? Chart.of(this).namespace;
-    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
+    // A plain ApiObject: the public API exposes no generated types.
+    this.apiObjects = [new ApiObject(this, 'Resource', {
+      ...k8s.KubeConfigMap.GVK,
       metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
       data: { [key]: this.valuesYaml },
-    });
+    })];
   }
 }

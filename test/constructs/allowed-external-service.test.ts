@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { AllowedExternalService, Destination, EgressBackend, EgressErrors, EgressGateway, EgressModel, EgressSource, EgressWarnings, Port, Protocol } from '../../src';
+import { AllowedExternalService, Destination, EgressBackend, EgressGateway, EgressModel, EgressSource, EgressWarnings, Port, Protocol, egressErrorCode } from '../../src';
 import { chart, synth, tempApp, writtenFiles } from '../helpers';
 import { evaluate } from '../np-eval';
 
@@ -44,7 +44,7 @@ describe('AllowedExternalService | Kubernetes NetworkPolicy', () => {
     try {
       new AllowedExternalService(chart(), 'github', { source: source(), destinations: [Destination.fqdn('api.github.com')], ports: [Port.HTTPS] });
     } catch (e) { err = e; }
-    expect(EgressErrors.codeOf(err)).toBe('EGRESS_UNSUPPORTED_BY_BACKEND');
+    expect(egressErrorCode(err)).toBe('EGRESS_UNSUPPORTED_BY_BACKEND');
     expect((err as Error).message).toMatch(/^\[test\/github\/kubernetes\] The Kubernetes NetworkPolicy backend cannot express destination api.github.com/);
   });
 

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressBackend, EgressErrors, EgressPolicy, EgressSource, EgressWarnings, Destination, Port } from '../../src';
+import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressBackend, EgressPolicy, EgressSource, EgressWarnings, Destination, Port, egressErrorCode } from '../../src';
 import { chart, synth, tempApp, writtenFiles } from '../helpers';
 
 describe('DnsEgressRule', () => {
@@ -56,7 +56,7 @@ describe('DnsEgressRule', () => {
     expect(() => new DnsEgressRule(chart(), 'dns', { source: EgressSource.namespace('p'), resolvers: DnsResolver.addresses(['10.0.0.10']) })).toThrow(/\[test\/dns\] Invalid CIDR.*Did you mean "10.0.0.10\/32"/);
     let err: unknown;
     try { new DnsEgressRule(chart(), 'dns', { source: EgressSource.namespace('p'), resolvers: [DnsResolver.kubeDns({ port: 0 })] }); } catch (e) { err = e; }
-    expect(EgressErrors.codeOf(err)).toBe('EGRESS_INVALID_PORT');
+    expect(egressErrorCode(err)).toBe('EGRESS_INVALID_PORT');
   });
 
   test('an EgressPolicy without its own DNS passes synth when a DnsEgressRule covers its pods', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
-import { Destination, EgressErrors, EgressModel, EgressPolicy, EgressSource, EgressWarnings, FactKind, GrantPurpose, Port } from '../../src';
+import { Destination, EgressModel, EgressPolicy, EgressSource, EgressWarnings, FactKind, GrantPurpose, Port, egressErrorCode } from '../../src';
 import { EgressMonitoring, EgressMonitoringProps } from '../../src/constructs/egress-monitoring';
 import { chart, ofKind, synth, tempApp, writtenFiles } from '../helpers';
 import { buildPromtoolApp, recordGatewayRoute } from '../monitoring/promtool/app';
@@ -193,7 +193,7 @@ describe('EgressMonitoring | input errors', () => {
 
   test('fails without ruleSelectorLabels (a PrometheusRule nobody selects is silently ignored)', () => {
     const err = errorOf(build({ ruleSelectorLabels: {} }));
-    expect(EgressErrors.codeOf(err)).toBe('EGRESS_EMPTY_SELECTOR');
+    expect(egressErrorCode(err)).toBe('EGRESS_EMPTY_SELECTOR');
     expect(err.message).toMatch(/^\[test\/m\] EgressMonitoring needs ruleSelectorLabels: the labels your Prometheus CR's ruleSelector matches \(kube-prometheus-stack: \{ release: '<helm release name>' \}\)\. Without them the operator silently ignores the PrometheusRule/);
     expect(errorOf(build({ ruleSelectorLabels: undefined as any })).message).toMatch(/needs ruleSelectorLabels/);
     expect(errorOf(build({ ruleSelectorLabels: { 'bad key!': 'x' } })).message).toMatch(/\[test\/m\] Invalid label key "bad key!" in ruleSelectorLabels.*EGRESS_INVALID_LABEL/);
@@ -202,7 +202,7 @@ describe('EgressMonitoring | input errors', () => {
 
   test('fails on a monitored host that no gateway routes, naming the routed hosts', () => {
     const err = errorOf(build({ hosts: ['api.external.com', 'api.unknown.example'] }));
-    expect(EgressErrors.codeOf(err)).toBe('EGRESS_CONFLICTING_OPTIONS');
+    expect(egressErrorCode(err)).toBe('EGRESS_CONFLICTING_OPTIONS');
     expect(err.message).toBe('[test/m] EgressMonitoring hosts names "api.unknown.example", which no egress gateway route in the app carries (routed hosts: api.external.com). '
       + 'Route it through an EgressGateway declared before this EgressMonitoring, or remove it from hosts (EGRESS_CONFLICTING_OPTIONS)');
     expect(errorOf(build({ hosts: [] })).message).toMatch(/hosts is an empty list/);
@@ -229,7 +229,7 @@ describe('EgressMonitoring | input errors', () => {
     expect(errorOf(build({ applicationMetrics: { requestsMetric: 'egress-requests' } })).message).toMatch(/applicationMetrics.requestsMetric "egress-requests" is not a Prometheus metric name/);
     expect(errorOf(build({ labels: { release: 'other' } })).message).toMatch(/labels sets release=other but ruleSelectorLabels needs release=kube-prometheus-stack/);
     const err = errorOf(build({}, chart('monitoring')));
-    expect(EgressErrors.codeOf(err)).toBe('EGRESS_EMPTY_POLICY');
+    expect(egressErrorCode(err)).toBe('EGRESS_EMPTY_POLICY');
     expect(err.message).toMatch(/^\[test\/m\] EgressMonitoring found nothing to monitor: no egress policy, gateway route or application metric is declared before it/);
   });
 

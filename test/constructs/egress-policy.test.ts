@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
-import { Destination, DnsResolver, EgressErrors, EgressModel, EgressPolicy, EgressSource, EgressWarnings, Port, Protocol } from '../../src';
+import { Destination, DnsResolver, EgressModel, EgressPolicy, EgressSource, EgressWarnings, Port, Protocol, egressErrorCode } from '../../src';
 import { chart, synth, tempApp, writtenFiles, expectEgressError } from '../helpers';
 import { evaluate } from '../np-eval';
 
@@ -126,7 +126,7 @@ describe('EgressPolicy | duplicate allowances (scanned in small policies, indexe
         const keys = (ports.length ? ports : [undefined]).map((x) => `${JSON.stringify(d.toConfig())}|${x ? `${x.protocol}/${x.startPort}` : '*'}`);
         const duplicate = keys.some((k, i) => allowed.has(k) || keys.indexOf(k) !== i);
         let code: string | undefined;
-        try { p.allow(d, ...ports); } catch (e) { code = EgressErrors.codeOf(e); }
+        try { p.allow(d, ...ports); } catch (e) { code = egressErrorCode(e); }
         expect(code).toBe(duplicate ? 'EGRESS_DUPLICATE_RULE' : undefined);
         if (!duplicate) {
           keys.forEach((k) => allowed.add(k));

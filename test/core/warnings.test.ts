@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Destination, EgressErrors, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
+import { Destination, EgressErrors, EgressPolicy, EgressSource, EgressWarnings, Port, egressErrorCode } from '../../src';
 import { tempApp, writtenFiles } from '../helpers';
 
 describe('EgressWarnings', () => {
@@ -66,7 +66,7 @@ describe('EgressErrors', () => {
     expect(EgressErrors.codeOfMessage('Validation failed with the following errors: nothing')).toBeUndefined();
     let err: unknown;
     try { Port.tcp(0)._problems(); Destination.ipv4('10.0.0.1')._problems(); new EgressPolicy(new Chart(Testing.app(), 'c'), 'p', { source: EgressSource.namespace('x') }).allow(Destination.ipv4('10.0.0.1')); } catch (e) { err = e; }
-    expect(EgressErrors.codeOfMessage((err as Error).message)).toBe(EgressErrors.codeOf(err));
-    expect(EgressErrors.codeOf(new Error('x'))).toBeUndefined();
+    expect(EgressErrors.codeOfMessage((err as Error).message)).toBe(egressErrorCode(err));
+    expect(egressErrorCode(new Error('x'))).toBeUndefined();
   });
 });

@@ -173,6 +173,8 @@ describe('CiliumEgressGatewayValues', () => {
       'values.yaml': 'egressGateway:\n  enabled: true\nbpf:\n  masquerade: true\nkubeProxyReplacement: true\n',
     });
     expect(values.valuesYaml).toBe(cm.data['values.yaml']);
+    // the emitted object is a plain ApiObject (no generated type in the public API)
+    expect(values.apiObjects.map((o) => `${o.apiVersion}/${o.kind}/${o.name}`)).toEqual(['v1/ConfigMap/cilium-egress']);
   });
 
   test('namespace, key and API server endpoint', () => {
