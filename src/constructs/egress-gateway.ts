@@ -16,6 +16,7 @@ import { GatewayModel, HostEntry, HttpRuleData, Leg, LegMode, SourceGrant } from
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
 import { EgressFactDetails } from '../monitoring/fact-details';
 import { EgressError, Problem, raise } from '../private/egress-error';
+import { hostnameMatches, istioHostDestination } from '../private/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
 
 const BYPASS_CLOSURE_ANNOTATION = 'egress.cdk8s.io/bypass-closure';
@@ -721,7 +722,7 @@ export class EgressGateway extends Construct {
       }
       const target = entry.legs.get(leg.mode) ?? { ...leg, grants: new Map() };
       entry.legs.set(leg.mode, target);
-      const key = principals ? `${source.namespace}|${principals.join(',')}` : source.namespace;
+      const key = grantKey(source, principals);
       const grant = target.grants.get(key);
       const legRules = leg.mode === LegMode.HTTP ? rules : undefined;
       if (!grant) {
@@ -744,7 +745,7 @@ export class EgressGateway extends Construct {
     if (this.bypassClosure) this.closeBypass(props.source, source, legs);
     if (this.props.logBlockedSourceAttempts) renderer.sourceTelemetry(source);
     const model = EgressModel.of(this);
-    const destinations = hosts.map((h) => ({ kind: h.startsWith('*.') ? DestinationKind.FQDN_SUFFIX : DestinationKind.FQDN, hostname: h }));
+    const destinations = hosts.map(istioHostDestination);
     const objectRefs = () => this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
       .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`).sort();
     model.recordFact({
@@ -793,7 +794,7 @@ export class EgressGateway extends Construct {
     const routed = registry.claimsWithPrefix('gateway-pods-host', `${this.podsKey()}|`);
     for (const h of hosts) {
       for (const [host, owner] of routed) {
-        if (hostMatches(h, host)) {
+        if (hostnameMatches(istioHostDestination(h), host)) {
           throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
             `denyHosts("${h}") matches ${host}, which route ${owner} sends through the same gateway pods: the route would be dead. Remove the route or narrow the deny pattern`);
         }
@@ -812,16 +813,14 @@ export class EgressGateway extends Construct {
    * route behind it.
    */
   private checkSharedPods(): void {
-    const settings = `mtls: ${this.mtls}`;
     const registry = this.renderer().registry();
-    const prev = registry.claim('gateway-pods-settings', this.podsKey(), `${settings}|${this.node.path}`);
-    if (prev === undefined) return;
-    const [prevSettings, prevPath] = [prev.slice(0, prev.indexOf('|')), prev.slice(prev.indexOf('|') + 1)];
-    if (prevSettings !== settings) {
+    const other = registry.owner('gateway-pods-mtls', `${this.podsKey()}|${!this.mtls}`);
+    if (other !== undefined) {
       throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
-        `This gateway has ${settings} but ${prevPath} runs on the same gateway pods (${this.podsKey()}) with ${prevSettings}. Istio merges the Gateway servers of the same pods per port, `
+        `This gateway has mtls: ${this.mtls} but ${other} runs on the same gateway pods (${this.podsKey()}) with mtls: ${!this.mtls}. Istio merges the Gateway servers of the same pods per port, `
         + 'and drops a plaintext server next to an mTLS one (or the other way round), with every route behind it. Use the same mtls setting, or separate gateway deployments');
     }
+    registry.claim('gateway-pods-mtls', `${this.podsKey()}|${this.mtls}`, this.node.path);
   }
 
   /**
@@ -830,8 +829,7 @@ export class EgressGateway extends Construct {
    * the grant would be their union, wider than either route asked for, so that is refused.
    */
   private checkGrantMerge(route: EgressRoute, entry: HostEntry, leg: Omit<Leg, 'grants'>, source: SourceConfig, principals: string[] | undefined, legRules: HttpRuleData[] | undefined): void {
-    const key = principals ? `${source.namespace}|${principals.join(',')}` : source.namespace;
-    const grant = entry.legs.get(leg.mode)?.grants.get(key);
+    const grant = entry.legs.get(leg.mode)?.grants.get(grantKey(source, principals));
     const origin = grant && this.grantOrigins.get(grant);
     if (!origin || origin.pods === JSON.stringify(source) || origin.rules === JSON.stringify(legRules ?? null)) return;
     const describeRules = (r: string) => (r === 'null' ? 'every request' : `only the requests its httpRules list (${r})`);
@@ -849,7 +847,7 @@ export class EgressGateway extends Construct {
 
   private checkDenied(route: EgressRoute, host: string): void {
     const registry = this.renderer().registry();
-    const hit = registry.claimsWithPrefix('gateway-pods-deny', `${this.podsKey()}|`).find(([pattern]) => hostMatches(pattern, host));
+    const hit = registry.claimsWithPrefix('gateway-pods-deny', `${this.podsKey()}|`).find(([pattern]) => hostnameMatches(istioHostDestination(pattern), host));
     if (hit !== undefined) {
       throw EgressError.at(route, EgressErrorCode.CONFLICTING_OPTIONS,
         `${host} matches denyHosts("${hit[0]}") (${hit[1]}) on the same gateway pods, so the route would be dead: the DENY policy is evaluated before every ALLOW. Remove the deny pattern or the host`);
@@ -1070,9 +1068,7 @@ function dedupeRules(rules: HttpRuleData[]): HttpRuleData[] {
   });
 }
 
-/** Does a deny pattern (exact or `*.suffix`) match a routed host? */
-function hostMatches(pattern: string, host: string): boolean {
-  if (!pattern.startsWith('*.')) return pattern === host;
-  const suffix = pattern.slice(1);
-  return host.endsWith(suffix) && host.length > suffix.length;
+/** The grant of a source: its namespace, or namespace and service accounts (what the gateway can tell apart). */
+function grantKey(source: SourceConfig, principals: string[] | undefined): string {
+  return principals ? `${source.namespace}|${principals.join(',')}` : source.namespace;
 }

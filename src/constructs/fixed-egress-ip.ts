@@ -4,13 +4,14 @@ import { Destination, DestinationConfig, DestinationKind } from '../core/destina
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
-import { CLUSTER_CIDRS_CONTEXT, clusterRanges, destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
+import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
 import { WARN } from '../fixed-ip/warning-ids';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
 import { EgressFactDetails } from '../monitoring/fact-details';
 import { refuseCoveredFamily } from '../private/checks';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { CLUSTER_CIDRS_CONTEXT, clusterRanges } from '../private/cluster-ranges';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, objectNameProblems } from '../private/names';
 import { addKeptValidation } from '../private/validation';

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { CalicoEncapsulation, CalicoFixedEgressIpOptions, CalicoPoolReservation, CalicoServiceAdvertisement } from './options';
-import { annotatePodTemplate, clusterRanges, makeClusterScoped, parseCidrList, workloadOf } from './private';
+import { annotatePodTemplate, makeClusterScoped, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { WARN } from './warning-ids';
 import {
@@ -12,6 +12,7 @@ import {
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { clusterRanges, parseCidrList } from '../private/cluster-ranges';
 import { EgressError, raise } from '../private/egress-error';
 import { objectNameProblems } from '../private/names';
 import { plainApiObject } from '../private/objects';

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CiliumEgressGatewayNode, CiliumFixedEgressIpOptions } from './options';
-import { makeClusterScoped, formatLabels, parseCidrList } from './private';
+import { makeClusterScoped, formatLabels } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { WARN } from './warning-ids';
 import {
@@ -13,6 +13,7 @@ import {
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, compareCidrs, isCidr, parseCidr, parseIp } from '../private/cidr';
+import { parseCidrList } from '../private/cluster-ranges';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, sortedLabels } from '../private/names';
 import { plainApiObject } from '../private/objects';

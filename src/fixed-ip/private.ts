@@ -2,13 +2,12 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { ClusterCidrs } from './provider';
 import { DestinationConfig } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError } from '../private/egress-error';
-import { labelsMatch } from '../private/names';
+import { labelsCompatible, labelsMatch } from '../private/names';
 
 /**
  * The cdk8s-plus workload behind `EgressSource.workload()`, or undefined for other sources.
@@ -25,10 +24,6 @@ export function workloadKind(w: kplus.Workload): string {
   return w.kind;
 }
 
-/** True when some pod can carry both label sets (no key with two different values). */
-export function labelsCompatible(a: Record<string, string>, b: Record<string, string>): boolean {
-  return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
-}
 
 /** The pods a source stands for: a selector, plus the exact pod labels when it is a workload. */
 interface PodSet {
@@ -92,44 +87,6 @@ export function destinationsOverlap(a: readonly DestinationConfig[] | undefined,
     }
   }
   return false;
-}
-
-/** Parse a list of CIDRs or throw with the construct path. */
-export function parseCidrList(scope: IConstruct, values: readonly string[], where: string): Cidr[] {
-  return values.map((v) => {
-    const c = parseCidr(v);
-    if (!isCidr(c)) {
-      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
-        `Invalid CIDR in ${where}: ${c.reason}.${c.suggestion ? ` Did you mean "${c.suggestion}"?` : ''}`);
-    }
-    return c;
-  });
-}
-
-/** Context key read when `clusterCidrs` is not given: `{ "podCidrs": [...], "serviceCidrs": [...] }`. */
-export const CLUSTER_CIDRS_CONTEXT = 'cdk8s-egress:clusterCidrs';
-
-/** Parsed context values, by value (the context object is shared by every construct of an app). */
-const CONTEXT_RANGES = new WeakMap<object, { pods: Cidr[]; services: Cidr[] }>();
-
-/** The cluster ranges declared in the `cdk8s-egress:clusterCidrs` context, or undefined. */
-export function contextClusterRanges(scope: IConstruct): { pods: Cidr[]; services: Cidr[] } | undefined {
-  const value = scope.node.tryGetContext(CLUSTER_CIDRS_CONTEXT) as ClusterCidrs | undefined;
-  if (value === undefined || value === null || typeof value !== 'object') return undefined;
-  let ranges = CONTEXT_RANGES.get(value);
-  if (!ranges) {
-    ranges = clusterRanges(scope, value, `the ${CLUSTER_CIDRS_CONTEXT} context's`);
-    CONTEXT_RANGES.set(value, ranges);
-  }
-  return ranges;
-}
-
-/** The declared cluster ranges, parsed (invalid entries throw). */
-export function clusterRanges(scope: IConstruct, cidrs: ClusterCidrs | undefined, where = 'clusterCidrs.'): { pods: Cidr[]; services: Cidr[] } {
-  return {
-    pods: parseCidrList(scope, cidrs?.podCidrs ?? [], `${where}${where.endsWith('.') ? '' : ' '}podCidrs`),
-    services: parseCidrList(scope, cidrs?.serviceCidrs ?? [], `${where}${where.endsWith('.') ? '' : ' '}serviceCidrs`),
-  };
 }
 
 /**

@@ -12,6 +12,7 @@ import { SourceConfig } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
 import { hostnameMatches, isHostnameKind } from '../private/hosts';
+import { sourcesMayOverlap } from '../private/names';
 
 /** Warning id for a direct address-block allowance of pods that a gateway routes. */
 export const GATEWAY_BYPASS_WARNING = 'cdk8s-egress:gatewayBypass';
@@ -78,7 +79,9 @@ function compute(routes: readonly RouteRecord[], policies: readonly ModelPolicy[
   const byNamespace = new Map<string, Array<{ route: RouteRecord; source: SourceConfig }>>();
   for (const route of routes) {
     const source = route.source();
-    byNamespace.set(source.namespace, [...(byNamespace.get(source.namespace) ?? []), { route, source }]);
+    const inNamespace = byNamespace.get(source.namespace) ?? [];
+    inNamespace.push({ route, source });
+    byNamespace.set(source.namespace, inNamespace);
   }
   const out: Finding[] = [];
   for (const p of policies) {
@@ -87,7 +90,7 @@ function compute(routes: readonly RouteRecord[], policies: readonly ModelPolicy[
     if (p.backend === 'istio' || p.purpose !== GrantPurpose.ALLOW) continue;
     for (const { route, source } of byNamespace.get(p.source.namespace) ?? []) {
       // The gateway's own policies (the bypass closure) are its children.
-      if (p.constructPath.startsWith(`${route.gateway.node.path}/`) || !mayShare(p.source, source)) continue;
+      if (p.constructPath.startsWith(`${route.gateway.node.path}/`) || !sourcesMayOverlap(p.source, source)) continue;
       for (const d of p.rules.flatMap((r) => r.destinations)) {
         const finding = check(route, source, p, d);
         if (finding) out.push(finding);
@@ -120,14 +123,6 @@ function check(route: RouteRecord, source: SourceConfig, p: ModelPolicy, d: Dest
       + `sends the same pods' traffic to ${route.hosts.join(', ')} through this gateway. NetworkPolicies add up: if the block holds addresses of those hosts, `
       + 'the pods can reach them without the gateway. Narrow the block, or acknowledge this warning',
   };
-}
-
-/** True when some pod may be selected by both sources (same namespace, no conflicting label). */
-function mayShare(a: SourceConfig, b: SourceConfig): boolean {
-  if (a.namespace !== b.namespace) return false;
-  const [x, y] = [a.podLabels, b.podLabels];
-  if (x === undefined || y === undefined) return true;
-  return Object.entries(x).every(([k, v]) => y[k] === undefined || y[k] === v);
 }
 
 function describe(s: SourceConfig): string {

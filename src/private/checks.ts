@@ -1,12 +1,12 @@
 // Checks shared by the intent constructs: backend capabilities and allow-all detection.
 import { IConstruct } from 'constructs';
 import { Cidr, IpFamily, cidrContains, cidrsOverlap, isCidr, mergeCidrs, parseCidr } from './cidr';
+import { contextClusterRanges } from './cluster-ranges';
 import { EgressError } from './egress-error';
 import { Capability, EgressBackend, requiredCapabilities } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { PortConfig, Protocol } from '../core/port';
-import { contextClusterRanges } from '../fixed-ip/private';
 
 const HINTS: Partial<Record<Capability, string>> = {
   [Capability.FQDN]: 'or resolve the service to fixed addresses and use Destination.ipv4()/ipv6()',

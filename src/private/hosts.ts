@@ -39,6 +39,14 @@ export function hostnameCovers(outer: DestinationConfig, inner: DestinationConfi
   }
 }
 
+/**
+ * A host as Istio writes it (`api.example.com`, or `*.example.com` for every subdomain at any
+ * depth) as a destination config.
+ */
+export function istioHostDestination(host: string): DestinationConfig {
+  return { kind: host.startsWith('*.') ? DestinationKind.FQDN_SUFFIX : DestinationKind.FQDN, hostname: host };
+}
+
 /** True for the kinds that name hosts rather than addresses or pods. */
 export function isHostnameKind(kind: DestinationKind): boolean {
   return kind === DestinationKind.FQDN || kind === DestinationKind.FQDN_PATTERN || kind === DestinationKind.FQDN_SUFFIX;

@@ -74,4 +74,20 @@ export function labelsMatch(selector: Record<string, string>, labels: Record<str
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+/** True when some pod can carry both label sets (no key with two different values). */
+export function labelsCompatible(a: Record<string, string>, b: Record<string, string>): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
+}
+
+/** The pods of a source: a namespace, and labels (every pod of it when none). */
+interface PodSet {
+  readonly namespace: string;
+  readonly podLabels?: Record<string, string>;
+}
+
+/** True when some pod may be selected by both sources (same namespace, no conflicting label). */
+export function sourcesMayOverlap(a: PodSet, b: PodSet): boolean {
+  return a.namespace === b.namespace && (a.podLabels === undefined || b.podLabels === undefined || labelsCompatible(a.podLabels, b.podLabels));
+}
+
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -10,7 +10,7 @@ import { EgressFact, FactKind, GrantPurpose, ModelPolicy } from '../model/egress
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
-import { hostnameCovers, isHostnameKind } from '../private/hosts';
+import { hostnameCovers, isHostnameKind, istioHostDestination } from '../private/hosts';
 import { labelsMatch, sortedLabels } from '../private/names';
 import { compareStrings } from '../private/order';
 
@@ -147,7 +147,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
 
     const pathFor = (d: DestinationConfig): { path: string; gateway?: Gateway } => {
       if (!isExternal(d)) return { path: d.kind === DestinationKind.PODS ? 'in-cluster' : 'direct' };
-      const r = myRoutes.find((f) => factCoversDestination(f.destinations ?? routeHosts(f).map((h) => ({ kind: h.startsWith('*.') ? DestinationKind.FQDN_SUFFIX : DestinationKind.FQDN, hostname: h })), d));
+      const r = myRoutes.find((f) => factCoversDestination(f.destinations ?? routeHosts(f).map(istioHostDestination), d));
       if (!r) return { path: 'direct' };
       const gw = gatewayOf(r);
       return { path: `via gateway ${gw.id}`, gateway: gw };
@@ -192,7 +192,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     for (const r of myRoutes) {
       const gw = gatewayOf(r);
       for (const h of routeHosts(r)) {
-        const d: DestinationConfig = { kind: h.startsWith('*.') ? DestinationKind.FQDN_SUFFIX : DestinationKind.FQDN, hostname: h };
+        const d = istioHostDestination(h);
         if ([...rows.values()].some((e) => e.row.destination === h)) continue;
         rows.set(`${h}|route`, { d, enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)), row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp: sourceIpFor(d, gw), enforcedBy: [] } });
       }

@@ -20,7 +20,7 @@ import { EgressModel } from '../../model/egress-model';
 import { cidrContains, isCidr, parseCidr } from '../../private/cidr';
 import { EgressError } from '../../private/egress-error';
 import { minimizeDestinations } from '../../private/minimize';
-import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../../private/names';
+import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
 import { describeSource } from '../../private/render';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
@@ -303,23 +303,13 @@ function countAcceptRules(rules: readonly EgressRuleConfig[]): number {
   return acceptRules({ namespace: 'x' }, rules).length;
 }
 
-function labelsCompatible(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  if (!a || !b) return true;
-  return Object.keys(a).every((k) => !(k in b) || b[k] === a[k]);
-}
-
-/** True when some pod could be selected by both sources. */
-function overlaps(a: SourceConfig, b: SourceConfig): boolean {
-  return a.namespace === b.namespace && labelsCompatible(a.podLabels, b.podLabels);
-}
-
 /** Accepts of `record` that some overlapping policy of the same tier isolates before. */
 function priorityConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord[]): string[] {
   const source = record.definition.resolve().source;
   const messages: string[] = [];
   for (const other of all) {
     if (other === record || other.tier !== record.tier || other.isolationPriority > record.priority) continue;
-    if (!overlaps(source, other.definition.resolve().source)) continue;
+    if (!sourcesMayOverlap(source, other.definition.resolve().source)) continue;
     messages.push(`This ClusterNetworkPolicy accepts at priority ${record.priority}, but ${other.path} denies all other egress of the same pods `
       + `(${describeSource(source)}) at priority ${other.isolationPriority} in the ${record.tier} tier, which is evaluated first (at equal priority, in an undefined order), so this policy's accepts may never apply. `
       + `Keep every priority below every isolationPriority for the same pods (defaults: 100 and 1000) (${EgressErrorCode.CONFLICTING_OPTIONS})`);
@@ -383,8 +373,8 @@ function describePort(p: PortConfig | undefined): string {
  */
 function backendConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord[], model: EgressModel): string[] {
   const source = record.definition.resolve().source;
-  const ours = all.filter((r) => r.tier === record.tier && overlaps(source, r.definition.resolve().source));
-  const others = model.policies().filter((p) => p.backend !== BACKEND_ID && overlaps(source, p.source));
+  const ours = all.filter((r) => r.tier === record.tier && sourcesMayOverlap(source, r.definition.resolve().source));
+  const others = model.policies().filter((p) => p.backend !== BACKEND_ID && sourcesMayOverlap(source, p.source));
   if (others.length === 0) return [];
   if (record.tier === ClusterNetworkPolicyTier.BASELINE) {
     const missing = firstUncovered(entriesOf(record.definition.resolve().rules), others.flatMap((p) => entriesOf(p.rules)));
