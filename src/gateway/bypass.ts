@@ -76,21 +76,28 @@ function findings(reg: Registry, model: EgressModel): readonly Finding[] {
 }
 
 function compute(routes: readonly RouteRecord[], policies: readonly ModelPolicy[]): Finding[] {
-  const byNamespace = new Map<string, Array<{ route: RouteRecord; source: SourceConfig }>>();
+  // Routes by namespace, each with its gateway's path prefix built once (the loop below runs for
+  // every policy × route of a namespace).
+  const byNamespace = new Map<string, Array<{ route: RouteRecord; source: SourceConfig; gatewayPrefix: string }>>();
   for (const route of routes) {
     const source = route.source();
-    const inNamespace = byNamespace.get(source.namespace) ?? [];
-    inNamespace.push({ route, source });
-    byNamespace.set(source.namespace, inNamespace);
+    let inNamespace = byNamespace.get(source.namespace);
+    if (inNamespace === undefined) {
+      inNamespace = [];
+      byNamespace.set(source.namespace, inNamespace);
+    }
+    inNamespace.push({ route, source, gatewayPrefix: `${route.gateway.node.path}/` });
   }
   const out: Finding[] = [];
   for (const p of policies) {
     // Istio policies act in the sidecar (which the gateway's VirtualServices steer); DNS-only
     // and deny policies open no path.
     if (p.backend === 'istio' || p.purpose !== GrantPurpose.ALLOW) continue;
-    for (const { route, source } of byNamespace.get(p.source.namespace) ?? []) {
+    const inNamespace = byNamespace.get(p.source.namespace);
+    if (inNamespace === undefined) continue;
+    for (const { route, source, gatewayPrefix } of inNamespace) {
       // The gateway's own policies (the bypass closure) are its children.
-      if (p.constructPath.startsWith(`${route.gateway.node.path}/`) || !sourcesMayOverlap(p.source, source)) continue;
+      if (p.constructPath.startsWith(gatewayPrefix) || !sourcesMayOverlap(p.source, source)) continue;
       for (const d of p.rules.flatMap((r) => r.destinations)) {
         const finding = check(route, source, p, d);
         if (finding) out.push(finding);

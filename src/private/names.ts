@@ -71,12 +71,15 @@ export function labelsKey(labels: Record<string, string> | undefined): string {
 
 /** True when every label of `selector` is present with the same value in `labels`. */
 export function labelsMatch(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  // A loop rather than Object.entries(): app-wide checks call this for every pair of sources.
+  for (const k of Object.keys(selector)) if (labels[k] !== selector[k]) return false;
+  return true;
 }
 
 /** True when some pod can carry both label sets (no key with two different values). */
 export function labelsCompatible(a: Record<string, string>, b: Record<string, string>): boolean {
-  return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
+  for (const k of Object.keys(a)) if (b[k] !== undefined && b[k] !== a[k]) return false;
+  return true;
 }
 
 /** The pods of a source: a namespace, and labels (every pod of it when none). */

@@ -1,4 +1,5 @@
-import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels, labelsMatch } from '../../src/private/names';
+import * as fc from 'fast-check';
+import { labelProblems, labelsCompatible, labelsMatch, namespaceProblems, objectNameProblems, sortedLabels, sourcesMayOverlap } from '../../src/private/names';
 
 describe('names', () => {
   test('namespaces are DNS-1123 labels, with a suggestion', () => {
@@ -25,5 +26,27 @@ describe('names', () => {
     expect(labelsMatch({ app: 'a' }, { app: 'a', x: 'y' })).toBe(true);
     expect(labelsMatch({ app: 'a' }, { app: 'b' })).toBe(false);
     expect(labelsMatch({}, {})).toBe(true);
+  });
+
+  // The set definitions, written independently of the loops in names.ts: a selector matches a
+  // label set when it is a subset of it; two selectors may select one pod when no key has two
+  // different values.
+  const labelSets = fc.dictionary(fc.constantFrom('app', 'tier', 'team', 'x'), fc.constantFrom('a', 'b', ''), { maxKeys: 4 });
+  test('labelsMatch and labelsCompatible agree with their set definitions', () => {
+    fc.assert(fc.property(labelSets, labelSets, (a, b) => {
+      const subset = Object.entries(a).every(([k, v]) => Object.prototype.hasOwnProperty.call(b, k) && b[k] === v);
+      const merged = { ...b, ...a };
+      const noConflict = Object.entries(b).every(([k, v]) => merged[k] === v) && Object.entries(a).every(([k, v]) => merged[k] === v);
+      expect(labelsMatch(a, b)).toBe(subset);
+      expect(labelsCompatible(a, b)).toBe(noConflict);
+      expect(labelsCompatible(b, a)).toBe(noConflict);
+    }));
+  });
+
+  test('sources overlap only within one namespace', () => {
+    expect(sourcesMayOverlap({ namespace: 'a' }, { namespace: 'a', podLabels: { app: 'x' } })).toBe(true);
+    expect(sourcesMayOverlap({ namespace: 'a' }, { namespace: 'b' })).toBe(false);
+    expect(sourcesMayOverlap({ namespace: 'a', podLabels: { app: 'x' } }, { namespace: 'a', podLabels: { app: 'y' } })).toBe(false);
+    expect(sourcesMayOverlap({ namespace: 'a', podLabels: { app: 'x' } }, { namespace: 'a', podLabels: { tier: 'y' } })).toBe(true);
   });
 });
