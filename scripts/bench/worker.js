@@ -1,4 +1,4 @@
-// One benchmark measurement in a fresh process: prints a JSON line {ms, rssMb, objects, constructs, bytes}.
+// One benchmark measurement in a fresh process: prints a JSON line {ms, constructMs, rssMb, objects, constructs, charts, bytes}.
 //   node worker.js <variant: egress|l1|l1classes|tree|yaml> <N>
 //   node --expose-gc worker.js pair <N>   (egress and l1classes alternately in one process; see below)
 // egress: build N intents with cdk8s-egress constructs and synthesize YAML.
@@ -23,10 +23,12 @@ function prepare(v) {
     const { buildMix } = require('./mix'); // loads the library's entry point (load time is measured on its own)
     return {
       build() {
+        const t0 = process.hrtime.bigint();
         const app = new App();
         const declared = buildMix(app, n);
+        const constructMs = sinceMs(t0);
         const yaml = app.synthYaml();
-        return { yaml, app, declared };
+        return { yaml, app, declared, constructMs };
       },
     };
   }
@@ -81,6 +83,7 @@ function prepare(v) {
     const nodes = JSON.parse(fs.readFileSync(treeFixture, 'utf-8'));
     return {
       build() {
+        const t0 = process.hrtime.bigint();
         const app = new App();
         const stack = [app];
         for (const [depth, id, json] of nodes) {
@@ -88,14 +91,15 @@ function prepare(v) {
           const scope = stack[depth - 1];
           stack.push(depth === 1 ? new Chart(app, id) : json ? new ApiObject(scope, id, json) : new Construct(scope, id));
         }
-        return { yaml: app.synthYaml() };
+        const constructMs = sinceMs(t0);
+        return { yaml: app.synthYaml(), constructMs };
       },
     };
   }
   if (v === 'yaml') {
     const yaml = require('yaml');
     const charts = JSON.parse(fs.readFileSync(fixture, 'utf-8'));
-    return { build: () => ({ yaml: charts.flat().map((o) => yaml.stringify(o)).join('---\n') }) };
+    return { build: () => ({ yaml: charts.flat().map((o) => yaml.stringify(o)).join('---\n'), constructMs: 0 }) };
   }
   throw new Error(`unknown variant ${v}`);
 }
@@ -105,20 +109,25 @@ function flatProgram(charts, make) {
   const { App, Chart } = require('cdk8s');
   return {
     build() {
+      const t0 = process.hrtime.bigint();
       const app = new App();
       charts.forEach((objs, i) => {
         const chart = new Chart(app, `c${i}`);
         objs.forEach((o, j) => make(chart, `o${j}`, o));
       });
-      return { yaml: app.synthYaml() };
+      const constructMs = sinceMs(t0);
+      return { yaml: app.synthYaml(), constructMs };
     },
   };
 }
 
+const sinceMs = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+// Each build also reports constructMs: the time to build its construct tree, before synthYaml().
 const timed = (build) => {
   const t0 = process.hrtime.bigint();
   const r = build();
-  return { ...r, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+  return { ...r, ms: sinceMs(t0) };
 };
 
 if (variant === 'pair') {
@@ -162,4 +171,5 @@ if (variant === 'egress' && process.env.BENCH_WRITE_FIXTURE) {
 const out = x.yaml;
 const objects = variant === 'yaml' ? JSON.parse(fs.readFileSync(fixture, 'utf-8')).reduce((k, c) => k + c.length, 0) : out.split('\n---\n').length;
 const constructs = variant === 'egress' ? x.app.node.findAll().length - 1 : undefined;
-console.log(JSON.stringify({ ms: x.ms, rssMb: process.resourceUsage().maxRSS / 1024, objects, constructs, bytes: Buffer.byteLength(out) }));
+const charts = variant === 'egress' ? x.app.charts.length : undefined;
+console.log(JSON.stringify({ ms: x.ms, constructMs: x.constructMs, rssMb: process.resourceUsage().maxRSS / 1024, objects, constructs, charts, bytes: Buffer.byteLength(out) }));
