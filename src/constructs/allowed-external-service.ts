@@ -37,7 +37,8 @@ export interface AllowedExternalServiceProps {
   readonly backends?: EgressBackend[];
   /**
    * DNS servers the source keeps reaching (on the L3/L4 backends).
-   * @default [DnsResolver.kubeDns()]
+   * @default [DnsResolver.kubeDns()], plus the NodeLocal DNSCache declared in the
+   * `cdk8s-egress:nodeLocalDnsCache` context
    */
   readonly dns?: DnsResolver[];
   /**

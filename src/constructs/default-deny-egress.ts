@@ -7,6 +7,7 @@ import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
+import { defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
 
@@ -22,7 +23,8 @@ export interface DefaultDenyEgressProps extends EgressPolicyOptions {
    * DNS servers the isolated pods keep reaching (emitted as a separate `DnsEgressRule`, child id
    * `Dns`). An empty list isolates without DNS; the app must then give the pods DNS elsewhere, or
    * synth fails.
-   * @default [DnsResolver.kubeDns()]
+   * @default [DnsResolver.kubeDns()], plus the NodeLocal DNSCache declared in the
+   * `cdk8s-egress:nodeLocalDnsCache` context
    */
   readonly dns?: DnsResolver[];
 }
@@ -58,7 +60,8 @@ export class DefaultDenyEgress extends Construct {
         `DefaultDenyEgress was given dns resolvers, but the ${backend.displayName} backend does not control DNS traffic, so they would be ignored. `
         + 'Drop dns, or keep DNS open with a DnsEgressRule rendered by the network plugin\'s backend');
     }
-    const dns = backend.controlsDns ? props.dns ?? [DnsResolver.kubeDns()] : [];
+    // An explicit list is checked against a declared NodeLocal DNSCache by the DnsEgressRule below.
+    const dns = backend.controlsDns ? props.dns ?? defaultDnsResolvers(this) : [];
     this.apiObjects = new PolicyRenderer(this, backend, {
       purpose: GrantPurpose.DENY,
       source: () => this.source.toConfig(),

@@ -8,6 +8,7 @@ import { EgressSource } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
 import { IP_BLOCK_IN_CLUSTER, checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../private/checks';
+import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
 
@@ -19,7 +20,8 @@ export interface DnsEgressRuleProps extends EgressPolicyOptions {
   readonly source: EgressSource;
   /**
    * The DNS servers to allow, each on UDP and TCP.
-   * @default [DnsResolver.kubeDns()]
+   * @default [DnsResolver.kubeDns()], plus the NodeLocal DNSCache declared in the
+   * `cdk8s-egress:nodeLocalDnsCache` context
    */
   readonly resolvers?: DnsResolver[];
 }
@@ -29,8 +31,9 @@ export interface DnsEgressRuleProps extends EgressPolicyOptions {
  * UDP-only rule breaks large responses and DNS-over-TCP clients).
  *
  * By default it allows the cluster DNS pods (`k8s-app: kube-dns` in `kube-system`, selected by
- * namespace name and pod labels). Add `DnsResolver.nodeLocalDnsCache()` on clusters running
- * NodeLocal DNSCache, whose link-local address no pod selector matches.
+ * namespace name and pod labels). On clusters running NodeLocal DNSCache, whose link-local address
+ * no pod selector matches, declare it once in the `cdk8s-egress:nodeLocalDnsCache` context (the
+ * default then includes it) or add `DnsResolver.nodeLocalDnsCache()`.
  *
  * Emitting this policy egress-isolates the source pods (NetworkPolicies are allow-lists): combine
  * it with the policies that allow the rest of their traffic.
@@ -52,7 +55,7 @@ export class DnsEgressRule extends Construct {
   public constructor(scope: Construct, id: string, props: DnsEgressRuleProps) {
     super(scope, id);
     this.source = props.source;
-    this.resolvers = props.resolvers ?? [DnsResolver.kubeDns()];
+    this.resolvers = props.resolvers ?? defaultDnsResolvers(this);
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
     if (!backend.controlsDns) {
@@ -64,6 +67,7 @@ export class DnsEgressRule extends Construct {
       throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
         'DnsEgressRule was given no resolvers, which would isolate the source without allowing DNS. Omit resolvers for kube-dns, or list them');
     }
+    if (props.resolvers !== undefined) checkNodeLocalDnsCache(this, props.resolvers);
     const rules: EgressRuleConfig[] = this.resolvers.map((resolver) => {
       raise(this, resolver._problems());
       const rule = resolver._rule();

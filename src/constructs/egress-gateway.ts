@@ -408,7 +408,8 @@ export interface EgressGatewayProps {
   readonly allowGatewayEgressToAnyAddress?: boolean;
   /**
    * DNS resolvers kept open in the bypass-closing policies.
-   * @default [DnsResolver.kubeDns()]
+   * @default [DnsResolver.kubeDns()], plus the NodeLocal DNSCache declared in the
+   * `cdk8s-egress:nodeLocalDnsCache` context
    */
   readonly dns?: DnsResolver[];
   /**

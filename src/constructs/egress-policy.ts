@@ -9,6 +9,7 @@ import { EgressSource } from '../core/source';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
 import { IP_BLOCK_IN_CLUSTER, addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
+import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, raise } from '../private/egress-error';
 import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
@@ -85,7 +86,8 @@ export interface EgressPolicyProps extends EgressPolicyOptions {
    * DNS servers the source keeps reaching, on UDP and TCP. An empty list emits no DNS rule; the
    * app must then give the same pods a DNS path elsewhere (a `DnsEgressRule` or a
    * `DefaultDenyEgress`), or synth fails.
-   * @default [DnsResolver.kubeDns()]
+   * @default [DnsResolver.kubeDns()], plus the NodeLocal DNSCache declared in the
+   * `cdk8s-egress:nodeLocalDnsCache` context
    */
   readonly dns?: DnsResolver[];
   /**
@@ -140,7 +142,8 @@ export class EgressPolicy extends Construct {
     this.allowAllAddresses = props.allowAllAddresses ?? false;
     raise(this, props.source._problems());
 
-    const dns = props.dns ?? [DnsResolver.kubeDns()];
+    const dns = props.dns ?? defaultDnsResolvers(this);
+    if (props.dns !== undefined && this.backend.controlsDns) checkNodeLocalDnsCache(this, props.dns);
     this.dnsRules = dns.map((resolver) => {
       raise(this, resolver._problems());
       const rule = resolver._rule();
