@@ -9,6 +9,18 @@ import type { ClusterNetworkPolicyBackendOptions } from './cluster-network-polic
 import type { IstioBackendOptions } from './istio/options';
 
 /**
+ * Where a backend's policies are enforced. Traffic must pass every layer that has a say: a
+ * NetworkPolicy CNI filters every packet of a pod, a mesh sidecar only what it intercepts (and
+ * nothing from pods or containers that bypass it).
+ */
+export enum EnforcementLayer {
+  /** The network plugin (Kubernetes NetworkPolicy, Cilium, Calico, ClusterNetworkPolicy). */
+  NETWORK = 'network',
+  /** A service-mesh sidecar or proxy (Istio). */
+  MESH = 'mesh',
+}
+
+/**
  * Something a backend can or cannot express.
  */
 export enum Capability {
@@ -264,6 +276,12 @@ export abstract class EgressBackend {
   public readonly isolatesSource: boolean = true;
   /** False when address blocks never match pods (Cilium selects pods by identity). Read by the EgressModel. */
   public readonly cidrMatchesPods: boolean = true;
+  /**
+   * Where the backend's policies are enforced. Read by the EgressModel and the checks that reason
+   * about paths around a gateway (a mesh policy cannot open a path the network layer closes).
+   * @default EnforcementLayer.NETWORK
+   */
+  public readonly enforcementLayer: EnforcementLayer = EnforcementLayer.NETWORK;
 
   /**
    * Render one egress policy into objects under `scope`.

@@ -6,6 +6,7 @@
 // - an address block is a warning, `cdk8s-egress:gatewayBypass` (it may or may not hold the
 //   routed hosts' addresses; the library cannot know).
 import { IConstruct } from 'constructs';
+import { EnforcementLayer } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
@@ -90,9 +91,9 @@ function compute(routes: readonly RouteRecord[], policies: readonly ModelPolicy[
   }
   const out: Finding[] = [];
   for (const p of policies) {
-    // Istio policies act in the sidecar (which the gateway's VirtualServices steer); DNS-only
-    // and deny policies open no path.
-    if (p.backend === 'istio' || p.purpose !== GrantPurpose.ALLOW) continue;
+    // Mesh policies act in the sidecar (which the gateway's VirtualServices steer), not on the
+    // network path the closure shuts; DNS-only and deny policies open no path.
+    if (p.layer === EnforcementLayer.MESH || p.purpose !== GrantPurpose.ALLOW) continue;
     const inNamespace = byNamespace.get(p.source.namespace);
     if (inNamespace === undefined) continue;
     for (const { route, source, gatewayPrefix } of inNamespace) {

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { EgressRuleConfig } from '../backends/backend';
+import { EgressRuleConfig, EnforcementLayer } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
@@ -60,6 +60,11 @@ export interface ModelPolicy {
    * @default true
    */
   readonly cidrMatchesPods?: boolean;
+  /**
+   * Where the policy is enforced.
+   * @default EnforcementLayer.NETWORK - by the network plugin
+   */
+  readonly layer?: EnforcementLayer;
 }
 
 /**

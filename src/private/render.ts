@@ -4,7 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { raise } from './egress-error';
 import { labelsMatch, objectNameProblems } from './names';
-import { EgressBackend, EgressPolicyConfig, EgressRuleConfig, IEgressPolicyDefinition, IRuleListener, PolicyMetadata } from '../backends/backend';
+import { EgressBackend, EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition, IRuleListener, PolicyMetadata } from '../backends/backend';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
 import { EgressModel, GrantPurpose, IModelPolicySource, ModelPolicy } from '../model/egress-model';
@@ -33,7 +33,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly constructPath: string;
   private readonly listeners: IRuleListener[] = [];
   private readonly backendId: string;
-  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods'>;
+  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods' | 'layer'>;
   private readonly model: EgressModel;
 
   public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
@@ -52,6 +52,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
       ...(backend.enforcedProtocols ? { protocols: [...backend.enforcedProtocols] } : {}),
       ...(backend.isolatesSource ? {} : { isolates: false }),
       ...(backend.cidrMatchesPods ? {} : { cidrMatchesPods: false }),
+      ...(backend.enforcementLayer === EnforcementLayer.NETWORK ? {} : { layer: backend.enforcementLayer }),
     };
     this.apiObjects = backend.renderPolicy(scope, 'Resource', this);
     const model = EgressModel.of(scope);

@@ -7,8 +7,10 @@ import {
   EgressPolicy,
   EgressSource,
   EgressWarnings,
+  EnforcementLayer,
   Port,
 } from '../../src';
+import { CiliumBackend } from '../../src/backends/cilium/cilium-backend';
 import { tempApp, writtenFiles } from '../helpers';
 
 // Another policy that gives routed pods direct egress reopens the path around the gateway
@@ -79,5 +81,22 @@ describe('gateway bypass through other policies', () => {
     new AllowedExternalService(c, 'via', { source: routed(), destinations: [Destination.fqdn('c.example.org')], ports: [Port.HTTPS], gateway: g });
     expect(() => Testing.synth(c)).not.toThrow();
     expect(bypassWarnings(c)).toEqual([]);
+  });
+
+  test('the check reads each backend\'s enforcement layer, so a backend of the user\'s own is judged by what it declares', () => {
+    // A backend rendering through the sidecar opens no network path around the gateway ...
+    class MeshBackend extends CiliumBackend {
+      public readonly enforcementLayer = EnforcementLayer.MESH;
+    }
+    const mesh = Testing.chart();
+    route(gateway(mesh));
+    new AllowedExternalService(mesh, 'direct', { source: routed(), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS], backends: [new MeshBackend()] });
+    expect(() => Testing.synth(mesh)).not.toThrow();
+    // ... while one enforced by the network plugin (the default for every backend) does.
+    class CniBackend extends CiliumBackend {}
+    const cni = Testing.chart();
+    route(gateway(cni));
+    new AllowedExternalService(cni, 'direct', { source: routed(), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS], backends: [new CniBackend()] });
+    expect(() => Testing.synth(cni)).toThrow(/direct\/cilium allows pods app=api in prod direct egress to api\.partner\.com/);
   });
 });

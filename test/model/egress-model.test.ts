@@ -1,4 +1,4 @@
-import { Destination, DefaultDenyEgress, EgressBackend, EgressModel, EgressPolicy, EgressSource, GrantPurpose, Port, Protocol } from '../../src';
+import { Destination, DefaultDenyEgress, EgressBackend, EgressModel, EgressPolicy, EgressSource, EnforcementLayer, GrantPurpose, Port, Protocol } from '../../src';
 import { chart } from '../helpers';
 
 describe('EgressModel', () => {
@@ -74,7 +74,21 @@ describe('EgressModel', () => {
     new EgressPolicy(open, 'p', { source: EgressSource.namespace('production'), dns: [], backend: EgressBackend.istio({ registryOnly: false }) })
       .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
     expect(EgressModel.of(open).check({ from: from('a'), toHostname: 'evil.example.com', port: 443, protocol: Protocol.TCP })).toEqual({ allowed: true, isolated: false, allowedBy: [] });
-    expect(EgressModel.of(open).policies()[0]).toMatchObject({ wholeNamespace: true, protocols: [Protocol.TCP], isolates: false });
+    expect(EgressModel.of(open).policies()[0])
+      .toMatchObject({ wholeNamespace: true, protocols: [Protocol.TCP], isolates: false, layer: EnforcementLayer.MESH });
+  });
+
+  test('each policy records the layer that enforces it: the network plugin unless the backend says otherwise', () => {
+    const c = chart();
+    const source = EgressSource.namespace('production');
+    new EgressPolicy(c, 'np', { source }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'cilium', { source, backend: EgressBackend.cilium() }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
+    new EgressPolicy(c, 'mesh', { source, dns: [], backend: EgressBackend.istio() }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
+    const layers = Object.fromEntries(EgressModel.of(c).policies().map((p) => [p.constructPath, p.layer]));
+    expect(layers).toEqual({ 'test/np': undefined, 'test/cilium': undefined, 'test/mesh': EnforcementLayer.MESH });
+    expect(EgressBackend.kubernetes().enforcementLayer).toBe(EnforcementLayer.NETWORK);
+    expect(EgressBackend.calico().enforcementLayer).toBe(EnforcementLayer.NETWORK);
+    expect(EgressBackend.clusterNetworkPolicy().enforcementLayer).toBe(EnforcementLayer.NETWORK);
   });
 
   test('pods that no policy selects are not isolated', () => {

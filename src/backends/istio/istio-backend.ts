@@ -18,7 +18,7 @@ import { EgressError } from '../../private/egress-error';
 import { namespaceProblems } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
 import { compareStrings } from '../../private/order';
-import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+import { Capability, EgressBackend, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition } from '../backend';
 
 /** The Istio port protocol for an application protocol. */
 export function istioProtocol(app: AppProtocol | undefined): string {
@@ -72,6 +72,7 @@ export class IstioBackend extends EgressBackend {
   public readonly controlsDns = false;
   /** The Sidecar and the ServiceEntries apply to the whole namespace. */
   public readonly selectsWholeNamespace = true;
+  public readonly enforcementLayer = EnforcementLayer.MESH;
   /** Sidecars intercept TCP only. */
   public readonly enforcedProtocols = [Protocol.TCP];
   /** Without REGISTRY_ONLY the ServiceEntries block nothing. */
