@@ -20,7 +20,8 @@ export const NODE_LOCAL_DNS_CACHE_CONTEXT = 'cdk8s-egress:nodeLocalDnsCache';
 /** Warning id: an explicit resolver list leaves out the NodeLocal DNSCache the app declares. */
 export const NODE_LOCAL_DNS_CACHE_MISSING = 'cdk8s-egress:nodeLocalDnsCacheMissing';
 
-const DEFAULT_CACHE_ADDRESS = '169.254.20.10';
+/** `true` means the address `DnsResolver.nodeLocalDnsCache()` listens on by default. */
+const DEFAULT_CACHE_ADDRESS = DnsResolver.nodeLocalDnsCache().destination.toConfig().cidr!.replace(/\/32$/, '');
 
 /** One resolver per declared address, shared by every policy (its rule is built once). */
 const CACHES = new Map<string, DnsResolver>();
