@@ -35,6 +35,8 @@ export enum EgressErrorCode {
   POLICY_TOO_LARGE = 'EGRESS_POLICY_TOO_LARGE',
   /** Options that contradict each other. */
   CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
+  /** A declared intent (allowance, route, fixed IP destination, DNS or control-plane path) that another construct of the app blocks. */
+  INTENT_BLOCKED = 'EGRESS_INTENT_BLOCKED',
 }
 
 /**

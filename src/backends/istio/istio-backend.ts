@@ -1,5 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MeshRegistry } from './mesh-registry';
 import { shortHash, slug } from './naming';
 import { IstioBackendOptions, IstioWildcardResolution } from './options';
@@ -90,6 +90,10 @@ export class IstioBackend extends EgressBackend {
     this.exportTo = options.exportTo ?? ['.'];
     this.sidecarEgressHosts = options.sidecarEgressHosts ?? [];
     this.wildcardResolution = options.wildcardResolution ?? IstioWildcardResolution.NONE;
+  }
+
+  public meshVisibleNamespaces(scope: IConstruct, namespace: string): string[] {
+    return MeshRegistry.of(scope).visibleNamespaces(namespace);
   }
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {

@@ -81,6 +81,23 @@ export class MeshRegistry {
   }
 
   /**
+   * The namespaces whose services the sidecars of `namespace` see through the library's Sidecar,
+   * besides their own (`*`: every namespace), from its `namespace/host` egress entries.
+   */
+  public visibleNamespaces(namespace: string): string[] {
+    const out = new Set<string>();
+    // A namespace the Sidecar imports a host from counts as visible for its pods: the library
+    // imports the egress gateway's Service host (the sidecars reach the gateway pods through it);
+    // istiod is reached by the proxy itself, which the Sidecar does not restrict.
+    for (const h of this.namespaces.get(namespace)?.egressHosts ?? []) {
+      const ns = h.slice(0, h.indexOf('/'));
+      if (ns === '*') out.add('*');
+      else if (ns !== '.' && ns !== '~' && ns !== '') out.add(ns);
+    }
+    return [...out].sort();
+  }
+
+  /**
    * Claim `key` of a kind for `owner`. Returns the previous owner, or undefined when the claim is
    * new (it is then recorded).
    */
