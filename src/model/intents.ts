@@ -136,12 +136,13 @@ export function witnessAddress(cidr: string, except: readonly string[] | undefin
 }
 
 /** A hostname a hostname destination matches. */
-function witnessHost(d: DestinationConfig): string {
+export function witnessHost(d: DestinationConfig): string {
   const h = d.hostname!;
   return h.startsWith('*.') ? `probe${h.slice(1)}` : h;
 }
 
-function witnessTarget(d: DestinationConfig, policyNs: string): Pick<Probe, 'toPod' | 'toIp' | 'toHostname'> | undefined {
+/** The target of a probe that stands for destination `d` of a policy in `policyNs`. */
+export function witnessTarget(d: DestinationConfig, policyNs: string): Pick<Probe, 'toPod' | 'toIp' | 'toHostname'> | undefined {
   switch (d.kind) {
     case DestinationKind.PODS:
       return {
@@ -169,12 +170,13 @@ function witnessTarget(d: DestinationConfig, policyNs: string): Pick<Probe, 'toP
   }
 }
 
-function witnessPorts(ports: readonly PortConfig[]): Array<{ port: number; protocol: Protocol }> {
+/** One port per port entry (every port: TCP 443). */
+export function witnessPorts(ports: readonly PortConfig[]): Array<{ port: number; protocol: Protocol }> {
   if (ports.length === 0) return [{ port: 443, protocol: Protocol.TCP }];
   return ports.map((p) => ({ port: p.port ?? (p.protocol === Protocol.UDP ? 53 : 443), protocol: p.protocol }));
 }
 
-function podOf(source: SourceConfig): ProbePod {
+export function podOf(source: SourceConfig): ProbePod {
   return { namespace: source.namespace, labels: { ...(source.podLabels ?? {}) } };
 }
 

@@ -3,7 +3,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   AllowedExternalService, DeclaredIntents, DefaultDenyEgress, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource,
-  EnforcementLayer, FixedEgressIp, FixedEgressIpProvider, Port, Protocol,
+  EgressReport, EnforcementLayer, FixedEgressIp, FixedEgressIpProvider, Port, Protocol,
 } from '../../src';
 import { ClusterNetworkPolicyTier } from '../../src/backends/cluster-network-policy/options';
 import { chart } from '../helpers';
@@ -167,5 +167,25 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
     expect(() => Testing.synth(c)).not.toThrow();
     expect(EgressModel.of(c).facts().filter((f) => f.kind === 'OptOut').map((f) => f.summary))
       .toEqual(['declared intents at test/ip are not checked for reachability: the platform baseline allows the partner range']);
+  });
+});
+
+describe('EgressReport: each layer\'s verdict per workload and destination', () => {
+  test('an opted-out intent that a layer drops is reported as blocked, naming the layer and the object', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new EgressPolicy(c, 'np', { name: 'np', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
+      .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+      .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
+    DeclaredIntents.enforcedOutsideApp(c, 'a ServiceEntry another pipeline applies');
+    const data = JSON.parse(EgressReport.of(app).renderJson());
+    const row = data.workloads.find((w: any) => w.id === 'production/app=backend').reach.find((r: any) => r.destination === '203.0.113.0/24');
+    expect(row.verdict).toBe('BLOCKED by the mesh layer (pod → destination) for pods app=backend in namespace production: ServiceEntry/production/mesh-hosts-https-443');
+    expect(row.layers).toEqual([
+      'network (pod → destination): allowed by NetworkPolicy/production/np',
+      'mesh (pod → destination): BLOCKED by ServiceEntry/production/mesh-hosts-https-443',
+    ]);
+    expect(EgressReport.of(app).renderMarkdown()).toContain('| BLOCKED by the mesh layer (pod → destination)');
   });
 });
