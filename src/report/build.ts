@@ -131,7 +131,9 @@ function layerLine(l: LayerVerdict): string {
 }
 
 /** Each layer's verdict for a pod of the workload and a probe standing for the row. */
-function layersFor(check: (p: Probe) => ReturnType<typeof checkLayered>, from: SourceConfig, probes: readonly Probe[]): { layers: string[]; verdict: string } {
+function layersFor(
+  check: (p: Probe) => ReturnType<typeof checkLayered>, from: SourceConfig, probes: readonly Probe[],
+): { layers: string[]; verdict: string } {
   if (probes.length === 0) return { layers: [], verdict: 'not checked (no concrete address to probe)' };
   const results = probes.map((p) => ({ p, v: check(p) }));
   const denied = results.find((r) => !r.v.allowed);
