@@ -715,6 +715,7 @@ export class EgressGateway extends Construct {
       planned.push({ entry, leg });
     }
 
+    for (const { leg } of planned) registry.claimVisibleHost(route, source.namespace, leg.host, true);
     for (const { entry, leg } of planned) {
       registry.claim('gateway-host', leg.host, this.node.path);
       registry.claim('gateway-pods-host', `${this.podsKey()}|${leg.host}`, leg.owner);

@@ -9,6 +9,7 @@ import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
+import { addressShare, coveredFamily, mayCoverFamily } from '../private/checks';
 import { cidrContainsAddress, familyBits, formatAddress, isCidr, parseCidr } from '../private/cidr';
 import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
 import { NAMESPACE_NAME_LABEL } from '../private/names';
@@ -311,6 +312,61 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
       if (v.allowed || reportedElsewhere(v)) continue;
       add(mesh.constructPath, blocked('istiod', `Pods in namespace ${ns} run under the REGISTRY_ONLY Sidecar this construct's mesh backend emits, so their sidecars must reach istiod (${ISTIOD.namespace}, app=istiod, TCP ${ISTIOD_PORT}) or never become ready`, probe, v));
       break;
+    }
+  }
+  // 5. Address blocks that several constructs allow the same pods on the same port add up: when
+  //    together they cover a whole address family, one of them must have opted in.
+  for (const [path, message] of unionAllowAll(all)) add(path, message);
+  return out;
+}
+
+function portKeys(ports: readonly PortConfig[]): string[] {
+  return ports.length === 0 ? ['*'] : ports.map((p) => `${p.protocol}/${p.port ?? '*'}${p.endPort !== undefined ? `-${p.endPort}` : ''}`);
+}
+
+/** Allow-all by union across constructs: [construct path, message]. */
+function unionAllowAll(all: readonly ModelPolicy[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const network = all.filter((p) => (p.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK
+    && p.purpose === GrantPurpose.ALLOW && p.isolates !== false);
+  const byNs = new Map<string, ModelPolicy[]>();
+  for (const p of network) byNs.set(p.source.namespace, [...(byNs.get(p.source.namespace) ?? []), p]);
+  const reported = new Set<string>();
+  for (const [, policies] of byNs) {
+    if (new Set(policies.map((p) => p.constructPath)).size < 2) continue;
+    // Every distinct pod selection of the namespace gets what every policy covering it allows.
+    const sources = new Map<string, SourceConfig>();
+    for (const p of policies) sources.set(JSON.stringify(p.source.podLabels ?? null), p.source);
+    for (const source of sources.values()) {
+      const covering = policies.filter((p) => p.source.podLabels === undefined
+        || (source.podLabels !== undefined && Object.entries(p.source.podLabels).every(([k, v]) => source.podLabels![k] === v)));
+      const groups = new Map<string, Array<{ p: ModelPolicy; d: DestinationConfig }>>();
+      for (const p of covering) {
+        for (const rule of p.rules) {
+          if (rule.dns) continue;
+          const blocks = rule.destinations.filter((d) => d.kind === DestinationKind.CIDR || d.kind === DestinationKind.KUBE_API_SERVER);
+          if (blocks.length === 0) continue;
+          for (const key of portKeys(rule.ports)) {
+            const list = groups.get(key) ?? [];
+            for (const d of blocks) list.push({ p, d });
+            groups.set(key, list);
+          }
+        }
+      }
+      const everyPort = groups.get('*') ?? [];
+      for (const [key, list] of groups) {
+        const entries = key === '*' ? list : [...list, ...everyPort];
+        const paths = [...new Set(entries.map((e) => e.p.constructPath))].sort();
+        if (paths.length < 2 || entries.some((e) => e.p.allowAllAddresses)) continue;
+        if (![4, 6].some((f) => mayCoverFamily(entries.reduce((sum, e) => sum + addressShare(e.d, f as 4 | 6), 0)))) continue;
+        const covered = coveredFamily(entries.map((e) => e.d));
+        if (!covered || reported.has(paths.join('|'))) continue;
+        reported.add(paths.join('|'));
+        const who = source.podLabels ? `pods ${Object.entries(source.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${source.namespace}` : `every pod in namespace ${source.namespace}`;
+        out.push([paths[0], `Together, ${paths.join(', ')} allow ${who} ${covered.blocks.join(', ')} on ${key === '*' ? 'every port' : key}, which cover every IPv${covered.family} address `
+          + `(${covered.family === 4 ? '0.0.0.0/0' : '::/0'} once merged): NetworkPolicies add up, so the pods could reach the whole internet. `
+          + `List only the external ranges you need, or set allowAllAddresses: true on one of them to opt in (${EgressErrorCode.ALLOW_ALL})`]);
+      }
     }
   }
   return out;

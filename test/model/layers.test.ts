@@ -2,7 +2,7 @@
 // it, and the verdict names the deciding layer and object.
 import { Chart, Testing } from 'cdk8s';
 import {
-  AllowedExternalService, DeclaredIntents, DefaultDenyEgress, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource,
+  AllowedExternalService, DeclaredIntents, DefaultDenyEgress, Destination, EgressBackend, EgressGateway, EgressModel, EgressPolicy, EgressSource,
   EgressReport, EnforcementLayer, FixedEgressIp, FixedEgressIpProvider, Port, Protocol,
 } from '../../src';
 import { ClusterNetworkPolicyTier } from '../../src/backends/cluster-network-policy/options';
@@ -187,5 +187,64 @@ describe('EgressReport: each layer\'s verdict per workload and destination', () 
       'mesh (pod → destination): BLOCKED by ServiceEntry/production/mesh-hosts-https-443',
     ]);
     expect(EgressReport.of(app).renderMarkdown()).toContain('| BLOCKED by the mesh layer (pod → destination)');
+  });
+});
+
+describe('one ServiceEntry per host for a namespace\'s sidecars', () => {
+  const routeAndDirect = (routeFirst: boolean): (() => void) => () => {
+    const c = chart();
+    const source = EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
+    const route = () => new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() })
+      .addRoute('r', { source, destinations: [Destination.fqdn('api.external.com')], ports: [Port.HTTPS] });
+    const direct = () => new EgressPolicy(c, 'direct', { source, backend: EgressBackend.istio(), dns: [] })
+      .allow(Destination.fqdn('api.external.com'), Port.https(8443));
+    if (routeFirst) { route(); direct(); } else { direct(); route(); }
+  };
+
+  test('a host routed through the gateway on one port and declared directly on another is refused, in either order', () => {
+    expect(routeAndDirect(true)).toThrow(/\[test\/direct\] api\.external\.com is routed through an egress gateway for namespace "production" by test\/gw\/r, and declared there directly by test\/direct: .*istio\/istio#31483.*EGRESS_CONFLICTING_OPTIONS/);
+    expect(routeAndDirect(false)).toThrow(/\[test\/gw\/r\] api\.external\.com is routed through an egress gateway for namespace "production" by test\/gw\/r, and declared there directly by test\/direct/);
+  });
+
+  test('the same host declared directly in another namespace is fine', () => {
+    const c = chart();
+    new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() })
+      .addRoute('r', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }), destinations: [Destination.fqdn('api.external.com')], ports: [Port.HTTPS] });
+    expect(() => new EgressPolicy(c, 'direct', { source: EgressSource.namespace('staging'), backend: EgressBackend.istio(), dns: [] })
+      .allow(Destination.fqdn('api.external.com'), Port.HTTPS)).not.toThrow();
+  });
+});
+
+describe('allow-all by union across constructs', () => {
+  test('blocks split over two constructs for the same pods on the same port need the opt-in, as in one policy', () => {
+    const c = chart();
+    const pods = EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
+    new EgressPolicy(c, 'low', { source: pods }).allow(Destination.ipv4('0.0.0.0/1'), Port.HTTPS);
+    new AllowedExternalService(c, 'high', { source: EgressSource.namespace('production'), destinations: [Destination.ipv4('128.0.0.0/1')], ports: [Port.HTTPS] });
+    expect(() => Testing.synth(c)).toThrow(/\[test\/high\/kubernetes\] Together, test\/high\/kubernetes, test\/low allow pods app=backend in namespace production 0\.0\.0\.0\/1, 128\.0\.0\.0\/1 on TCP\/443, which cover every IPv4 address \(0\.0\.0\.0\/0 once merged\).*\(EGRESS_ALLOW_ALL\)/);
+  });
+
+  test('other ports, other pods, or an explicit opt-in pass', () => {
+    const ok = (build: (c: Chart) => void) => {
+      const c = chart();
+      build(c);
+      expect(() => Testing.synth(c)).not.toThrow();
+    };
+    const a = EgressSource.pods({ namespace: 'production', labels: { app: 'a' } });
+    const b = EgressSource.pods({ namespace: 'production', labels: { app: 'b' } });
+    ok((c) => { new EgressPolicy(c, 'x', { source: a }).allow(Destination.ipv4('0.0.0.0/1'), Port.HTTPS); new EgressPolicy(c, 'y', { source: a }).allow(Destination.ipv4('128.0.0.0/1'), Port.HTTP); });
+    ok((c) => { new EgressPolicy(c, 'x', { source: a }).allow(Destination.ipv4('0.0.0.0/1'), Port.HTTPS); new EgressPolicy(c, 'y', { source: b }).allow(Destination.ipv4('128.0.0.0/1'), Port.HTTPS); });
+    ok((c) => {
+      new EgressPolicy(c, 'x', { source: a }).allow(Destination.ipv4('0.0.0.0/1'), Port.HTTPS);
+      new EgressPolicy(c, 'y', { source: a, allowAllAddresses: true }).allow(Destination.ipv4('128.0.0.0/1'), Port.HTTPS);
+    });
+  });
+
+  test('an every-port allowance adds up with a one-port one', () => {
+    const c = chart();
+    const a = EgressSource.pods({ namespace: 'production', labels: { app: 'a' } });
+    new EgressPolicy(c, 'x', { source: a }).allow(Destination.ipv4('0.0.0.0/1'));
+    new EgressPolicy(c, 'y', { source: a }).allow(Destination.ipv4('128.0.0.0/1'), Port.HTTPS);
+    expect(() => Testing.synth(c)).toThrow(/Together, test\/x, test\/y allow .* on TCP\/443.*EGRESS_ALLOW_ALL/);
   });
 });

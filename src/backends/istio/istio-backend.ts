@@ -209,6 +209,7 @@ export class IstioBackend extends EgressBackend {
         `The Istio backend cannot allow ${value} on opaque TCP port ${p.port}: a pattern is resolved with NONE and, without SNI or Host to match, the sidecar would let every address through on port ${p.port}. `
         + `Declare the application protocol (Port.https(${p.port}) or Port.tls(${p.port})) so the sidecar matches the pattern against the SNI, or list the concrete hostnames`);
     }
+    registry.claimVisibleHost(scope, ns, value, false);
     registry.claimHostPort(scope, ns, value, p.port!, protocol, what);
     if (protocol === 'TCP' && !warned.has(`${value}|${p.port}`)) {
       registry.claimOpaqueTcpPort(scope, ns, value, p.port!, this.exportTo);

@@ -140,6 +140,26 @@ export class MeshRegistry {
   }
 
   /**
+   * One ServiceEntry host per namespace: a host that an egress gateway routes for the sidecars of
+   * `namespace` (its ServiceEntry exported there) must not also get a ServiceEntry of its own
+   * there, in either order. Istio keeps one ServiceEntry per host for a sidecar, so one of the
+   * two would silently win (istio/istio#31483, #53667). `routed` tells which side is declaring.
+   */
+  public claimVisibleHost(scope: IConstruct, namespace: string, host: string, routed: boolean): void {
+    const mine = routed ? 'routed-host' : 'direct-host';
+    const theirs = routed ? 'direct-host' : 'routed-host';
+    const other = this.owner(theirs, `${namespace}|${host}`);
+    if (other !== undefined && other !== scope.node.path) {
+      const [routeOwner, directOwner] = routed ? [scope.node.path, other] : [other, scope.node.path];
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `${host} is routed through an egress gateway for namespace "${namespace}" by ${routeOwner}, and declared there directly by ${directOwner}: `
+        + 'the sidecars would see two ServiceEntries for one host, and Istio keeps one of them per host (istio/istio#31483, #53667), so either the route or the '
+        + 'direct path (with its ports) would be silently dropped. Route every port of the host through the gateway, or declare it directly only');
+    }
+    this.claim(mine, `${namespace}|${host}`, scope.node.path);
+  }
+
+  /**
    * Record that `owner` declares `host:port` with Istio protocol `protocol` in `namespace`;
    * throws at `scope` when the same host:port was declared with another protocol.
    */
