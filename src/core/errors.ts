@@ -35,6 +35,8 @@ export enum EgressErrorCode {
   POLICY_TOO_LARGE = 'EGRESS_POLICY_TOO_LARGE',
   /** Options that contradict each other. */
   CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
+  /** The construct given to `EgressSource.workload()` is not a Deployment, StatefulSet, DaemonSet or Job. */
+  NOT_A_WORKLOAD = 'EGRESS_NOT_A_WORKLOAD',
 }
 
 /**
