@@ -19,7 +19,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   minNodeVersion: '20.16.0', // jsii's floor; also makes projen pick @types/node@^20
   peerDeps: ['cdk8s-plus-30@^2.4.10'], // jsii modules must be peers (JSII9000 otherwise)
   bundledDeps: ['ipaddr.js@^2.2.0'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'fast-check@^4', 'yaml@^2', 'ajv@^8', 'mermaid@11.12.3', 'jsdom@26.1.0'],
+  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-31@^2.6.43', 'cdk8s-plus-32@^2.5.92', 'cdk8s-plus-33@^2.5.57', 'fast-check@^4', 'yaml@^2', 'ajv@^8', 'mermaid@11.12.3', 'jsdom@26.1.0'],
 
   // jsii language targets (docs/languages.md). Built locally by `package-all` / `package:langs`;
   // under CI=true projen's `package` builds JS only, so .ci/run calls `package:langs` explicitly.

@@ -37,6 +37,8 @@ export enum EgressErrorCode {
   CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
   /** A declared intent (allowance, route, fixed IP destination, DNS or control-plane path) that another construct of the app blocks. */
   INTENT_BLOCKED = 'EGRESS_INTENT_BLOCKED',
+  /** The construct given to `EgressSource.workload()` is not a Deployment, StatefulSet, DaemonSet or Job. */
+  NOT_A_WORKLOAD = 'EGRESS_NOT_A_WORKLOAD',
 }
 
 /**
