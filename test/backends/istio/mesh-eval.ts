@@ -53,7 +53,8 @@ export function evaluateMesh(manifests: any[], p: MeshProbe): { allowed: boolean
     if (!portOk) return false;
     if (inAddresses(se.spec.addresses, p.toIp)) return imports(hosts, ns, se.metadata.namespace, se.spec.hosts[0]);
     if (se.spec.addresses?.length) return false;
-    return p.toHostname !== undefined && se.spec.hosts.some((h: string) => hostMatches(h, p.toHostname!) && imports(hosts, ns, se.metadata.namespace, h));
+    return p.toHostname !== undefined
+      && se.spec.hosts.some((h: string) => hostMatches(h, p.toHostname!) && imports(hosts, ns, se.metadata.namespace, h));
   });
   return { allowed, isolated: true };
 }
