@@ -312,8 +312,7 @@ export class EgressModel {
    * carries, the same for the hop to the gateway and the gateway's hop out.
    */
   public check(probe: Probe): Verdict {
-    const policies = this.policies();
-    return checkLayered((ns) => policies.filter((p) => p.source.namespace === ns), this.facts(), probe);
+    return checkLayered(policyIndex(this.policies()), this.facts(), probe);
   }
 }
 
@@ -530,13 +529,40 @@ function routeCarries(r: RouteView, probe: Probe): boolean {
   return r.hosts.some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1))));
 }
 
+/**
+ * The policies that may select a pod, found through an index by namespace and by label (a
+ * superset: the verdict still checks each selector). @internal
+ */
+export function policyIndex(policies: readonly ModelPolicy[]): (pod: ProbePod) => readonly ModelPolicy[] {
+  const wide = new Map<string, ModelPolicy[]>();
+  const byLabel = new Map<string, ModelPolicy[]>();
+  const push = (m: Map<string, ModelPolicy[]>, k: string, p: ModelPolicy) => {
+    const list = m.get(k);
+    if (list) list.push(p); else m.set(k, [p]);
+  };
+  for (const p of policies) {
+    const labels = p.source.podLabels;
+    const keys = labels ? Object.keys(labels) : [];
+    if (p.wholeNamespace || keys.length === 0) push(wide, p.source.namespace, p);
+    else push(byLabel, `${p.source.namespace}\u0000${keys[0]}\u0000${labels![keys[0]]}`, p);
+  }
+  return (pod) => {
+    const out = [...(wide.get(pod.namespace) ?? [])];
+    for (const [k, v] of Object.entries(pod.labels)) {
+      const list = byLabel.get(`${pod.namespace}\u0000${k}\u0000${v}`);
+      if (list) out.push(...list);
+    }
+    return out;
+  };
+}
+
 /** The routes of a fact list, read once per list. */
 const ROUTES = new WeakMap<readonly EgressFact[], RouteView[]>();
 
 /**
  * Every layer's verdict for a probe, hop by hop. @internal
  */
-export function checkLayered(policiesOf: (namespace: string) => readonly ModelPolicy[], facts: readonly EgressFact[], probe: Probe): Verdict {
+export function checkLayered(policiesOf: (pod: ProbePod) => readonly ModelPolicy[], facts: readonly EgressFact[], probe: Probe): Verdict {
   let routes = ROUTES.get(facts);
   if (!routes) {
     routes = facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE).map(routeView).filter((r): r is RouteView => r !== undefined);
@@ -551,12 +577,12 @@ export function checkLayered(policiesOf: (namespace: string) => readonly ModelPo
     const toGateway: Probe = { from: probe.from, toPod: route.gatewayPod, port: gatewayPort, protocol: Protocol.TCP };
     const fromGateway: Probe = { ...probe, from: route.gatewayPod, port: upstream, skipsMesh: true };
     layers = [
-      networkVerdict(policiesOf(probe.from.namespace), toGateway, 'pod → gateway'),
+      networkVerdict(policiesOf(probe.from), toGateway, 'pod → gateway'),
       layerVerdict(EnforcementLayer.MESH, 'pod → gateway', [], route.fact.objectRefs),
-      networkVerdict(policiesOf(route.gatewayPod.namespace), fromGateway, 'gateway → destination'),
+      networkVerdict(policiesOf(route.gatewayPod), fromGateway, 'gateway → destination'),
     ];
   } else {
-    const mine = policiesOf(probe.from.namespace);
+    const mine = policiesOf(probe.from);
     layers = [networkVerdict(mine, probe)];
     const mesh = meshVerdict(mine, probe, routes);
     if (mesh.isolated) layers.push(mesh);

@@ -3,7 +3,7 @@
 // control-plane path that the library's own mesh objects need. A declared intent that another
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
-import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, GrantPurpose } from './egress-model';
+import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, GrantPurpose, policyIndex } from './egress-model';
 import { EnforcementLayer } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
@@ -228,6 +228,7 @@ function reportedElsewhere(v: Verdict): boolean {
  */
 export function intentProblems(all: readonly ModelPolicy[], facts: readonly EgressFact[], skip: (path: string) => boolean): Map<string, string[]> {
   const byNs = indexByNamespace(all);
+  const candidates = policyIndex(all);
   const out = new Map<string, string[]>();
   const seen = new Set<string>();
   const add = (path: string, message: string) => {
@@ -236,7 +237,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
     const list = out.get(path);
     if (list) list.push(message); else out.set(path, [message]);
   };
-  const check = (probe: Probe): Verdict => checkLayered(byNs, facts, probe);
+  const check = (probe: Probe): Verdict => checkLayered(candidates, facts, probe);
 
   // 1. Every allowance and DNS path a policy declares.
   for (const p of all) {

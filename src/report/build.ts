@@ -7,7 +7,7 @@ import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { EgressWarning } from '../core/warnings';
-import { EgressFact, FactKind, GrantPurpose, LayerVerdict, ModelPolicy, Probe, checkLayered } from '../model/egress-model';
+import { EgressFact, FactKind, GrantPurpose, LayerVerdict, ModelPolicy, Probe, checkLayered, policyIndex } from '../model/egress-model';
 import { podOf, witnessHost, witnessPorts, witnessTarget } from '../model/intents';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
@@ -146,9 +146,8 @@ function layersFor(
 }
 
 export function buildReport(policies: readonly ModelPolicy[], facts: readonly EgressFact[], warnings: readonly EgressWarning[]): ReportData {
-  const byNs = new Map<string, ModelPolicy[]>();
-  for (const p of policies) byNs.set(p.source.namespace, [...(byNs.get(p.source.namespace) ?? []), p]);
-  const check = (probe: Probe) => checkLayered((ns) => byNs.get(ns) ?? [], facts, probe);
+  const candidates = policyIndex(policies);
+  const check = (probe: Probe) => checkLayered(candidates, facts, probe);
   const routes = facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE);
   const fixedIps = facts.filter((f) => f.kind === FactKind.FIXED_EGRESS_IP);
 
