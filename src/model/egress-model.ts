@@ -419,21 +419,63 @@ export function checkProbe(policies: readonly ModelPolicy[], probe: Probe): Unio
   return { allowed: allowedBy.size > 0, isolated: true, allowedBy: [...allowedBy].sort() };
 }
 
+const NONE = Object.freeze([]) as unknown as string[];
+
+function uniqueSorted(list: readonly string[]): string[] {
+  if (list.length === 0) return NONE;
+  if (list.length === 1) return [list[0]];
+  return [...new Set(list)].sort();
+}
+
 function layerVerdict(layer: EnforcementLayer, hop: string, selecting: readonly ModelPolicy[], allowedBy: readonly string[]): LayerVerdict {
   const allowed = selecting.length === 0 || allowedBy.length > 0;
-  const blockers = allowed ? [] : selecting;
   return {
     layer,
     hop,
     allowed,
     isolated: selecting.length > 0,
-    allowedBy: [...new Set(allowedBy)].sort(),
-    blockedBy: [...new Set(blockers.map((p) => p.objectRef))].sort(),
-    blockedByConstructs: [...new Set(blockers.map((p) => p.constructPath))].sort(),
+    allowedBy: uniqueSorted(allowedBy),
+    blockedBy: allowed ? NONE : uniqueSorted(selecting.map((p) => p.objectRef)),
+    blockedByConstructs: allowed ? NONE : uniqueSorted(selecting.map((p) => p.constructPath)),
   };
 }
 
+/** A policy's rules that can match a hostname: by exact name, and the rest (patterns, blocks). */
+interface HostRules {
+  readonly byName: Map<string, EgressRuleConfig[]>;
+  readonly rest: EgressRuleConfig[];
+}
+const HOST_RULES = new WeakMap<ModelPolicy, HostRules>();
+
+function hostRules(p: ModelPolicy): HostRules {
+  let h = HOST_RULES.get(p);
+  if (!h) {
+    h = { byName: new Map(), rest: [] };
+    for (const r of p.rules) {
+      if (r.destinations.every((d) => d.kind === DestinationKind.FQDN)) {
+        for (const d of r.destinations) {
+          const list = h.byName.get(d.hostname!);
+          if (list) list.push(r); else h.byName.set(d.hostname!, [r]);
+        }
+      } else {
+        h.rest.push(r);
+      }
+    }
+    HOST_RULES.set(p, h);
+  }
+  return h;
+}
+
 function allowingRefs(policies: readonly ModelPolicy[], probe: Probe): string[] {
+  const host = probe.toHostname;
+  if (host !== undefined && probe.toPod === undefined && probe.toIp === undefined) {
+    // Hostname probes look up a policy's rules by name (gateways hold a rule per routed host).
+    return policies.filter((p) => {
+      if (p.rules.length < 8) return p.rules.some((r) => ruleAllows(p, r, probe));
+      const h = hostRules(p);
+      return (h.byName.get(host) ?? []).some((r) => ruleAllows(p, r, probe)) || h.rest.some((r) => ruleAllows(p, r, probe));
+    }).map((p) => p.objectRef);
+  }
   return policies.filter((p) => p.rules.some((r) => ruleAllows(p, r, probe))).map((p) => p.objectRef);
 }
 
@@ -556,19 +598,43 @@ export function policyIndex(policies: readonly ModelPolicy[]): (pod: ProbePod) =
   };
 }
 
-/** The routes of a fact list, read once per list. */
-const ROUTES = new WeakMap<readonly EgressFact[], RouteView[]>();
+/** The gateway's own hop out: it depends on the gateway pods' policies only, so callers may keep it. */
+function gatewayHop(
+  policiesOf: (pod: ProbePod) => readonly ModelPolicy[], route: RouteView, probe: Probe, memo: Map<string, LayerVerdict> | undefined,
+): LayerVerdict {
+  const key = `${route.gateway}|${probe.toHostname}|${probe.port}`;
+  let v = memo?.get(key);
+  if (!v) {
+    v = networkVerdict(policiesOf(route.gatewayPod), probe, 'gateway → destination');
+    memo?.set(key, v);
+  }
+  return v;
+}
+
+/** The routes of a fact list by source namespace, read once per list. */
+const ROUTES = new WeakMap<readonly EgressFact[], Map<string, RouteView[]>>();
+const NO_ROUTES: RouteView[] = [];
 
 /**
  * Every layer's verdict for a probe, hop by hop. @internal
  */
-export function checkLayered(policiesOf: (pod: ProbePod) => readonly ModelPolicy[], facts: readonly EgressFact[], probe: Probe): Verdict {
-  let routes = ROUTES.get(facts);
-  if (!routes) {
-    routes = facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE).map(routeView).filter((r): r is RouteView => r !== undefined);
-    ROUTES.set(facts, routes);
+export function checkLayered(
+  policiesOf: (pod: ProbePod) => readonly ModelPolicy[], facts: readonly EgressFact[], probe: Probe, gatewayHops?: Map<string, LayerVerdict>,
+): Verdict {
+  let index = ROUTES.get(facts);
+  if (!index) {
+    index = new Map();
+    for (const f of facts) {
+      if (f.kind !== FactKind.GATEWAY_ROUTE) continue;
+      const r = routeView(f);
+      if (!r) continue;
+      const list = index.get(r.fact.source!.namespace);
+      if (list) list.push(r); else index.set(r.fact.source!.namespace, [r]);
+    }
+    ROUTES.set(facts, index);
   }
-  const route = routes.find((r) => routeCarries(r, probe));
+  const routes = index.get(probe.from.namespace) ?? NO_ROUTES;
+  const route = probe.toHostname === undefined ? undefined : routes.find((r) => routeCarries(r, probe));
   let layers: LayerVerdict[];
   if (route) {
     // The sidecar sends the connection to the gateway (the route's VirtualService), which opens
@@ -579,7 +645,7 @@ export function checkLayered(policiesOf: (pod: ProbePod) => readonly ModelPolicy
     layers = [
       networkVerdict(policiesOf(probe.from), toGateway, 'pod → gateway'),
       layerVerdict(EnforcementLayer.MESH, 'pod → gateway', [], route.fact.objectRefs),
-      networkVerdict(policiesOf(route.gatewayPod), fromGateway, 'gateway → destination'),
+      gatewayHop(policiesOf, route, fromGateway, gatewayHops),
     ];
   } else {
     const mine = policiesOf(probe.from);

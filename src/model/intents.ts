@@ -4,7 +4,7 @@
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
 import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, GrantPurpose, policyIndex } from './egress-model';
-import { EnforcementLayer } from '../backends/backend';
+import { EnforcementLayer, PolicyTier } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { PortConfig, Protocol } from '../core/port';
@@ -117,6 +117,17 @@ function indexByNamespace(policies: readonly ModelPolicy[]): (ns: string) => rea
 
 /** An address inside `cidr` and outside every `except` block (the first one found). */
 export function witnessAddress(cidr: string, except: readonly string[] | undefined): string | undefined {
+  const key = except && except.length > 0 ? `${cidr} ${except.join(' ')}` : cidr;
+  if (WITNESSES.has(key)) return WITNESSES.get(key);
+  const found = findWitnessAddress(cidr, except);
+  WITNESSES.set(key, found);
+  return found;
+}
+
+/** Witness addresses by block (and exceptions): the same few blocks recur across an app. */
+const WITNESSES = new Map<string, string | undefined>();
+
+function findWitnessAddress(cidr: string, except: readonly string[] | undefined): string | undefined {
   const block = parseCidr(cidr);
   if (!isCidr(block)) return undefined;
   const excepts = (except ?? []).map((e) => parseCidr(e)).filter(isCidr);
@@ -237,9 +248,40 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
     const list = out.get(path);
     if (list) list.push(message); else out.set(path, [message]);
   };
-  const check = (probe: Probe): Verdict => checkLayered(candidates, facts, probe);
+  const gatewayHops = new Map<string, LayerVerdict>();
+  const check = (probe: Probe): Verdict => checkLayered(candidates, facts, probe, gatewayHops);
 
   // 1. Every allowance and DNS path a policy declares.
+  // A namespaced network policy's own rule opens its witness on the network layer, so only an
+  // Admin tier, a REGISTRY_ONLY sidecar or a gateway route can stand in its way: namespaces with
+  // none of them are skipped, and a sidecar's answer (which does not depend on the pod's labels
+  // when every mesh policy holds the whole namespace) is computed once per destination and port.
+  const meshNs = new Map<string, boolean>();
+  const adminNs = new Set<string>();
+  const routeNs = new Set<string>();
+  for (const p of all) {
+    if (p.layer === EnforcementLayer.MESH && p.isolates !== false) {
+      meshNs.set(p.source.namespace, (meshNs.get(p.source.namespace) ?? true) && p.wholeNamespace === true);
+    }
+    if ((p.tier ?? PolicyTier.NAMESPACED) !== PolicyTier.NAMESPACED) adminNs.add(p.source.namespace);
+  }
+  for (const f of facts) if (f.kind === FactKind.GATEWAY_ROUTE && f.source) routeNs.add(f.source.namespace);
+  const meshAnswers = new Map<string, boolean>();
+  const settled = (p: ModelPolicy, probe: Probe, targetKey: string): boolean => {
+    const ns = p.source.namespace;
+    if ((p.layer ?? EnforcementLayer.NETWORK) !== EnforcementLayer.NETWORK || adminNs.has(ns)) return false;
+    if (probe.toHostname !== undefined && routeNs.has(ns)) return false;
+    const wholeNamespaceMesh = meshNs.get(ns);
+    if (wholeNamespaceMesh === undefined || probe.skipsMesh || probe.protocol !== Protocol.TCP) return true;
+    if (!wholeNamespaceMesh) return false;
+    const key = `${ns}|${targetKey}|${probe.port}`;
+    let ok = meshAnswers.get(key);
+    if (ok === undefined) {
+      ok = check(probe).allowed;
+      meshAnswers.set(key, ok);
+    }
+    return ok;
+  };
   for (const p of all) {
     if (p.purpose === GrantPurpose.DENY || p.isolates === false || skip(p.constructPath)) continue;
     for (const rule of p.rules) {
@@ -248,8 +290,10 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
       for (const d of rule.destinations) {
         const target = witnessTarget(d, p.source.namespace);
         if (!target) continue;
+        const targetKey = target.toIp ?? target.toHostname ?? `${target.toPod!.namespace}/${JSON.stringify(target.toPod!.labels)}`;
         for (const port of witnessPorts(rule.ports)) {
           const probe: Probe = { from: podOf(p.source), ...target, ...port, ...(rule.dns ? { skipsMesh: true } : {}) };
+          if (settled(p, probe, targetKey)) continue;
           const v = check(probe);
           if (v.allowed || reportedElsewhere(v)) continue;
           add(p.constructPath, blocked('allow', `${p.objectRef} allows ${describeProbe(probe)}${rule.dns ? ' (DNS)' : ''}`, probe, v));
@@ -334,6 +378,20 @@ function unionAllowAll(all: readonly ModelPolicy[]): Array<[string, string]> {
   for (const p of network) byNs.set(p.source.namespace, [...(byNs.get(p.source.namespace) ?? []), p]);
   const reported = new Set<string>();
   for (const [, policies] of byNs) {
+    // Cheap first: unless the namespace's address blocks, all added up, could cover a family,
+    // no group of them can.
+    let share4 = 0;
+    let share6 = 0;
+    for (const p of policies) {
+      for (const rule of p.rules) {
+        if (rule.dns) continue;
+        for (const d of rule.destinations) {
+          share4 += addressShare(d, 4);
+          share6 += addressShare(d, 6);
+        }
+      }
+    }
+    if (!mayCoverFamily(share4) && !mayCoverFamily(share6)) continue;
     if (new Set(policies.map((p) => p.constructPath)).size < 2) continue;
     // Every distinct pod selection of the namespace gets what every policy covering it allows.
     const sources = new Map<string, SourceConfig>();
