@@ -35,6 +35,12 @@ export enum EgressErrorCode {
   POLICY_TOO_LARGE = 'EGRESS_POLICY_TOO_LARGE',
   /** Options that contradict each other. */
   CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
+  /** A warning id that cdk8s-egress does not define (see `EgressWarningId`) was acknowledged or raised. */
+  UNKNOWN_WARNING_ID = 'EGRESS_UNKNOWN_WARNING_ID',
+  /** A warning was acknowledged without a reason. */
+  REASON_REQUIRED = 'EGRESS_REASON_REQUIRED',
+  /** A `cdk8s-egress:` context value has the wrong type or form. */
+  INVALID_CONTEXT = 'EGRESS_INVALID_CONTEXT',
 }
 
 /**
