@@ -2,9 +2,15 @@
 // 'cdk8s-egress' instead of '../../src'.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Destination, EgressBackend, EgressGateway, EgressPolicy, EgressSource, Port } from '../../src';
+import { Destination, EgressBackend, EgressGateway, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
+
+/**
+ * The seed's gateway pods are Istio's default egress gateway, in the root namespace `istio-system`,
+ * where no per-workload access-log Telemetry applies (docs/seed.md).
+ */
+const ROOT_NAMESPACE_ACCESS_LOGS = 'the seed\'s gateway is Istio\'s default one in istio-system; its access logs come from mesh-wide meshConfig.accessLogFile';
 
 /**
  * Seed section "Istio Egress Gateway": backend pods in `production` reach `api.external.com`
@@ -43,6 +49,7 @@ export class IstioEgressGatewaySection extends Chart {
       destinations: [Destination.fqdn('api.external.com')],
       ports: [Port.HTTPS],
     });
+    EgressWarnings.acknowledge(this.gateway, 'cdk8s-egress:istioGatewayAccessLogRootNamespace', ROOT_NAMESPACE_ACCESS_LOGS);
   }
 }
 
@@ -79,12 +86,16 @@ export class IstioExternalServicesSection extends Chart {
     });
     allowed.allow(Destination.anySubdomainOf('googleapis.com'), Port.HTTPS);
     allowed.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
+    EgressWarnings.acknowledge(allowed, 'cdk8s-egress:istioAmbientRegistryOnly',
+      'production runs Istio sidecars, as the seed\'s Istio sections assume; it is not an ambient-mode namespace');
 
     // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
-    new EgressGateway(this, 'egress-gateway', {
+    const denyGateway = new EgressGateway(this, 'egress-gateway', {
       name: 'egress-gateway',
       denyPolicyName: 'deny-external',
       gatewayEgressBackend: EgressBackend.cilium(),
-    }).denyHosts(['*.example.com']);
+    });
+    denyGateway.denyHosts(['*.example.com']);
+    EgressWarnings.acknowledge(denyGateway, 'cdk8s-egress:istioGatewayAccessLogRootNamespace', ROOT_NAMESPACE_ACCESS_LOGS);
   }
 }
