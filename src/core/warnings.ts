@@ -170,7 +170,7 @@ export class EgressWarnings {
    * id, when one is close); an empty reason throws `EGRESS_REASON_REQUIRED`.
    *
    * @param id one of `EgressWarningId`, e.g. `cdk8s-egress:ciliumEgressNoHa`
-   * @param reason why the warning does not apply here, or is accepted; shown in the report
+   * @param reason why the warning does not apply here or is accepted (the report shows it)
    */
   public static acknowledge(scope: IConstruct, id: string, reason: string): void {
     checkId(scope, id, 'acknowledge');
