@@ -19,7 +19,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   minNodeVersion: '20.16.0', // jsii's floor; also makes projen pick @types/node@^20
   peerDeps: ['cdk8s-plus-30@^2.4.10'], // jsii modules must be peers (JSII9000 otherwise)
   bundledDeps: ['ipaddr.js@^2.2.0'],
-  devDeps: ['cdk8s-cli@^2.207.60', 'fast-check@^4', 'yaml@^2', 'ajv@^8', 'mermaid@11.12.3', 'jsdom@26.1.0'],
+  devDeps: ['cdk8s-cli@^2.207.60', 'cdk8s-plus-31@^2.6.43', 'cdk8s-plus-32@^2.5.92', 'cdk8s-plus-33@^2.5.57', 'fast-check@^4', 'yaml@^2', 'ajv@^8', 'mermaid@11.12.3', 'jsdom@26.1.0'],
 
   // jsii language targets (docs/languages.md). Built locally by `package-all` / `package:langs`;
   // under CI=true projen's `package` builds JS only, so .ci/run calls `package:langs` explicitly.
@@ -48,8 +48,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER, // `test` fails on a changed snapshot; `test:update` rewrites
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
-      testPathIgnorePatterns: ['/node_modules/', '/examples/.*/dist/'],
+      // *.cluster.test.ts need binaries built by tools/validators/build-testbins.sh (the Cilium
+      // agent parser, promtool): they belong to the cluster tier (scripts/test-cluster.sh runs them),
+      // so `npm test` runs every test it collects, none skipped.
+      testPathIgnorePatterns: ['/node_modules/', '/examples/.*/dist/', '\\.cluster\\.test\\.ts$'],
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts', // one line when imports/schemas/ is missing or stale
     },
   },
   eslintOptions: {
@@ -58,7 +62,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     ignorePatterns: ['imports/**', 'examples/**/dist/**', '*.js', '*.mjs', '!.projenrc.ts', '!projenrc/**/*.ts'],
   },
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/tools/', '/docs/', '/.ci/', '/imports/*.ts', '!/imports/*.d.ts', '/rosetta/', '/.jsii.tabl.json'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/tools/', '/docs/', '/.ci/', '/imports/*.ts', '!/imports/*.d.ts', '/imports/schemas/', '/rosetta/', '/.jsii.tabl.json'] },
   gitignore: ['/.jsii.tabl.json', '/examples/*/dist/', '/examples/*/node_modules/', '/examples/java/target/', '__pycache__/', '/.bench/', '/.cluster/'],
 });
 
@@ -70,8 +74,12 @@ project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addExclude('../examples/**/dist/**');
 
 project.addTask('import', {
-  description: 'Regenerate imports/*.ts from the pinned upstream CRDs (EGRESS_CRDS_DIR, default ../shared/crds); offline',
+  description: 'Regenerate imports/*.ts and imports/schemas/ from the checksummed upstream files in imports/SOURCES.json (EGRESS_CRDS_DIR, default ../shared/crds); offline',
   exec: 'node scripts/import-crds.mjs',
+});
+project.addTask('import:check', {
+  description: 'Fail if imports/*.ts or imports/schemas/ differ from what `import` generates (needs the same CRD folder)',
+  exec: 'node scripts/import-crds.mjs --check',
 });
 
 project.addTask('example', {

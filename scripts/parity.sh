@@ -5,6 +5,7 @@
 #   2. `npm run example` -> examples/seed/dist
 #   3. examples/<lang>/run.sh -> examples/<lang>/dist (installs from the local build like a user)
 #   4. compares each dist/ with the TypeScript one, file set and bytes
+#   5. Python only: scripts/python-errors.sh checks the text of errors raised into Python
 # Closing line: `parity: python ok, java ok, go ok`; otherwise the failing languages are named,
 # their diff or log is shown, and it exits 1.
 # Needs: npm ci + `npx projen compile` done; python3, mvn + JDK 17, go on PATH; PyPI, Maven Central,
@@ -51,6 +52,15 @@ for lang in "${langs[@]}"; do
   else
     cat "$logs/$lang.diff"; echo "parity: $lang: YAML differs from TypeScript (diff above: - typescript, + $lang)"
     summary+=("$lang FAILED"); failed=1
+  fi
+  # Python only: errors from constructors and methods read `[path] message (CODE)` (scripts/python-errors.sh).
+  if [ "$lang" = python ]; then
+    if run "$logs/python-errors.log" bash scripts/python-errors.sh; then
+      echo "    python errors: $(grep -c ' ... ok$' "$logs/python-errors.log") checks passed (test/python/test_errors.py)"
+    else
+      cat "$logs/python-errors.log"; echo "parity: python: error text check failed (test/python/test_errors.py, output above)"
+      summary+=("python errors FAILED"); failed=1
+    fi
   fi
 done
 

@@ -20,6 +20,7 @@ export * from './fixed-ip/options';
 export * from './fixed-ip/cilium-values';
 // What the library knows its output allows
 export * from './model/egress-model';
+export { DeclaredIntents } from './model/intents';
 // Monitoring and the explain report
 export * from './constructs/egress-monitoring';
 export * from './constructs/egress-report';

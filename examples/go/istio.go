@@ -51,8 +51,6 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 	})
 	allowed.Allow(egress.Destination_AnySubdomainOf(jsii.String("googleapis.com")), egress.Port_HTTPS())
 	allowed.Allow(egress.Destination_Fqdn(jsii.String("api.github.com")), egress.Port_HTTPS())
-	egress.EgressWarnings_Acknowledge(allowed, jsii.String("cdk8s-egress:istioAmbientRegistryOnly"),
-		jsii.String("production runs Istio sidecars, as the seed's Istio sections assume; it is not an ambient-mode namespace"))
 
 	// The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
 	denyGateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{

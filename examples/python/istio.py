@@ -66,11 +66,6 @@ class IstioExternalServicesSection(Chart):
         )
         allowed.allow(Destination.any_subdomain_of("googleapis.com"), Port.HTTPS)
         allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS)
-        EgressWarnings.acknowledge(
-            allowed,
-            "cdk8s-egress:istioAmbientRegistryOnly",
-            "production runs Istio sidecars, as the seed's Istio sections assume; it is not an ambient-mode namespace",
-        )
 
         # The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
         deny_gateway = EgressGateway(

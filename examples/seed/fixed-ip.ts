@@ -5,9 +5,15 @@ import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  AlibabaEipReleaseStrategy, CiliumEgressGatewayValues, Destination, EgressSource, EgressWarnings, FixedEgressIp, FixedEgressIpProvider,
-  TerwayEniType,
+  AlibabaEipReleaseStrategy, AllowedExternalService, CiliumEgressGatewayValues, Destination, EgressBackend, EgressSource, EgressWarnings, FixedEgressIp,
+  FixedEgressIpProvider, Port, TerwayEniType,
 } from '../../src';
+
+/**
+ * `production` runs under a default deny (NetworkPolicy) and a REGISTRY_ONLY sidecar (Istio): a
+ * workload's own external allowance goes to both layers.
+ */
+const MESH_AND_NETWORK = [EgressBackend.kubernetes(), EgressBackend.istio()];
 
 /**
  * Seed section "Cilium Egress Gateway": the `cilium-egress` values ConfigMap and the
@@ -27,9 +33,19 @@ export class CiliumEgressGatewaySection extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new CiliumEgressGatewayValues(this, 'cilium-egress', { name: 'cilium-egress' });
+    const apiClient = EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
+    // `production` starts denied (app.ts): the api-client pods need their own allowance to the
+    // range the gateway carries, or the egress gateway would carry nothing.
+    new AllowedExternalService(this, 'api-client-egress', {
+      name: 'api-client-egress',
+      source: apiClient,
+      destinations: [Destination.ipv4('203.0.113.0/24')],
+      ports: [Port.HTTPS],
+      backends: MESH_AND_NETWORK,
+    });
     const egressExternalApi = new FixedEgressIp(this, 'egress-external-api', {
       name: 'egress-external-api',
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+      sources: [apiClient],
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });
@@ -84,6 +100,15 @@ export class AckEgressSection extends Chart {
       containers: [{ name: 'ledger', image: 'example/ledger:1' }],
       service: new kplus.Service(this, 'ledger-headless', { metadata: { name: 'ledger', namespace: 'production' }, clusterIP: 'None', ports: [{ port: 8080 }] }),
     });
+    // The ledger's partner allow-lists its EIPs; `production` starts denied, so the ledger pods
+    // are allowed that partner.
+    new AllowedExternalService(this, 'ledger-egress', {
+      name: 'ledger-egress',
+      source: EgressSource.workload(ledger),
+      destinations: [Destination.ipv4('198.51.100.0/24')],
+      ports: [Port.HTTPS],
+      backends: MESH_AND_NETWORK,
+    });
     const ledgerEip = new FixedEgressIp(this, 'ledger-eip', {
       sources: [EgressSource.workload(ledger)],
       provider: FixedEgressIpProvider.alibabaEip({ releaseStrategy: AlibabaEipReleaseStrategy.after(Duration.minutes(10)) }),
@@ -91,9 +116,17 @@ export class AckEgressSection extends Chart {
     EgressWarnings.acknowledge(ledgerEip, 'cdk8s-egress:ackEipPerPod',
       'one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address');
 
+    const uploader = EgressSource.pods({ namespace: 'production', labels: { app: 'report-uploader' } });
+    new AllowedExternalService(this, 'report-uploader-egress', {
+      name: 'report-uploader-egress',
+      source: uploader,
+      destinations: [Destination.ipv4('198.51.100.0/24')],
+      ports: [Port.HTTPS],
+      backends: MESH_AND_NETWORK,
+    });
     const reportUploaderSnat = new FixedEgressIp(this, 'report-uploader-snat', {
       name: 'report-uploader-egress',
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'report-uploader' } })],
+      sources: [uploader],
       provider: FixedEgressIpProvider.alibabaPodNetworking({
         vSwitchIds: ['vsw-egresszonea', 'vsw-egresszoneb'],
         securityGroupIds: ['sg-egressuploader'],
@@ -125,6 +158,15 @@ export class CalicoFixedEgressIpSection extends Chart {
     const legacySync = new kplus.Deployment(this, 'legacy-sync', {
       metadata: { name: 'legacy-sync', namespace: 'production' },
       containers: [{ name: 'sync', image: 'example/legacy-sync:1' }],
+    });
+    // The legacy partner's firewall allows 10.244.240.0/24; `production` starts denied, so the
+    // legacy-sync pods are allowed that partner.
+    new AllowedExternalService(this, 'legacy-sync-egress', {
+      name: 'legacy-sync-egress',
+      source: EgressSource.workload(legacySync),
+      destinations: [Destination.ipv4('192.0.2.0/24')],
+      ports: [Port.HTTPS],
+      backends: MESH_AND_NETWORK,
     });
     const legacySyncPool = new FixedEgressIp(this, 'legacy-sync-pool', {
       name: 'legacy-sync-egress',

@@ -2,7 +2,7 @@
 // 'cdk8s-egress' instead of '../../src'.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Destination, EgressBackend, EgressGateway, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
+import { AllowedExternalService, Destination, EgressBackend, EgressGateway, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 
@@ -42,6 +42,10 @@ export class IstioEgressGatewaySection extends Chart {
     this.gateway = new EgressGateway(this, 'egress-gateway', {
       name: 'egress-gateway',
       gatewayEgressBackend: EgressBackend.cilium(),
+      // The egress audit log the seed's best practices ask for: the gateway runs in Istio's root
+      // namespace, where Istio ignores a workload-scoped Telemetry, so the routed sidecars log
+      // every attempt the mesh blocks or passes through instead.
+      logBlockedSourceAttempts: true,
     });
     this.gateway.addRoute('external-api', {
       name: 'external-api',
@@ -76,18 +80,34 @@ export class IstioEgressGatewaySection extends Chart {
 export class IstioExternalServicesSection extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const allowed = new EgressPolicy(this, 'allowed-external', {
+    // The allow-list, enforced in both layers: the sidecars (ServiceEntries + REGISTRY_ONLY) and
+    // the network plugin (a CiliumNetworkPolicy with toFQDNs). Under the namespace's default-deny
+    // NetworkPolicy, a ServiceEntry alone would be dropped at the network layer.
+    new AllowedExternalService(this, 'allowed-external', {
       name: 'allowed-external',
-      backend: EgressBackend.istio(),
       source: EgressSource.namespace('production'),
-      // Istio sidecars do not intercept DNS, so this policy carries no DNS rule; DNS for
-      // `production` stays with the NetworkPolicy section's default-deny baseline.
-      dns: [],
+      destinations: [Destination.anySubdomainOf('googleapis.com'), Destination.fqdn('api.github.com')],
+      ports: [Port.HTTPS],
+      backends: [EgressBackend.istio(), EgressBackend.cilium()],
     });
-    allowed.allow(Destination.anySubdomainOf('googleapis.com'), Port.HTTPS);
-    allowed.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
-    EgressWarnings.acknowledge(allowed, 'cdk8s-egress:istioAmbientRegistryOnly',
-      'production runs Istio sidecars, as the seed\'s Istio sections assume; it is not an ambient-mode namespace');
+
+    // REGISTRY_ONLY holds every sidecar of `production`, so the backend pods' allowance to the
+    // partner range (the NetworkPolicy section) is declared to the mesh too; the other sections
+    // do the same with AllowedExternalService and both backends.
+    new EgressPolicy(this, 'backend-partner-range', {
+      name: 'backend-partner-range',
+      backend: EgressBackend.istio(),
+      source: backendPods(),
+      // Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
+      dns: [],
+    }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+
+    // The sidecars of `production` must keep reaching istiod under the default deny.
+    new EgressPolicy(this, 'istiod', {
+      name: 'allow-istiod',
+      source: EgressSource.namespace('production'),
+      dns: [],
+    }).allow(Destination.pods({ namespace: 'istio-system', labels: { app: 'istiod' } }), Port.tcp(15012));
 
     // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
     const denyGateway = new EgressGateway(this, 'egress-gateway', {

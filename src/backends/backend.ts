@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
@@ -18,6 +18,21 @@ export enum EnforcementLayer {
   NETWORK = 'network',
   /** A service-mesh sidecar or proxy (Istio). */
   MESH = 'mesh',
+}
+
+/**
+ * Where a network-layer backend's policies stand among the others that select the same pods
+ * (network-policy-api's precedence): the Admin tier is evaluated before namespaced policies and
+ * overrides them, namespaced policies (NetworkPolicy, Cilium, Calico) add up, and the Baseline
+ * tier applies only to pods that no namespaced policy selects.
+ */
+export enum PolicyTier {
+  /** Before namespaced policies, which cannot override it (ClusterNetworkPolicy, Admin tier). */
+  ADMIN = 'admin',
+  /** Namespaced allow-lists that add up (NetworkPolicy, CiliumNetworkPolicy, Calico NetworkPolicy). */
+  NAMESPACED = 'namespaced',
+  /** After namespaced policies, only for pods none selects (ClusterNetworkPolicy, Baseline tier). */
+  BASELINE = 'baseline',
 }
 
 /**
@@ -282,6 +297,22 @@ export abstract class EgressBackend {
    * @default EnforcementLayer.NETWORK
    */
   public readonly enforcementLayer: EnforcementLayer = EnforcementLayer.NETWORK;
+  /**
+   * Where the backend's policies stand among the network-layer policies that select the same
+   * pods. Read by the EgressModel.
+   * @default PolicyTier.NAMESPACED
+   */
+  public readonly policyTier: PolicyTier = PolicyTier.NAMESPACED;
+
+  /**
+   * Mesh backends: the namespaces whose in-cluster services the sidecars of `namespace` can see
+   * (`*` for every namespace), besides their own. Read by the EgressModel when the whole app is
+   * built.
+   * @default - none besides the pods' own namespace
+   */
+  public meshVisibleNamespaces(_scope: IConstruct, _namespace: string): string[] {
+    return [];
+  }
 
   /**
    * Render one egress policy into objects under `scope`.

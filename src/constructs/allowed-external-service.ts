@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EgressGateway, EgressRoute } from './egress-gateway';
 import { EgressPolicy } from './egress-policy';
-import { EgressBackend } from '../backends/backend';
+import { Capability, EgressBackend, EnforcementLayer } from '../backends/backend';
 import { Destination, DestinationKind } from '../core/destination';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
@@ -12,6 +12,7 @@ import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { isCidr, parseCidr } from '../private/cidr';
 import { EgressError } from '../private/egress-error';
+import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
 
 /**
  * Properties of an `AllowedExternalService`.
@@ -32,7 +33,9 @@ export interface AllowedExternalServiceProps {
   readonly ports: Port[];
   /**
    * The backends that render and enforce the intent. Several may be given (Istio for L7
-   * visibility plus Cilium for enforcement); each emits its own objects.
+   * visibility plus Cilium for enforcement); each emits its own objects. With a mesh backend
+   * (Istio) beside network backends, the network policies also allow istiod
+   * (`istio-system`, `app: istiod`, TCP 15012), which the sidecars need.
    * @default [EgressBackend.kubernetes()]
    */
   readonly backends?: EgressBackend[];
@@ -162,6 +165,15 @@ export class AllowedExternalService extends Construct {
       annotations: props.annotations,
       rules: this.destinations.map((destination) => ({ destination, ports: this.ports })),
     }));
+    // A mesh backend puts the source's pods under a sidecar, which must keep reaching istiod
+    // through the network backends' isolation: the library adds that path itself.
+    if (backends.some((b) => b.enforcementLayer === EnforcementLayer.MESH)) {
+      backends.forEach((b, i) => {
+        if (b.enforcementLayer === EnforcementLayer.NETWORK && b.supports(Capability.POD_SELECTOR)) {
+          this.policies[i].allow(Destination.pods({ namespace: ISTIOD_NAMESPACE, labels: { ...ISTIOD_LABELS } }), Port.tcp(ISTIOD_PORT));
+        }
+      });
+    }
   }
 
   /** Every object emitted for this service, across backends. */

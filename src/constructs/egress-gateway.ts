@@ -15,6 +15,7 @@ import { recordRoute } from '../gateway/bypass';
 import type { IstioGatewayRenderer } from '../gateway/istio-gateway-renderer';
 import { GatewayModel, HostEntry, HttpRuleData, Leg, LegMode, SourceGrant } from '../gateway/route-model';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
+import { DeclaredIntents } from '../model/intents';
 import { EgressFactDetails } from '../monitoring/fact-details';
 import { EgressError, Problem, raise } from '../private/egress-error';
 import { hostnameMatches, istioHostDestination } from '../private/hosts';
@@ -715,6 +716,7 @@ export class EgressGateway extends Construct {
       planned.push({ entry, leg });
     }
 
+    for (const { leg } of planned) registry.claimVisibleHost(route, source.namespace, leg.host, true);
     for (const { entry, leg } of planned) {
       registry.claim('gateway-host', leg.host, this.node.path);
       registry.claim('gateway-pods-host', `${this.podsKey()}|${leg.host}`, leg.owner);
@@ -748,6 +750,7 @@ export class EgressGateway extends Construct {
     if (this.props.logBlockedSourceAttempts) renderer.sourceTelemetry(source);
     const model = EgressModel.of(this);
     const destinations = hosts.map(istioHostDestination);
+    const routeLegs = [...new Set(legs.map((l) => `${l.appPort}/${l.upstreamPort}/${l.gatewayPort.targetPort}`))].join(',');
     const objectRefs = () => this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
       .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`).sort();
     model.recordFact({
@@ -758,7 +761,12 @@ export class EgressGateway extends Construct {
         destinations,
         summary: `via egress gateway ${this.provider.namespace}/${this.gatewayWorkload()}${this.mtls ? ' (mTLS from the sidecar)' : ''}`,
         objectRefs: objectRefs(),
-        details: { ...this.gatewayDetails(), [EgressFactDetails.HOSTS]: hosts.join(',') },
+        details: {
+          ...this.gatewayDetails(),
+          [EgressFactDetails.HOSTS]: hosts.join(','),
+          [EgressFactDetails.ROUTE_LEGS]: routeLegs,
+          [EgressFactDetails.CONTROL_PLANE]: `${this.provider.controlPlaneNamespace}|${Object.entries(this.provider.controlPlaneLabels).map(([k, v]) => `${k}=${v}`).join(',')}|${this.provider.controlPlanePort}`,
+        },
       }),
     });
     if (this.props.logBlockedSourceAttempts) {
@@ -774,6 +782,7 @@ export class EgressGateway extends Construct {
       });
     }
     recordRoute({ gateway: this, routePath: route.node.path, source: () => props.source.toConfig(), hosts });
+    DeclaredIntents._watch(route);
     return route;
   }
 

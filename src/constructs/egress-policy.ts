@@ -168,6 +168,7 @@ export class EgressPolicy extends Construct {
       annotations: props.annotations,
       providesDns: dns.length > 0 && this.backend.controlsDns,
       needsDns: dns.length === 0 && this.backend.controlsDns,
+      allowAllAddresses: this.allowAllAddresses,
     });
     this.apiObjects = this.renderer.apiObjects;
   }

@@ -8,6 +8,7 @@ import { EgressWarnings } from '../core/warnings';
 import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
+import { DeclaredIntents } from '../model/intents';
 import { EgressFactDetails } from '../monitoring/fact-details';
 import { refuseCoveredFamily } from '../private/checks';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
@@ -130,6 +131,7 @@ export class FixedEgressIp extends Construct {
     this.egressIdentity = binding.egressIdentity;
     this.register(this.provider.scopedByDestination ? destinations : undefined);
     const model = EgressModel.of(this);
+    DeclaredIntents._watch(this);
     for (const source of this.sources) {
       model.recordFact({
         toFact: (): EgressFact => ({

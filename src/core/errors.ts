@@ -35,6 +35,10 @@ export enum EgressErrorCode {
   POLICY_TOO_LARGE = 'EGRESS_POLICY_TOO_LARGE',
   /** Options that contradict each other. */
   CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
+  /** A declared intent (allowance, route, fixed IP destination, DNS or control-plane path) that another construct of the app blocks. */
+  INTENT_BLOCKED = 'EGRESS_INTENT_BLOCKED',
+  /** The construct given to `EgressSource.workload()` is not a Deployment, StatefulSet, DaemonSet or Job. */
+  NOT_A_WORKLOAD = 'EGRESS_NOT_A_WORKLOAD',
   /** A warning id that cdk8s-egress does not define (see `EgressWarningId`) was acknowledged or raised. */
   UNKNOWN_WARNING_ID = 'EGRESS_UNKNOWN_WARNING_ID',
   /** A warning was acknowledged without a reason. */

@@ -1,8 +1,8 @@
-import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-30';
+import { IConstruct } from 'constructs';
 import { EgressErrorCode } from './errors';
 import { Problem } from '../private/egress-error';
 import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
+import { resolveWorkload, Workload } from '../private/workload';
 
 /**
  * The workloads a policy applies to, resolved for a backend.
@@ -29,7 +29,7 @@ export interface PodsSourceProps {
 
 /**
  * Whose egress a policy controls: pods by labels in a namespace, a whole namespace, or a
- * cdk8s-plus-30 workload.
+ * workload (Deployment, StatefulSet, DaemonSet or Job; cdk8s-plus or L1).
  *
  * @example
  * EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
@@ -48,12 +48,23 @@ export abstract class EgressSource {
   }
 
   /**
-   * The pods of a cdk8s-plus-30 workload (`Deployment`, `StatefulSet`, `DaemonSet`, `Job`),
-   * selected by the workload's own match labels. The namespace is the workload's, or its chart's.
-   * Resolved when the policy is synthesized, so selectors added later are honoured.
+   * The pods of a workload, selected as Kubernetes selects them, in the workload's namespace (its
+   * own, or its chart's).
+   *
+   * Accepts a `Deployment`, `StatefulSet`, `DaemonSet` or `Job` of any cdk8s-plus major
+   * (cdk8s-plus-30 to -33 are tested), or an L1 `KubeDeployment`, `KubeStatefulSet`,
+   * `KubeDaemonSet` or `KubeJob` (cdk8s-plus-30's `k8s` export or your own `cdk8s import k8s`).
+   * A Deployment, StatefulSet or DaemonSet is selected by the match labels of its `spec.selector`;
+   * a Job by its pod template labels, because Kubernetes generates a Job's selector
+   * (`controller-uid`) unless `spec.manualSelector` is true, in which case `spec.selector` is used.
+   * Resolved when the policy is synthesized, so selectors and labels added later are honoured.
+   * The construct's type is `IConstruct` so that workloads of every cdk8s-plus major fit.
+   *
+   * @param workload the workload construct; a construct that wraps one is followed down its default child
+   * @throws EGRESS_NOT_A_WORKLOAD when `workload` synthesizes no Deployment, StatefulSet, DaemonSet or Job
    */
-  public static workload(workload: kplus.Workload): EgressSource {
-    return new WorkloadSource(workload);
+  public static workload(workload: IConstruct): EgressSource {
+    return new WorkloadSource(resolveWorkload(workload));
   }
 
   /** Resolve to a backend-neutral struct. Problems are raised by the caller. */
@@ -66,10 +77,10 @@ export abstract class EgressSource {
   public abstract _problems(): Problem[];
 
   /**
-   * The cdk8s-plus-30 workload behind this source, when there is one.
+   * The workload behind this source, when there is one.
    * @internal
    */
-  public _workload(): kplus.Workload | undefined {
+  public _workload(): Workload | undefined {
     return undefined;
   }
 }
@@ -108,49 +119,65 @@ class StaticSource extends EgressSource {
   }
 }
 
+/** Workloads whose selector is checked again at synth (once each, whatever the number of sources). */
+const WATCHED = new WeakSet<IConstruct>();
+
 class WorkloadSource extends EgressSource {
-  public constructor(private readonly workload: kplus.Workload) {
+  public constructor(private readonly workload: Workload) {
     super();
   }
 
-  public _workload(): kplus.Workload | undefined {
+  public _workload(): Workload | undefined {
     return this.workload;
   }
 
-  private namespace(): string | undefined {
-    return this.workload.metadata.namespace ?? Chart.of(this.workload).namespace;
-  }
-
   public toConfig(): SourceConfig {
-    return { namespace: this.namespace() ?? '', podLabels: sortedLabels(this.workload.matchLabels) };
+    return { namespace: this.workload.namespace() ?? '', podLabels: sortedLabels(this.workload.selector().matchLabels) };
   }
 
   public describe(): string {
-    return `workload ${this.workload.node.path}`;
+    return `workload ${this.workload.path}`;
   }
 
   public _problems(): Problem[] {
-    const ns = this.namespace();
-    if (ns === undefined) {
-      return [{
-        code: EgressErrorCode.NAMESPACE_REQUIRED,
-        message: `EgressSource.workload(${this.workload.node.path}) has no namespace: set metadata.namespace on the workload or namespace on its Chart`,
-      }];
-    }
-    const problems = namespaceProblems(ns, `namespace of workload ${this.workload.node.path}`);
-    if (this.workload.matchExpressions.length > 0) {
-      problems.push({
-        code: EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-        message: `Workload ${this.workload.node.path} selects its pods with match expressions, which cdk8s-egress does not translate yet: select it with labels only, or use EgressSource.pods({ namespace, labels })`,
+    const problems = workloadProblems(this.workload);
+    // Consumers check a source when they are built; the workload may still change (select(),
+    // JSON patches) before synth, so a source in use is checked again then.
+    if (problems.length === 0 && !WATCHED.has(this.workload.construct)) {
+      WATCHED.add(this.workload.construct);
+      this.workload.construct.node.addValidation({
+        validate: () => workloadProblems(this.workload).map((p) => `${p.message} (${p.code})`),
       });
     }
-    if (Object.keys(this.workload.matchLabels).length === 0) {
-      problems.push({
-        code: EgressErrorCode.EMPTY_SELECTOR,
-        message: `Workload ${this.workload.node.path} has no match labels, so a policy for it would select every pod of namespace "${ns}". Give it labels (workload.select(...)) or use EgressSource.namespace('${ns}')`,
-      });
-    }
-    problems.push(...labelProblems(this.workload.matchLabels, `workload ${this.workload.node.path}`));
     return problems;
   }
+}
+
+function workloadProblems(w: Workload): Problem[] {
+  const ns = w.namespace();
+  if (ns === undefined) {
+    return [{
+      code: EgressErrorCode.NAMESPACE_REQUIRED,
+      message: `EgressSource.workload(${w.path}) has no namespace: set metadata.namespace on the workload or namespace on its Chart`,
+    }];
+  }
+  const problems = namespaceProblems(ns, `namespace of workload ${w.path}`);
+  const selector = w.selector();
+  if (selector.problem) problems.push(selector.problem);
+  if (selector.matchExpressions > 0) {
+    problems.push({
+      code: EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+      message: `Workload ${w.path} selects its pods with match expressions, which cdk8s-egress does not translate yet: select it with labels only, or use EgressSource.pods({ namespace, labels })`,
+    });
+  }
+  if (Object.keys(selector.matchLabels).length === 0) {
+    problems.push({
+      code: EgressErrorCode.EMPTY_SELECTOR,
+      message: w.kind === 'Job'
+        ? `Job ${w.path} has no pod template labels, so a policy for it would select every pod of namespace "${ns}". Either ${w.labelFix}, or use EgressSource.namespace('${ns}')`
+        : `Workload ${w.path} has no match labels, so a policy for it would select every pod of namespace "${ns}". Either ${w.labelFix}, or use EgressSource.namespace('${ns}')`,
+    });
+  }
+  problems.push(...labelProblems(selector.matchLabels, `workload ${w.path}`));
+  return problems;
 }

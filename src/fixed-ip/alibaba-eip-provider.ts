@@ -1,13 +1,12 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { AlibabaAnnotationPrefix, AlibabaEipOptions, AlibabaEipReleaseStrategy } from './options';
-import { annotatePodTemplate, goDuration, podTemplateAnnotations, workloadKind, workloadOf } from './private';
+import { annotatePodTemplate, goDuration, podTemplateAnnotations, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressError } from '../private/egress-error';
+import { Workload } from '../private/workload';
 
 const EIP_ID = /^eip-[a-z0-9]+$/;
 const CBWP_ID = /^cbwp-[a-z0-9]+$/;
@@ -37,7 +36,7 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
       const w = workloadOf(source);
       if (!w) {
         throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-          `FixedEgressIpProvider.alibabaEip() needs a cdk8s-plus workload as source, got ${source.describe()}: ack-extend-network-controller reads the EIP annotations `
+          `FixedEgressIpProvider.alibabaEip() needs a workload (Deployment, StatefulSet, DaemonSet or Job) as source, got ${source.describe()}: ack-extend-network-controller reads the EIP annotations `
           + 'from each pod, so they go on the workload\'s pod template. Use EgressSource.workload(deployment)');
       }
       return w;
@@ -51,11 +50,11 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
       const unofficial = Object.keys(podTemplateAnnotations(w)).filter((k) => UNOFFICIAL_KEYS.includes(k));
       if (unofficial.length > 0) {
         EgressWarnings.add(scope, EgressWarningId.ACK_UNOFFICIAL_EIP_KEYS,
-          `The pod template of ${w.node.path} carries ${unofficial.join(', ')}, keys that appear only in unofficial notes: ack-extend-network-controller reads `
+          `The pod template of ${w.path} carries ${unofficial.join(', ')}, keys that appear only in unofficial notes: ack-extend-network-controller reads `
           + `the official keys this FixedEgressIp adds (${Object.keys(annotations).join(', ')}). Remove the unofficial keys so nothing else acts on them`);
       }
       annotatePodTemplate(scope, w, annotations, 'FixedEgressIpProvider.alibabaEip()');
-      if (o.readinessGate ?? true) addReadinessGate(w);
+      if (o.readinessGate ?? true) w.addReadinessGate(READINESS_GATE);
     }
     this.warn(scope, workloads);
     return {
@@ -109,35 +108,35 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
     };
   }
 
-  private checkWorkload(scope: Construct, w: kplus.Workload): void {
+  private checkWorkload(scope: Construct, w: Workload): void {
     const o = this.options;
-    const isStatefulSet = w instanceof kplus.StatefulSet;
+    const isStatefulSet = w.kind === 'StatefulSet';
     if (o.instanceId !== undefined) {
       if (!isStatefulSet) {
         throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-          `instanceId ${o.instanceId} attaches one existing EIP to one pod, but ${w.node.path} is a ${workloadKind(w)}, whose pods are replaced under new names `
+          `instanceId ${o.instanceId} attaches one existing EIP to one pod, but ${w.path} is a ${w.kind}, whose pods are replaced under new names `
           + '(during a rollout two pods would claim the EIP). Use a StatefulSet with one replica, or let the controller create EIPs (omit instanceId)');
       }
-      const replicas = (w as kplus.StatefulSet).replicas ?? 1;
+      const replicas = w.replicas() ?? 1;
       if (replicas > 1) {
         throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-          `instanceId ${o.instanceId} attaches one existing EIP to one pod, but StatefulSet ${w.node.path} has ${replicas} replicas. `
+          `instanceId ${o.instanceId} attaches one existing EIP to one pod, but StatefulSet ${w.path} has ${replicas} replicas. `
           + 'Use one replica per EIP, or let the controller create an EIP per pod with a release strategy that keeps it (AlibabaEipReleaseStrategy.NEVER or .after(...))');
       }
     }
     const strategy = o.releaseStrategy;
     if (strategy !== undefined && strategy !== AlibabaEipReleaseStrategy.FOLLOW && !isStatefulSet) {
       throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-        `The EIP release strategy ${releaseValue(strategy)} only works for StatefulSet pods (a recreated pod with the same name reuses the EIP), but ${w.node.path} is a ${workloadKind(w)}: `
+        `The EIP release strategy ${releaseValue(strategy)} only works for StatefulSet pods (a recreated pod with the same name reuses the EIP), but ${w.path} is a ${w.kind}: `
         + 'the controller does not support it for stateless workloads. Use a StatefulSet, or omit releaseStrategy');
     }
-    if (w.hostNetwork) {
+    if (w.hostNetwork()) {
       throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-        `${w.node.path} uses the host network, so its pods have no pod address for an EIP to be attached to: remove hostNetwork or use another provider`);
+        `${w.path} uses the host network, so its pods have no pod address for an EIP to be attached to: remove hostNetwork or use another provider`);
     }
   }
 
-  private warn(scope: Construct, workloads: kplus.Workload[]): void {
+  private warn(scope: Construct, workloads: Workload[]): void {
     const o = this.options;
     if (o.instanceId !== undefined) return;
     const keeps = o.releaseStrategy !== undefined && o.releaseStrategy !== AlibabaEipReleaseStrategy.FOLLOW;
@@ -146,7 +145,7 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
         'The controller creates an EIP when a pod starts and releases it when the pod is deleted: the egress address changes every time a pod is replaced. '
         + 'For an address that stays, attach an existing EIP (instanceId, StatefulSet with one replica) or keep created EIPs (StatefulSet with AlibabaEipReleaseStrategy.NEVER or .after(...))');
     }
-    const podCount = (w: kplus.Workload) => (w instanceof kplus.DaemonSet ? Infinity : (w as { replicas?: number }).replicas ?? 1);
+    const podCount = (w: Workload) => (w.kind === 'DaemonSet' ? Infinity : w.replicas() ?? 1);
     const multi = workloads.length > 1 || workloads.some((w) => podCount(w) > 1);
     if (multi) {
       EgressWarnings.add(scope, EgressWarningId.ACK_EIP_PER_POD,
@@ -160,9 +159,4 @@ const UNOFFICIAL_KEYS = ['k8s.aliyun.com/pod-eip', 'k8s.aliyun.com/eip-bindingty
 
 function releaseValue(s: AlibabaEipReleaseStrategy): string {
   return s._value ?? goDuration(s._duration!);
-}
-
-function addReadinessGate(w: kplus.Workload): void {
-  // cdk8s-plus has no readiness-gate API; patch the pod template of the workload's object.
-  ApiObject.of(w).addJsonPatch(JsonPatch.add('/spec/template/spec/readinessGates', [{ conditionType: READINESS_GATE }]));
 }

@@ -89,13 +89,13 @@ export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
         scope.node.addValidation({
           validate: () => {
             const errors: string[] = [];
-            if (w.hostNetwork) errors.push(`${w.node.path} uses the host network: Terway gives host-network pods no PodNetworking, so they would egress from the node. Remove hostNetwork`);
+            if (w.hostNetwork()) errors.push(`${w.path} uses the host network: Terway gives host-network pods no PodNetworking, so they would egress from the node. Remove hostNetwork`);
             const ann = podTemplateAnnotations(w);
             for (const key of BYPASS_ANNOTATIONS.filter((k) => ann[k] !== undefined)) {
-              errors.push(`The pod template of ${w.node.path} sets ${key}, which makes Terway skip PodNetworking ${pn.name}: remove the annotation`);
+              errors.push(`The pod template of ${w.path} sets ${key}, which makes Terway skip PodNetworking ${pn.name}: remove the annotation`);
             }
             if (podTemplateLabels(w)[IGNORE_LABEL] === 'true') {
-              errors.push(`The pod template of ${w.node.path} carries ${IGNORE_LABEL}: "true", so Terway ignores its pods: remove the label`);
+              errors.push(`The pod template of ${w.path} carries ${IGNORE_LABEL}: "true", so Terway ignores its pods: remove the label`);
             }
             return errors.map((e) => `${e} (${EgressErrorCode.CONFLICTING_OPTIONS})`);
           },

@@ -170,7 +170,7 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
       if (cfg.podLabels !== undefined) {
         throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
           `FixedEgressIpProvider.calico() cannot give ${source.describe()} the pool: Calico reads the pool from an annotation on the pod or its namespace at pod creation, `
-          + 'and cdk8s-egress can only annotate pods it defines. Use EgressSource.workload(...) for a cdk8s-plus workload, '
+          + 'and cdk8s-egress can only annotate pods it defines. Use EgressSource.workload(...) for a Deployment, StatefulSet, DaemonSet or Job, '
           + `or EgressSource.namespace('${cfg.namespace}') with emitNamespaces: true if every pod of the namespace is meant`);
       }
       if (!this.options.emitNamespaces) {

@@ -1,6 +1,5 @@
 // Helpers shared by the FixedEgressIp providers. Not exported from the package.
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { DestinationConfig } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
@@ -8,22 +7,15 @@ import { EgressSource } from '../core/source';
 import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { EgressError } from '../private/egress-error';
 import { labelsCompatible, labelsMatch } from '../private/names';
+import { Workload } from '../private/workload';
 
 /**
- * The cdk8s-plus workload behind `EgressSource.workload()`, or undefined for other sources.
- *
- * EgressSource has no accessor for it yet (requested from the lead as `_workload()`); until
- * then the private field of the workload source is read here, in this one place.
+ * The workload behind `EgressSource.workload()` (cdk8s-plus of any major, or L1), or undefined
+ * for other sources.
  */
-export function workloadOf(source: EgressSource): kplus.Workload | undefined {
+export function workloadOf(source: EgressSource): Workload | undefined {
   return source._workload();
 }
-
-/** The kind of a workload, for messages (`StatefulSet`). */
-export function workloadKind(w: kplus.Workload): string {
-  return w.kind;
-}
-
 
 /** The pods a source stands for: a selector, plus the exact pod labels when it is a workload. */
 interface PodSet {
@@ -109,35 +101,36 @@ export function goDuration(d: Duration): string {
 }
 
 /** The annotations currently on a workload's pod template. */
-export function podTemplateAnnotations(w: kplus.Workload): Record<string, string> {
-  return (w.podMetadata.toJson().annotations ?? {}) as Record<string, string>;
+export function podTemplateAnnotations(w: Workload): Record<string, string> {
+  return w.podAnnotations();
 }
 
 /** The labels currently on a workload's pod template. */
-export function podTemplateLabels(w: kplus.Workload): Record<string, string> {
-  return (w.podMetadata.toJson().labels ?? {}) as Record<string, string>;
+export function podTemplateLabels(w: Workload): Record<string, string> {
+  return w.podLabels();
 }
 
 /**
  * Put `annotations` on a workload's pod template. Refuses to overwrite a different value that
  * is already there, and checks at synth that nothing overwrote them afterwards.
  */
-export function annotatePodTemplate(scope: IConstruct, w: kplus.Workload, annotations: Record<string, string>, what: string): void {
+export function annotatePodTemplate(scope: IConstruct, w: Workload, annotations: Record<string, string>, what: string): void {
   const existing = podTemplateAnnotations(w);
   for (const [k, v] of Object.entries(annotations)) {
     if (existing[k] !== undefined && existing[k] !== v) {
       throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
-        `The pod template of ${w.node.path} already has annotation ${k}: ${JSON.stringify(existing[k])}, and ${what} needs ${JSON.stringify(v)}. `
+        `The pod template of ${w.path} already has annotation ${k}: ${JSON.stringify(existing[k])}, and ${what} needs ${JSON.stringify(v)}. `
         + 'Remove the annotation from the workload, or give the workload a single fixed egress address');
     }
-    w.podMetadata.addAnnotation(k, v);
   }
+  const missing = Object.fromEntries(Object.entries(annotations).filter(([k]) => existing[k] === undefined));
+  if (Object.keys(missing).length > 0) w.addPodAnnotations(missing);
   scope.node.addValidation({
     validate: () => {
       const now = podTemplateAnnotations(w);
       return Object.entries(annotations)
         .filter(([k, v]) => now[k] !== v)
-        .map(([k, v]) => `The pod-template annotation ${k}: ${JSON.stringify(v)} that ${what} put on ${w.node.path} was changed to ${JSON.stringify(now[k])} afterwards, `
+        .map(([k, v]) => `The pod-template annotation ${k}: ${JSON.stringify(v)} that ${what} put on ${w.path} was changed to ${JSON.stringify(now[k])} afterwards, `
           + `so the pods would not get their fixed egress address. Do not set ${k} on the workload yourself (${EgressErrorCode.CONFLICTING_OPTIONS})`);
     },
   });

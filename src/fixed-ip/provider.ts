@@ -110,7 +110,7 @@ export abstract class FixedEgressIpProvider {
 
   /**
    * Alibaba Cloud ACK: an elastic IP for each pod, attached by `ack-extend-network-controller`
-   * from pod-template annotations. The source must be a cdk8s-plus workload.
+   * from pod-template annotations. The source must be a workload (`EgressSource.workload()`: cdk8s-plus or L1).
    */
   public static alibabaEip(options: AlibabaEipOptions = {}): FixedEgressIpProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

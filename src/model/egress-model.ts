@@ -1,10 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
-import { EgressRuleConfig, EnforcementLayer } from '../backends/backend';
+import { EgressRuleConfig, EnforcementLayer, PolicyTier } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../private/cidr';
 import { hostnameMatches } from '../private/hosts';
+import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
 import { NAMESPACE_NAME_LABEL, labelsMatch } from '../private/names';
 
 /**
@@ -65,6 +66,22 @@ export interface ModelPolicy {
    * @default EnforcementLayer.NETWORK - by the network plugin
    */
   readonly layer?: EnforcementLayer;
+  /**
+   * Where the policy stands among the network-layer policies for the same pods.
+   * @default PolicyTier.NAMESPACED
+   */
+  readonly tier?: PolicyTier;
+  /**
+   * Mesh policies: the namespaces whose in-cluster services the sidecars see besides their own
+   * (`*`: every namespace).
+   * @default - only the pods' own namespace
+   */
+  readonly meshVisibleNamespaces?: string[];
+  /**
+   * True when the declaring construct opted in to allowing every address (`allowAllAddresses`).
+   * @default false
+   */
+  readonly allowAllAddresses?: boolean;
 }
 
 /**
@@ -166,18 +183,56 @@ export interface Probe {
   readonly port: number;
   /** Protocol. */
   readonly protocol: Protocol;
+  /**
+   * True for traffic that skips the mesh (a pod without a sidecar, or traffic the sidecar does not
+   * intercept): only the network layer judges it, and gateway routes do not carry it.
+   * @default false - the pod's sidecar (if its namespace has one) intercepts it
+   */
+  readonly skipsMesh?: boolean;
+}
+
+/**
+ * One enforcing layer's answer for one hop of a probe.
+ */
+export interface LayerVerdict {
+  /** The layer. */
+  readonly layer: EnforcementLayer;
+  /** The hop it judged: `pod → destination`, `pod → gateway` or `gateway → destination`. */
+  readonly hop: string;
+  /** True when this layer lets the connection through. */
+  readonly allowed: boolean;
+  /** True when some policy of this layer isolates the sending pod. */
+  readonly isolated: boolean;
+  /** Object refs of the policies (or routes) of this layer that allow it. */
+  readonly allowedBy: string[];
+  /** Object refs of the policies that isolate the sending pod and let nothing of this through (empty when allowed). */
+  readonly blockedBy: string[];
+  /** Construct paths behind `blockedBy`. */
+  readonly blockedByConstructs: string[];
 }
 
 /**
  * The model's answer for a probe.
  */
 export interface Verdict {
-  /** True when the connection is allowed. */
+  /** True when every layer that governs the connection allows it. */
   readonly allowed: boolean;
-  /** True when some policy isolates the source pod for egress. */
+  /** True when some policy isolates the source pod for egress, in any layer. */
   readonly isolated: boolean;
-  /** Object refs of the policies whose rules allow it (empty when denied or not isolated). */
+  /** Object refs of the policies whose rules allow it, in every layer (empty when denied). */
   readonly allowedBy: string[];
+  /** Each layer's answer, hop by hop, in the order the traffic meets them. */
+  readonly layers: LayerVerdict[];
+  /**
+   * The first layer that drops the connection.
+   * @default - none: the connection is allowed
+   */
+  readonly decidingLayer?: LayerVerdict;
+  /**
+   * The gateway the connection is routed through (`namespace/workload`).
+   * @default - a direct connection
+   */
+  readonly gateway?: string;
 }
 
 /** Where the model of an app is kept (a non-enumerable property of the root construct). */
@@ -248,9 +303,17 @@ export class EgressModel {
     return this.records.map((r) => r.toModelPolicy());
   }
 
-  /** Whether a connection is allowed, with NetworkPolicy semantics. */
+  /**
+   * Whether a connection is allowed: every layer that governs the source must allow it — the
+   * network layer (NetworkPolicy, Cilium and Calico allow-lists add up; the ClusterNetworkPolicy
+   * Admin tier comes first and overrides them; its Baseline tier applies only where no namespaced
+   * policy selects the pod), then the mesh layer (a REGISTRY_ONLY sidecar passes only what a
+   * ServiceEntry or a visible namespace declares), and, for traffic an egress gateway route
+   * carries, the same for the hop to the gateway and the gateway's hop out.
+   */
   public check(probe: Probe): Verdict {
-    return checkProbe(this.policies(), probe);
+    const policies = this.policies();
+    return checkLayered((ns) => policies.filter((p) => p.source.namespace === ns), this.facts(), probe);
   }
 }
 
@@ -284,6 +347,11 @@ function ipInBlock(cidr: string, except: readonly string[] | undefined, ip: stri
   return true;
 }
 
+function isWholeFamily(d: DestinationConfig): boolean {
+  const block = parseCidr(d.cidr!);
+  return isCidr(block) && block.prefix === 0 && (d.except ?? []).length === 0;
+}
+
 /**
  * Does destination `d` of a policy in namespace `policyNs` match the probe target? With
  * `cidrMatchesPods` false (Cilium), an address block never matches a pod: Cilium selects pods,
@@ -302,6 +370,8 @@ export function destinationMatches(d: DestinationConfig, policyNs: string, probe
     }
     case DestinationKind.CIDR: {
       const ip = probe.toIp ?? (cidrMatchesPods ? probe.toPod?.ip : undefined);
+      // A hostname resolves to addresses the model does not know: only a whole family covers them.
+      if (ip === undefined && probe.toHostname !== undefined && !probe.toPod) return isWholeFamily(d);
       return ip !== undefined && ipInBlock(d.cidr!, d.except, ip);
     }
     case DestinationKind.KUBE_API_SERVER: {
@@ -315,20 +385,189 @@ export function destinationMatches(d: DestinationConfig, policyNs: string, probe
   }
 }
 
-/** @internal */
-export function checkProbe(policies: readonly ModelPolicy[], probe: Probe): Verdict {
-  const selecting = policies.filter((p) => p.isolates !== false
+/** The network layer's union of allow-lists (plain NetworkPolicy semantics). @internal */
+export interface UnionVerdict {
+  readonly allowed: boolean;
+  readonly isolated: boolean;
+  readonly allowedBy: string[];
+}
+
+function selectsProbe(p: ModelPolicy, probe: Probe): boolean {
+  return p.isolates !== false
     && (p.protocols === undefined || p.protocols.includes(probe.protocol))
-    && (p.wholeNamespace ? p.source.namespace === probe.from.namespace : selects(p.source, probe.from)));
+    && (p.wholeNamespace ? p.source.namespace === probe.from.namespace : selects(p.source, probe.from));
+}
+
+function ruleAllows(p: ModelPolicy, rule: EgressRuleConfig, probe: Probe): boolean {
+  return portMatches(rule.ports, probe.port, probe.protocol)
+    && rule.destinations.some((d) => destinationMatches(d, p.source.namespace, probe, p.cidrMatchesPods !== false));
+}
+
+/**
+ * NetworkPolicy semantics over `policies`, whatever their layer: a pod is isolated when a policy
+ * selects it, and then allowed what any of them allows. The oracle comparisons use it on
+ * NetworkPolicy-only apps. @internal
+ */
+export function checkProbe(policies: readonly ModelPolicy[], probe: Probe): UnionVerdict {
+  const selecting = policies.filter((p) => selectsProbe(p, probe));
   if (selecting.length === 0) return { allowed: true, isolated: false, allowedBy: [] };
   const allowedBy = new Set<string>();
   for (const p of selecting) {
     for (const rule of p.rules) {
-      if (portMatches(rule.ports, probe.port, probe.protocol)
-        && rule.destinations.some((d) => destinationMatches(d, p.source.namespace, probe, p.cidrMatchesPods !== false))) {
-        allowedBy.add(p.objectRef);
-      }
+      if (ruleAllows(p, rule, probe)) allowedBy.add(p.objectRef);
     }
   }
   return { allowed: allowedBy.size > 0, isolated: true, allowedBy: [...allowedBy].sort() };
+}
+
+function layerVerdict(layer: EnforcementLayer, hop: string, selecting: readonly ModelPolicy[], allowedBy: readonly string[]): LayerVerdict {
+  const allowed = selecting.length === 0 || allowedBy.length > 0;
+  const blockers = allowed ? [] : selecting;
+  return {
+    layer,
+    hop,
+    allowed,
+    isolated: selecting.length > 0,
+    allowedBy: [...new Set(allowedBy)].sort(),
+    blockedBy: [...new Set(blockers.map((p) => p.objectRef))].sort(),
+    blockedByConstructs: [...new Set(blockers.map((p) => p.constructPath))].sort(),
+  };
+}
+
+function allowingRefs(policies: readonly ModelPolicy[], probe: Probe): string[] {
+  return policies.filter((p) => p.rules.some((r) => ruleAllows(p, r, probe))).map((p) => p.objectRef);
+}
+
+/**
+ * The network layer: the Admin tier decides first for the pods it selects; otherwise the
+ * namespaced allow-lists add up; the Baseline tier decides only for pods no namespaced policy
+ * selects. @internal
+ */
+export function networkVerdict(policies: readonly ModelPolicy[], probe: Probe, hop = 'pod → destination'): LayerVerdict {
+  const selecting = policies.filter((p) => (p.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK && selectsProbe(p, probe));
+  const tier = (t: PolicyTier) => selecting.filter((p) => (p.tier ?? PolicyTier.NAMESPACED) === t);
+  for (const t of [PolicyTier.ADMIN, PolicyTier.NAMESPACED, PolicyTier.BASELINE]) {
+    const inTier = tier(t);
+    if (inTier.length > 0) return layerVerdict(EnforcementLayer.NETWORK, hop, inTier, allowingRefs(inTier, probe));
+  }
+  return layerVerdict(EnforcementLayer.NETWORK, hop, [], []);
+}
+
+/**
+ * The mesh layer: a sidecar switched to REGISTRY_ONLY passes TCP to what its namespace's
+ * ServiceEntries declare and to in-cluster pods of the namespaces it sees.
+ */
+function meshVerdict(policies: readonly ModelPolicy[], probe: Probe, routes: readonly RouteView[]): LayerVerdict {
+  const selecting = probe.skipsMesh ? [] : policies.filter((p) => p.layer === EnforcementLayer.MESH && selectsProbe(p, probe));
+  const allowedBy = allowingRefs(selecting, probe);
+  const pod = probe.toPod;
+  if (pod && allowedBy.length === 0 && selecting.length > 0) {
+    // The proxy reaches istiod itself, outside what the Sidecar restricts.
+    if (probe.port === ISTIOD_PORT && pod.namespace === ISTIOD_NAMESPACE && labelsMatch(ISTIOD_LABELS, pod.labels)) {
+      allowedBy.push(`${ISTIOD_NAMESPACE}/istiod (control plane)`);
+    }
+    // A routed sidecar reaches its gateway (the route's host) and its control plane.
+    for (const r of routes) {
+      if (!selects(r.fact.source!, probe.from)) continue;
+      const gw = pod.namespace === r.gatewayPod.namespace && labelsMatch(r.gatewayPod.labels, pod.labels);
+      const cp = r.controlPlane && probe.port === r.controlPlane.port
+        && pod.namespace === r.controlPlane.pod.namespace && labelsMatch(r.controlPlane.pod.labels, pod.labels);
+      if (gw || cp) allowedBy.push(...r.fact.objectRefs);
+    }
+  }
+  if (pod && allowedBy.length === 0) {
+    for (const p of selecting) {
+      const visible = p.meshVisibleNamespaces ?? [];
+      if (pod.namespace === p.source.namespace || visible.includes(pod.namespace) || visible.includes('*')) allowedBy.push(p.objectRef);
+    }
+  }
+  return layerVerdict(EnforcementLayer.MESH, 'pod → destination', selecting, allowedBy);
+}
+
+/** A gateway route as the model reads it from a GATEWAY_ROUTE fact. */
+interface RouteView {
+  readonly fact: EgressFact;
+  readonly gatewayPod: ProbePod;
+  readonly gateway: string;
+  /** istiod as the routed sidecars reach it. */
+  readonly controlPlane?: { readonly pod: ProbePod; readonly port: number };
+  /** appPort -> [upstream port, gateway pod port]. */
+  readonly legs: ReadonlyMap<number, readonly [number, number]>;
+  readonly hosts: readonly string[];
+}
+
+function parseLabels(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function routeView(f: EgressFact): RouteView | undefined {
+  const d = f.details ?? {};
+  const ns = d.gatewayNamespace;
+  const labels = d.gatewayLabels;
+  if (!ns || !labels || !f.source) return undefined;
+  const legs = new Map<number, readonly [number, number]>();
+  for (const leg of (d.routeLegs ?? '').split(',').filter((x) => x.length > 0)) {
+    const [app, upstream, gw] = leg.split('/').map(Number);
+    if (!legs.has(app)) legs.set(app, [upstream, gw]);
+  }
+  const hosts = (d.hosts ?? '').split(',').filter((h) => h.length > 0);
+  const [cpNs, cpLabels, cpPort] = (d.controlPlane ?? '').split('|');
+  const controlPlane = cpNs && cpLabels !== undefined && cpPort
+    ? { pod: { namespace: cpNs, labels: parseLabels(cpLabels) }, port: Number(cpPort) } : undefined;
+  return { fact: f, gatewayPod: { namespace: ns, labels: parseLabels(labels) }, gateway: `${ns}/${d.gatewayWorkload ?? labels}`, legs, hosts, ...(controlPlane ? { controlPlane } : {}) };
+}
+
+function routeCarries(r: RouteView, probe: Probe): boolean {
+  if (probe.skipsMesh || probe.protocol !== Protocol.TCP || probe.toHostname === undefined) return false;
+  if (!selects(r.fact.source!, probe.from)) return false;
+  if (!r.legs.has(probe.port)) return false;
+  const host = probe.toHostname;
+  return r.hosts.some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1))));
+}
+
+/** The routes of a fact list, read once per list. */
+const ROUTES = new WeakMap<readonly EgressFact[], RouteView[]>();
+
+/**
+ * Every layer's verdict for a probe, hop by hop. @internal
+ */
+export function checkLayered(policiesOf: (namespace: string) => readonly ModelPolicy[], facts: readonly EgressFact[], probe: Probe): Verdict {
+  let routes = ROUTES.get(facts);
+  if (!routes) {
+    routes = facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE).map(routeView).filter((r): r is RouteView => r !== undefined);
+    ROUTES.set(facts, routes);
+  }
+  const route = routes.find((r) => routeCarries(r, probe));
+  let layers: LayerVerdict[];
+  if (route) {
+    // The sidecar sends the connection to the gateway (the route's VirtualService), which opens
+    // its own connection to the destination.
+    const [upstream, gatewayPort] = route.legs.get(probe.port)!;
+    const toGateway: Probe = { from: probe.from, toPod: route.gatewayPod, port: gatewayPort, protocol: Protocol.TCP };
+    const fromGateway: Probe = { ...probe, from: route.gatewayPod, port: upstream, skipsMesh: true };
+    layers = [
+      networkVerdict(policiesOf(probe.from.namespace), toGateway, 'pod → gateway'),
+      layerVerdict(EnforcementLayer.MESH, 'pod → gateway', [], route.fact.objectRefs),
+      networkVerdict(policiesOf(route.gatewayPod.namespace), fromGateway, 'gateway → destination'),
+    ];
+  } else {
+    const mine = policiesOf(probe.from.namespace);
+    layers = [networkVerdict(mine, probe)];
+    const mesh = meshVerdict(mine, probe, routes);
+    if (mesh.isolated) layers.push(mesh);
+  }
+  const deciding = layers.find((l) => !l.allowed);
+  return {
+    allowed: deciding === undefined,
+    isolated: layers.some((l) => l.isolated),
+    allowedBy: deciding ? [] : [...new Set(layers.flatMap((l) => l.allowedBy))].sort(),
+    layers,
+    ...(deciding ? { decidingLayer: deciding } : {}),
+    ...(route ? { gateway: route.gateway } : {}),
+  };
 }

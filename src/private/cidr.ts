@@ -60,6 +60,11 @@ function mask(family: IpFamily, prefix: number): bigint {
   return m;
 }
 
+/** An address in its usual text form (`203.0.113.1`, `2001:db8::1`). */
+export function formatAddress(family: IpFamily, value: bigint): string {
+  return bigIntToAddress(family, value);
+}
+
 export function formatCidr(family: IpFamily, network: bigint, prefix: number): string {
   return `${bigIntToAddress(family, network)}/${prefix}`;
 }

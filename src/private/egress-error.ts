@@ -28,6 +28,16 @@ export class EgressError extends Error {
     this.constructPath = constructPath;
     Object.setPrototypeOf(this, EgressError.prototype);
   }
+
+  /**
+   * The message alone, `[path] message (CODE)`, without the usual `EgressError: ` prefix. The
+   * jsii kernel passes an error thrown by a constructor to Python, Java and Go as its `message`,
+   * but one thrown by a method, static method or property as `String(error)`: this makes both
+   * read the same in every language.
+   */
+  public toString(): string {
+    return this.message;
+  }
 }
 
 /**

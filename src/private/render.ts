@@ -4,10 +4,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { raise } from './egress-error';
 import { labelsMatch, objectNameProblems } from './names';
-import { EgressBackend, EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition, IRuleListener, PolicyMetadata } from '../backends/backend';
+import { EgressBackend, EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition, IRuleListener, PolicyMetadata, PolicyTier } from '../backends/backend';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
 import { EgressModel, GrantPurpose, IModelPolicySource, ModelPolicy } from '../model/egress-model';
+import { DeclaredIntents } from '../model/intents';
 
 export interface RenderOptions {
   readonly purpose: GrantPurpose;
@@ -20,6 +21,8 @@ export interface RenderOptions {
   readonly providesDns: boolean;
   /** True when this policy isolates pods without giving them DNS itself. */
   readonly needsDns: boolean;
+  /** True when the declaring construct opted in to allowing every address. */
+  readonly allowAllAddresses?: boolean;
 }
 
 /**
@@ -33,8 +36,9 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly constructPath: string;
   private readonly listeners: IRuleListener[] = [];
   private readonly backendId: string;
-  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods' | 'layer'>;
+  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods' | 'layer' | 'tier' | 'allowAllAddresses'>;
   private readonly model: EgressModel;
+  private readonly meshVisibility?: (namespace: string) => string[];
 
   public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
     if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
@@ -53,11 +57,15 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
       ...(backend.isolatesSource ? {} : { isolates: false }),
       ...(backend.cidrMatchesPods ? {} : { cidrMatchesPods: false }),
       ...(backend.enforcementLayer === EnforcementLayer.NETWORK ? {} : { layer: backend.enforcementLayer }),
+      ...(backend.policyTier === PolicyTier.NAMESPACED ? {} : { tier: backend.policyTier }),
+      ...(options.allowAllAddresses ? { allowAllAddresses: true } : {}),
     };
+    if (backend.enforcementLayer === EnforcementLayer.MESH) this.meshVisibility = (ns) => backend.meshVisibleNamespaces(scope, ns);
     this.apiObjects = backend.renderPolicy(scope, 'Resource', this);
     const model = EgressModel.of(scope);
     this.model = model;
     model.record(this);
+    DeclaredIntents._watch(scope);
     this.needsDnsCheck(scope, model, options);
   }
 
@@ -72,16 +80,19 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
 
   public toModelPolicy(): ModelPolicy {
     const objects = this.apiObjects;
+    const source = this.options.source();
+    const visible = this.meshVisibility?.(source.namespace);
     return {
       constructPath: this.constructPath,
       backend: this.backendId,
       // read when the model is read: backends may regroup their objects as rules are added
       objectRef: objects[0] ? `${objects[0].kind}/${objects[0].metadata.namespace ?? ''}/${objects[0].name}` : this.constructPath,
       purpose: this.options.purpose,
-      source: this.options.source(),
+      source,
       rules: this.options.rules(),
       providesDns: this.options.providesDns,
       ...this.semantics,
+      ...(visible && visible.length > 0 ? { meshVisibleNamespaces: visible } : {}),
     };
   }
 

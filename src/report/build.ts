@@ -2,11 +2,13 @@
 import { commandsForGateway, commandsForWorkload } from './commands';
 import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, WorkloadData } from './data';
 import { renderMermaid } from './mermaid';
+import { EnforcementLayer } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
-import { PortConfig } from '../core/port';
+import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { EgressWarning } from '../core/warnings';
-import { EgressFact, FactKind, GrantPurpose, ModelPolicy } from '../model/egress-model';
+import { EgressFact, FactKind, GrantPurpose, LayerVerdict, ModelPolicy, Probe, checkLayered } from '../model/egress-model';
+import { podOf, witnessHost, witnessPorts, witnessTarget } from '../model/intents';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
@@ -122,7 +124,31 @@ function fixedIpText(f: EgressFact): string {
   return ip ? `${ip} (fixed: ${f.summary})` : `fixed: ${f.summary}`;
 }
 
+function layerLine(l: LayerVerdict): string {
+  const name = `${l.layer === EnforcementLayer.MESH ? 'mesh' : 'network'} (${l.hop})`;
+  if (!l.allowed) return `${name}: BLOCKED by ${l.blockedBy.join(', ')}`;
+  return l.isolated || l.allowedBy.length > 0 ? `${name}: allowed by ${l.allowedBy.join(', ')}` : `${name}: not isolated`;
+}
+
+/** Each layer's verdict for a pod of the workload and a probe standing for the row. */
+function layersFor(
+  check: (p: Probe) => ReturnType<typeof checkLayered>, from: SourceConfig, probes: readonly Probe[],
+): { layers: string[]; verdict: string } {
+  if (probes.length === 0) return { layers: [], verdict: 'not checked (no concrete address to probe)' };
+  const results = probes.map((p) => ({ p, v: check(p) }));
+  const denied = results.find((r) => !r.v.allowed);
+  const shown = denied ?? results[0];
+  const l = shown.v.decidingLayer;
+  return {
+    layers: shown.v.layers.map(layerLine),
+    verdict: l ? `BLOCKED by the ${l.layer === EnforcementLayer.MESH ? 'mesh' : 'network'} layer (${l.hop}) for ${describeWorkload(from)}: ${l.blockedBy.join(', ')}` : 'allowed',
+  };
+}
+
 export function buildReport(policies: readonly ModelPolicy[], facts: readonly EgressFact[], warnings: readonly EgressWarning[]): ReportData {
+  const byNs = new Map<string, ModelPolicy[]>();
+  for (const p of policies) byNs.set(p.source.namespace, [...(byNs.get(p.source.namespace) ?? []), p]);
+  const check = (probe: Probe) => checkLayered((ns) => byNs.get(ns) ?? [], facts, probe);
   const routes = facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE);
   const fixedIps = facts.filter((f) => f.kind === FactKind.FIXED_EGRESS_IP);
 
@@ -142,7 +168,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
     const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
     const myFixed = factsFor(FactKind.FIXED_EGRESS_IP);
-    const rows = new Map<string, { d: DestinationConfig; row: ReachRow; enforced: Set<string> }>();
+    const rows = new Map<string, { d: DestinationConfig; row: Omit<ReachRow, 'layers' | 'verdict'>; enforced: Set<string>; probes: Probe[] }>();
+    const from = podOf(w);
     const dnsLines = new Map<string, Set<string>>();
 
     const pathFor = (d: DestinationConfig): { path: string; gateway?: Gateway } => {
@@ -180,10 +207,12 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
           const entry = rows.get(key);
           if (entry) { entry.enforced.add(`${p.objectRef} (${p.backend})`); continue; }
           const { path, gateway } = pathFor(d);
+          const target = witnessTarget(d, p.source.namespace);
           rows.set(key, {
             d,
             enforced: new Set([`${p.objectRef} (${p.backend})`]),
             row: { destination: dest, kind: d.kind, ports, path, sourceIp: sourceIpFor(d, gateway), enforcedBy: [] },
+            probes: target ? witnessPorts(rule.ports).map((port) => ({ from, ...target, ...port })) : [],
           });
         }
       }
@@ -194,11 +223,17 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       for (const h of routeHosts(r)) {
         const d = istioHostDestination(h);
         if ([...rows.values()].some((e) => e.row.destination === h)) continue;
-        rows.set(`${h}|route`, { d, enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)), row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp: sourceIpFor(d, gw), enforcedBy: [] } });
+        const appPorts = [...new Set((r.details?.[K.ROUTE_LEGS] ?? '').split(',').filter((x) => x.length > 0).map((x) => Number(x.split('/')[0])))];
+        rows.set(`${h}|route`, {
+          d,
+          enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)),
+          row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp: sourceIpFor(d, gw), enforcedBy: [] },
+          probes: appPorts.map((port) => ({ from, toHostname: witnessHost(d), port, protocol: Protocol.TCP })),
+        });
       }
     }
     const reach = [...rows.values()]
-      .map((e) => ({ ...e.row, enforcedBy: [...e.enforced].sort() }))
+      .map((e): ReachRow => ({ ...e.row, enforcedBy: [...e.enforced].sort(), ...layersFor(check, w, e.probes) }))
       .sort((a, b) => compareStrings(a.destination + a.ports.join(), b.destination + b.ports.join()));
 
     const logging = factsFor(FactKind.ACCESS_LOG);

@@ -21,6 +21,13 @@ export interface ReachRow {
   readonly sourceIp: string;
   /** `Kind/namespace/name (backend)` of the objects that allow it. */
   readonly enforcedBy: string[];
+  /**
+   * What every enforcing layer does with it, hop by hop, checked with the EgressModel for a pod
+   * of the workload: `network (pod → destination): allowed by NetworkPolicy/...`.
+   */
+  readonly layers: string[];
+  /** `allowed`, or `blocked by <layer>: <objects>` when a layer drops it (only with an opt-out). */
+  readonly verdict: string;
 }
 
 /** A fact as listed for a workload. */

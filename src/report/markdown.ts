@@ -36,9 +36,10 @@ export function renderMarkdown(r: ReportData): string {
         + (w.isolatedProtocols ? ` (${w.isolatedProtocols.join(', ')} only: other protocols are not restricted by these objects).` : '.')
       : 'Not egress-isolated by any policy of this app: egress is not restricted here.', '');
     if (w.reach.length > 0) {
-      out.push('| Destination | Ports | Path | Source IP | Enforced by |', '|---|---|---|---|---|');
+      out.push('| Destination | Ports | Path | Verdict | Source IP | Enforced by | Layers |', '|---|---|---|---|---|---|---|');
       for (const row of w.reach) {
-        out.push(`| ${cell(row.destination)} | ${cell(row.ports.join(', '))} | ${cell(row.path)} | ${cell(row.sourceIp)} | ${cell(row.enforcedBy.join(', '))} |`);
+        out.push(`| ${cell(row.destination)} | ${cell(row.ports.join(', '))} | ${cell(row.path)} | ${cell(row.verdict)} | ${cell(row.sourceIp)} `
+          + `| ${cell(row.enforcedBy.join(', '))} | ${cell(row.layers.join('; '))} |`);
       }
     } else {
       out.push('May reach: nothing besides DNS.');

@@ -163,8 +163,10 @@ describe('AllowedExternalService | through an EgressGateway', () => {
     const model = EgressModel.of(c);
     const from = { namespace: 'production', labels: { app: 'backend' } };
     expect(model.check({ from, toIp: '140.82.112.5', port: 443, protocol: Protocol.TCP }).allowed).toBe(false);
-    expect(model.check({ from, toHostname: 'api.github.com', port: 443, protocol: Protocol.TCP }).allowed).toBe(false);
+    expect(model.check({ from, toHostname: 'api.github.com', port: 443, protocol: Protocol.TCP, skipsMesh: true }).allowed).toBe(false);
     expect(model.check({ from, toPod: { namespace: 'istio-system', labels: { istio: 'egressgateway' } }, port: 8443, protocol: Protocol.TCP }).allowed).toBe(true);
+    // through the sidecar, the route takes it to the gateway, which reaches the host
+    expect(model.check({ from, toHostname: 'api.github.com', port: 443, protocol: Protocol.TCP })).toMatchObject({ allowed: true, gateway: 'istio-system/istio-egressgateway' });
   });
 
   test('refuses backends together with a gateway', () => {

@@ -94,7 +94,7 @@ describe('FixedEgressIpProvider.alibabaEip() | bad input fails with path, value 
 
   test('throws on a non-workload source', () => expectError(
     () => new FixedEgressIp(chart(), 'ip', { sources: [EgressSource.namespace('batch')], provider: FixedEgressIpProvider.alibabaEip() }),
-    'EGRESS_UNSUPPORTED_BY_BACKEND', /needs a cdk8s-plus workload as source, got every pod in namespace batch.*Use EgressSource.workload/));
+    'EGRESS_UNSUPPORTED_BY_BACKEND', /needs a workload \(Deployment, StatefulSet, DaemonSet or Job\) as source, got every pod in namespace batch.*Use EgressSource.workload/));
 
   test('throws on an instance id for a Deployment', () => expectError(() => build({ instanceId: 'eip-bp1example' }, (c) => deployment(c, 'api', 'api')),
     'EGRESS_UNSUPPORTED_BY_BACKEND', /instanceId eip-bp1example attaches one existing EIP to one pod, but test\/api is a Deployment.*Use a StatefulSet with one replica/));

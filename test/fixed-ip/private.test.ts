@@ -52,13 +52,14 @@ describe('fixed-ip helpers', () => {
     expect(sourcesOverlap(EgressSource.workload(api), EgressSource.workload(api))).toBe(true);
   });
 
-  test('workloadOf: the workload behind EgressSource.workload(), through _workload() when EgressSource has it', () => {
+  test('workloadOf: the workload behind EgressSource.workload(), undefined for label and namespace sources', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api');
-    expect(workloadOf(EgressSource.workload(api))).toBe(api);
+    const w = workloadOf(EgressSource.workload(api));
+    expect(w?.construct).toBe(api);
+    expect([w?.kind, w?.path]).toEqual(['Deployment', api.node.path]);
     expect(workloadOf(EgressSource.namespace('x'))).toBeUndefined();
-    const withAccessor = Object.assign(Object.create(EgressSource.namespace('x')), { _workload: () => api });
-    expect(workloadOf(withAccessor)).toBe(api);
+    expect(workloadOf(EgressSource.pods({ namespace: 'x', labels: { app: 'x' } }))).toBeUndefined();
   });
 
   test('goDuration', () => {

@@ -38,8 +38,10 @@ describe('examples/seed/fixed-ip.ts', () => {
     const pn = find('ack-egress', 'PodNetworking', 'report-uploader-egress');
     expect(pn.spec.eniOptions).toEqual({ eniType: 'Trunk' });
     expect(pn.spec.vSwitchOptions).toEqual(['vsw-egresszonea', 'vsw-egresszoneb']);
-    // only user resources: never the controller-owned PodENI / PodEIP
-    expect(byChart['ack-egress'].map((m: any) => m.kind).sort()).toEqual(['Deployment', 'PodNetworking', 'Service', 'StatefulSet']);
+    // only user resources: never the controller-owned PodENI / PodEIP (the NetworkPolicies and
+    // ServiceEntries let the ledger and the uploader reach their partner through both layers)
+    expect(byChart['ack-egress'].map((m: any) => m.kind).sort())
+      .toEqual(['Deployment', 'NetworkPolicy', 'NetworkPolicy', 'PodNetworking', 'Service', 'ServiceEntry', 'ServiceEntry', 'StatefulSet']);
   });
 
   test('Calico: a dedicated pool for the fixed range; the seed BGPConfiguration kept as advertiseServices', () => {
@@ -66,6 +68,10 @@ describe('examples/seed/fixed-ip.ts', () => {
       'cdk8s-egress:ciliumEgressNewPodDelay',
       'cdk8s-egress:ciliumEgressNoGatewayDrops',
       'cdk8s-egress:ciliumEgressNoHa',
+      // the workloads' own allowances are declared to production's sidecars too
+      'cdk8s-egress:istioAmbientRegistryOnly',
+      'cdk8s-egress:istioNamespaceScope',
+      'cdk8s-egress:istioRegistryOnlyBypassable',
     ]);
   });
 });

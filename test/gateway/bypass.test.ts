@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   AllowedExternalService,
+  DeclaredIntents,
   Destination,
   EgressBackend,
   EgressGateway,
@@ -79,6 +80,9 @@ describe('gateway bypass through other policies', () => {
     new AllowedExternalService(c, 'pattern', { source: routed(), destinations: [Destination.fqdnPattern('*.partner.com'), Destination.fqdn('api.other.com')], ports: [Port.HTTPS], backends: [EgressBackend.cilium()] });
     // a service routed through the gateway
     new AllowedExternalService(c, 'via', { source: routed(), destinations: [Destination.fqdn('c.example.org')], ports: [Port.HTTPS], gateway: g });
+    // (the layers contradict each other here — the mesh's REGISTRY_ONLY drops the Cilium-only
+    // hosts — which the reachability check reports; this test is about bypass findings only)
+    DeclaredIntents.enforcedOutsideApp(c, 'not under test: only the bypass findings are');
     expect(() => Testing.synth(c)).not.toThrow();
     expect(bypassWarnings(c)).toEqual([]);
   });

@@ -28,9 +28,11 @@ function readmeSnippet(app: App): void {
     gateway,
   });
 
-  // a stable source IP for a partner's allow-list
-  new FixedEgressIp(chart, 'partner-ip', {
-    sources: [EgressSource.pods({ namespace: 'payments', labels: { app: 'checkout' } })],
+  // a stable source IP for a bank's allow-list, for the pods allowed to reach it
+  const settlement = EgressSource.pods({ namespace: 'payments', labels: { app: 'settlement' } });
+  new AllowedExternalService(chart, 'bank', { source: settlement, destinations: [Destination.ipv4('203.0.113.0/24')], ports: [Port.HTTPS] });
+  new FixedEgressIp(chart, 'bank-ip', {
+    sources: [settlement],
     destinations: [Destination.ipv4('203.0.113.0/24')],
     provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
   });

@@ -23,7 +23,7 @@ import { minimizeDestinations } from '../../private/minimize';
 import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
 import { describeSource } from '../../private/render';
-import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition, PolicyTier } from '../backend';
 
 /** CRD limits of policy.networking.k8s.io/v1alpha2 (v0.2.0 standard channel). */
 const MAX_RULES = 25;
@@ -81,6 +81,7 @@ export class ClusterNetworkPolicyBackend extends EgressBackend {
   public readonly id = BACKEND_ID;
   public readonly displayName: string;
   public readonly capabilities: Capability[];
+  public readonly policyTier: PolicyTier;
   private readonly tier: ClusterNetworkPolicyTier;
   private readonly priority: number;
   private readonly isolationPriority: number;
@@ -91,6 +92,7 @@ export class ClusterNetworkPolicyBackend extends EgressBackend {
     this.priority = options.priority ?? 100;
     this.isolationPriority = options.isolationPriority ?? 1000;
     const admin = this.tier === ClusterNetworkPolicyTier.ADMIN;
+    this.policyTier = admin ? PolicyTier.ADMIN : PolicyTier.BASELINE;
     this.displayName = `ClusterNetworkPolicy (${admin ? 'Admin' : 'Baseline'} tier)`;
     this.capabilities = [Capability.POD_SELECTOR, Capability.CIDR, Capability.PORT_RANGE, Capability.SCTP, ...(admin ? [Capability.ADMIN_TIER] : [])];
   }

@@ -1,5 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MeshRegistry } from './mesh-registry';
 import { shortHash, slug } from './naming';
 import { IstioBackendOptions, IstioWildcardResolution } from './options';
@@ -91,6 +91,10 @@ export class IstioBackend extends EgressBackend {
     this.exportTo = options.exportTo ?? ['.'];
     this.sidecarEgressHosts = options.sidecarEgressHosts ?? [];
     this.wildcardResolution = options.wildcardResolution ?? IstioWildcardResolution.NONE;
+  }
+
+  public meshVisibleNamespaces(scope: IConstruct, namespace: string): string[] {
+    return MeshRegistry.of(scope).visibleNamespaces(namespace);
   }
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
@@ -206,6 +210,7 @@ export class IstioBackend extends EgressBackend {
         `The Istio backend cannot allow ${value} on opaque TCP port ${p.port}: a pattern is resolved with NONE and, without SNI or Host to match, the sidecar would let every address through on port ${p.port}. `
         + `Declare the application protocol (Port.https(${p.port}) or Port.tls(${p.port})) so the sidecar matches the pattern against the SNI, or list the concrete hostnames`);
     }
+    registry.claimVisibleHost(scope, ns, value, false);
     registry.claimHostPort(scope, ns, value, p.port!, protocol, what);
     if (protocol === 'TCP' && !warned.has(`${value}|${p.port}`)) {
       registry.claimOpaqueTcpPort(scope, ns, value, p.port!, this.exportTo);

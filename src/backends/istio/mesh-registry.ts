@@ -81,6 +81,23 @@ export class MeshRegistry {
   }
 
   /**
+   * The namespaces whose services the sidecars of `namespace` see through the library's Sidecar,
+   * besides their own (`*`: every namespace), from its `namespace/host` egress entries.
+   */
+  public visibleNamespaces(namespace: string): string[] {
+    const out = new Set<string>();
+    // A namespace the Sidecar imports a host from counts as visible for its pods: the library
+    // imports the egress gateway's Service host (the sidecars reach the gateway pods through it);
+    // istiod is reached by the proxy itself, which the Sidecar does not restrict.
+    for (const h of this.namespaces.get(namespace)?.egressHosts ?? []) {
+      const ns = h.slice(0, h.indexOf('/'));
+      if (ns === '*') out.add('*');
+      else if (ns !== '.' && ns !== '~' && ns !== '') out.add(ns);
+    }
+    return [...out].sort();
+  }
+
+  /**
    * Claim `key` of a kind for `owner`. Returns the previous owner, or undefined when the claim is
    * new (it is then recorded).
    */
@@ -120,6 +137,26 @@ export class MeshRegistry {
    */
   public importHost(namespace: string, host: string): void {
     this.state(namespace).egressHosts.add(host);
+  }
+
+  /**
+   * One ServiceEntry host per namespace: a host that an egress gateway routes for the sidecars of
+   * `namespace` (its ServiceEntry exported there) must not also get a ServiceEntry of its own
+   * there, in either order. Istio keeps one ServiceEntry per host for a sidecar, so one of the
+   * two would silently win (istio/istio#31483, #53667). `routed` tells which side is declaring.
+   */
+  public claimVisibleHost(scope: IConstruct, namespace: string, host: string, routed: boolean): void {
+    const mine = routed ? 'routed-host' : 'direct-host';
+    const theirs = routed ? 'direct-host' : 'routed-host';
+    const other = this.owner(theirs, `${namespace}|${host}`);
+    if (other !== undefined && other !== scope.node.path) {
+      const [routeOwner, directOwner] = routed ? [scope.node.path, other] : [other, scope.node.path];
+      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+        `${host} is routed through an egress gateway for namespace "${namespace}" by ${routeOwner}, and declared there directly by ${directOwner}: `
+        + 'the sidecars would see two ServiceEntries for one host, and Istio keeps one of them per host (istio/istio#31483, #53667), so either the route or the '
+        + 'direct path (with its ports) would be silently dropped. Route every port of the host through the gateway, or declare it directly only');
+    }
+    this.claim(mine, `${namespace}|${host}`, scope.node.path);
   }
 
   /**

@@ -32,7 +32,9 @@ describe('examples/seed/istio.ts', () => {
     const model = EgressModel.of(gatewaySection);
     const backend = { namespace: 'production', labels: { app: 'backend' } };
     const gatewayPod = { namespace: 'istio-system', labels: { istio: 'egressgateway' } };
-    expect(model.check({ from: backend, toHostname: 'api.external.com', port: 443, protocol: Protocol.TCP }).allowed).toBe(false);
+    // skipping the sidecar, the backend pods cannot reach the host; through it, the route takes them via the gateway
+    expect(model.check({ from: backend, toHostname: 'api.external.com', port: 443, protocol: Protocol.TCP, skipsMesh: true }).allowed).toBe(false);
+    expect(model.check({ from: backend, toHostname: 'api.external.com', port: 443, protocol: Protocol.TCP })).toMatchObject({ allowed: true, gateway: 'istio-system/istio-egressgateway' });
     expect(model.check({ from: backend, toPod: gatewayPod, port: 8443, protocol: Protocol.TCP }).allowed).toBe(true);
     expect(model.check({ from: gatewayPod, toHostname: 'api.external.com', port: 443, protocol: Protocol.TCP }).allowed).toBe(true);
     expect(model.check({ from: gatewayPod, toHostname: 'www.example.org', port: 443, protocol: Protocol.TCP }).allowed).toBe(false);
@@ -41,9 +43,14 @@ describe('examples/seed/istio.ts', () => {
   test('section "外部服务访问控制": allowed-external split into DNS hosts and NONE patterns, deny-external pinned to ports', () => {
     const entries = ofKind(ext, 'ServiceEntry');
     expect(entries.map((e) => [e.metadata.name, e.spec.hosts, e.spec.resolution])).toEqual([
-      ['allowed-external-patterns-https-443', ['*.googleapis.com'], 'NONE'],
-      ['allowed-external-hosts-https-443', ['api.github.com'], 'DNS'],
+      ['allowed-external-istio-patterns-https-443', ['*.googleapis.com'], 'NONE'],
+      ['allowed-external-istio-hosts-https-443', ['api.github.com'], 'DNS'],
+      ['backend-partner-range-addresses-tcp-443', ['addresses-tcp-443-278f0da1.egress.invalid'], 'NONE'],
     ]);
+    // the allow-list is enforced at the network layer too (a CiliumNetworkPolicy with toFQDNs)
+    const [cnp] = ofKind(ext, 'CiliumNetworkPolicy');
+    expect(cnp.metadata.name).toBe('allowed-external-cilium');
+    expect(JSON.stringify(cnp.spec)).toContain('api.github.com');
     const [deny] = ofKind(ext, 'AuthorizationPolicy');
     expect(deny.metadata).toEqual({ name: 'deny-external', namespace: 'istio-system' });
     expect(deny.spec.action).toBe('DENY');

@@ -28,8 +28,6 @@ public class IstioExternalServicesSection extends Chart {
                 .build();
         allowed.allow(Destination.anySubdomainOf("googleapis.com"), Port.HTTPS);
         allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS);
-        EgressWarnings.acknowledge(allowed, "cdk8s-egress:istioAmbientRegistryOnly",
-                "production runs Istio sidecars, as the seed's Istio sections assume; it is not an ambient-mode namespace");
 
         // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
         EgressGateway denyGateway = EgressGateway.Builder.create(this, "egress-gateway")

@@ -1,9 +1,11 @@
-// Optional tier: the real Cilium 1.19.4 policy parser (agent-oracle/, built from the Go module
-// proxy by tools/validators/build-testbins.sh) judges every emitted object. Runs when CILIUM_AGENT_ORACLE
-// names the built binary:
-//   bash tools/validators/build-testbins.sh cilium-oracle && source tools/validators/env.sh && npx jest test/backends/cilium
-// (npm run test:cluster runs it that way).
+// Cluster tier (npm run test:cluster; excluded from `npm test` as *.cluster.test.ts): the real
+// Cilium 1.19.4 policy parser (tools/cilium-oracle, built from the Go module proxy by
+// tools/validators/build-testbins.sh) judges every emitted object. CILIUM_AGENT_ORACLE names the
+// built binary; when it is missing these tests fail, they never skip:
+//   bash tools/validators/build-testbins.sh cilium-oracle && source tools/validators/env.sh &&
+//   npx jest test/backends/cilium/agent-oracle --coverage=false --testPathIgnorePatterns /node_modules/
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
@@ -11,7 +13,12 @@ import {
 } from '../../../src';
 
 const ORACLE = process.env.CILIUM_AGENT_ORACLE;
-const maybe = ORACLE ? test : test.skip;
+
+beforeAll(() => {
+  if (!ORACLE || !fs.existsSync(ORACLE)) {
+    throw new Error(`The Cilium agent oracle is not built (CILIUM_AGENT_ORACLE=${ORACLE ?? '(unset)'}): bash tools/validators/build-testbins.sh cilium-oracle && source tools/validators/env.sh`);
+  }
+});
 
 interface Verdict { readonly ok: boolean; readonly name: string; readonly egressEntries: number; readonly defaultDeny: number; readonly line: string }
 
@@ -87,8 +94,8 @@ function corpus(): any[] {
   return out;
 }
 
-describe('EgressBackend.cilium | the Cilium 1.19.4 agent parser (optional tier)', () => {
-  maybe('accepts every emitted policy, and each one enforces egress with default deny', () => {
+describe('EgressBackend.cilium | the Cilium 1.19.4 agent parser (cluster tier)', () => {
+  test('accepts every emitted policy, and each one enforces egress with default deny', () => {
     const manifests = corpus();
     const verdicts = judge(manifests);
     expect(verdicts).toHaveLength(manifests.length);
@@ -100,7 +107,7 @@ describe('EgressBackend.cilium | the Cilium 1.19.4 agent parser (optional tier)'
     }
   }, 120_000);
 
-  maybe('negative controls: the oracle rejects what the agent rejects', () => {
+  test('negative controls: the oracle rejects what the agent rejects', () => {
     const cnp = (name: string, egress: any[], extra: any = {}) => ({
       apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace: 'a' }, spec: { endpointSelector: {}, ...extra, egress },
     });

@@ -1,0 +1,56 @@
+// Cluster tier (npm run test:cluster; excluded from `npm test` as *.cluster.test.ts): promtool
+// (Debian prometheus 2.42, installed by tools/validators/build-testbins.sh) checks the rule file of
+// every EgressMonitoring option combination. PROMTOOL names the binary (tools/validators/env.sh);
+// when it is missing this test fails, it never skips. The unit tests with synthetic series run in
+// `node scripts/promtool-test.mjs` (also cluster tier).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Duration, Testing } from 'cdk8s';
+import { Destination, EgressPolicy, EgressSource, Port } from '../../src';
+import { EgressMonitoring, EgressMonitoringProps } from '../../src/constructs/egress-monitoring';
+import { chart, ofKind } from '../helpers';
+import { recordGatewayRoute } from '../monitoring/promtool/app';
+
+const SELECTOR = { release: 'kube-prometheus-stack' };
+const promtool = process.env.PROMTOOL ?? path.join(os.homedir(), '.cache', 'cdk8s-egress', 'testbins', 'promtool');
+
+/** A chart with one NetworkPolicy workload and one gateway route (api.external.com). */
+function appChart(): Chart {
+  const c = chart('monitoring');
+  new EgressPolicy(c, 'backend', { name: 'backend', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
+    .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+  recordGatewayRoute(c, 'route', {
+    source: { namespace: 'production', podLabels: { app: 'backend' } },
+    hosts: ['api.external.com'],
+    gatewayNamespace: 'istio-system',
+    gatewayWorkload: 'istio-egressgateway',
+    gatewayLabels: 'istio=egressgateway',
+  });
+  return c;
+}
+
+describe('EgressMonitoring | promtool check rules (cluster tier)', () => {
+  test('every option combination gives a valid rule file', () => {
+    if (!fs.existsSync(promtool)) {
+      throw new Error(`promtool is not installed at ${promtool}: bash tools/validators/build-testbins.sh promtool && source tools/validators/env.sh`);
+    }
+    const variants: Array<Partial<EgressMonitoringProps>> = [
+      {},
+      { ciliumAlerts: true, applicationMetrics: {}, kubeStateMetrics: true, alertLabels: { team: 'a' } },
+      { rateWindow: Duration.seconds(90), errorRatioThreshold: 0.001, trafficAnomalyFactor: 1.5, passthroughAlerts: false },
+    ];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-promtool-'));
+    variants.forEach((v, i) => {
+      const c = appChart();
+      new EgressMonitoring(c, 'm', { ruleSelectorLabels: SELECTOR, ...v });
+      const [rule] = ofKind(Testing.synth(c), 'PrometheusRule');
+      fs.writeFileSync(path.join(dir, `${i}.json`), JSON.stringify(rule.spec));
+    });
+    const r = spawnSync(promtool, ['check', 'rules', ...variants.map((_, i) => path.join(dir, `${i}.json`))], { encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(r.stdout + r.stderr).not.toMatch(/FAILED|duplicate/i);
+    expect(r.status).toBe(0);
+  });
+});
