@@ -552,19 +552,19 @@ export class EgressGateway extends Construct {
         }),
       });
     }
-    const optOuts: Array<[boolean, string, string]> = [
-      [!this.bypassClosure, 'bypassClosure', 'no NetworkPolicy keeps routed workloads from bypassing the gateway'],
-      [this.anyAddress, 'allowGatewayEgressToAnyAddress', 'the gateway pods may reach every address on the routed ports'],
-      [!this.mtls, 'mtls', 'the gateway cannot tell which workload sent a connection'],
+    const optOuts: Array<[boolean, string, string, string]> = [
+      [!this.bypassClosure, 'bypassClosure', 'turned off', 'no NetworkPolicy keeps routed workloads from bypassing the gateway'],
+      [this.anyAddress, 'allowGatewayEgressToAnyAddress', 'turned on', 'the gateway pods may reach every address on the routed ports'],
+      [!this.mtls, 'mtls', 'turned off', 'the gateway cannot tell which workload sent a connection'],
     ];
-    for (const [on, option, reason] of optOuts) {
+    for (const [on, option, how, reason] of optOuts) {
       if (!on) continue;
       model.recordFact({
         toFact: (): EgressFact => ({
           kind: FactKind.OPT_OUT,
           constructPath: this.node.path,
           source: gatewayPods,
-          summary: `${option} turned off on egress gateway ${this.node.path}: ${reason}`,
+          summary: `${option} ${how} on egress gateway ${this.node.path}: ${reason}`,
           objectRefs: [],
           details: { ...base(), [EgressFactDetails.OPTION]: option, [EgressFactDetails.REASON]: reason },
         }),

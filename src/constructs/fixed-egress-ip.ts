@@ -141,7 +141,7 @@ export class FixedEgressIp extends Construct {
           ...(this.provider.scopedByDestination ? { destinations } : {}),
           summary: `source IP: ${this.egressIdentity}`,
           objectRefs: this.apiObjects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`),
-          details: { [EgressFactDetails.PROVIDER]: this.provider.displayName, [EgressFactDetails.EGRESS_IP]: this.egressIdentity },
+          details: { [EgressFactDetails.PROVIDER]: this.provider.id, [EgressFactDetails.EGRESS_IP]: this.egressIdentity },
         }),
       });
     }

@@ -15,6 +15,7 @@ const READINESS_GATE = 'k8s.aliyun.com/eip';
 
 /** Renders `FixedEgressIpProvider.alibabaEip()`. */
 export class AlibabaEipProvider extends FixedEgressIpProvider {
+  public readonly id = 'alibaba';
   public readonly displayName = 'Alibaba Cloud pod EIP';
   public readonly scopedByDestination = false;
   private bound = false;

@@ -40,6 +40,7 @@ interface Entry {
 
 /** Renders `FixedEgressIpProvider.alibabaPodNetworking()`. */
 export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
+  public readonly id = 'alibaba';
   public readonly displayName = 'Terway PodNetworking';
   public readonly scopedByDestination = false;
   private bound = false;

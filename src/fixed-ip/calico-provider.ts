@@ -43,6 +43,7 @@ function appPools(scope: Construct): Array<{ readonly cidr: Cidr; readonly path:
 }
 
 export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
+  public readonly id = 'calico';
   public readonly displayName = 'Calico IP pool';
   public readonly scopedByDestination = false;
   private bound = false;

@@ -43,6 +43,7 @@ interface Gateway {
 
 /** Renders `FixedEgressIpProvider.cilium()`. */
 export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
+  public readonly id = 'cilium';
   public readonly displayName = 'Cilium egress gateway';
   public readonly scopedByDestination = true;
   private bound = false;

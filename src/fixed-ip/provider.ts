@@ -129,6 +129,12 @@ export abstract class FixedEgressIpProvider {
     return new mod.AlibabaPodNetworkingProvider(options);
   }
 
+  /**
+   * Short id of the implementation (`cilium`, `calico`, `alibaba`), recorded as the `provider`
+   * detail of the fixed-IP fact that monitoring and the report read.
+   */
+  public abstract readonly id: string;
+
   /** Human-readable name, used in messages (`Cilium egress gateway`). */
   public abstract readonly displayName: string;
 

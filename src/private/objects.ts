@@ -57,7 +57,8 @@ export function plainApiObject(gvk: GroupVersionKind, scope: Construct, id: stri
   const namespace = obj.metadata.namespace;
   const names = sub(sub(sub(emitted, gvk.apiVersion), gvk.kind), namespace ?? '');
   const previous = names.get(obj.name);
-  if (previous !== undefined) {
+  // An object its backend has since removed from the tree (regrouped ServiceEntries) emits nothing.
+  if (previous !== undefined && previous.node.scope?.node.tryFindChild(previous.node.id) === previous) {
     scope.node.tryRemoveChild(id);
     throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
       `${gvk.kind} "${obj.name}"${namespace ? ` in namespace "${namespace}"` : ''} is already emitted by ${previous.node.path}: applied together, one object would replace the other, `

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { buildRepresentativeApp } from './representative-app';
-import { Destination, EgressBackend, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
+import { Destination, EgressBackend, EgressGateway, EgressModel, EgressPolicy, EgressSource, FactKind, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
 import { EgressReport } from '../../src/constructs/egress-report';
 import { describeDestination, describePort } from '../../src/report/build';
 import { commandsForWorkload } from '../../src/report/commands';
@@ -302,5 +302,35 @@ describe('EgressReport | wording', () => {
     expect(describeDestination({ kind: 'KubeApiServer' as any, apiServerCidrs: ['192.0.2.10/32'] }, 'prod')).toBe('Kubernetes API server (192.0.2.10/32)');
     expect(describePort({ protocol: 'TCP' as any, port: 8000, endPort: 8080 })).toBe('TCP/8000-8080');
     expect(describePort({ protocol: 'UDP' as any })).toBe('UDP/*');
+  });
+});
+
+describe('EgressReport | facts recorded by the real constructs', () => {
+  test('a Cilium FixedEgressIp brings the egress-gateway troubleshooting command (the fact records the provider id)', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    const pods = EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
+    new EgressPolicy(c, 'allow', { source: pods }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new FixedEgressIp(c, 'ip', {
+      sources: [pods],
+      destinations: [Destination.ipv4('203.0.113.0/24')],
+      provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
+    });
+    const data = JSON.parse(EgressReport.of(app).renderJson());
+    const w = data.workloads.find((x: any) => x.id === 'production/app=api-client');
+    expect(w.commands.map((x: any) => x.command)).toContain('kubectl -n kube-system exec ds/cilium -- cilium-dbg bpf egress list');
+  });
+
+  test('an egress gateway option that widens is reported as turned on, one that narrows as turned off', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.kubernetes(), allowGatewayEgressToAnyAddress: true, mtls: false })
+      .addRoute('r', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), destinations: [Destination.fqdn('api.example.com')], ports: [Port.HTTPS] });
+    const summaries = EgressModel.of(c).facts().filter((f) => f.kind === FactKind.OPT_OUT).map((f) => f.summary);
+    expect(summaries).toEqual(expect.arrayContaining([
+      'allowGatewayEgressToAnyAddress turned on on egress gateway c/gw: the gateway pods may reach every address on the routed ports',
+      'mtls turned off on egress gateway c/gw: the gateway cannot tell which workload sent a connection',
+    ]));
+    expect(summaries.join('\n')).not.toMatch(/allowGatewayEgressToAnyAddress turned off/);
   });
 });

@@ -1,0 +1,121 @@
+// The layered model against independent evaluators: random apps mixing NetworkPolicies and Istio
+// allow-lists; for every probe, the model's verdict must equal "the NetworkPolicy reading allows
+// it AND the sidecar reading allows it", each computed from the emitted YAML alone.
+import { Chart, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import { DeclaredIntents, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
+import { labelArb, nsArb } from '../arbitraries';
+import { evaluateMesh } from '../backends/istio/mesh-eval';
+import { evaluate as evaluateNp } from '../np-eval';
+
+const CIDRS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/28'];
+const IPS = ['203.0.113.7', '198.51.100.9', '192.0.2.3', '192.0.2.200'];
+const HOSTS = ['api.a.com', 'api.b.com', 'x.c.com', 'a.b.c.com', 'evil.example'];
+const PORTS = [443, 8443, 5432];
+
+const npPolicyArb = fc.record({
+  ns: nsArb,
+  labels: labelArb,
+  rules: fc.array(fc.record({
+    dest: fc.oneof(
+      fc.constantFrom(...CIDRS).map((c) => ({ key: c, d: Destination.ipv4(c) })),
+      fc.tuple(labelArb, fc.option(nsArb, { nil: undefined })).map(([l, n]) => ({ key: `p${JSON.stringify(l)}${n}`, d: Destination.pods({ labels: l, namespace: n }) })),
+    ),
+    port: fc.constantFrom(...PORTS),
+  }), { maxLength: 3 }),
+});
+
+const meshPolicyArb = fc.record({
+  ns: nsArb,
+  rules: fc.array(fc.oneof(
+    fc.tuple(fc.constantFrom('api.a.com', 'api.b.com'), fc.constantFrom(443, 8443)).map(([h, p]) => ({ key: `${h}|${p}`, d: Destination.fqdn(h), port: Port.https(p) })),
+    fc.constantFrom(443, 8443).map((p) => ({ key: `c.com|${p}`, d: Destination.anySubdomainOf('c.com'), port: Port.https(p) })),
+    fc.tuple(fc.constantFrom(...CIDRS), fc.constantFrom(...PORTS)).map(([c, p]) => ({ key: `${c}|${p}`, d: Destination.ipv4(c), port: Port.tcp(p) })),
+  ), { minLength: 1, maxLength: 3 }),
+});
+
+const probeArb = fc.record({
+  from: fc.record({ namespace: nsArb, labels: labelArb }),
+  to: fc.oneof(
+    fc.constantFrom(...IPS).map((ip) => ({ toIp: ip })),
+    fc.constantFrom(...HOSTS).map((h) => ({ toHostname: h })),
+    fc.record({ namespace: nsArb, labels: labelArb }).map((p) => ({ toPod: p })),
+  ),
+  port: fc.constantFrom(...PORTS, 80),
+  protocol: fc.constantFrom(Protocol.TCP, Protocol.UDP),
+});
+
+describe('layered EgressModel vs independent NetworkPolicy and sidecar readings', () => {
+  test('every probe: model verdict = NetworkPolicy reading AND sidecar reading', () => {
+    fc.assert(fc.property(
+      fc.array(npPolicyArb, { maxLength: 3 }), fc.array(meshPolicyArb, { maxLength: 2 }), fc.array(probeArb, { minLength: 20, maxLength: 20 }),
+      (nps, meshes, probes) => {
+        const app = Testing.app();
+        const c = new Chart(app, 'c');
+        DeclaredIntents.enforcedOutsideApp(c, 'random apps are not coherent');
+        nps.forEach((p, i) => {
+          const policy = new EgressPolicy(c, `np${i}`, { source: EgressSource.pods({ namespace: p.ns, labels: p.labels }) });
+          const seen = new Set<string>();
+          for (const r of p.rules) {
+            if (seen.has(`${r.dest.key}|${r.port}`)) continue;
+            seen.add(`${r.dest.key}|${r.port}`);
+            policy.allow(r.dest.d, Port.tcp(r.port));
+          }
+        });
+        const meshNs = new Set<string>();
+        meshes.forEach((m, i) => {
+          if (meshNs.has(m.ns)) return; // one allow-list per namespace keeps host:port claims simple
+          meshNs.add(m.ns);
+          const policy = new EgressPolicy(c, `mesh${i}`, { source: EgressSource.namespace(m.ns), backend: EgressBackend.istio(), dns: [] });
+          const seen = new Set<string>();
+          for (const r of m.rules) {
+            if (seen.has(r.key)) continue;
+            seen.add(r.key);
+            policy.allow(r.d, r.port);
+          }
+        });
+        const manifests = c.toJson();
+        const model = EgressModel.of(c);
+        for (const p of probes) {
+          const probe = { from: p.from, ...p.to, port: p.port, protocol: p.protocol };
+          const np = evaluateNp(manifests, { ...probe, protocol: probe.protocol } as any);
+          const mesh = evaluateMesh(manifests, probe as any);
+          const expected = np.allowed && mesh.allowed;
+          const actual = model.check(probe);
+          if (actual.allowed !== expected) {
+            throw new Error(`disagreement for ${JSON.stringify(probe)}: model ${actual.allowed} (${JSON.stringify(actual.decidingLayer ?? null)}), NetworkPolicy ${np.allowed}, sidecar ${mesh.allowed}`);
+          }
+        }
+      },
+    ), { numRuns: 150, seed: 20261205 });
+  });
+
+  test('the comparison can fail: a model that ORs the layers disagrees on a known app', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    DeclaredIntents.enforcedOutsideApp(c, 'negative control');
+    new EgressPolicy(c, 'np', { source: EgressSource.pods({ namespace: 'ns-a', labels: { app: 'a' } }) }).allow(Destination.ipv4('203.0.113.0/24'), Port.tcp(443));
+    new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('ns-a'), backend: EgressBackend.istio(), dns: [] }).allow(Destination.fqdn('api.a.com'), Port.https(443));
+    const manifests = c.toJson();
+    const probe = { from: { namespace: 'ns-a', labels: { app: 'a' } }, toIp: '203.0.113.7', port: 443, protocol: 'TCP' };
+    const ored = evaluateNp(manifests, probe).allowed || evaluateMesh(manifests, probe).allowed;
+    const anded = evaluateNp(manifests, probe).allowed && evaluateMesh(manifests, probe).allowed;
+    expect([ored, anded]).toEqual([true, false]);
+    expect(EgressModel.of(c).check({ ...probe, protocol: Protocol.TCP }).allowed).toBe(anded);
+  });
+});
+
+describe('Istio ServiceEntries regrouped as rules arrive', () => {
+  test('a host that moves to another port group frees its old ServiceEntry name for the next host (found by the property above)', () => {
+    const c = Testing.chart();
+    const p = new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('ns-a'), backend: EgressBackend.istio(), dns: [] });
+    p.allow(Destination.fqdn('api.b.com'), Port.https(443));
+    p.allow(Destination.fqdn('api.b.com'), Port.https(8443));
+    p.allow(Destination.fqdn('api.a.com'), Port.https(443));
+    const entries = Testing.synth(c).filter((m: any) => m.kind === 'ServiceEntry');
+    expect(entries.map((e: any) => [e.spec.hosts, e.spec.ports.map((x: any) => x.number)])).toEqual([
+      [['api.b.com'], [443, 8443]],
+      [['api.a.com'], [443]],
+    ]);
+  });
+});
