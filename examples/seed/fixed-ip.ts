@@ -5,8 +5,8 @@ import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  AlibabaEipReleaseStrategy, AllowedExternalService, CiliumEgressGatewayValues, Destination, EgressBackend, EgressSource, EgressWarnings, FixedEgressIp,
-  FixedEgressIpProvider, Port, TerwayEniType,
+  AlibabaEipReleaseStrategy, AllowedExternalService, CiliumEgressGatewayValues, Destination, EgressBackend, EgressSource, EgressWarnings,
+  FixedEgressIp, FixedEgressIpProvider, Port, TerwayEniType,
 } from '../../src';
 
 /**
