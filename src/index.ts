@@ -4,6 +4,7 @@ export * from './core/port';
 export * from './core/source';
 export * from './core/destination';
 export * from './core/dns-resolver';
+export * from './core/warning-ids';
 export * from './core/warnings';
 // Backend contract (vendor backends load lazily through EgressBackend's factories)
 export * from './backends/backend';

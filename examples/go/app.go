@@ -36,8 +36,22 @@ func NewNetworkPolicySection(scope constructs.Construct, id string) cdk8s.Chart 
 	return chart
 }
 
+// acknowledgeMeshDesign acknowledges, once for the app, what the Istio backend warns about in the
+// seed's design: `production` runs Istio sidecars under a REGISTRY_ONLY allow-list and, beneath it,
+// the NetworkPolicy default deny (as in examples/seed/app.ts).
+func acknowledgeMeshDesign(app cdk8s.App) {
+	egress.EgressWarnings_Acknowledge(app, jsii.String("cdk8s-egress:istioAmbientRegistryOnly"),
+		jsii.String("production runs Istio sidecars, as the seed's Istio sections assume; it is not an ambient-mode namespace"))
+	egress.EgressWarnings_Acknowledge(app, jsii.String("cdk8s-egress:istioRegistryOnlyBypassable"),
+		jsii.String("every production allowance is enforced by the network layer too (the default-deny baseline "+
+			"and a NetworkPolicy or CiliumNetworkPolicy per allowance), which holds pods that bypass the sidecar"))
+	egress.EgressWarnings_Acknowledge(app, jsii.String("cdk8s-egress:istioNamespaceScope"),
+		jsii.String("by design: the mesh allow-list of production is namespace-wide; each workload's own limit is its NetworkPolicy"))
+}
+
 // BuildSeedApp adds every seed section to app.
 func BuildSeedApp(app cdk8s.App) {
+	acknowledgeMeshDesign(app)
 	NewNetworkPolicySection(app, "networkpolicy")
 	// Seed sections "Cilium Egress Gateway", "ACK NAT Gateway", "Egress IP固定" (Calico), "ACK出站方案"
 	BuildFixedIpSections(app)

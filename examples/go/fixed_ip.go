@@ -17,7 +17,7 @@ func NewCiliumEgressGatewaySection(scope constructs.Construct, id string) cdk8s.
 	egress.NewCiliumEgressGatewayValues(chart, jsii.String("cilium-egress"), &egress.CiliumEgressGatewayValuesProps{
 		Name: jsii.String("cilium-egress"),
 	})
-	egress.NewFixedEgressIp(chart, jsii.String("egress-external-api"), &egress.FixedEgressIpProps{
+	egressExternalApi := egress.NewFixedEgressIp(chart, jsii.String("egress-external-api"), &egress.FixedEgressIpProps{
 		Name: jsii.String("egress-external-api"),
 		Sources: &[]egress.EgressSource{egress.EgressSource_Pods(&egress.PodsSourceProps{
 			Namespace: jsii.String("production"),
@@ -29,6 +29,16 @@ func NewCiliumEgressGatewaySection(scope constructs.Construct, id string) cdk8s.
 			EgressIp:     jsii.String("10.0.0.100"),
 		}),
 	})
+	egress.EgressWarnings_Acknowledge(egressExternalApi, jsii.String("cdk8s-egress:ciliumEgressNoHa"),
+		jsii.String("the seed names one gateway node (egress-gateway=true); open-source Cilium has no gateway failover"))
+	egress.EgressWarnings_Acknowledge(egressExternalApi, jsii.String("cdk8s-egress:ciliumEgressNoGatewayDrops"),
+		jsii.String("labelling the gateway node and assigning 10.0.0.100 to it are node setup, done outside this app"))
+	egress.EgressWarnings_Acknowledge(egressExternalApi, jsii.String("cdk8s-egress:ciliumEgressIncompatibleFeatures"),
+		jsii.String("the cilium-egress values enable what the gateway needs; the features it excludes are cluster prerequisites"))
+	egress.EgressWarnings_Acknowledge(egressExternalApi, jsii.String("cdk8s-egress:ciliumEgressGatewayChangeBreaksConnections"),
+		jsii.String("inherent to the Cilium egress gateway: changing the gateway node is planned maintenance"))
+	egress.EgressWarnings_Acknowledge(egressExternalApi, jsii.String("cdk8s-egress:ciliumEgressNewPodDelay"),
+		jsii.String("inherent to the Cilium egress gateway; nothing in this app can shorten it"))
 	return chart
 }
 
@@ -41,10 +51,12 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 		Replicas:   jsii.Number(1),
 		Containers: &[]*kplus.ContainerProps{{Name: jsii.String("app"), Image: jsii.String("myapp")}},
 	})
-	egress.NewFixedEgressIp(chart, jsii.String("nat-enabled-eip"), &egress.FixedEgressIpProps{
+	natEnabledEip := egress.NewFixedEgressIp(chart, jsii.String("nat-enabled-eip"), &egress.FixedEgressIpProps{
 		Sources:  &[]egress.EgressSource{egress.EgressSource_Workload(natEnabled)},
 		Provider: egress.FixedEgressIpProvider_AlibabaEip(&egress.AlibabaEipOptions{Bandwidth: jsii.Number(5)}),
 	})
+	egress.EgressWarnings_Acknowledge(natEnabledEip, jsii.String("cdk8s-egress:ackEipNotFixed"),
+		jsii.String("like the seed's nat-enabled pod, the EIP lives as long as the pod; ledger-eip shows an address kept across restarts"))
 
 	ledger := kplus.NewStatefulSet(chart, jsii.String("ledger"), &kplus.StatefulSetProps{
 		Metadata:   &cdk8s.ApiObjectMetadata{Name: jsii.String("ledger"), Namespace: jsii.String("production")},
@@ -56,14 +68,16 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 			Ports:     &[]*kplus.ServicePort{{Port: jsii.Number(8080)}},
 		}),
 	})
-	egress.NewFixedEgressIp(chart, jsii.String("ledger-eip"), &egress.FixedEgressIpProps{
+	ledgerEip := egress.NewFixedEgressIp(chart, jsii.String("ledger-eip"), &egress.FixedEgressIpProps{
 		Sources: &[]egress.EgressSource{egress.EgressSource_Workload(ledger)},
 		Provider: egress.FixedEgressIpProvider_AlibabaEip(&egress.AlibabaEipOptions{
 			ReleaseStrategy: egress.AlibabaEipReleaseStrategy_After(cdk8s.Duration_Minutes(jsii.Number(10))),
 		}),
 	})
+	egress.EgressWarnings_Acknowledge(ledgerEip, jsii.String("cdk8s-egress:ackEipPerPod"),
+		jsii.String("one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address"))
 
-	egress.NewFixedEgressIp(chart, jsii.String("report-uploader-snat"), &egress.FixedEgressIpProps{
+	reportUploaderSnat := egress.NewFixedEgressIp(chart, jsii.String("report-uploader-snat"), &egress.FixedEgressIpProps{
 		Name: jsii.String("report-uploader-egress"),
 		Sources: &[]egress.EgressSource{egress.EgressSource_Pods(&egress.PodsSourceProps{
 			Namespace: jsii.String("production"),
@@ -75,6 +89,10 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 			EniType:          egress.TerwayEniType_TRUNK,
 		}),
 	})
+	egress.EgressWarnings_Acknowledge(reportUploaderSnat, jsii.String("cdk8s-egress:ackSnatEntryRequired"),
+		jsii.String("the SNAT entries of vsw-egresszonea and vsw-egresszoneb are VPC configuration, made outside Kubernetes"))
+	egress.EgressWarnings_Acknowledge(reportUploaderSnat, jsii.String("cdk8s-egress:ackPodNetworkingAtPodCreation"),
+		jsii.String("handled at deploy time: the PodNetworking is applied before the report-uploader pods start, and pods that predate it are recreated once"))
 	return chart
 }
 
@@ -86,7 +104,7 @@ func NewCalicoFixedEgressIpSection(scope constructs.Construct, id string) cdk8s.
 		Metadata:   &cdk8s.ApiObjectMetadata{Name: jsii.String("legacy-sync"), Namespace: jsii.String("production")},
 		Containers: &[]*kplus.ContainerProps{{Name: jsii.String("sync"), Image: jsii.String("example/legacy-sync:1")}},
 	})
-	egress.NewFixedEgressIp(chart, jsii.String("legacy-sync-pool"), &egress.FixedEgressIpProps{
+	legacySyncPool := egress.NewFixedEgressIp(chart, jsii.String("legacy-sync-pool"), &egress.FixedEgressIpProps{
 		Name:    jsii.String("legacy-sync-egress"),
 		Sources: &[]egress.EgressSource{egress.EgressSource_Workload(legacySync)},
 		Provider: egress.FixedEgressIpProvider_Calico(&egress.CalicoFixedEgressIpOptions{
@@ -101,6 +119,12 @@ func NewCalicoFixedEgressIpSection(scope constructs.Construct, id string) cdk8s.
 			ServiceCidrs: jsii.Strings("10.96.0.0/12"),
 		},
 	})
+	egress.EgressWarnings_Acknowledge(legacySyncPool, jsii.String("cdk8s-egress:calicoPoolAtPodCreation"),
+		jsii.String("handled at deploy time: legacy-sync is rolled once after its pool is applied"))
+	egress.EgressWarnings_Acknowledge(legacySyncPool, jsii.String("cdk8s-egress:calicoPoolMustBeRouted"),
+		jsii.String("by design: external firewalls allow 10.244.240.0/24, so the network routes it back to the nodes (Calico BGP peering)"))
+	egress.EgressWarnings_Acknowledge(legacySyncPool, jsii.String("cdk8s-egress:calicoBgpConfigurationSingleton"),
+		jsii.String("kept on purpose: it is the seed's own BGPConfiguration \"default\""))
 	return chart
 }
 

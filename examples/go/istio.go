@@ -8,6 +8,11 @@ import (
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 )
 
+// rootNamespaceAccessLogs is why the access-log warning of the seed's gateways is acknowledged: the
+// seed's gateway pods are Istio's default egress gateway, in the root namespace istio-system, where
+// no per-workload access-log Telemetry applies (docs/seed.md).
+const rootNamespaceAccessLogs = "the seed's gateway is Istio's default one in istio-system; its access logs come from mesh-wide meshConfig.accessLogFile"
+
 func backendPods() egress.EgressSource {
 	return egress.EgressSource_Pods(&egress.PodsSourceProps{
 		Namespace: jsii.String("production"),
@@ -29,6 +34,7 @@ func NewIstioEgressGatewaySection(scope constructs.Construct, id string) cdk8s.C
 		Destinations: &[]egress.Destination{egress.Destination_Fqdn(jsii.String("api.external.com"))},
 		Ports:        &[]egress.Port{egress.Port_HTTPS()},
 	})
+	egress.EgressWarnings_Acknowledge(gateway, jsii.String("cdk8s-egress:istioGatewayAccessLogRootNamespace"), jsii.String(rootNamespaceAccessLogs))
 	return chart
 }
 
@@ -47,10 +53,12 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 	allowed.Allow(egress.Destination_Fqdn(jsii.String("api.github.com")), egress.Port_HTTPS())
 
 	// The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
-	egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{
+	denyGateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{
 		Name:                 jsii.String("egress-gateway"),
 		DenyPolicyName:       jsii.String("deny-external"),
 		GatewayEgressBackend: egress.EgressBackend_Cilium(nil),
-	}).DenyHosts(jsii.Strings("*.example.com"))
+	})
+	denyGateway.DenyHosts(jsii.Strings("*.example.com"))
+	egress.EgressWarnings_Acknowledge(denyGateway, jsii.String("cdk8s-egress:istioGatewayAccessLogRootNamespace"), jsii.String(rootNamespaceAccessLogs))
 	return chart
 }

@@ -6,7 +6,7 @@ Mirrors examples/seed/app.ts section by section (one ``Chart`` subclass per sect
 from cdk8s import App, Chart
 from constructs import Construct
 
-from cdk8s_egress import DefaultDenyEgress, Destination, EgressPolicy, EgressSource, Port
+from cdk8s_egress import DefaultDenyEgress, Destination, EgressPolicy, EgressSource, EgressWarnings, Port
 from fixed_ip import build_fixed_ip_sections
 from istio import IstioEgressGatewaySection, IstioExternalServicesSection
 from monitoring import MonitoringSection
@@ -36,8 +36,31 @@ class NetworkPolicySection(Chart):
         )
 
 
+def acknowledge_mesh_design(app: App) -> None:
+    """``production`` runs Istio sidecars under a REGISTRY_ONLY allow-list and, beneath it, the
+    NetworkPolicy default deny; what the Istio backend warns about in that design is acknowledged
+    once, for the app (as in examples/seed/app.ts)."""
+    EgressWarnings.acknowledge(
+        app,
+        "cdk8s-egress:istioAmbientRegistryOnly",
+        "production runs Istio sidecars, as the seed's Istio sections assume; it is not an ambient-mode namespace",
+    )
+    EgressWarnings.acknowledge(
+        app,
+        "cdk8s-egress:istioRegistryOnlyBypassable",
+        "every production allowance is enforced by the network layer too (the default-deny baseline "
+        "and a NetworkPolicy or CiliumNetworkPolicy per allowance), which holds pods that bypass the sidecar",
+    )
+    EgressWarnings.acknowledge(
+        app,
+        "cdk8s-egress:istioNamespaceScope",
+        "by design: the mesh allow-list of production is namespace-wide; each workload's own limit is its NetworkPolicy",
+    )
+
+
 def build_seed_app(app: App) -> None:
     """Adds every seed section to ``app``."""
+    acknowledge_mesh_design(app)
     NetworkPolicySection(app, "networkpolicy")
     # Seed sections "Cilium Egress Gateway", "ACK NAT Gateway", "Egress IP固定" (Calico), "ACK出站方案"
     build_fixed_ip_sections(app)

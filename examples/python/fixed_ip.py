@@ -9,6 +9,7 @@ from cdk8s_egress import (
     CiliumEgressGatewayValues,
     Destination,
     EgressSource,
+    EgressWarnings,
     FixedEgressIp,
     FixedEgressIpProvider,
     TerwayEniType,
@@ -22,7 +23,7 @@ class CiliumEgressGatewaySection(Chart):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         CiliumEgressGatewayValues(self, "cilium-egress", name="cilium-egress")
-        FixedEgressIp(
+        egress_external_api = FixedEgressIp(
             self,
             "egress-external-api",
             name="egress-external-api",
@@ -31,6 +32,31 @@ class CiliumEgressGatewaySection(Chart):
             provider=FixedEgressIpProvider.cilium(
                 node_selector={"egress-gateway": "true"}, egress_ip="10.0.0.100"
             ),
+        )
+        EgressWarnings.acknowledge(
+            egress_external_api,
+            "cdk8s-egress:ciliumEgressNoHa",
+            "the seed names one gateway node (egress-gateway=true); open-source Cilium has no gateway failover",
+        )
+        EgressWarnings.acknowledge(
+            egress_external_api,
+            "cdk8s-egress:ciliumEgressNoGatewayDrops",
+            "labelling the gateway node and assigning 10.0.0.100 to it are node setup, done outside this app",
+        )
+        EgressWarnings.acknowledge(
+            egress_external_api,
+            "cdk8s-egress:ciliumEgressIncompatibleFeatures",
+            "the cilium-egress values enable what the gateway needs; the features it excludes are cluster prerequisites",
+        )
+        EgressWarnings.acknowledge(
+            egress_external_api,
+            "cdk8s-egress:ciliumEgressGatewayChangeBreaksConnections",
+            "inherent to the Cilium egress gateway: changing the gateway node is planned maintenance",
+        )
+        EgressWarnings.acknowledge(
+            egress_external_api,
+            "cdk8s-egress:ciliumEgressNewPodDelay",
+            "inherent to the Cilium egress gateway; nothing in this app can shorten it",
         )
 
 
@@ -47,11 +73,16 @@ class AckEgressSection(Chart):
             replicas=1,
             containers=[kplus.ContainerProps(name="app", image="myapp")],
         )
-        FixedEgressIp(
+        nat_enabled_eip = FixedEgressIp(
             self,
             "nat-enabled-eip",
             sources=[EgressSource.workload(nat_enabled)],
             provider=FixedEgressIpProvider.alibaba_eip(bandwidth=5),
+        )
+        EgressWarnings.acknowledge(
+            nat_enabled_eip,
+            "cdk8s-egress:ackEipNotFixed",
+            "like the seed's nat-enabled pod, the EIP lives as long as the pod; ledger-eip shows an address kept across restarts",
         )
 
         ledger = kplus.StatefulSet(
@@ -68,7 +99,7 @@ class AckEgressSection(Chart):
                 ports=[kplus.ServicePort(port=8080)],
             ),
         )
-        FixedEgressIp(
+        ledger_eip = FixedEgressIp(
             self,
             "ledger-eip",
             sources=[EgressSource.workload(ledger)],
@@ -76,8 +107,13 @@ class AckEgressSection(Chart):
                 release_strategy=AlibabaEipReleaseStrategy.after(Duration.minutes(10))
             ),
         )
+        EgressWarnings.acknowledge(
+            ledger_eip,
+            "cdk8s-egress:ackEipPerPod",
+            "one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address",
+        )
 
-        FixedEgressIp(
+        report_uploader_snat = FixedEgressIp(
             self,
             "report-uploader-snat",
             name="report-uploader-egress",
@@ -87,6 +123,16 @@ class AckEgressSection(Chart):
                 security_group_ids=["sg-egressuploader"],
                 eni_type=TerwayEniType.TRUNK,
             ),
+        )
+        EgressWarnings.acknowledge(
+            report_uploader_snat,
+            "cdk8s-egress:ackSnatEntryRequired",
+            "the SNAT entries of vsw-egresszonea and vsw-egresszoneb are VPC configuration, made outside Kubernetes",
+        )
+        EgressWarnings.acknowledge(
+            report_uploader_snat,
+            "cdk8s-egress:ackPodNetworkingAtPodCreation",
+            "handled at deploy time: the PodNetworking is applied before the report-uploader pods start, and pods that predate it are recreated once",
         )
 
 
@@ -102,7 +148,7 @@ class CalicoFixedEgressIpSection(Chart):
             metadata={"name": "legacy-sync", "namespace": "production"},
             containers=[kplus.ContainerProps(name="sync", image="example/legacy-sync:1")],
         )
-        FixedEgressIp(
+        legacy_sync_pool = FixedEgressIp(
             self,
             "legacy-sync-pool",
             name="legacy-sync-egress",
@@ -115,6 +161,21 @@ class CalicoFixedEgressIpSection(Chart):
                 },
             ),
             cluster_cidrs={"pod_cidrs": ["10.244.0.0/16"], "service_cidrs": ["10.96.0.0/12"]},
+        )
+        EgressWarnings.acknowledge(
+            legacy_sync_pool,
+            "cdk8s-egress:calicoPoolAtPodCreation",
+            "handled at deploy time: legacy-sync is rolled once after its pool is applied",
+        )
+        EgressWarnings.acknowledge(
+            legacy_sync_pool,
+            "cdk8s-egress:calicoPoolMustBeRouted",
+            "by design: external firewalls allow 10.244.240.0/24, so the network routes it back to the nodes (Calico BGP peering)",
+        )
+        EgressWarnings.acknowledge(
+            legacy_sync_pool,
+            "cdk8s-egress:calicoBgpConfigurationSingleton",
+            'kept on purpose: it is the seed\'s own BGPConfiguration "default"',
         )
 
 

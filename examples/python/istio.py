@@ -3,7 +3,22 @@ the seed)."""
 from cdk8s import Chart
 from constructs import Construct
 
-from cdk8s_egress import Destination, EgressBackend, EgressGateway, EgressPolicy, EgressSource, Port
+from cdk8s_egress import (
+    Destination,
+    EgressBackend,
+    EgressGateway,
+    EgressPolicy,
+    EgressSource,
+    EgressWarnings,
+    Port,
+)
+
+# The seed's gateway pods are Istio's default egress gateway, in the root namespace istio-system,
+# where no per-workload access-log Telemetry applies (docs/seed.md).
+ROOT_NAMESPACE_ACCESS_LOGS = (
+    "the seed's gateway is Istio's default one in istio-system; "
+    "its access logs come from mesh-wide meshConfig.accessLogFile"
+)
 
 
 def backend_pods() -> EgressSource:
@@ -29,6 +44,9 @@ class IstioEgressGatewaySection(Chart):
             destinations=[Destination.fqdn("api.external.com")],
             ports=[Port.HTTPS],
         )
+        EgressWarnings.acknowledge(
+            self.gateway, "cdk8s-egress:istioGatewayAccessLogRootNamespace", ROOT_NAMESPACE_ACCESS_LOGS
+        )
 
 
 class IstioExternalServicesSection(Chart):
@@ -50,10 +68,14 @@ class IstioExternalServicesSection(Chart):
         allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS)
 
         # The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
-        EgressGateway(
+        deny_gateway = EgressGateway(
             self,
             "egress-gateway",
             name="egress-gateway",
             deny_policy_name="deny-external",
             gateway_egress_backend=EgressBackend.cilium(),
-        ).deny_hosts(["*.example.com"])
+        )
+        deny_gateway.deny_hosts(["*.example.com"])
+        EgressWarnings.acknowledge(
+            deny_gateway, "cdk8s-egress:istioGatewayAccessLogRootNamespace", ROOT_NAMESPACE_ACCESS_LOGS
+        )

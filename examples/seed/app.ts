@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { buildFixedIpSections } from './fixed-ip';
 import { IstioEgressGatewaySection, IstioExternalServicesSection } from './istio';
 import { MonitoringSection } from './monitoring';
-import { DefaultDenyEgress, Destination, EgressPolicy, EgressSource, Port } from '../../src';
+import { DefaultDenyEgress, Destination, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
 
 /**
  * Seed section "NetworkPolicy Egress规则": backend pods in `production` may reach the database
@@ -35,8 +35,23 @@ export class NetworkPolicySection extends Chart {
   }
 }
 
+/**
+ * `production` runs Istio sidecars under a REGISTRY_ONLY allow-list and, beneath it, the
+ * NetworkPolicy default deny of the section above; every workload's external allowance goes to
+ * both layers. What the Istio backend warns about in that design is acknowledged once, for the app.
+ */
+function acknowledgeMeshDesign(app: App): void {
+  EgressWarnings.acknowledge(app, 'cdk8s-egress:istioAmbientRegistryOnly',
+    'production runs Istio sidecars, as the seed\'s Istio sections assume; it is not an ambient-mode namespace');
+  EgressWarnings.acknowledge(app, 'cdk8s-egress:istioRegistryOnlyBypassable',
+    'every production allowance is enforced by the network layer too (the default-deny baseline and a NetworkPolicy or CiliumNetworkPolicy per allowance), which holds pods that bypass the sidecar');
+  EgressWarnings.acknowledge(app, 'cdk8s-egress:istioNamespaceScope',
+    'by design: the mesh allow-list of production is namespace-wide; each workload\'s own limit is its NetworkPolicy');
+}
+
 /** Adds every seed section to `app`. */
 export function buildSeedApp(app: App): void {
+  acknowledgeMeshDesign(app);
   new NetworkPolicySection(app, 'networkpolicy');
   // Seed sections "Cilium Egress Gateway", "ACK NAT Gateway", "Egress IP固定" (Calico), "ACK出站方案"
   buildFixedIpSections(app);

@@ -4,7 +4,10 @@
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { AlibabaEipReleaseStrategy, AllowedExternalService, CiliumEgressGatewayValues, Destination, EgressBackend, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port, TerwayEniType } from '../../src';
+import {
+  AlibabaEipReleaseStrategy, AllowedExternalService, CiliumEgressGatewayValues, Destination, EgressBackend, EgressSource, EgressWarnings,
+  FixedEgressIp, FixedEgressIpProvider, Port, TerwayEniType,
+} from '../../src';
 
 /**
  * `production` runs under a default deny (NetworkPolicy) and a REGISTRY_ONLY sidecar (Istio): a
@@ -22,6 +25,9 @@ const MESH_AND_NETWORK = [EgressBackend.kubernetes(), EgressBackend.istio()];
  *   requires besides `egressGateway.enabled`;
  * - the policy carries no namespace (it is cluster-scoped); the namespace is the
  *   `io.kubernetes.pod.namespace` pod label, as in the seed.
+ *
+ * The limits of the open-source Cilium egress gateway (docs/fixed-egress-ip.md) are acknowledged
+ * with the reason they are accepted here; the report lists them with those reasons.
  */
 export class CiliumEgressGatewaySection extends Chart {
   constructor(scope: Construct, id: string) {
@@ -37,12 +43,22 @@ export class CiliumEgressGatewaySection extends Chart {
       ports: [Port.HTTPS],
       backends: MESH_AND_NETWORK,
     });
-    new FixedEgressIp(this, 'egress-external-api', {
+    const egressExternalApi = new FixedEgressIp(this, 'egress-external-api', {
       name: 'egress-external-api',
       sources: [apiClient],
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });
+    EgressWarnings.acknowledge(egressExternalApi, 'cdk8s-egress:ciliumEgressNoHa',
+      'the seed names one gateway node (egress-gateway=true); open-source Cilium has no gateway failover');
+    EgressWarnings.acknowledge(egressExternalApi, 'cdk8s-egress:ciliumEgressNoGatewayDrops',
+      'labelling the gateway node and assigning 10.0.0.100 to it are node setup, done outside this app');
+    EgressWarnings.acknowledge(egressExternalApi, 'cdk8s-egress:ciliumEgressIncompatibleFeatures',
+      'the cilium-egress values enable what the gateway needs; the features it excludes are cluster prerequisites');
+    EgressWarnings.acknowledge(egressExternalApi, 'cdk8s-egress:ciliumEgressGatewayChangeBreaksConnections',
+      'inherent to the Cilium egress gateway: changing the gateway node is planned maintenance');
+    EgressWarnings.acknowledge(egressExternalApi, 'cdk8s-egress:ciliumEgressNewPodDelay',
+      'inherent to the Cilium egress gateway; nothing in this app can shorten it');
   }
 }
 
@@ -59,6 +75,9 @@ export class CiliumEgressGatewaySection extends Chart {
  *   Trunk-ENI `PodNetworking`; the VPC NAT gateway's SNAT entries for those vSwitches (configured
  *   outside Kubernetes) give them one shared, fixed address.
  * - "NAT网关" (the VPC-wide NAT gateway) is VPC configuration, not a Kubernetes object.
+ *
+ * What each option implies by design (an address per pod, the SNAT entries outside Kubernetes) is
+ * acknowledged, with the reason, next to it.
  */
 export class AckEgressSection extends Chart {
   constructor(scope: Construct, id: string) {
@@ -68,10 +87,12 @@ export class AckEgressSection extends Chart {
       replicas: 1,
       containers: [{ name: 'app', image: 'myapp' }],
     });
-    new FixedEgressIp(this, 'nat-enabled-eip', {
+    const natEnabledEip = new FixedEgressIp(this, 'nat-enabled-eip', {
       sources: [EgressSource.workload(natEnabled)],
       provider: FixedEgressIpProvider.alibabaEip({ bandwidth: 5 }),
     });
+    EgressWarnings.acknowledge(natEnabledEip, 'cdk8s-egress:ackEipNotFixed',
+      'like the seed\'s nat-enabled pod, the EIP lives as long as the pod; ledger-eip shows an address kept across restarts');
 
     const ledger = new kplus.StatefulSet(this, 'ledger', {
       metadata: { name: 'ledger', namespace: 'production' },
@@ -88,10 +109,12 @@ export class AckEgressSection extends Chart {
       ports: [Port.HTTPS],
       backends: MESH_AND_NETWORK,
     });
-    new FixedEgressIp(this, 'ledger-eip', {
+    const ledgerEip = new FixedEgressIp(this, 'ledger-eip', {
       sources: [EgressSource.workload(ledger)],
       provider: FixedEgressIpProvider.alibabaEip({ releaseStrategy: AlibabaEipReleaseStrategy.after(Duration.minutes(10)) }),
     });
+    EgressWarnings.acknowledge(ledgerEip, 'cdk8s-egress:ackEipPerPod',
+      'one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address');
 
     const uploader = EgressSource.pods({ namespace: 'production', labels: { app: 'report-uploader' } });
     new AllowedExternalService(this, 'report-uploader-egress', {
@@ -101,7 +124,7 @@ export class AckEgressSection extends Chart {
       ports: [Port.HTTPS],
       backends: MESH_AND_NETWORK,
     });
-    new FixedEgressIp(this, 'report-uploader-snat', {
+    const reportUploaderSnat = new FixedEgressIp(this, 'report-uploader-snat', {
       name: 'report-uploader-egress',
       sources: [uploader],
       provider: FixedEgressIpProvider.alibabaPodNetworking({
@@ -110,6 +133,10 @@ export class AckEgressSection extends Chart {
         eniType: TerwayEniType.TRUNK,
       }),
     });
+    EgressWarnings.acknowledge(reportUploaderSnat, 'cdk8s-egress:ackSnatEntryRequired',
+      'the SNAT entries of vsw-egresszonea and vsw-egresszoneb are VPC configuration, made outside Kubernetes');
+    EgressWarnings.acknowledge(reportUploaderSnat, 'cdk8s-egress:ackPodNetworkingAtPodCreation',
+      'handled at deploy time: the PodNetworking is applied before the report-uploader pods start, and pods that predate it are recreated once');
   }
 }
 
@@ -121,6 +148,9 @@ export class AckEgressSection extends Chart {
  * 10.244.240.0/24 (requested through the `cni.projectcalico.org/ipv4pools` annotation on the pod
  * template), which external firewalls can allow. The seed's BGPConfiguration is kept, as the
  * explicit `advertiseServices` option, with its real meaning documented.
+ *
+ * What a dedicated pool implies by design (it is read at pod creation and must be routed) and the
+ * kept BGPConfiguration are acknowledged, with the reason, next to it.
  */
 export class CalicoFixedEgressIpSection extends Chart {
   constructor(scope: Construct, id: string) {
@@ -138,7 +168,7 @@ export class CalicoFixedEgressIpSection extends Chart {
       ports: [Port.HTTPS],
       backends: MESH_AND_NETWORK,
     });
-    new FixedEgressIp(this, 'legacy-sync-pool', {
+    const legacySyncPool = new FixedEgressIp(this, 'legacy-sync-pool', {
       name: 'legacy-sync-egress',
       sources: [EgressSource.workload(legacySync)],
       provider: FixedEgressIpProvider.calico({
@@ -147,6 +177,12 @@ export class CalicoFixedEgressIpSection extends Chart {
       }),
       clusterCidrs: { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] },
     });
+    EgressWarnings.acknowledge(legacySyncPool, 'cdk8s-egress:calicoPoolAtPodCreation',
+      'handled at deploy time: legacy-sync is rolled once after its pool is applied');
+    EgressWarnings.acknowledge(legacySyncPool, 'cdk8s-egress:calicoPoolMustBeRouted',
+      'by design: external firewalls allow 10.244.240.0/24, so the network routes it back to the nodes (Calico BGP peering)');
+    EgressWarnings.acknowledge(legacySyncPool, 'cdk8s-egress:calicoBgpConfigurationSingleton',
+      'kept on purpose: it is the seed\'s own BGPConfiguration "default"');
   }
 }
 

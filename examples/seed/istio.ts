@@ -7,6 +7,12 @@ import { AllowedExternalService, Destination, EgressBackend, EgressGateway, Egre
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 
 /**
+ * The seed's gateway pods are Istio's default egress gateway, in the root namespace `istio-system`,
+ * where no per-workload access-log Telemetry applies (docs/seed.md).
+ */
+const ROOT_NAMESPACE_ACCESS_LOGS = 'the seed\'s gateway is Istio\'s default one in istio-system; its access logs come from mesh-wide meshConfig.accessLogFile';
+
+/**
  * Seed section "Istio Egress Gateway": backend pods in `production` reach `api.external.com`
  * on 443 only through the `istio=egressgateway` pods in `istio-system`. One `addRoute()` emits the
  * seed's `egress-gateway` Gateway, `external-api` VirtualService and `external-api`
@@ -52,6 +58,7 @@ export class IstioEgressGatewaySection extends Chart {
       destinations: [Destination.fqdn('api.external.com')],
       ports: [Port.HTTPS],
     });
+    EgressWarnings.acknowledge(this.gateway, 'cdk8s-egress:istioGatewayAccessLogRootNamespace', ROOT_NAMESPACE_ACCESS_LOGS);
   }
 }
 
@@ -108,10 +115,12 @@ export class IstioExternalServicesSection extends Chart {
     }).allow(Destination.pods({ namespace: 'istio-system', labels: { app: 'istiod' } }), Port.tcp(15012));
 
     // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
-    new EgressGateway(this, 'egress-gateway', {
+    const denyGateway = new EgressGateway(this, 'egress-gateway', {
       name: 'egress-gateway',
       denyPolicyName: 'deny-external',
       gatewayEgressBackend: EgressBackend.cilium(),
-    }).denyHosts(['*.example.com']);
+    });
+    denyGateway.denyHosts(['*.example.com']);
+    EgressWarnings.acknowledge(denyGateway, 'cdk8s-egress:istioGatewayAccessLogRootNamespace', ROOT_NAMESPACE_ACCESS_LOGS);
   }
 }

@@ -8,6 +8,7 @@ import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { Port } from '../core/port';
 import { EgressSource } from '../core/source';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { isCidr, parseCidr } from '../private/cidr';
 import { EgressError } from '../private/egress-error';
@@ -188,7 +189,7 @@ export class AllowedExternalService extends Construct {
       if (!isCidr(parsed) || parsed.prefix === 0) continue;
       const limit = parsed.family === 4 ? BROAD_V4_PREFIX : BROAD_V6_PREFIX;
       if (parsed.prefix < limit) {
-        EgressWarnings.add(this, 'cdk8s-egress:broadCidr',
+        EgressWarnings.add(this, EgressWarningId.BROAD_CIDR,
           `Destination ${parsed.text} covers more than a /${limit}: an external service rarely needs that much. Narrow it to the service's published ranges`);
       }
     }

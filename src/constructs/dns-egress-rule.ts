@@ -5,9 +5,10 @@ import { EgressBackend, EgressRuleConfig } from '../backends/backend';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
-import { IP_BLOCK_IN_CLUSTER, checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../private/checks';
+import { checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../private/checks';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, raise } from '../private/egress-error';
 import { PolicyRenderer } from '../private/render';
@@ -73,7 +74,7 @@ export class DnsEgressRule extends Construct {
       const rule = resolver._rule();
       checkCapabilities(this, backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
       const inCluster = inClusterProblem(this, rule.destinations[0]);
-      if (inCluster) EgressWarnings.add(this, IP_BLOCK_IN_CLUSTER, `DNS resolver: ${inCluster}`);
+      if (inCluster) EgressWarnings.add(this, EgressWarningId.IP_BLOCK_IN_CLUSTER, `DNS resolver: ${inCluster}`);
       return rule;
     });
     refuseCoveredFamily(this, rules.flatMap((r) => r.destinations), `DNS to ${this.resolvers.map((r) => r.description).join(', ')}`,

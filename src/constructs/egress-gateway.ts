@@ -9,6 +9,7 @@ import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { AppProtocol, Port, PortConfig, Protocol } from '../core/port';
 import { EgressSource, SourceConfig } from '../core/source';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { recordRoute } from '../gateway/bypass';
 import type { IstioGatewayRenderer } from '../gateway/istio-gateway-renderer';
@@ -509,24 +510,24 @@ export class EgressGateway extends Construct {
     this.validateProps(props);
 
     if (!this.bypassClosure) {
-      EgressWarnings.add(this, 'cdk8s-egress:istioGatewayBypassOpen',
+      EgressWarnings.add(this, EgressWarningId.ISTIO_GATEWAY_BYPASS_OPEN,
         'bypassClosure is false: no NetworkPolicy stops routed workloads from skipping their sidecar and reaching external hosts directly, '
         + 'and the gateway pods may reach any destination. The egress gateway is then a convenience, not a control. '
         + `Recorded as ${BYPASS_CLOSURE_ANNOTATION}: disabled on every object`);
     }
     if (this.anyAddress) {
-      EgressWarnings.add(this, 'cdk8s-egress:istioGatewayEgressAnyAddress',
+      EgressWarnings.add(this, EgressWarningId.ISTIO_GATEWAY_EGRESS_ANY_ADDRESS,
         `The gateway pods may reach every address on the routed upstream ports (${this.gatewayEgressBackend.displayName} cannot match hostnames). `
         + 'The Istio configuration still limits the gateway to the routed hosts, but a compromised gateway is not held back by the network. '
         + 'Use gatewayEgressBackend: EgressBackend.cilium() to restrict it to the hostnames');
     }
     if (!this.mtls) {
-      EgressWarnings.add(this, 'cdk8s-egress:istioGatewayNoMtls',
+      EgressWarnings.add(this, EgressWarningId.ISTIO_GATEWAY_NO_MTLS,
         'mtls is false: the gateway cannot tell which workload sent a connection, so every pod that can reach the gateway may use every route. '
         + 'Keep mtls: true so the AuthorizationPolicy checks the source namespace or service account');
     }
     if ((props.accessLogging ?? true) && this.provider.namespace === this.provider.rootNamespace) {
-      EgressWarnings.add(this, 'cdk8s-egress:istioGatewayAccessLogRootNamespace',
+      EgressWarnings.add(this, EgressWarningId.ISTIO_GATEWAY_ACCESS_LOG_ROOT_NAMESPACE,
         `The gateway runs in Istio's root namespace "${this.provider.rootNamespace}", where a Telemetry with a workload selector is ignored, so no access-log Telemetry is emitted for it. `
         + 'Run the gateway in its own namespace (EgressGatewayProvider.istio({ namespace: \'istio-egress\' })), or enable mesh-wide access logging (meshConfig.accessLogFile: /dev/stdout)');
     }

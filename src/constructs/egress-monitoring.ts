@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressErrorCode } from '../core/errors';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel, FactKind } from '../model/egress-model';
 import { ApplicationSettings, MonitoringPlan, MonitoringSettings, planMonitoring } from '../monitoring/plan';
@@ -8,8 +9,6 @@ import { promDuration } from '../monitoring/promql';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
 
-/** Stable id of the warning raised for gateway routes that EgressMonitoring cannot monitor. */
-const WARN_SKIPPED_GATEWAY = 'cdk8s-egress:monitoringSkipsGateway';
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -255,7 +254,7 @@ export class EgressMonitoring extends Construct {
         + 'Declare it after the egress constructs (EgressPolicy, AllowedExternalService, EgressGateway, ...) it should watch');
     }
     for (const s of plan.skippedRoutes) {
-      EgressWarnings.add(this, WARN_SKIPPED_GATEWAY,
+      EgressWarnings.add(this, EgressWarningId.MONITORING_SKIPS_GATEWAY,
         `The gateway route declared at ${s.constructPath} uses provider "${s.provider}"; EgressMonitoring derives gateway alerts for Istio egress gateways only, so it is not monitored. `
         + 'Its workloads are still covered by the blocked-attempt and policy-drop alerts');
     }

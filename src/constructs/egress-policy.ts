@@ -6,9 +6,10 @@ import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
-import { IP_BLOCK_IN_CLUSTER, addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
+import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, raise } from '../private/egress-error';
 import { configKey, sameConfig } from '../private/keys';
@@ -149,7 +150,7 @@ export class EgressPolicy extends Construct {
       const rule = resolver._rule();
       if (this.backend.controlsDns) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
       const inCluster = this.backend.controlsDns ? inClusterProblem(this, rule.destinations[0]) : undefined;
-      if (inCluster) EgressWarnings.add(this, IP_BLOCK_IN_CLUSTER, `DNS resolver: ${inCluster}`);
+      if (inCluster) EgressWarnings.add(this, EgressWarningId.IP_BLOCK_IN_CLUSTER, `DNS resolver: ${inCluster}`);
       this.countPeers(1, rule.ports.length);
       return rule;
     });
@@ -262,7 +263,7 @@ export class EgressPolicy extends Construct {
       }
     }
     const rule: EgressRuleConfig = { destinations: [d], ports: portConfigs };
-    if (inCluster) EgressWarnings.add(this, IP_BLOCK_IN_CLUSTER, inCluster);
+    if (inCluster) EgressWarnings.add(this, EgressWarningId.IP_BLOCK_IN_CLUSTER, inCluster);
     this.rules.push(rule);
     if (this.index) this.indexRule(rule);
     else if (this.rules.length > SCAN_LIMIT) this.rules.forEach((r) => this.indexRule(r));

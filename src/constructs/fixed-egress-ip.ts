@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { ClusterCidrs, FixedEgressIpProvider } from '../fixed-ip/provider';
-import { WARN } from '../fixed-ip/warning-ids';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
 import { DeclaredIntents } from '../model/intents';
 import { EgressFactDetails } from '../monitoring/fact-details';
@@ -193,7 +193,7 @@ export class FixedEgressIp extends Construct {
       }
       const covers = cluster.filter((x) => cidrsOverlap(x.c, c));
       if (covers.length > 0) {
-        EgressWarnings.add(this, WARN.CLUSTER_CIDR_EXCLUDED,
+        EgressWarnings.add(this, EgressWarningId.FIXED_EGRESS_IP_CLUSTER_CIDR_EXCLUDED,
           `Destination ${c.text} contains the cluster's ${covers.map((x) => `${x.what} CIDR ${x.c.text}`).join(' and ')}: traffic to those in-cluster addresses `
           + `does not go through the ${p.displayName}. Add them as except blocks to say so explicitly`);
       }

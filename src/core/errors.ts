@@ -39,6 +39,12 @@ export enum EgressErrorCode {
   INTENT_BLOCKED = 'EGRESS_INTENT_BLOCKED',
   /** The construct given to `EgressSource.workload()` is not a Deployment, StatefulSet, DaemonSet or Job. */
   NOT_A_WORKLOAD = 'EGRESS_NOT_A_WORKLOAD',
+  /** A warning id that cdk8s-egress does not define (see `EgressWarningId`) was acknowledged or raised. */
+  UNKNOWN_WARNING_ID = 'EGRESS_UNKNOWN_WARNING_ID',
+  /** A warning was acknowledged without a reason. */
+  REASON_REQUIRED = 'EGRESS_REASON_REQUIRED',
+  /** A `cdk8s-egress:` context value has the wrong type or form. */
+  INVALID_CONTEXT = 'EGRESS_INVALID_CONTEXT',
 }
 
 /**

@@ -1,11 +1,15 @@
 import { IConstruct } from 'constructs';
+import { EgressErrorCode } from './errors';
+import { EgressWarningId } from './warning-ids';
+import { EgressError } from '../private/egress-error';
 import { compareStrings } from '../private/order';
+import { VERBOSE_WARNINGS_CONTEXT, WARNING_CATALOGUE, WARNING_METADATA, closestWarningId, firstSentence, isWarningId } from '../private/warning-catalogue';
 
 /**
  * A warning raised while building egress policy.
  */
 export interface EgressWarning {
-  /** Stable id, e.g. `cdk8s-egress:ciliumNoHa`. Ids never change meaning. */
+  /** Stable id, one of `EgressWarningId`, e.g. `cdk8s-egress:ciliumEgressNoHa`. Ids never change meaning. */
   readonly id: string;
   /** Path of the construct it is about. */
   readonly constructPath: string;
@@ -19,6 +23,8 @@ export interface EgressWarning {
 }
 
 const STATE = '__cdk8sEgressWarnings';
+/** How many construct paths a grouped synth line names before "and N more". */
+const PATHS_SHOWN = 5;
 
 interface State {
   strict: boolean;
@@ -41,22 +47,68 @@ function state(scope: IConstruct): State {
     s = { strict: false, warnings: [], acks: [], printed: false, checks: [] };
     Object.defineProperty(root, STATE, { value: s, enumerable: false });
     const st = s;
-    scope.node.root.node.addValidation({
+    const app = scope.node.root;
+    app.node.addValidation({
       validate: () => {
         // The root validates first (cdk8s visits the tree in pre-order), so app-wide checks have
         // added their warnings before anything is listed, printed or turned into an error.
+        const verbose = verboseWarnings(app);
         const list = sortedWarnings(st);
         const open = list.filter((w) => w.acknowledgedReason === undefined);
         if (st.strict) return open.map((w) => `[${w.constructPath}] ${w.message} (${w.id}; strict mode turns warnings into errors: fix it or EgressWarnings.acknowledge(scope, '${w.id}', reason))`);
-        if (!st.printed && open.length > 0 && process.env.CDK8S_EGRESS_QUIET !== '1') {
+        if (!st.printed && open.length > 0 && !envFlag('CDK8S_EGRESS_QUIET')) {
           st.printed = true;
-          for (const w of open) process.stderr.write(`cdk8s-egress warning ${w.id} at ${w.constructPath}: ${w.message}\n`);
+          for (const line of synthLines(open, list.length - open.length, verbose)) process.stderr.write(`${line}\n`);
         }
         return [];
       },
     });
   }
   return s;
+}
+
+function envFlag(name: string): boolean {
+  const v = (process.env[name] ?? '').trim().toLowerCase();
+  return v === '1' || v === 'true';
+}
+
+/** Whether the full text is wanted: `CDK8S_EGRESS_VERBOSE=1`, or the context switch. */
+function verboseWarnings(app: IConstruct): boolean {
+  const value: unknown = app.node.tryGetContext(VERBOSE_WARNINGS_CONTEXT);
+  const unset = value === undefined || value === null || value === false || value === 'false';
+  if (!unset && value !== true && value !== 'true') {
+    throw EgressError.at(app, EgressErrorCode.INVALID_CONTEXT,
+      `Invalid ${VERBOSE_WARNINGS_CONTEXT} context value ${JSON.stringify(value)}: it must be true (print the full text of every warning at synth) or false`);
+  }
+  return !unset || envFlag('CDK8S_EGRESS_VERBOSE');
+}
+
+/**
+ * What synth prints for the open warnings: one line per id (its count when it repeats, the first
+ * sentence of its message, the construct paths), then one line that says how to see the full text.
+ * Verbose: one line per warning with its full message.
+ */
+function synthLines(open: readonly EgressWarning[], acknowledged: number, verbose: boolean): string[] {
+  const lines: string[] = [];
+  if (verbose) {
+    for (const w of open) lines.push(`warning ${w.id}: ${w.message} — at ${w.constructPath}`);
+  } else {
+    const byId = new Map<string, EgressWarning[]>();
+    for (const w of open) byId.set(w.id, [...byId.get(w.id) ?? [], w]);
+    for (const id of [...byId.keys()].sort(compareStrings)) {
+      const group = byId.get(id)!;
+      const sentences = [...new Set(group.map((w) => firstSentence(w.message)))];
+      // One instance, or several saying the same: its first sentence; otherwise the catalogue's summary.
+      const text = sentences.length === 1 || !isWarningId(id) ? sentences[0] : WARNING_CATALOGUE[id].summary;
+      const paths = [...new Set(group.map((w) => w.constructPath))].sort(compareStrings);
+      const shown = paths.length > PATHS_SHOWN ? `${paths.slice(0, PATHS_SHOWN).join(', ')} and ${paths.length - PATHS_SHOWN} more` : paths.join(', ');
+      lines.push(`warning ${id}${group.length > 1 ? ` (${group.length})` : ''}: ${text} — at ${shown}`);
+    }
+  }
+  const count = `${open.length} warning${open.length === 1 ? '' : 's'}${acknowledged > 0 ? ` (${acknowledged} acknowledged)` : ''}`;
+  const fullText = verbose ? '' : ` Full text: CDK8S_EGRESS_VERBOSE=1 (or context ${VERBOSE_WARNINGS_CONTEXT}: true), construct metadata ${WARNING_METADATA}, or the egress report.`;
+  lines.push(`cdk8s-egress: ${count}.${fullText} Accept one with EgressWarnings.acknowledge(scope, id, reason); CDK8S_EGRESS_QUIET=1 silences this output.`);
+  return lines;
 }
 
 function sortedWarnings(s: State): readonly EgressWarning[] {
@@ -75,21 +127,36 @@ function isUnder(scope: IConstruct, ancestor: IConstruct): boolean {
   return scope.node.scopes.includes(ancestor);
 }
 
+function checkId(scope: IConstruct, id: string, method: string): void {
+  if (isWarningId(id)) return;
+  const closest = typeof id === 'string' ? closestWarningId(id) : undefined;
+  throw EgressError.at(scope, EgressErrorCode.UNKNOWN_WARNING_ID,
+    `EgressWarnings.${method}() got warning id ${JSON.stringify(id)}, which cdk8s-egress does not define`
+    + `${closest ? `: did you mean '${closest}'?` : '.'} The ids are the values of EgressWarningId, listed in docs/warnings.md`);
+}
+
 /**
- * The warning channel (cdk8s has no aws-cdk `Annotations`). Warnings carry stable ids, are
- * recorded as construct metadata (`cdk8s-egress:warning`), printed to stderr at synth (set
- * `CDK8S_EGRESS_QUIET=1` to silence), and listed in the egress report. In strict mode every
- * warning that is not acknowledged fails synth.
+ * The warning channel (cdk8s has no aws-cdk `Annotations`). Warnings carry stable ids (the
+ * `EgressWarningId` catalogue), are recorded with their full text as construct metadata
+ * (`cdk8s-egress:warning`), listed in the egress report, and summarized on stderr at synth: one
+ * line per id with its count, the first sentence of its message and the construct paths.
+ * `CDK8S_EGRESS_VERBOSE=1` (or the `cdk8s-egress:verboseWarnings` context set to `true`) prints the
+ * full text instead; `CDK8S_EGRESS_QUIET=1` prints nothing. In strict mode every warning that is
+ * not acknowledged fails synth.
  *
  * @example
  * EgressWarnings.enableStrictMode(app);
- * EgressWarnings.acknowledge(gateway, 'cdk8s-egress:ciliumNoHa', 'a single gateway node is accepted here');
+ * EgressWarnings.acknowledge(gateway, 'cdk8s-egress:istioGatewayAccessLogRootNamespace', 'mesh-wide access logging is on (meshConfig.accessLogFile)');
  */
 export class EgressWarnings {
-  /** Record a warning on a construct. Called by the constructs. */
-  public static add(scope: IConstruct, id: string, message: string): void {
+  /**
+   * Record a warning on a construct. Called by the constructs; an id that is not in the catalogue
+   * throws `EGRESS_UNKNOWN_WARNING_ID`.
+   */
+  public static add(scope: IConstruct, id: EgressWarningId, message: string): void {
+    checkId(scope, id, 'add');
     state(scope).warnings.push({ scope, id, message });
-    scope.node.addMetadata('cdk8s-egress:warning', { id, message });
+    scope.node.addMetadata(WARNING_METADATA, { id, message });
   }
 
   /** Turn every unacknowledged warning of the app into a synth error. */
@@ -97,8 +164,20 @@ export class EgressWarnings {
     state(scope).strict = true;
   }
 
-  /** Accept warning `id` on `scope` and everything below it, with a reason (kept in the report). */
+  /**
+   * Accept warning `id` on `scope` and everything below it, with a reason (kept in the report).
+   * An id that cdk8s-egress does not define throws `EGRESS_UNKNOWN_WARNING_ID` (with the closest
+   * id, when one is close); an empty reason throws `EGRESS_REASON_REQUIRED`.
+   *
+   * @param id one of `EgressWarningId`, e.g. `cdk8s-egress:ciliumEgressNoHa`
+   * @param reason why the warning does not apply here or is accepted (the report shows it)
+   */
   public static acknowledge(scope: IConstruct, id: string, reason: string): void {
+    checkId(scope, id, 'acknowledge');
+    if (typeof reason !== 'string' || reason.trim() === '') {
+      throw EgressError.at(scope, EgressErrorCode.REASON_REQUIRED,
+        `EgressWarnings.acknowledge() of ${id} got an empty reason: say why the warning does not apply here or is accepted (the report shows the reason next to the warning)`);
+    }
     state(scope).acks.push({ scope, id, reason });
   }
 

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { AlibabaAnnotationPrefix, AlibabaEipOptions, AlibabaEipReleaseStrategy } from './options';
 import { annotatePodTemplate, goDuration, podTemplateAnnotations, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
-import { WARN } from './warning-ids';
 import { EgressErrorCode } from '../core/errors';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressError } from '../private/egress-error';
 import { Workload } from '../private/workload';
@@ -50,7 +50,7 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
       this.checkWorkload(scope, w);
       const unofficial = Object.keys(podTemplateAnnotations(w)).filter((k) => UNOFFICIAL_KEYS.includes(k));
       if (unofficial.length > 0) {
-        EgressWarnings.add(scope, WARN.ACK_UNOFFICIAL_KEYS,
+        EgressWarnings.add(scope, EgressWarningId.ACK_UNOFFICIAL_EIP_KEYS,
           `The pod template of ${w.path} carries ${unofficial.join(', ')}, keys that appear only in unofficial notes: ack-extend-network-controller reads `
           + `the official keys this FixedEgressIp adds (${Object.keys(annotations).join(', ')}). Remove the unofficial keys so nothing else acts on them`);
       }
@@ -142,14 +142,14 @@ export class AlibabaEipProvider extends FixedEgressIpProvider {
     if (o.instanceId !== undefined) return;
     const keeps = o.releaseStrategy !== undefined && o.releaseStrategy !== AlibabaEipReleaseStrategy.FOLLOW;
     if (!keeps) {
-      EgressWarnings.add(scope, WARN.ACK_EIP_NOT_FIXED,
+      EgressWarnings.add(scope, EgressWarningId.ACK_EIP_NOT_FIXED,
         'The controller creates an EIP when a pod starts and releases it when the pod is deleted: the egress address changes every time a pod is replaced. '
         + 'For an address that stays, attach an existing EIP (instanceId, StatefulSet with one replica) or keep created EIPs (StatefulSet with AlibabaEipReleaseStrategy.NEVER or .after(...))');
     }
     const podCount = (w: Workload) => (w.kind === 'DaemonSet' ? Infinity : w.replicas() ?? 1);
     const multi = workloads.length > 1 || workloads.some((w) => podCount(w) > 1);
     if (multi) {
-      EgressWarnings.add(scope, WARN.ACK_EIP_PER_POD,
+      EgressWarnings.add(scope, EgressWarningId.ACK_EIP_PER_POD,
         'Every pod gets its own EIP, so the workload leaves with as many addresses as it has pods: external allow-lists must list each of them (or use alibabaPodNetworking() for one shared address)');
     }
   }

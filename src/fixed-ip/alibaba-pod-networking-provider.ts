@@ -3,12 +3,12 @@ import { Construct, IConstruct } from 'constructs';
 import { AlibabaPodNetworkingOptions, TerwayEniType, TerwayVSwitchSelectionPolicy } from './options';
 import { formatLabels, makeClusterScoped, podTemplateAnnotations, podTemplateLabels, sourcesOverlap, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
-import { WARN } from './warning-ids';
 import {
   PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
 } from '../../imports/network.alibabacloud.com';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource, SourceConfig } from '../core/source';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressError, raise } from '../private/egress-error';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../private/names';
@@ -105,10 +105,10 @@ export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
       return pn;
     });
 
-    EgressWarnings.add(scope, WARN.ACK_SNAT_OUTSIDE,
+    EgressWarnings.add(scope, EgressWarningId.ACK_SNAT_ENTRY_REQUIRED,
       `The fixed address comes from the VPC NAT gateway, which Kubernetes does not configure: add one SNAT entry per vSwitch (${vSwitches.join(', ')}) with the fixed EIP(s), `
       + 'in every zone the pods may run in. A vSwitch without its own entry falls back to the VPC-wide entry (or has no Internet access); several SNAT IPs in one entry make the address one of several');
-    EgressWarnings.add(scope, WARN.ACK_AT_POD_CREATION,
+    EgressWarnings.add(scope, EgressWarningId.ACK_POD_NETWORKING_AT_POD_CREATION,
       'Terway matches PodNetworkings only when a pod is created, and only Ready ones: pods that already run, or start before the PodNetworking is Ready, stay on the shared vSwitches '
       + 'until they are recreated. With the webhook\'s failurePolicy Ignore (the open-source chart default), pods created while the webhook is down also miss it');
     return { apiObjects, egressIdentity: `the SNAT entries of vSwitches ${vSwitches.join(', ')} (Terway PodNetworking)` };

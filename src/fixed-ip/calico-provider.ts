@@ -4,12 +4,12 @@ import { Construct, IConstruct } from 'constructs';
 import { CalicoEncapsulation, CalicoFixedEgressIpOptions, CalicoPoolReservation, CalicoServiceAdvertisement } from './options';
 import { annotatePodTemplate, makeClusterScoped, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
-import { WARN } from './warning-ids';
 import {
   BgpConfiguration, BgpConfigurationSpec, IpPool, IpPoolSpec,
   IpPoolSpecAllowedUses, IpPoolSpecAssignmentMode, IpPoolSpecIpipMode, IpPoolSpecVxlanMode,
 } from '../../imports/projectcalico.org';
 import { EgressErrorCode } from '../core/errors';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { clusterRanges, parseCidrList } from '../private/cluster-ranges';
@@ -98,14 +98,14 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
     apiObjects.push(...this.applyAnnotation(scope, options, key, value));
     if (o.advertiseServices !== undefined) apiObjects.push(this.bgpConfiguration(scope, o.advertiseServices, options));
 
-    EgressWarnings.add(scope, WARN.CALICO_AT_POD_CREATION,
+    EgressWarnings.add(scope, EgressWarningId.CALICO_POOL_AT_POD_CREATION,
       `Calico reads ${key} only when a pod is created: pods that already run keep their address until they are recreated (roll the workload after applying)`);
     if (natOutgoing) {
-      EgressWarnings.add(scope, WARN.CALICO_NAT_OUTGOING,
+      EgressWarnings.add(scope, EgressWarningId.CALICO_NAT_OUTGOING_HIDES_POOL,
         `natOutgoing is on: traffic that leaves the Calico pools is masqueraded to the node's address, so external systems see node addresses, not ${pool.text}. `
         + 'Turn it off to expose the pool range, or pin the pods to nodes with fixed addresses');
     } else {
-      EgressWarnings.add(scope, WARN.CALICO_POOL_ROUTING,
+      EgressWarnings.add(scope, EgressWarningId.CALICO_POOL_MUST_BE_ROUTED,
         `natOutgoing is off: the pods leave with their own addresses from ${pool.text}, so the network must route ${pool.text} back to the nodes `
         + '(Calico BGP peering with your routers, pool export not disabled); otherwise replies are lost');
     }
@@ -214,7 +214,7 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
       spec,
     });
     makeClusterScoped(bgp);
-    EgressWarnings.add(scope, WARN.CALICO_BGP_SINGLETON,
+    EgressWarnings.add(scope, EgressWarningId.CALICO_BGP_CONFIGURATION_SINGLETON,
       'advertiseServices emits the cluster\'s singleton BGPConfiguration "default": applying it sets these fields cluster-wide, next to whatever else the cluster configured there. '
       + 'It advertises Service addresses to BGP peers and does not change any egress address');
     return bgp;

@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { CiliumEgressGatewayNode, CiliumFixedEgressIpOptions } from './options';
 import { makeClusterScoped, formatLabels } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
-import { WARN } from './warning-ids';
 import {
   CiliumEgressGatewayPolicy,
   CiliumEgressGatewayPolicySpec,
@@ -11,6 +10,7 @@ import {
   CiliumEgressGatewayPolicySpecSelectors,
 } from '../../imports/cilium.io';
 import { EgressErrorCode } from '../core/errors';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { Cidr, cidrContains, compareCidrs, isCidr, parseCidr, parseIp } from '../private/cidr';
 import { parseCidrList } from '../private/cluster-ranges';
@@ -177,19 +177,19 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
 
   private warn(scope: Construct, gateways: Gateway[]): void {
     const where = gateways.map((g) => formatLabels(g.nodeSelector)).join(' / ');
-    EgressWarnings.add(scope, WARN.CILIUM_NO_HA,
+    EgressWarnings.add(scope, EgressWarningId.CILIUM_EGRESS_NO_HA,
       gateways.length > 1
         ? `Cilium's open-source egress gateway has no failover: each pod is pinned to one of ${gateways.length} gateways, and while its gateway node is down its traffic to these destinations is dropped (cilium/cilium#18230)`
         : 'Cilium\'s open-source egress gateway has no high availability: one node (the first matching node by name) is the gateway, and while it is down the pods\' traffic to these destinations is dropped (cilium/cilium#18230)');
-    EgressWarnings.add(scope, WARN.CILIUM_NO_GATEWAY_DROPS,
+    EgressWarnings.add(scope, EgressWarningId.CILIUM_EGRESS_NO_GATEWAY_DROPS,
       `If no node carries the labels ${where}, Cilium drops the pods' traffic to these destinations; if the egress IP is not assigned to a device of the gateway node, the gateway drops it ("No Egress IP configured"). `
       + 'Label the gateway node and assign the address before the policy is applied');
-    EgressWarnings.add(scope, WARN.CILIUM_INCOMPATIBLE,
+    EgressWarnings.add(scope, EgressWarningId.CILIUM_EGRESS_INCOMPATIBLE_FEATURES,
       'The egress gateway needs egressGateway.enabled, bpf.masquerade and kubeProxyReplacement (see CiliumEgressGatewayValues) and does not work with Cluster Mesh '
       + '(the gateway must be in the pods\' cluster), CiliumEndpointSlice or identityAllocationMode=kvstore');
-    EgressWarnings.add(scope, WARN.CILIUM_GATEWAY_CHANGE,
+    EgressWarnings.add(scope, EgressWarningId.CILIUM_EGRESS_GATEWAY_CHANGE_BREAKS_CONNECTIONS,
       'Changing the gateway (node labels, gateway nodes added or removed, policy edits) breaks the pods\' open connections to these destinations (cilium/cilium#39245)');
-    EgressWarnings.add(scope, WARN.CILIUM_NEW_POD_DELAY,
+    EgressWarnings.add(scope, EgressWarningId.CILIUM_EGRESS_NEW_POD_DELAY,
       'A new pod egresses for a short time before the policy applies to it, with its pod or node address and not through the gateway: external allow-lists must tolerate the first connections failing');
   }
 }

@@ -10,13 +10,11 @@ import { EnforcementLayer } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
 import { hostnameMatches, isHostnameKind } from '../private/hosts';
 import { sourcesMayOverlap } from '../private/names';
-
-/** Warning id for a direct address-block allowance of pods that a gateway routes. */
-export const GATEWAY_BYPASS_WARNING = 'cdk8s-egress:gatewayBypass';
 
 /** One route of a gateway, as the bypass check needs it. */
 export interface RouteRecord {
@@ -54,7 +52,7 @@ export function recordRoute(route: RouteRecord): void {
       for (const f of findings(created, model)) {
         if (f.error || created.warned.has(f.key)) continue;
         created.warned.add(f.key);
-        EgressWarnings.add(f.gateway, GATEWAY_BYPASS_WARNING, f.message);
+        EgressWarnings.add(f.gateway, EgressWarningId.GATEWAY_BYPASS, f.message);
       }
     });
   }

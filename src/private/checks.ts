@@ -109,9 +109,6 @@ export function refuseCoveredFamily(scope: IConstruct, destinations: readonly De
     + `so the source could reach the whole internet. List only the external ranges you need, or ${optIn}`);
 }
 
-/** Warning id: an IP block that reaches into the cluster's pod or Service ranges. */
-export const IP_BLOCK_IN_CLUSTER = 'cdk8s-egress:ipBlockInCluster';
-
 /**
  * When the app declares its cluster ranges (`cdk8s-egress:clusterCidrs` context), what is wrong
  * with an IP block that overlaps them: NetworkPolicy `ipBlock` is meant for addresses outside the
@@ -130,11 +127,12 @@ export function inClusterProblem(scope: IConstruct, d: DestinationConfig): strin
   if (hits.length === 0) return undefined;
   const named = hits.map((h) => `${h.what} CIDR ${h.c.text}`).join(' and ');
   const carved = hits.filter((h) => excepts.some((e) => cidrContains(e, h.c)));
-  const why = 'whether SNAT or DNAT happens before the policy sees the packet is up to the network plugin, pod IPs change as pods come and go, '
+  const why = 'Whether SNAT or DNAT happens before the policy sees the packet is up to the network plugin, pod IPs change as pods come and go, '
     + 'and Service IPs are usually translated before the policy applies. Select in-cluster peers with Destination.pods() or Destination.namespace(), '
     + 'and list the external ranges you need';
   if (carved.length === hits.length) {
-    return `Destination ${block.text} except ${d.except!.join(', ')} carves the cluster's ${named} out of an IP block to mean "everything but the cluster": ${why}`;
+    return `Destination ${block.text} except ${d.except!.join(', ')} carves the cluster's ${named} out of an IP block to mean "everything but the cluster", `
+      + `but NetworkPolicy ipBlock is meant for addresses outside the cluster. ${why}`;
   }
-  return `Destination ${block.text} overlaps the cluster's ${named}: NetworkPolicy ipBlock is meant for addresses outside the cluster; ${why}`;
+  return `Destination ${block.text} overlaps the cluster's ${named}: NetworkPolicy ipBlock is meant for addresses outside the cluster. ${why}`;
 }

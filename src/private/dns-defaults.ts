@@ -9,6 +9,7 @@ import { isCidr, parseCidr } from './cidr';
 import { EgressError } from './egress-error';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
+import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 
 /**
@@ -16,9 +17,6 @@ import { EgressWarnings } from '../core/warnings';
  * default address. Unset or `false`: the cluster does not run it.
  */
 export const NODE_LOCAL_DNS_CACHE_CONTEXT = 'cdk8s-egress:nodeLocalDnsCache';
-
-/** Warning id: an explicit resolver list leaves out the NodeLocal DNSCache the app declares. */
-export const NODE_LOCAL_DNS_CACHE_MISSING = 'cdk8s-egress:nodeLocalDnsCacheMissing';
 
 /** `true` means the address `DnsResolver.nodeLocalDnsCache()` listens on by default. */
 const DEFAULT_CACHE_ADDRESS = DnsResolver.nodeLocalDnsCache().destination.toConfig().cidr!.replace(/\/32$/, '');
@@ -69,7 +67,7 @@ export function checkNodeLocalDnsCache(scope: IConstruct, resolvers: readonly Dn
   // The context names the address only, so any resolver at that address counts, whatever its port.
   const address = cache.destination.toConfig().cidr;
   if (resolvers.some((r) => r.destination.toConfig().cidr === address)) return;
-  EgressWarnings.add(scope, NODE_LOCAL_DNS_CACHE_MISSING,
+  EgressWarnings.add(scope, EgressWarningId.NODE_LOCAL_DNS_CACHE_MISSING,
     `The app declares NodeLocal DNSCache at ${address} (${NODE_LOCAL_DNS_CACHE_CONTEXT} context), but these DNS resolvers `
     + `(${resolvers.map((r) => r.description).join(', ')}) do not include it: pods that resolve through the cache would lose DNS. `
     + 'Add DnsResolver.nodeLocalDnsCache() to the list, or leave the option out to keep the default DNS path');

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { Destination, DnsEgressRule, EgressPolicy, EgressSource, EgressWarnings, Port } from '../../src';
+import { Destination, DnsEgressRule, EgressPolicy, EgressSource, EgressWarningId, EgressWarnings, Port } from '../../src';
 import { EgressReport } from '../../src/constructs/egress-report';
 import { tempApp, writtenFiles } from '../helpers';
 import { buildRepresentativeApp } from '../report/representative-app';
@@ -51,8 +51,8 @@ describe('EgressReport | written next to the manifests, only when synth succeeds
       .allow(Destination.ipv4('64.0.0.0/2'), Port.HTTPS);
     new DnsEgressRule(c, 'dns', { source: EgressSource.namespace('production') });
     // the EgressPolicy itself does not warn; make it fail strict mode with a warning of our own
-    EgressWarnings.add(c, 'cdk8s-egress:test', 'a test warning');
-    expect(() => EgressReport.write(app)).toThrow(/Validation failed with the following errors:\n {2}\[\] \[strict\] a test warning \(cdk8s-egress:test; strict mode[\s\S]*The egress report was not written\./);
+    EgressWarnings.add(c, EgressWarningId.BROAD_CIDR, 'a test warning');
+    expect(() => EgressReport.write(app)).toThrow(/Validation failed with the following errors:\n {2}\[\] \[strict\] a test warning \(cdk8s-egress:broadCidr; strict mode[\s\S]*The egress report was not written\./);
     expect(writtenFiles(app)).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
   AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway, EgressModel,
-  EgressPolicy, EgressSource, EgressWarnings, Port, Protocol,
+  EgressPolicy, EgressSource, EgressWarningId, EgressWarnings, Port, Protocol,
 } from '../../src';
-import { NODE_LOCAL_DNS_CACHE_CONTEXT, NODE_LOCAL_DNS_CACHE_MISSING } from '../../src/private/dns-defaults';
+import { NODE_LOCAL_DNS_CACHE_CONTEXT } from '../../src/private/dns-defaults';
 import { expectEgressError, ofKind, synth } from '../helpers';
 
 /** A chart in an app that declares `value` as its NodeLocal DNSCache (no declaration when undefined). */
@@ -16,7 +16,7 @@ function chartWithCache(value?: unknown): Chart {
 const KUBE_DNS_PEER = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } };
 const DNS_PORTS = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
 const source = EgressSource.pods({ namespace: 'production', labels: { app: 'api' } });
-const missing = (c: Chart) => EgressWarnings.list(c).filter((w) => w.id === NODE_LOCAL_DNS_CACHE_MISSING);
+const missing = (c: Chart) => EgressWarnings.list(c).filter((w) => w.id === EgressWarningId.NODE_LOCAL_DNS_CACHE_MISSING);
 
 describe('NodeLocal DNSCache declared in the cdk8s-egress:nodeLocalDnsCache context (pitfall 6)', () => {
   test('undeclared: the default DNS path is kube-dns alone', () => {
@@ -95,7 +95,7 @@ describe('NodeLocal DNSCache declared in the cdk8s-egress:nodeLocalDnsCache cont
 
   test('the warning can be acknowledged like any other', () => {
     const c = chartWithCache(true);
-    EgressWarnings.acknowledge(c, NODE_LOCAL_DNS_CACHE_MISSING, 'these pods use dnsPolicy: None with an external resolver');
+    EgressWarnings.acknowledge(c, EgressWarningId.NODE_LOCAL_DNS_CACHE_MISSING, 'these pods use dnsPolicy: None with an external resolver');
     new DnsEgressRule(c, 'dns', { source, resolvers: DnsResolver.addresses(['198.51.100.53/32']) });
     expect(missing(c)[0].acknowledgedReason).toBe('these pods use dnsPolicy: None with an external resolver');
   });

@@ -15,6 +15,7 @@ import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressErrorCode } from '../../core/errors';
 import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
+import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { isCidr, parseCidr } from '../../private/cidr';
 import { EgressError } from '../../private/egress-error';
@@ -43,9 +44,6 @@ const CALICO_NAMESPACE_NAME_LABEL = 'projectcalico.org/name';
 const NETWORK_SET_LABEL = 'cdk8s-egress.dev/network-set';
 const DEFAULT_NETWORK_SET_THRESHOLD = 10;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Warning id: policies in a Calico tier other than `default` do not add up across tiers. */
-export const CALICO_TIER_WARNING = 'cdk8s-egress:calicoTierNotAdditive';
 
 const OSS_CAPABILITIES = [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP];
 
@@ -107,9 +105,9 @@ export class CalicoBackend extends EgressBackend {
       spec: Lazy.any({ produce: () => this.renderSpec(policy.resolve(), networkSets) }),
     }));
     if (tiered) {
-      EgressWarnings.add(scope, CALICO_TIER_WARNING,
-        `The Calico policy is in tier "${this.tier}". Calico applies the tier's defaultAction (Deny unless the Tier says Pass) to every connection of the `
-        + 'selected pods that the tier does not allow, so egress allowed by policies in other tiers (or by Kubernetes NetworkPolicies) is denied for them. '
+      EgressWarnings.add(scope, EgressWarningId.CALICO_TIER_NOT_ADDITIVE,
+        `The Calico policy is in tier "${this.tier}", whose defaultAction (Deny unless the Tier says Pass) applies to every connection of the `
+        + 'selected pods that the tier does not allow: egress allowed by policies in other tiers (or by Kubernetes NetworkPolicies) is denied for them. '
         + 'Keep every egress policy of these pods in this tier, or set defaultAction: Pass on the Tier');
     }
 

@@ -14,14 +14,12 @@ import {
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../../../imports/cilium.io';
 import { DestinationKind } from '../../core/destination';
 import { EgressErrorCode } from '../../core/errors';
+import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { EgressError, Problem, raise } from '../../private/egress-error';
 import { plainApiObject } from '../../private/objects';
 import { addKeptValidation } from '../../private/validation';
 import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
-
-/** Warning id: a selector uses a label that Cilium's default label filter keeps out of security identities. */
-export const CILIUM_LABEL_NOT_IN_IDENTITY = 'cdk8s-egress:ciliumLabelNotInIdentity';
 
 /** Names of the clusterwide policies of each app (cluster-scoped names must be unique). */
 const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();
@@ -142,8 +140,8 @@ function claimClusterwideName(scope: Construct, name: string): void {
 function warnNonIdentityLabels(scope: Construct, labels: Record<string, string> | undefined, where: string): void {
   for (const key of Object.keys(labels ?? {})) {
     if (isIdentityLabel(key)) continue;
-    EgressWarnings.add(scope, CILIUM_LABEL_NOT_IN_IDENTITY,
+    EgressWarnings.add(scope, EgressWarningId.CILIUM_LABEL_NOT_IN_IDENTITY,
       `Label key "${key}" in ${where} is left out of Cilium security identities by Cilium's default label filter, so a selector on it matches no pod and the traffic is dropped. `
-      + `Select the pods by a label that is part of their identity (such as app.kubernetes.io/name), or, if your Cilium keeps this label (agent option --labels), acknowledge ${CILIUM_LABEL_NOT_IN_IDENTITY}`);
+      + `Select the pods by a label that is part of their identity (such as app.kubernetes.io/name), or, if your Cilium keeps this label (agent option --labels), acknowledge ${EgressWarningId.CILIUM_LABEL_NOT_IN_IDENTITY}`);
   }
 }

@@ -13,6 +13,7 @@ import {
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressErrorCode } from '../../core/errors';
 import { AppProtocol, PortConfig, Protocol } from '../../core/port';
+import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { EgressError } from '../../private/egress-error';
 import { namespaceProblems } from '../../private/names';
@@ -143,21 +144,21 @@ export class IstioBackend extends EgressBackend {
   private warn(scope: Construct, policy: IEgressPolicyDefinition): void {
     const ns = policy.metadata.namespace;
     if (this.registryOnly) {
-      EgressWarnings.add(scope, 'cdk8s-egress:istioRegistryOnlyBypassable',
+      EgressWarnings.add(scope, EgressWarningId.ISTIO_REGISTRY_ONLY_BYPASSABLE,
         `REGISTRY_ONLY in namespace "${ns}" is enforced by the Envoy sidecar only: pods without a sidecar, pods that bypass it `
         + '(excludeOutboundIPRanges/Ports annotations, UID 1337, hostNetwork, traffic before the proxy is ready) and non-TCP traffic are not restricted. '
         + 'Pair it with a NetworkPolicy that limits the same pods (EgressPolicy with EgressBackend.kubernetes() or .cilium()), or route through an EgressGateway, which emits that NetworkPolicy');
-      EgressWarnings.add(scope, 'cdk8s-egress:istioAmbientRegistryOnly',
+      EgressWarnings.add(scope, EgressWarningId.ISTIO_AMBIENT_REGISTRY_ONLY,
         `In ambient mode (no sidecars) ztunnel ignores the Sidecar resource and outboundTrafficPolicy (istio/istio#54281), so namespace "${ns}" would not be restricted at all. `
         + 'Use this backend only for namespaces with sidecar injection; for ambient namespaces enforce egress with NetworkPolicy or a waypoint');
     } else {
-      EgressWarnings.add(scope, 'cdk8s-egress:istioRegistryOnlyDisabled',
+      EgressWarnings.add(scope, EgressWarningId.ISTIO_REGISTRY_ONLY_DISABLED,
         `registryOnly is false: no REGISTRY_ONLY Sidecar is emitted for namespace "${ns}". Under Istio's default ALLOW_ANY the ServiceEntries declare hosts but block nothing; `
         + 'make sure the namespace or the mesh (meshConfig.outboundTrafficPolicy.mode) runs REGISTRY_ONLY');
     }
     // The source's labels are known when the policy is built (pods and workloads carry them).
     if (policy.resolve().source.podLabels !== undefined) {
-      EgressWarnings.add(scope, 'cdk8s-egress:istioNamespaceScope',
+      EgressWarnings.add(scope, EgressWarningId.ISTIO_NAMESPACE_SCOPE,
         `Istio's egress allow-list is per namespace: the ServiceEntries and the REGISTRY_ONLY Sidecar apply to every pod of namespace "${ns}" with a sidecar, `
         + 'not only to the pods this policy selects. Use a dedicated namespace for workloads that need a different allow-list');
     }
@@ -214,7 +215,7 @@ export class IstioBackend extends EgressBackend {
     if (protocol === 'TCP' && !warned.has(`${value}|${p.port}`)) {
       registry.claimOpaqueTcpPort(scope, ns, value, p.port!, this.exportTo);
       warned.add(`${value}|${p.port}`);
-      EgressWarnings.add(scope, 'cdk8s-egress:istioOpaqueTcpPort',
+      EgressWarnings.add(scope, EgressWarningId.ISTIO_OPAQUE_TCP_PORT,
         `${value} is allowed on opaque TCP port ${p.port}: a TCP ServiceEntry with DNS resolution and no addresses captures every TCP connection on port ${p.port} in namespace "${ns}" `
         + 'and sends it to this host (unless Istio DNS proxying auto-allocates addresses). Use Port.tls()/Port.https() when the protocol is TLS, or Destination.ipv4() with the service\'s addresses');
     }

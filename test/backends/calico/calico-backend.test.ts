@@ -3,9 +3,8 @@ import * as fc from 'fast-check';
 import { evaluateCalico } from './calico-eval';
 import {
   CalicoEdition, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy,
-  EgressSource, EgressWarnings, Port,
+  EgressSource, EgressWarningId, EgressWarnings, Port,
 } from '../../../src';
-import { CALICO_TIER_WARNING } from '../../../src/backends/calico/calico-backend';
 import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../arbitraries';
 import { chart, ofKind, synth, expectEgressError } from '../../helpers';
 import { schemaErrors } from '../../schema';
@@ -196,7 +195,7 @@ describe('Calico backend | rendering', () => {
     expect(r.metadata.name).toBe('security.already-prefixed');
     expect(s.metadata.name).toBe('in-default');
     expect(s.spec.tier).toBe('default');
-    expect(EgressWarnings.list(c).map((w) => `${w.constructPath} ${w.id}`)).toEqual([`test/p ${CALICO_TIER_WARNING}`, `test/q ${CALICO_TIER_WARNING}`, `test/r ${CALICO_TIER_WARNING}`]);
+    expect(EgressWarnings.list(c).map((w) => `${w.constructPath} ${w.id}`)).toEqual([`test/p ${EgressWarningId.CALICO_TIER_NOT_ADDITIVE}`, `test/q ${EgressWarningId.CALICO_TIER_NOT_ADDITIVE}`, `test/r ${EgressWarningId.CALICO_TIER_NOT_ADDITIVE}`]);
     expect(EgressWarnings.list(c)[0].message).toMatch(/tier "security".*defaultAction \(Deny unless the Tier says Pass\).*Keep every egress policy of these pods in this tier/);
   });
 

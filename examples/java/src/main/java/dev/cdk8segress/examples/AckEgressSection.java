@@ -7,6 +7,7 @@ import dev.cdk8segress.egress.AlibabaEipOptions;
 import dev.cdk8segress.egress.AlibabaEipReleaseStrategy;
 import dev.cdk8segress.egress.AlibabaPodNetworkingOptions;
 import dev.cdk8segress.egress.EgressSource;
+import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.FixedEgressIp;
 import dev.cdk8segress.egress.FixedEgressIpProvider;
 import dev.cdk8segress.egress.PodsSourceProps;
@@ -34,10 +35,12 @@ public class AckEgressSection extends Chart {
                 .replicas(1)
                 .containers(List.of(ContainerProps.builder().name("app").image("myapp").build()))
                 .build();
-        FixedEgressIp.Builder.create(this, "nat-enabled-eip")
+        FixedEgressIp natEnabledEip = FixedEgressIp.Builder.create(this, "nat-enabled-eip")
                 .sources(List.of(EgressSource.workload(natEnabled)))
                 .provider(FixedEgressIpProvider.alibabaEip(AlibabaEipOptions.builder().bandwidth(5).build()))
                 .build();
+        EgressWarnings.acknowledge(natEnabledEip, "cdk8s-egress:ackEipNotFixed",
+                "like the seed's nat-enabled pod, the EIP lives as long as the pod; ledger-eip shows an address kept across restarts");
 
         StatefulSet ledger = StatefulSet.Builder.create(this, "ledger")
                 .metadata(ApiObjectMetadata.builder().name("ledger").namespace("production").build())
@@ -49,14 +52,16 @@ public class AckEgressSection extends Chart {
                         .ports(List.of(ServicePort.builder().port(8080).build()))
                         .build())
                 .build();
-        FixedEgressIp.Builder.create(this, "ledger-eip")
+        FixedEgressIp ledgerEip = FixedEgressIp.Builder.create(this, "ledger-eip")
                 .sources(List.of(EgressSource.workload(ledger)))
                 .provider(FixedEgressIpProvider.alibabaEip(AlibabaEipOptions.builder()
                         .releaseStrategy(AlibabaEipReleaseStrategy.after(Duration.minutes(10)))
                         .build()))
                 .build();
+        EgressWarnings.acknowledge(ledgerEip, "cdk8s-egress:ackEipPerPod",
+                "one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address");
 
-        FixedEgressIp.Builder.create(this, "report-uploader-snat")
+        FixedEgressIp reportUploaderSnat = FixedEgressIp.Builder.create(this, "report-uploader-snat")
                 .name("report-uploader-egress")
                 .sources(List.of(EgressSource.pods(PodsSourceProps.builder()
                         .namespace("production").labels(Map.of("app", "report-uploader")).build())))
@@ -66,5 +71,9 @@ public class AckEgressSection extends Chart {
                         .eniType(TerwayEniType.TRUNK)
                         .build()))
                 .build();
+        EgressWarnings.acknowledge(reportUploaderSnat, "cdk8s-egress:ackSnatEntryRequired",
+                "the SNAT entries of vsw-egresszonea and vsw-egresszoneb are VPC configuration, made outside Kubernetes");
+        EgressWarnings.acknowledge(reportUploaderSnat, "cdk8s-egress:ackPodNetworkingAtPodCreation",
+                "handled at deploy time: the PodNetworking is applied before the report-uploader pods start, and pods that predate it are recreated once");
     }
 }

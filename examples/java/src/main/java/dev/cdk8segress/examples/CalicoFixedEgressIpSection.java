@@ -6,6 +6,7 @@ import dev.cdk8segress.egress.CalicoFixedEgressIpOptions;
 import dev.cdk8segress.egress.CalicoServiceAdvertisement;
 import dev.cdk8segress.egress.ClusterCidrs;
 import dev.cdk8segress.egress.EgressSource;
+import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.FixedEgressIp;
 import dev.cdk8segress.egress.FixedEgressIpProvider;
 import org.cdk8s.ApiObjectMetadata;
@@ -25,7 +26,7 @@ public class CalicoFixedEgressIpSection extends Chart {
                 .metadata(ApiObjectMetadata.builder().name("legacy-sync").namespace("production").build())
                 .containers(List.of(ContainerProps.builder().name("sync").image("example/legacy-sync:1").build()))
                 .build();
-        FixedEgressIp.Builder.create(this, "legacy-sync-pool")
+        FixedEgressIp legacySyncPool = FixedEgressIp.Builder.create(this, "legacy-sync-pool")
                 .name("legacy-sync-egress")
                 .sources(List.of(EgressSource.workload(legacySync)))
                 .provider(FixedEgressIpProvider.calico(CalicoFixedEgressIpOptions.builder()
@@ -40,5 +41,11 @@ public class CalicoFixedEgressIpSection extends Chart {
                         .serviceCidrs(List.of("10.96.0.0/12"))
                         .build())
                 .build();
+        EgressWarnings.acknowledge(legacySyncPool, "cdk8s-egress:calicoPoolAtPodCreation",
+                "handled at deploy time: legacy-sync is rolled once after its pool is applied");
+        EgressWarnings.acknowledge(legacySyncPool, "cdk8s-egress:calicoPoolMustBeRouted",
+                "by design: external firewalls allow 10.244.240.0/24, so the network routes it back to the nodes (Calico BGP peering)");
+        EgressWarnings.acknowledge(legacySyncPool, "cdk8s-egress:calicoBgpConfigurationSingleton",
+                "kept on purpose: it is the seed's own BGPConfiguration \"default\"");
     }
 }

@@ -7,6 +7,7 @@ import dev.cdk8segress.egress.CiliumEgressGatewayValues;
 import dev.cdk8segress.egress.CiliumFixedEgressIpOptions;
 import dev.cdk8segress.egress.Destination;
 import dev.cdk8segress.egress.EgressSource;
+import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.FixedEgressIp;
 import dev.cdk8segress.egress.FixedEgressIpProvider;
 import dev.cdk8segress.egress.PodsSourceProps;
@@ -22,7 +23,7 @@ public class CiliumEgressGatewaySection extends Chart {
     public CiliumEgressGatewaySection(final Construct scope, final String id) {
         super(scope, id);
         CiliumEgressGatewayValues.Builder.create(this, "cilium-egress").name("cilium-egress").build();
-        FixedEgressIp.Builder.create(this, "egress-external-api")
+        FixedEgressIp egressExternalApi = FixedEgressIp.Builder.create(this, "egress-external-api")
                 .name("egress-external-api")
                 .sources(List.of(EgressSource.pods(PodsSourceProps.builder()
                         .namespace("production").labels(Map.of("app", "api-client")).build())))
@@ -32,5 +33,15 @@ public class CiliumEgressGatewaySection extends Chart {
                         .egressIp("10.0.0.100")
                         .build()))
                 .build();
+        EgressWarnings.acknowledge(egressExternalApi, "cdk8s-egress:ciliumEgressNoHa",
+                "the seed names one gateway node (egress-gateway=true); open-source Cilium has no gateway failover");
+        EgressWarnings.acknowledge(egressExternalApi, "cdk8s-egress:ciliumEgressNoGatewayDrops",
+                "labelling the gateway node and assigning 10.0.0.100 to it are node setup, done outside this app");
+        EgressWarnings.acknowledge(egressExternalApi, "cdk8s-egress:ciliumEgressIncompatibleFeatures",
+                "the cilium-egress values enable what the gateway needs; the features it excludes are cluster prerequisites");
+        EgressWarnings.acknowledge(egressExternalApi, "cdk8s-egress:ciliumEgressGatewayChangeBreaksConnections",
+                "inherent to the Cilium egress gateway: changing the gateway node is planned maintenance");
+        EgressWarnings.acknowledge(egressExternalApi, "cdk8s-egress:ciliumEgressNewPodDelay",
+                "inherent to the Cilium egress gateway; nothing in this app can shorten it");
     }
 }

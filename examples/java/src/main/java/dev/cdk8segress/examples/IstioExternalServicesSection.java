@@ -7,6 +7,7 @@ import dev.cdk8segress.egress.EgressBackend;
 import dev.cdk8segress.egress.EgressGateway;
 import dev.cdk8segress.egress.EgressPolicy;
 import dev.cdk8segress.egress.EgressSource;
+import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.Port;
 import org.cdk8s.Chart;
 import software.constructs.Construct;
@@ -29,11 +30,13 @@ public class IstioExternalServicesSection extends Chart {
         allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS);
 
         // The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
-        EgressGateway.Builder.create(this, "egress-gateway")
+        EgressGateway denyGateway = EgressGateway.Builder.create(this, "egress-gateway")
                 .name("egress-gateway")
                 .denyPolicyName("deny-external")
                 .gatewayEgressBackend(EgressBackend.cilium())
-                .build()
-                .denyHosts(List.of("*.example.com"));
+                .build();
+        denyGateway.denyHosts(List.of("*.example.com"));
+        EgressWarnings.acknowledge(denyGateway, "cdk8s-egress:istioGatewayAccessLogRootNamespace",
+                IstioEgressGatewaySection.ROOT_NAMESPACE_ACCESS_LOGS);
     }
 }
