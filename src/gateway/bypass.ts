@@ -107,7 +107,9 @@ function compute(routes: readonly RouteRecord[], policies: readonly ModelPolicy[
 }
 
 function check(route: RouteRecord, source: SourceConfig, p: ModelPolicy, d: DestinationConfig): Finding | undefined {
-  const who = describe(source);
+  // The policy's own pods, and the routed ones when they differ (selectors that may overlap).
+  const same = p.source.namespace === source.namespace && labelsKey(p.source) === labelsKey(source);
+  const who = same ? describe(source) : `${describe(p.source)} (which may include the routed ${describe(source)})`;
   if (isHostnameKind(d.kind)) {
     const hit = route.hosts.find((h) => hostnameMatches(d, h));
     if (!hit) return undefined;
@@ -129,6 +131,10 @@ function check(route: RouteRecord, source: SourceConfig, p: ModelPolicy, d: Dest
       + `sends the same pods' traffic to ${route.hosts.join(', ')} through this gateway. NetworkPolicies add up: if the block holds addresses of those hosts, `
       + 'the pods can reach them without the gateway. Narrow the block, or acknowledge this warning',
   };
+}
+
+function labelsKey(s: SourceConfig): string {
+  return s.podLabels ? Object.keys(s.podLabels).sort().map((k) => `${k}=${s.podLabels![k]}`).join(',') : '';
 }
 
 function describe(s: SourceConfig): string {

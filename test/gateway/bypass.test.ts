@@ -104,4 +104,13 @@ describe('gateway bypass through other policies', () => {
     new AllowedExternalService(cni, 'direct', { source: routed(), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS], backends: [new CniBackend()] });
     expect(() => Testing.synth(cni)).toThrow(/direct\/cilium allows pods app=api in prod direct egress to api\.partner\.com/);
   });
+
+  test('a finding for a policy of other (possibly overlapping) pods names both selections', () => {
+    const c = Testing.chart();
+    route(gateway(c));
+    new EgressPolicy(c, 'ledger', { source: EgressSource.pods({ namespace: 'prod', labels: { tier: 'ledger' } }) }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
+    Testing.synth(c);
+    expect(bypassWarnings(c).map((w) => w.message.split('.')[0] + '.' + w.message.split('.')[1]))
+      .toEqual([expect.stringMatching(/^test\/ledger allows pods tier=ledger in prod \(which may include the routed pods app=api in prod\) direct egress to 198/)]);
+  });
 });
