@@ -203,10 +203,13 @@ function blockerText(l: LayerVerdict): string {
   return `${layer}, hop ${l.hop}: ${l.blockedBy.join(', ')} (declared at ${l.blockedByConstructs.join(', ')}) isolate${l.blockedBy.length === 1 ? 's' : ''} it and allow${l.blockedBy.length === 1 ? 's' : ''} nothing of this`;
 }
 
-function fixFor(l: LayerVerdict, what: 'allow' | 'route' | 'fixed-ip' | 'istiod'): string {
+function fixFor(l: LayerVerdict, what: 'allow' | 'route' | 'fixed-ip' | 'istiod', probe: Probe): string {
   if (what === 'istiod') {
     return 'Allow these pods istiod on the network layer, e.g. new EgressPolicy(scope, id, { source, dns: [] })'
       + `.allow(Destination.pods({ namespace: '${ISTIOD.namespace}', labels: { app: 'istiod' } }), Port.tcp(${ISTIOD_PORT}))`;
+  }
+  if (l.layer === EnforcementLayer.MESH && probe.toPod) {
+    return `Let the sidecars see the services of namespace ${probe.toPod.namespace}: EgressBackend.istio({ sidecarEgressHosts: ['${probe.toPod.namespace}/*'] })`;
   }
   if (l.layer === EnforcementLayer.MESH) {
     return 'Declare the destination to the mesh too: render the intent with both backends (AllowedExternalService with backends: [EgressBackend.kubernetes(), EgressBackend.istio()] '
@@ -225,7 +228,7 @@ function fixFor(l: LayerVerdict, what: 'allow' | 'route' | 'fixed-ip' | 'istiod'
 function blocked(kind: 'allow' | 'route' | 'fixed-ip' | 'istiod', intent: string, probe: Probe, v: Verdict): string {
   const l = v.decidingLayer!;
   return `${intent}, but ${blockerText(l)}. Probe: ${describeProbe(probe)}${v.gateway ? ` via gateway ${v.gateway}` : ''}. `
-    + `${fixFor(l, kind)}; or, if the path is opened outside this app, DeclaredIntents.enforcedOutsideApp(scope, reason) (${EgressErrorCode.INTENT_BLOCKED})`;
+    + `${fixFor(l, kind, probe)}; or, if the path is opened outside this app, DeclaredIntents.enforcedOutsideApp(scope, reason) (${EgressErrorCode.INTENT_BLOCKED})`;
 }
 
 /** Blocks by the ClusterNetworkPolicy tiers: that backend reports them with its own check. */

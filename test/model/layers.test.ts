@@ -248,3 +248,19 @@ describe('allow-all by union across constructs', () => {
     expect(() => Testing.synth(c)).toThrow(/Together, test\/x, test\/y allow .* on TCP\/443.*EGRESS_ALLOW_ALL/);
   });
 });
+
+describe('DeclaredIntents: in-cluster destinations behind a REGISTRY_ONLY sidecar', () => {
+  test('an EgressPolicy allowance to pods of another namespace that the Sidecar cannot see fails synth; importing the namespace fixes it', () => {
+    const build = (sidecarEgressHosts?: string[]) => {
+      const c = chart();
+      new EgressPolicy(c, 'db', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
+        .allow(Destination.pods({ namespace: 'data', labels: { app: 'db' } }), Port.POSTGRES)
+        .allow(Destination.pods({ namespace: 'istio-system', labels: { app: 'istiod' } }), Port.tcp(15012));
+      new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('production'), backend: EgressBackend.istio(sidecarEgressHosts ? { sidecarEgressHosts } : {}), dns: [] })
+        .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
+      return c;
+    };
+    expect(() => Testing.synth(build())).toThrow(/\[test\/db\] .*pod app=db in data TCP\/5432, but the mesh layer .*sidecarEgressHosts: \['data\/\*'\].*EGRESS_INTENT_BLOCKED/);
+    expect(() => Testing.synth(build(['data/*']))).not.toThrow();
+  });
+});
