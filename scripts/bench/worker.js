@@ -172,4 +172,5 @@ const out = x.yaml;
 const objects = variant === 'yaml' ? JSON.parse(fs.readFileSync(fixture, 'utf-8')).reduce((k, c) => k + c.length, 0) : out.split('\n---\n').length;
 const constructs = variant === 'egress' ? x.app.node.findAll().length - 1 : undefined;
 const charts = variant === 'egress' ? x.app.charts.length : undefined;
-console.log(JSON.stringify({ ms: x.ms, constructMs: x.constructMs, rssMb: process.resourceUsage().maxRSS / 1024, objects, constructs, charts, bytes: Buffer.byteLength(out) }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ ms: x.ms, cpuMs: (cpu.user + cpu.system) / 1000, constructMs: x.constructMs, rssMb: process.resourceUsage().maxRSS / 1024, objects, constructs, charts, bytes: Buffer.byteLength(out) }));
