@@ -10,6 +10,12 @@ import (
 	kplus "github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2"
 )
 
+// meshAndNetwork: `production` runs under a default deny (NetworkPolicy) and a REGISTRY_ONLY sidecar
+// (Istio): a workload's own external allowance goes to both layers.
+func meshAndNetwork() *[]egress.EgressBackend {
+	return &[]egress.EgressBackend{egress.EgressBackend_Kubernetes(), egress.EgressBackend_Istio(nil)}
+}
+
 // NewCiliumEgressGatewaySection is seed section "Cilium Egress Gateway": api-client pods in
 // `production` reach 203.0.113.0/24 through the node labelled `egress-gateway=true`, SNATed to 10.0.0.100.
 func NewCiliumEgressGatewaySection(scope constructs.Construct, id string) cdk8s.Chart {
@@ -17,12 +23,22 @@ func NewCiliumEgressGatewaySection(scope constructs.Construct, id string) cdk8s.
 	egress.NewCiliumEgressGatewayValues(chart, jsii.String("cilium-egress"), &egress.CiliumEgressGatewayValuesProps{
 		Name: jsii.String("cilium-egress"),
 	})
+	apiClient := egress.EgressSource_Pods(&egress.PodsSourceProps{
+		Namespace: jsii.String("production"),
+		Labels:    &map[string]*string{"app": jsii.String("api-client")},
+	})
+	// `production` starts denied (app.go): the api-client pods need their own allowance to the
+	// range the gateway carries, or the egress gateway would carry nothing.
+	egress.NewAllowedExternalService(chart, jsii.String("api-client-egress"), &egress.AllowedExternalServiceProps{
+		Name:         jsii.String("api-client-egress"),
+		Source:       apiClient,
+		Destinations: &[]egress.Destination{egress.Destination_Ipv4(jsii.String("203.0.113.0/24"), nil)},
+		Ports:        &[]egress.Port{egress.Port_HTTPS()},
+		Backends:     meshAndNetwork(),
+	})
 	egressExternalApi := egress.NewFixedEgressIp(chart, jsii.String("egress-external-api"), &egress.FixedEgressIpProps{
-		Name: jsii.String("egress-external-api"),
-		Sources: &[]egress.EgressSource{egress.EgressSource_Pods(&egress.PodsSourceProps{
-			Namespace: jsii.String("production"),
-			Labels:    &map[string]*string{"app": jsii.String("api-client")},
-		})},
+		Name:         jsii.String("egress-external-api"),
+		Sources:      &[]egress.EgressSource{apiClient},
 		Destinations: &[]egress.Destination{egress.Destination_Ipv4(jsii.String("203.0.113.0/24"), nil)},
 		Provider: egress.FixedEgressIpProvider_Cilium(&egress.CiliumFixedEgressIpOptions{
 			NodeSelector: &map[string]*string{"egress-gateway": jsii.String("true")},
@@ -68,6 +84,15 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 			Ports:     &[]*kplus.ServicePort{{Port: jsii.Number(8080)}},
 		}),
 	})
+	// The ledger's partner allow-lists its EIPs; `production` starts denied, so the ledger pods
+	// are allowed that partner.
+	egress.NewAllowedExternalService(chart, jsii.String("ledger-egress"), &egress.AllowedExternalServiceProps{
+		Name:         jsii.String("ledger-egress"),
+		Source:       egress.EgressSource_Workload(ledger),
+		Destinations: &[]egress.Destination{egress.Destination_Ipv4(jsii.String("198.51.100.0/24"), nil)},
+		Ports:        &[]egress.Port{egress.Port_HTTPS()},
+		Backends:     meshAndNetwork(),
+	})
 	ledgerEip := egress.NewFixedEgressIp(chart, jsii.String("ledger-eip"), &egress.FixedEgressIpProps{
 		Sources: &[]egress.EgressSource{egress.EgressSource_Workload(ledger)},
 		Provider: egress.FixedEgressIpProvider_AlibabaEip(&egress.AlibabaEipOptions{
@@ -77,12 +102,20 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 	egress.EgressWarnings_Acknowledge(ledgerEip, jsii.String("cdk8s-egress:ackEipPerPod"),
 		jsii.String("one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address"))
 
+	uploader := egress.EgressSource_Pods(&egress.PodsSourceProps{
+		Namespace: jsii.String("production"),
+		Labels:    &map[string]*string{"app": jsii.String("report-uploader")},
+	})
+	egress.NewAllowedExternalService(chart, jsii.String("report-uploader-egress"), &egress.AllowedExternalServiceProps{
+		Name:         jsii.String("report-uploader-egress"),
+		Source:       uploader,
+		Destinations: &[]egress.Destination{egress.Destination_Ipv4(jsii.String("198.51.100.0/24"), nil)},
+		Ports:        &[]egress.Port{egress.Port_HTTPS()},
+		Backends:     meshAndNetwork(),
+	})
 	reportUploaderSnat := egress.NewFixedEgressIp(chart, jsii.String("report-uploader-snat"), &egress.FixedEgressIpProps{
-		Name: jsii.String("report-uploader-egress"),
-		Sources: &[]egress.EgressSource{egress.EgressSource_Pods(&egress.PodsSourceProps{
-			Namespace: jsii.String("production"),
-			Labels:    &map[string]*string{"app": jsii.String("report-uploader")},
-		})},
+		Name:    jsii.String("report-uploader-egress"),
+		Sources: &[]egress.EgressSource{uploader},
 		Provider: egress.FixedEgressIpProvider_AlibabaPodNetworking(&egress.AlibabaPodNetworkingOptions{
 			VSwitchIds:       jsii.Strings("vsw-egresszonea", "vsw-egresszoneb"),
 			SecurityGroupIds: jsii.Strings("sg-egressuploader"),
@@ -103,6 +136,15 @@ func NewCalicoFixedEgressIpSection(scope constructs.Construct, id string) cdk8s.
 	legacySync := kplus.NewDeployment(chart, jsii.String("legacy-sync"), &kplus.DeploymentProps{
 		Metadata:   &cdk8s.ApiObjectMetadata{Name: jsii.String("legacy-sync"), Namespace: jsii.String("production")},
 		Containers: &[]*kplus.ContainerProps{{Name: jsii.String("sync"), Image: jsii.String("example/legacy-sync:1")}},
+	})
+	// The legacy partner's firewall allows 10.244.240.0/24; `production` starts denied, so the
+	// legacy-sync pods are allowed that partner.
+	egress.NewAllowedExternalService(chart, jsii.String("legacy-sync-egress"), &egress.AllowedExternalServiceProps{
+		Name:         jsii.String("legacy-sync-egress"),
+		Source:       egress.EgressSource_Workload(legacySync),
+		Destinations: &[]egress.Destination{egress.Destination_Ipv4(jsii.String("192.0.2.0/24"), nil)},
+		Ports:        &[]egress.Port{egress.Port_HTTPS()},
+		Backends:     meshAndNetwork(),
 	})
 	legacySyncPool := egress.NewFixedEgressIp(chart, jsii.String("legacy-sync-pool"), &egress.FixedEgressIpProps{
 		Name:    jsii.String("legacy-sync-egress"),

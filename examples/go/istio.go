@@ -27,7 +27,16 @@ func NewIstioEgressGatewaySection(scope constructs.Construct, id string) cdk8s.C
 	gateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{
 		Name:                 jsii.String("egress-gateway"),
 		GatewayEgressBackend: egress.EgressBackend_Cilium(nil),
+		// The egress audit log the seed's best practices ask for: the gateway runs in Istio's root
+		// namespace, where Istio ignores a workload-scoped Telemetry, so the routed sidecars log
+		// every attempt the mesh blocks or passes through instead.
+		LogBlockedSourceAttempts: jsii.Bool(true),
 	})
+	// The backend pods also reach the partner range 203.0.113.0/24 directly (the NetworkPolicy
+	// section); api.external.com is not in that range, so that allowance opens no way around the
+	// gateway.
+	egress.EgressWarnings_Acknowledge(gateway, jsii.String("cdk8s-egress:gatewayBypass"),
+		jsii.String("the direct allowance is the partner range 203.0.113.0/24, which does not hold api.external.com"))
 	gateway.AddRoute(jsii.String("external-api"), &egress.EgressRouteProps{
 		Name:         jsii.String("external-api"),
 		Source:       backendPods(),
@@ -42,15 +51,40 @@ func NewIstioEgressGatewaySection(scope constructs.Construct, id string) cdk8s.C
 // and the deny-external AuthorizationPolicy.
 func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8s.Chart {
 	chart := cdk8s.NewChart(scope, jsii.String(id), nil)
-	allowed := egress.NewEgressPolicy(chart, jsii.String("allowed-external"), &egress.EgressPolicyProps{
-		Name:    jsii.String("allowed-external"),
-		Backend: egress.EgressBackend_Istio(nil),
-		Source:  egress.EgressSource_Namespace(jsii.String("production")),
-		// Istio sidecars do not intercept DNS: no DNS rule here (see the TypeScript example).
-		Dns: &[]egress.DnsResolver{},
+	// The allow-list, enforced in both layers: the sidecars (ServiceEntries + REGISTRY_ONLY) and
+	// the network plugin (a CiliumNetworkPolicy with toFQDNs). Under the namespace's default-deny
+	// NetworkPolicy, a ServiceEntry alone would be dropped at the network layer.
+	egress.NewAllowedExternalService(chart, jsii.String("allowed-external"), &egress.AllowedExternalServiceProps{
+		Name:   jsii.String("allowed-external"),
+		Source: egress.EgressSource_Namespace(jsii.String("production")),
+		Destinations: &[]egress.Destination{
+			egress.Destination_AnySubdomainOf(jsii.String("googleapis.com")),
+			egress.Destination_Fqdn(jsii.String("api.github.com")),
+		},
+		Ports:    &[]egress.Port{egress.Port_HTTPS()},
+		Backends: &[]egress.EgressBackend{egress.EgressBackend_Istio(nil), egress.EgressBackend_Cilium(nil)},
 	})
-	allowed.Allow(egress.Destination_AnySubdomainOf(jsii.String("googleapis.com")), egress.Port_HTTPS())
-	allowed.Allow(egress.Destination_Fqdn(jsii.String("api.github.com")), egress.Port_HTTPS())
+
+	// REGISTRY_ONLY holds every sidecar of `production`, so the backend pods' allowance to the
+	// partner range (the NetworkPolicy section) is declared to the mesh too; the other sections
+	// do the same with AllowedExternalService and both backends.
+	egress.NewEgressPolicy(chart, jsii.String("backend-partner-range"), &egress.EgressPolicyProps{
+		Name:    jsii.String("backend-partner-range"),
+		Backend: egress.EgressBackend_Istio(nil),
+		Source:  backendPods(),
+		// Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
+		Dns: &[]egress.DnsResolver{},
+	}).Allow(egress.Destination_Ipv4(jsii.String("203.0.113.0/24"), nil), egress.Port_HTTPS())
+
+	// The sidecars of `production` must keep reaching istiod under the default deny.
+	egress.NewEgressPolicy(chart, jsii.String("istiod"), &egress.EgressPolicyProps{
+		Name:   jsii.String("allow-istiod"),
+		Source: egress.EgressSource_Namespace(jsii.String("production")),
+		Dns:    &[]egress.DnsResolver{},
+	}).Allow(egress.Destination_Pods(&egress.PodsDestinationProps{
+		Namespace: jsii.String("istio-system"),
+		Labels:    &map[string]*string{"app": jsii.String("istiod")},
+	}), egress.Port_Tcp(jsii.Number(15012)))
 
 	// The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
 	denyGateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{

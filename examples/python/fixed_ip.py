@@ -6,14 +6,21 @@ import cdk8s_plus_30 as kplus
 
 from cdk8s_egress import (
     AlibabaEipReleaseStrategy,
+    AllowedExternalService,
     CiliumEgressGatewayValues,
     Destination,
+    EgressBackend,
     EgressSource,
     EgressWarnings,
     FixedEgressIp,
     FixedEgressIpProvider,
+    Port,
     TerwayEniType,
 )
+
+# ``production`` runs under a default deny (NetworkPolicy) and a REGISTRY_ONLY sidecar (Istio): a
+# workload's own external allowance goes to both layers.
+MESH_AND_NETWORK = [EgressBackend.kubernetes(), EgressBackend.istio()]
 
 
 class CiliumEgressGatewaySection(Chart):
@@ -23,11 +30,23 @@ class CiliumEgressGatewaySection(Chart):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         CiliumEgressGatewayValues(self, "cilium-egress", name="cilium-egress")
+        api_client = EgressSource.pods(namespace="production", labels={"app": "api-client"})
+        # ``production`` starts denied (app.py): the api-client pods need their own allowance to the
+        # range the gateway carries, or the egress gateway would carry nothing.
+        AllowedExternalService(
+            self,
+            "api-client-egress",
+            name="api-client-egress",
+            source=api_client,
+            destinations=[Destination.ipv4("203.0.113.0/24")],
+            ports=[Port.HTTPS],
+            backends=MESH_AND_NETWORK,
+        )
         egress_external_api = FixedEgressIp(
             self,
             "egress-external-api",
             name="egress-external-api",
-            sources=[EgressSource.pods(namespace="production", labels={"app": "api-client"})],
+            sources=[api_client],
             destinations=[Destination.ipv4("203.0.113.0/24")],
             provider=FixedEgressIpProvider.cilium(
                 node_selector={"egress-gateway": "true"}, egress_ip="10.0.0.100"
@@ -99,6 +118,17 @@ class AckEgressSection(Chart):
                 ports=[kplus.ServicePort(port=8080)],
             ),
         )
+        # The ledger's partner allow-lists its EIPs; ``production`` starts denied, so the ledger pods
+        # are allowed that partner.
+        AllowedExternalService(
+            self,
+            "ledger-egress",
+            name="ledger-egress",
+            source=EgressSource.workload(ledger),
+            destinations=[Destination.ipv4("198.51.100.0/24")],
+            ports=[Port.HTTPS],
+            backends=MESH_AND_NETWORK,
+        )
         ledger_eip = FixedEgressIp(
             self,
             "ledger-eip",
@@ -113,11 +143,21 @@ class AckEgressSection(Chart):
             "one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address",
         )
 
+        uploader = EgressSource.pods(namespace="production", labels={"app": "report-uploader"})
+        AllowedExternalService(
+            self,
+            "report-uploader-egress",
+            name="report-uploader-egress",
+            source=uploader,
+            destinations=[Destination.ipv4("198.51.100.0/24")],
+            ports=[Port.HTTPS],
+            backends=MESH_AND_NETWORK,
+        )
         report_uploader_snat = FixedEgressIp(
             self,
             "report-uploader-snat",
             name="report-uploader-egress",
-            sources=[EgressSource.pods(namespace="production", labels={"app": "report-uploader"})],
+            sources=[uploader],
             provider=FixedEgressIpProvider.alibaba_pod_networking(
                 v_switch_ids=["vsw-egresszonea", "vsw-egresszoneb"],
                 security_group_ids=["sg-egressuploader"],
@@ -147,6 +187,17 @@ class CalicoFixedEgressIpSection(Chart):
             "legacy-sync",
             metadata={"name": "legacy-sync", "namespace": "production"},
             containers=[kplus.ContainerProps(name="sync", image="example/legacy-sync:1")],
+        )
+        # The legacy partner's firewall allows 10.244.240.0/24; ``production`` starts denied, so the
+        # legacy-sync pods are allowed that partner.
+        AllowedExternalService(
+            self,
+            "legacy-sync-egress",
+            name="legacy-sync-egress",
+            source=EgressSource.workload(legacy_sync),
+            destinations=[Destination.ipv4("192.0.2.0/24")],
+            ports=[Port.HTTPS],
+            backends=MESH_AND_NETWORK,
         )
         legacy_sync_pool = FixedEgressIp(
             self,

@@ -4,6 +4,7 @@ from cdk8s import Chart
 from constructs import Construct
 
 from cdk8s_egress import (
+    AllowedExternalService,
     Destination,
     EgressBackend,
     EgressGateway,
@@ -36,6 +37,18 @@ class IstioEgressGatewaySection(Chart):
             "egress-gateway",
             name="egress-gateway",
             gateway_egress_backend=EgressBackend.cilium(),
+            # The egress audit log the seed's best practices ask for: the gateway runs in Istio's
+            # root namespace, where Istio ignores a workload-scoped Telemetry, so the routed sidecars
+            # log every attempt the mesh blocks or passes through instead.
+            log_blocked_source_attempts=True,
+        )
+        # The backend pods also reach the partner range 203.0.113.0/24 directly (the NetworkPolicy
+        # section); api.external.com is not in that range, so that allowance opens no way around
+        # the gateway.
+        EgressWarnings.acknowledge(
+            self.gateway,
+            "cdk8s-egress:gatewayBypass",
+            "the direct allowance is the partner range 203.0.113.0/24, which does not hold api.external.com",
         )
         self.gateway.add_route(
             "external-api",
@@ -55,17 +68,40 @@ class IstioExternalServicesSection(Chart):
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        allowed = EgressPolicy(
+        # The allow-list, enforced in both layers: the sidecars (ServiceEntries + REGISTRY_ONLY) and
+        # the network plugin (a CiliumNetworkPolicy with toFQDNs). Under the namespace's default-deny
+        # NetworkPolicy, a ServiceEntry alone would be dropped at the network layer.
+        AllowedExternalService(
             self,
             "allowed-external",
             name="allowed-external",
-            backend=EgressBackend.istio(),
             source=EgressSource.namespace("production"),
-            # Istio sidecars do not intercept DNS: no DNS rule here (see the TypeScript example).
-            dns=[],
+            destinations=[Destination.any_subdomain_of("googleapis.com"), Destination.fqdn("api.github.com")],
+            ports=[Port.HTTPS],
+            backends=[EgressBackend.istio(), EgressBackend.cilium()],
         )
-        allowed.allow(Destination.any_subdomain_of("googleapis.com"), Port.HTTPS)
-        allowed.allow(Destination.fqdn("api.github.com"), Port.HTTPS)
+
+        # REGISTRY_ONLY holds every sidecar of ``production``, so the backend pods' allowance to the
+        # partner range (the NetworkPolicy section) is declared to the mesh too; the other sections
+        # do the same with AllowedExternalService and both backends.
+        EgressPolicy(
+            self,
+            "backend-partner-range",
+            name="backend-partner-range",
+            backend=EgressBackend.istio(),
+            source=backend_pods(),
+            # Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
+            dns=[],
+        ).allow(Destination.ipv4("203.0.113.0/24"), Port.HTTPS)
+
+        # The sidecars of ``production`` must keep reaching istiod under the default deny.
+        EgressPolicy(
+            self,
+            "istiod",
+            name="allow-istiod",
+            source=EgressSource.namespace("production"),
+            dns=[],
+        ).allow(Destination.pods(namespace="istio-system", labels={"app": "istiod"}), Port.tcp(15012))
 
         # The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
         deny_gateway = EgressGateway(

@@ -6,11 +6,14 @@ import java.util.Map;
 import dev.cdk8segress.egress.AlibabaEipOptions;
 import dev.cdk8segress.egress.AlibabaEipReleaseStrategy;
 import dev.cdk8segress.egress.AlibabaPodNetworkingOptions;
+import dev.cdk8segress.egress.AllowedExternalService;
+import dev.cdk8segress.egress.Destination;
 import dev.cdk8segress.egress.EgressSource;
 import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.FixedEgressIp;
 import dev.cdk8segress.egress.FixedEgressIpProvider;
 import dev.cdk8segress.egress.PodsSourceProps;
+import dev.cdk8segress.egress.Port;
 import dev.cdk8segress.egress.TerwayEniType;
 import org.cdk8s.ApiObjectMetadata;
 import org.cdk8s.Chart;
@@ -52,6 +55,15 @@ public class AckEgressSection extends Chart {
                         .ports(List.of(ServicePort.builder().port(8080).build()))
                         .build())
                 .build();
+        // The ledger's partner allow-lists its EIPs; production starts denied, so the ledger pods
+        // are allowed that partner.
+        AllowedExternalService.Builder.create(this, "ledger-egress")
+                .name("ledger-egress")
+                .source(EgressSource.workload(ledger))
+                .destinations(List.of(Destination.ipv4("198.51.100.0/24")))
+                .ports(List.of(Port.HTTPS))
+                .backends(SeedApp.meshAndNetwork())
+                .build();
         FixedEgressIp ledgerEip = FixedEgressIp.Builder.create(this, "ledger-eip")
                 .sources(List.of(EgressSource.workload(ledger)))
                 .provider(FixedEgressIpProvider.alibabaEip(AlibabaEipOptions.builder()
@@ -61,10 +73,18 @@ public class AckEgressSection extends Chart {
         EgressWarnings.acknowledge(ledgerEip, "cdk8s-egress:ackEipPerPod",
                 "one EIP per ledger replica, kept across restarts, is what this section shows; report-uploader-snat shows one shared address");
 
+        EgressSource uploader = EgressSource.pods(PodsSourceProps.builder()
+                .namespace("production").labels(Map.of("app", "report-uploader")).build());
+        AllowedExternalService.Builder.create(this, "report-uploader-egress")
+                .name("report-uploader-egress")
+                .source(uploader)
+                .destinations(List.of(Destination.ipv4("198.51.100.0/24")))
+                .ports(List.of(Port.HTTPS))
+                .backends(SeedApp.meshAndNetwork())
+                .build();
         FixedEgressIp reportUploaderSnat = FixedEgressIp.Builder.create(this, "report-uploader-snat")
                 .name("report-uploader-egress")
-                .sources(List.of(EgressSource.pods(PodsSourceProps.builder()
-                        .namespace("production").labels(Map.of("app", "report-uploader")).build())))
+                .sources(List.of(uploader))
                 .provider(FixedEgressIpProvider.alibabaPodNetworking(AlibabaPodNetworkingOptions.builder()
                         .vSwitchIds(List.of("vsw-egresszonea", "vsw-egresszoneb"))
                         .securityGroupIds(List.of("sg-egressuploader"))

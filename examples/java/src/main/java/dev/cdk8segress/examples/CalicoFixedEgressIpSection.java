@@ -2,13 +2,16 @@ package dev.cdk8segress.examples;
 
 import java.util.List;
 
+import dev.cdk8segress.egress.AllowedExternalService;
 import dev.cdk8segress.egress.CalicoFixedEgressIpOptions;
 import dev.cdk8segress.egress.CalicoServiceAdvertisement;
 import dev.cdk8segress.egress.ClusterCidrs;
+import dev.cdk8segress.egress.Destination;
 import dev.cdk8segress.egress.EgressSource;
 import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.FixedEgressIp;
 import dev.cdk8segress.egress.FixedEgressIpProvider;
+import dev.cdk8segress.egress.Port;
 import org.cdk8s.ApiObjectMetadata;
 import org.cdk8s.Chart;
 import org.cdk8s.plus30.ContainerProps;
@@ -25,6 +28,15 @@ public class CalicoFixedEgressIpSection extends Chart {
         Deployment legacySync = Deployment.Builder.create(this, "legacy-sync")
                 .metadata(ApiObjectMetadata.builder().name("legacy-sync").namespace("production").build())
                 .containers(List.of(ContainerProps.builder().name("sync").image("example/legacy-sync:1").build()))
+                .build();
+        // The legacy partner's firewall allows 10.244.240.0/24; production starts denied, so the
+        // legacy-sync pods are allowed that partner.
+        AllowedExternalService.Builder.create(this, "legacy-sync-egress")
+                .name("legacy-sync-egress")
+                .source(EgressSource.workload(legacySync))
+                .destinations(List.of(Destination.ipv4("192.0.2.0/24")))
+                .ports(List.of(Port.HTTPS))
+                .backends(SeedApp.meshAndNetwork())
                 .build();
         FixedEgressIp legacySyncPool = FixedEgressIp.Builder.create(this, "legacy-sync-pool")
                 .name("legacy-sync-egress")

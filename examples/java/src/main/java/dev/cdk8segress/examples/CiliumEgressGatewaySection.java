@@ -3,6 +3,7 @@ package dev.cdk8segress.examples;
 import java.util.List;
 import java.util.Map;
 
+import dev.cdk8segress.egress.AllowedExternalService;
 import dev.cdk8segress.egress.CiliumEgressGatewayValues;
 import dev.cdk8segress.egress.CiliumFixedEgressIpOptions;
 import dev.cdk8segress.egress.Destination;
@@ -11,6 +12,7 @@ import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.FixedEgressIp;
 import dev.cdk8segress.egress.FixedEgressIpProvider;
 import dev.cdk8segress.egress.PodsSourceProps;
+import dev.cdk8segress.egress.Port;
 import org.cdk8s.Chart;
 import software.constructs.Construct;
 
@@ -23,10 +25,20 @@ public class CiliumEgressGatewaySection extends Chart {
     public CiliumEgressGatewaySection(final Construct scope, final String id) {
         super(scope, id);
         CiliumEgressGatewayValues.Builder.create(this, "cilium-egress").name("cilium-egress").build();
+        EgressSource apiClient = EgressSource.pods(PodsSourceProps.builder()
+                .namespace("production").labels(Map.of("app", "api-client")).build());
+        // production starts denied (SeedApp): the api-client pods need their own allowance
+        // to the range the gateway carries, or the egress gateway would carry nothing.
+        AllowedExternalService.Builder.create(this, "api-client-egress")
+                .name("api-client-egress")
+                .source(apiClient)
+                .destinations(List.of(Destination.ipv4("203.0.113.0/24")))
+                .ports(List.of(Port.HTTPS))
+                .backends(SeedApp.meshAndNetwork())
+                .build();
         FixedEgressIp egressExternalApi = FixedEgressIp.Builder.create(this, "egress-external-api")
                 .name("egress-external-api")
-                .sources(List.of(EgressSource.pods(PodsSourceProps.builder()
-                        .namespace("production").labels(Map.of("app", "api-client")).build())))
+                .sources(List.of(apiClient))
                 .destinations(List.of(Destination.ipv4("203.0.113.0/24")))
                 .provider(FixedEgressIpProvider.cilium(CiliumFixedEgressIpOptions.builder()
                         .nodeSelector(Map.of("egress-gateway", "true"))

@@ -1,11 +1,23 @@
 package dev.cdk8segress.examples;
 
+import java.util.List;
+
+import dev.cdk8segress.egress.EgressBackend;
 import dev.cdk8segress.egress.EgressWarnings;
 import org.cdk8s.App;
 
 /** The seed's egress scenarios, section by section (examples/seed/app.ts). */
 public final class SeedApp {
     private SeedApp() {
+    }
+
+    /**
+     * {@code production} runs under a default deny (NetworkPolicy) and a REGISTRY_ONLY sidecar
+     * (Istio): a workload's own external allowance goes to both layers (MESH_AND_NETWORK in
+     * examples/seed/fixed-ip.ts).
+     */
+    static List<EgressBackend> meshAndNetwork() {
+        return List.of(EgressBackend.kubernetes(), EgressBackend.istio());
     }
 
     /**
