@@ -760,7 +760,8 @@ export class EgressGateway extends Construct {
         source,
         destinations,
         summary: `via egress gateway ${this.provider.namespace}/${this.gatewayWorkload()}${this.mtls ? ' (mTLS from the sidecar)' : ''}`,
-        objectRefs: objectRefs(),
+        // Listed only when read (the report): finding them walks the gateway's subtree.
+        get objectRefs() { return objectRefs(); },
         details: {
           ...this.gatewayDetails(),
           [EgressFactDetails.HOSTS]: hosts.join(','),

@@ -513,7 +513,7 @@ function meshVerdict(policies: readonly ModelPolicy[], probe: Probe, routes: rea
       const gw = pod.namespace === r.gatewayPod.namespace && labelsMatch(r.gatewayPod.labels, pod.labels);
       const cp = r.controlPlane && probe.port === r.controlPlane.port
         && pod.namespace === r.controlPlane.pod.namespace && labelsMatch(r.controlPlane.pod.labels, pod.labels);
-      if (gw || cp) allowedBy.push(...r.fact.objectRefs);
+      if (gw || cp) allowedBy.push(`route ${r.fact.constructPath}`);
     }
   }
   if (pod && allowedBy.length === 0) {
@@ -644,7 +644,7 @@ export function checkLayered(
     const fromGateway: Probe = { ...probe, from: route.gatewayPod, port: upstream, skipsMesh: true };
     layers = [
       networkVerdict(policiesOf(probe.from), toGateway, 'pod → gateway'),
-      layerVerdict(EnforcementLayer.MESH, 'pod → gateway', [], route.fact.objectRefs),
+      layerVerdict(EnforcementLayer.MESH, 'pod → gateway', [], [`route ${route.fact.constructPath}`]),
       gatewayHop(policiesOf, route, fromGateway, gatewayHops),
     ];
   } else {

@@ -3,7 +3,7 @@
 // control-plane path that the library's own mesh objects need. A declared intent that another
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
-import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, GrantPurpose, policyIndex } from './egress-model';
+import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, destinationMatches, GrantPurpose, policyIndex } from './egress-model';
 import { EnforcementLayer, PolicyTier } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
@@ -268,12 +268,20 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
     }
     if ((p.tier ?? PolicyTier.NAMESPACED) !== PolicyTier.NAMESPACED) adminNs.add(p.source.namespace);
   }
-  for (const f of facts) if (f.kind === FactKind.GATEWAY_ROUTE && f.source) routeNs.add(f.source.namespace);
+  const routedHosts = new Map<string, string[]>();
+  for (const f of facts) {
+    if (f.kind !== FactKind.GATEWAY_ROUTE || !f.source) continue;
+    routeNs.add(f.source.namespace);
+    const list = routedHosts.get(f.source.namespace) ?? [];
+    list.push(...(f.details?.hosts ?? '').split(',').filter((h) => h.length > 0));
+    routedHosts.set(f.source.namespace, list);
+  }
+  const routed = (ns: string, host: string) => (routedHosts.get(ns) ?? []).some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1))));
   const meshAnswers = new Map<string, boolean>();
   const settled = (p: ModelPolicy, probe: Probe, targetKey: string): boolean => {
     const ns = p.source.namespace;
     if ((p.layer ?? EnforcementLayer.NETWORK) !== EnforcementLayer.NETWORK || adminNs.has(ns)) return false;
-    if (probe.toHostname !== undefined && routeNs.has(ns)) return false;
+    if (probe.toHostname !== undefined && routeNs.has(ns) && routed(ns, probe.toHostname)) return false;
     const wholeNamespaceMesh = meshNs.get(ns);
     if (wholeNamespaceMesh === undefined || probe.skipsMesh || probe.protocol !== Protocol.TCP) return true;
     if (!wholeNamespaceMesh) return false;
@@ -324,13 +332,23 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   for (const f of facts) {
     if (f.kind !== FactKind.FIXED_EGRESS_IP || !f.source || !f.destinations || skip(f.constructPath)) continue;
     const from = podOf(f.source);
-    const candidatePorts = new Map<string, { port: number; protocol: Protocol }>([['TCP/443', { port: 443, protocol: Protocol.TCP }]]);
-    for (const p of byNs(from.namespace)) {
-      for (const r of p.rules) for (const port of witnessPorts(r.ports)) candidatePorts.set(`${port.protocol}/${port.port}`, port);
-    }
+    const mayApply = candidates(from);
     for (const d of f.destinations) {
       const target = witnessTarget(d, from.namespace);
       if (!target) continue;
+      // The ports that policies which may select these pods open: first those of rules that name
+      // this destination, then the rest, then TCP 443 (one of them must reach it).
+      const candidatePorts = new Map<string, { port: number; protocol: Protocol }>();
+      const toProbe: Probe = { from, ...target, port: 0, protocol: Protocol.TCP };
+      for (const pass of [true, false]) {
+        for (const p of mayApply) {
+          for (const r of p.rules) {
+            if (r.dns || r.destinations.some((x) => destinationMatches(x, p.source.namespace, toProbe)) !== pass) continue;
+            for (const port of witnessPorts(r.ports)) if (!candidatePorts.has(`${port.protocol}/${port.port}`)) candidatePorts.set(`${port.protocol}/${port.port}`, port);
+          }
+        }
+      }
+      if (!candidatePorts.has('TCP/443')) candidatePorts.set('TCP/443', { port: 443, protocol: Protocol.TCP });
       let firstDenied: { probe: Probe; v: Verdict } | undefined;
       let ok = false;
       for (const port of candidatePorts.values()) {
@@ -378,7 +396,10 @@ function unionAllowAll(all: readonly ModelPolicy[]): Array<[string, string]> {
   const network = all.filter((p) => (p.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK
     && p.purpose === GrantPurpose.ALLOW && p.isolates !== false);
   const byNs = new Map<string, ModelPolicy[]>();
-  for (const p of network) byNs.set(p.source.namespace, [...(byNs.get(p.source.namespace) ?? []), p]);
+  for (const p of network) {
+    const list = byNs.get(p.source.namespace);
+    if (list) list.push(p); else byNs.set(p.source.namespace, [p]);
+  }
   const reported = new Set<string>();
   for (const [, policies] of byNs) {
     // Cheap first: unless the namespace's address blocks, all added up, could cover a family,
