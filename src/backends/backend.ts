@@ -156,6 +156,19 @@ export interface BackendInfo {
 }
 
 /**
+ * The release of an enforcement system that a backend's output targets.
+ */
+export interface BackendVersion {
+  /** `MAJOR.MINOR`, e.g. `1.19`. */
+  readonly version: string;
+  /**
+   * Where it was declared: the backend's `version` option, an app-wide context key, or the
+   * default (the release of the pinned CRDs).
+   */
+  readonly declaredBy: string;
+}
+
+/**
  * Renders egress intent into Kubernetes objects for one enforcement system: Kubernetes
  * NetworkPolicy today; Cilium, Calico, Istio and others as providers behind the same contract.
  *
@@ -312,6 +325,17 @@ export abstract class EgressBackend {
    */
   public meshVisibleNamespaces(_scope: IConstruct, _namespace: string): string[] {
     return [];
+  }
+
+  /**
+   * The release of the enforcement system this backend's output targets for constructs under
+   * `scope` (its `version` option, else the app-wide context key, else the default). Every
+   * version-dependent choice of the backend reads it; the EgressModel and the report state it next
+   * to each object.
+   * @returns undefined for backends whose output does not depend on a release
+   */
+  public targetVersion(_scope: IConstruct): BackendVersion | undefined {
+    return undefined;
   }
 
   /**

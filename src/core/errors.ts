@@ -37,6 +37,8 @@ export enum EgressErrorCode {
   CONFLICTING_OPTIONS = 'EGRESS_CONFLICTING_OPTIONS',
   /** A declared intent (allowance, route, fixed IP destination, DNS or control-plane path) that another construct of the app blocks. */
   INTENT_BLOCKED = 'EGRESS_INTENT_BLOCKED',
+  /** A declared backend release (`version` option or context key) is malformed or older than the oldest supported. */
+  INVALID_VERSION = 'EGRESS_INVALID_VERSION',
 }
 
 /**
