@@ -5,8 +5,17 @@
 package main
 
 import (
+	"github.com/cilium/cilium/pkg/defaults"
+	"github.com/cilium/cilium/pkg/fqdn/re"
 	v2 "github.com/cilium/cilium/pkg/k8s/apis/cilium.io/v2"
 )
+
+// The agent sizes the FQDN regex cache at start-up; Parse refuses toFQDNs patterns without it.
+func init() {
+	if err := re.InitRegexCompileLRU(defaults.FQDNRegexCompileLRUSize); err != nil {
+		panic(err)
+	}
+}
 
 func parseCNP(cnp *v2.CiliumNetworkPolicy) (parsedRules, error) { return cnp.Parse() }
 

@@ -9,10 +9,19 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/cilium/cilium/pkg/defaults"
+	"github.com/cilium/cilium/pkg/fqdn/re"
 	v2 "github.com/cilium/cilium/pkg/k8s/apis/cilium.io/v2"
 )
 
 var logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// The agent sizes the FQDN regex cache at start-up; Parse refuses toFQDNs patterns without it.
+func init() {
+	if err := re.InitRegexCompileLRU(logger, defaults.FQDNRegexCompileLRUSize); err != nil {
+		panic(err)
+	}
+}
 
 func parseCNP(cnp *v2.CiliumNetworkPolicy) (parsedRules, error) { return cnp.Parse(logger, "default") }
 
