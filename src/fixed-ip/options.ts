@@ -56,7 +56,8 @@ export interface CiliumFixedEgressIpOptions {
    */
   readonly egressInterface?: string;
   /**
-   * Several gateway nodes (Cilium's `egressGateways` list; recent releases such as the pinned 1.19). Each pod
+   * Several gateway nodes (Cilium's `egressGateways` list, Cilium 1.18 and later: more than one
+   * gateway is refused for an older declared `version`). Each pod
    * is assigned to one of them (by its endpoint UID), so the pods leave with different
    * addresses: one per gateway. This spreads load; it is not failover.
    * @default - a single gateway from `nodeSelector`, `egressIp` and `egressInterface`
@@ -69,6 +70,12 @@ export interface CiliumFixedEgressIpOptions {
    * @default - only the `except` blocks of the destinations
    */
   readonly excludedCidrs?: string[];
+  /**
+   * The Cilium release the cluster runs, `MAJOR.MINOR` (a patch is accepted and ignored); 1.14 or
+   * later. Read by the version-dependent choices: several `gateways` need 1.18.
+   * @default - the `cdk8s-egress:ciliumVersion` context value, else 1.19 (the release of the pinned CRDs)
+   */
+  readonly version?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import {
   narrowedDnsRules,
   reservedLabelProblems,
 } from './translate';
+import { CILIUM_VERSIONS } from './versions';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../../../imports/cilium.io';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressErrorCode } from '../../core/errors';
@@ -24,31 +25,11 @@ import { EgressWarnings } from '../../core/warnings';
 import { EgressError, Problem, raise } from '../../private/egress-error';
 import { plainApiObject } from '../../private/objects';
 import { addKeptValidation } from '../../private/validation';
-import { atLeast, ResolvedVersion, VersionCache, VersionedProduct } from '../../private/versions';
+import { atLeast, ResolvedVersion, VersionCache } from '../../private/versions';
 import { BackendVersion, Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
 
 /** Warning id: a selector uses a label that Cilium's default label filter keeps out of security identities. */
 export const CILIUM_LABEL_NOT_IN_IDENTITY = 'cdk8s-egress:ciliumLabelNotInIdentity';
-
-/** Context key: the Cilium release of the whole app (`"1.18"`), for backends without `version`. */
-export const CILIUM_VERSION_CONTEXT = 'cdk8s-egress:ciliumVersion';
-
-/**
- * The Cilium releases the backend accepts. The default is the release of the pinned CRDs
- * (imports/SOURCES.json: cilium v1.19.4). The oldest is 1.14: AKS still runs Cilium 1.14.19 for
- * Kubernetes 1.29 (LTS) and 1.30 (learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium,
- * "Versions"), and the module proxy serves v1.14.19, so the agent-parser tier can check it.
- */
-export const CILIUM_VERSIONS: VersionedProduct = {
-  product: 'Cilium',
-  option: 'EgressBackend.cilium({ version })',
-  contextKey: CILIUM_VERSION_CONTEXT,
-  defaultVersion: '1.19',
-  defaultReason: 'the release of the pinned Cilium v1.19.4 CRDs',
-  oldest: '1.14',
-  oldestReason: 'the oldest release whose policy parser the test suite runs (v1.14.19, still used by AKS for Kubernetes 1.29 and 1.30)',
-  example: '1.18',
-};
 
 /** Names of the clusterwide policies of each app (cluster-scoped names must be unique). */
 const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();
