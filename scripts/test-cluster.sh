@@ -34,7 +34,7 @@ step "NetworkPolicy semantics: library model vs independent engine (cyclonus)"
 node test/cluster/np-oracle-compare.mjs "$OUT/corpus/np-probes.json" 10000
 node test/cluster/np-oracle-compare.mjs "$OUT/corpus/np-probes.json" --negative-control
 
-step "Cilium: every emitted policy through Cilium 1.19.4's own policy parser (agent-side rules)"
+step "Cilium: every emitted policy through Cilium's own policy parser (agent-side rules; v1.19.4 and later releases of the matrix)"
 node test/cluster/cilium-agent-check.mjs "${example_dirs[@]}" "$OUT/corpus/apps"
 
 step "cluster-tier jest tests (*.cluster.test.ts: Cilium agent parser, promtool; they fail if a binary is missing)"

@@ -75,7 +75,8 @@ export interface EgressRuleConfig {
   readonly ports: PortConfig[];
   /**
    * True when this rule keeps a DNS resolver reachable. DNS-aware backends attach DNS
-   * inspection to it (Cilium's DNS proxy, which `toFQDNs` needs to learn addresses).
+   * inspection to it where the policy needs it (Cilium's DNS proxy, which `toFQDNs` needs to learn
+   * addresses, in policies with hostname destinations).
    * @default false
    */
   readonly dns?: boolean;
@@ -156,6 +157,19 @@ export interface BackendInfo {
 }
 
 /**
+ * The release of an enforcement system that a backend's output targets.
+ */
+export interface BackendVersion {
+  /** `MAJOR.MINOR`, e.g. `1.19`. */
+  readonly version: string;
+  /**
+   * Where it was declared: the backend's `version` option, an app-wide context key, or the
+   * default (the release of the pinned CRDs).
+   */
+  readonly declaredBy: string;
+}
+
+/**
  * Renders egress intent into Kubernetes objects for one enforcement system: Kubernetes
  * NetworkPolicy today; Cilium, Calico, Istio and others as providers behind the same contract.
  *
@@ -178,7 +192,9 @@ export abstract class EgressBackend {
 
   /**
    * Cilium `CiliumNetworkPolicy` (or `CiliumClusterwideNetworkPolicy`): pods, CIDRs, hostnames
-   * and hostname patterns (`toFQDNs`, with the DNS-proxy rule it needs), ports and ranges.
+   * and hostname patterns (`toFQDNs`, with the DNS-proxy rule it needs; policies without
+   * hostnames allow DNS at L4), ports and ranges. Output follows the declared Cilium release
+   * (`version`, or the `cdk8s-egress:ciliumVersion` context; default 1.19).
    */
   public static cilium(options: CiliumBackendOptions = {}): EgressBackend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -189,7 +205,8 @@ export abstract class EgressBackend {
   /**
    * Calico `projectcalico.org/v3` namespaced NetworkPolicy (+ NetworkSets for long CIDR lists).
    * Hostnames only with Calico Enterprise/Cloud (`edition`); hostname patterns never (Calico's
-   * `*.x` matches several labels deep, wider than the pattern).
+   * `*.x` matches several labels deep, wider than the pattern). Open-source output follows the
+   * declared Calico release (`version`, or the `cdk8s-egress:calicoVersion` context; default 3.32).
    */
   public static calico(options: CalicoBackendOptions = {}): EgressBackend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -199,7 +216,8 @@ export abstract class EgressBackend {
 
   /**
    * Istio: `ServiceEntry` per external destination plus a `Sidecar` with `REGISTRY_ONLY` for the
-   * source namespace, so hosts that are not declared are blocked by the sidecar.
+   * source namespace, so hosts that are not declared are blocked by the sidecar. Output follows
+   * the declared Istio release (`version`, or the `cdk8s-egress:istioVersion` context; default 1.30).
    */
   public static istio(options: IstioBackendOptions = {}): EgressBackend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -312,6 +330,17 @@ export abstract class EgressBackend {
    */
   public meshVisibleNamespaces(_scope: IConstruct, _namespace: string): string[] {
     return [];
+  }
+
+  /**
+   * The release of the enforcement system this backend's output targets for constructs under
+   * `scope` (its `version` option, else the app-wide context key, else the default). Every
+   * version-dependent choice of the backend reads it; the EgressModel and the report state it next
+   * to each object.
+   * @returns undefined for backends whose output does not depend on a release
+   */
+  public targetVersion(_scope: IConstruct): BackendVersion | undefined {
+    return undefined;
   }
 
   /**

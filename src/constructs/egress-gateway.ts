@@ -885,7 +885,8 @@ export class EgressGateway extends Construct {
         case DestinationKind.FQDN_SUFFIX:
           throw EgressError.at(route, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
             `Cannot route the pattern ${c.hostname} through the egress gateway: Envoy routes to hosts it knows, and after the sidecar sends the connection to the gateway the original address is lost. `
-            + 'List the hosts with Destination.fqdn(), or allow the pattern directly from the sidecar with EgressBackend.istio() (ServiceEntry with resolution NONE or DYNAMIC_DNS) together with a NetworkPolicy from a DNS-aware backend (EgressBackend.cilium()). '
+            + 'List the hosts with Destination.fqdn(), or allow the pattern directly from the sidecar with EgressBackend.istio() (ServiceEntry with resolution NONE, or DYNAMIC_DNS on Istio 1.30+, which Istio supports on sidecars only, not on gateways: istio/istio#61831) '
+            + 'together with a NetworkPolicy from a DNS-aware backend (EgressBackend.cilium()). '
             + 'Routing arbitrary subdomains through a gateway needs an SNI forward proxy next to it (Istio task "Egress using Wildcard Hosts"), which this library does not generate');
         case DestinationKind.CIDR:
         case DestinationKind.KUBE_API_SERVER:

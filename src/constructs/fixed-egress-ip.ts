@@ -139,7 +139,7 @@ export class FixedEgressIp extends Construct {
           constructPath: this.node.path,
           source: source.toConfig(),
           ...(this.provider.scopedByDestination ? { destinations } : {}),
-          summary: `source IP: ${this.egressIdentity}`,
+          summary: `source IP: ${this.egressIdentity}${binding.details ? ` (${binding.details})` : ''}`,
           objectRefs: this.apiObjects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`),
           details: { [EgressFactDetails.PROVIDER]: this.provider.id, [EgressFactDetails.EGRESS_IP]: this.egressIdentity },
         }),

@@ -45,6 +45,8 @@ export enum EgressErrorCode {
   REASON_REQUIRED = 'EGRESS_REASON_REQUIRED',
   /** A `cdk8s-egress:` context value has the wrong type or form. */
   INVALID_CONTEXT = 'EGRESS_INVALID_CONTEXT',
+  /** A declared backend release (`version` option or context key) is malformed or older than the oldest supported. */
+  INVALID_VERSION = 'EGRESS_INVALID_VERSION',
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   BgpConfiguration, BgpConfigurationSpec, IpPool, IpPoolSpec,
   IpPoolSpecAllowedUses, IpPoolSpecAssignmentMode, IpPoolSpecIpipMode, IpPoolSpecVxlanMode,
 } from '../../imports/projectcalico.org';
+import { CALICO_ASSIGNMENT_MODE, CALICO_POOL_VERSIONS } from '../backends/calico/versions';
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
@@ -16,6 +17,7 @@ import { clusterRanges, parseCidrList } from '../private/cluster-ranges';
 import { EgressError, raise } from '../private/egress-error';
 import { objectNameProblems } from '../private/names';
 import { plainApiObject } from '../private/objects';
+import { atLeast, resolveVersion } from '../private/versions';
 
 const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
 const BGP_SINGLETON = Symbol.for('cdk8s-egress.calicoBgpConfiguration');
@@ -68,7 +70,15 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
     this.checkBlockSize(scope, pool);
     if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
     const natOutgoing = o.natOutgoing ?? false;
-    const reservation = o.reservation ?? CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL;
+    const version = resolveVersion(scope, CALICO_POOL_VERSIONS, o.version);
+    const manualMode = atLeast(version, CALICO_ASSIGNMENT_MODE);
+    const reservation = o.reservation ?? (manualMode ? CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL : CalicoPoolReservation.NODE_SELECTOR_NONE);
+    if (reservation === CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL && !manualMode) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `FixedEgressIpProvider.calico() was given reservation ASSIGNMENT_MODE_MANUAL, but Calico ${version.version} (declared by ${version.declaredBy}) has no IPPool assignmentMode: `
+        + `it arrived in ${CALICO_ASSIGNMENT_MODE}, and an older API server refuses or drops the field (dropped, every pod could draw addresses from the pool). `
+        + `Use CalicoPoolReservation.NODE_SELECTOR_NONE (the default before ${CALICO_ASSIGNMENT_MODE}), or declare the Calico release the cluster runs if it is ${CALICO_ASSIGNMENT_MODE} or later`);
+    }
 
     const spec: IpPoolSpec = {
       cidr: pool.text,
@@ -110,7 +120,12 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
         + '(Calico BGP peering with your routers, pool export not disabled); otherwise replies are lost');
     }
     appPools(scope).push({ cidr: pool, path: scope.node.path });
-    return { apiObjects, egressIdentity: `Calico pool ${ippool.name} (${pool.text}${natOutgoing ? ', masqueraded to node addresses' : ''})` };
+    const reserved = reservation === CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL ? 'assignmentMode Manual' : 'nodeSelector !all()';
+    return {
+      apiObjects,
+      egressIdentity: `Calico pool ${ippool.name} (${pool.text}${natOutgoing ? ', masqueraded to node addresses' : ''})`,
+      details: `pool reserved by ${reserved}, for Calico ${version.version}`,
+    };
   }
 
   private poolCidr(scope: Construct, options: FixedEgressIpBindOptions): Cidr {

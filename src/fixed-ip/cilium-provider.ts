@@ -9,6 +9,7 @@ import {
   CiliumEgressGatewayPolicySpecEgressGateway,
   CiliumEgressGatewayPolicySpecSelectors,
 } from '../../imports/cilium.io';
+import { CILIUM_EGRESS_GATEWAYS_LIST, CILIUM_GATEWAY_VERSIONS } from '../backends/cilium/versions';
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
@@ -17,6 +18,7 @@ import { parseCidrList } from '../private/cluster-ranges';
 import { EgressError, raise } from '../private/egress-error';
 import { labelProblems, sortedLabels } from '../private/names';
 import { plainApiObject } from '../private/objects';
+import { atLeast, resolveVersion } from '../private/versions';
 
 /** The label Cilium gives every endpoint with its namespace. */
 const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
@@ -58,7 +60,14 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
         'This FixedEgressIpProvider.cilium() instance already configures another FixedEgressIp: create one provider per FixedEgressIp');
     }
     this.bound = true;
+    const version = resolveVersion(scope, CILIUM_GATEWAY_VERSIONS, this.options.version);
     const gateways = this.gateways(scope);
+    if (gateways.length > 1 && !atLeast(version, CILIUM_EGRESS_GATEWAYS_LIST)) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `FixedEgressIpProvider.cilium() was given ${gateways.length} gateways, but Cilium ${version.version} (declared by ${version.declaredBy}) has no egressGateways list: `
+        + `it arrived in ${CILIUM_EGRESS_GATEWAYS_LIST}, and an older API server refuses or drops the field (dropped, every pod would use the first gateway). `
+        + `Give one gateway, or declare the Cilium release the cluster runs if it is ${CILIUM_EGRESS_GATEWAYS_LIST} or later`);
+    }
     const destinations = options.destinations.map((d) => parseCidr(d.cidr!)).filter(isCidr);
     this.checkFamilies(scope, gateways, destinations);
     const excluded = this.excludedCidrs(scope, options, destinations);
@@ -90,7 +99,7 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
     });
     makeClusterScoped(policy);
     this.warn(scope, gateways);
-    return { apiObjects: [policy], egressIdentity: identity(gateways) };
+    return { apiObjects: [policy], egressIdentity: identity(gateways), details: `CiliumEgressGatewayPolicy for Cilium ${version.version}` };
   }
 
   private gateways(scope: Construct): Gateway[] {

@@ -56,7 +56,8 @@ export interface CiliumFixedEgressIpOptions {
    */
   readonly egressInterface?: string;
   /**
-   * Several gateway nodes (Cilium's `egressGateways` list; recent releases such as the pinned 1.19). Each pod
+   * Several gateway nodes (Cilium's `egressGateways` list, Cilium 1.18 and later: more than one
+   * gateway is refused for an older declared `version`). Each pod
    * is assigned to one of them (by its endpoint UID), so the pods leave with different
    * addresses: one per gateway. This spreads load; it is not failover.
    * @default - a single gateway from `nodeSelector`, `egressIp` and `egressInterface`
@@ -69,6 +70,12 @@ export interface CiliumFixedEgressIpOptions {
    * @default - only the `except` blocks of the destinations
    */
   readonly excludedCidrs?: string[];
+  /**
+   * The Cilium release the cluster runs, `MAJOR.MINOR` (a patch is accepted and ignored); 1.14 or
+   * later. Read by the version-dependent choices: several `gateways` need 1.18.
+   * @default - the `cdk8s-egress:ciliumVersion` context value, else 1.19 (the release of the pinned CRDs)
+   */
+  readonly version?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,14 +104,16 @@ export enum CalicoEncapsulation {
  */
 export enum CalicoPoolReservation {
   /**
-   * `assignmentMode: Manual` (Calico 3.30 and later): the pool is used only by pods (or
-   * namespaces) that name it in the `cni.projectcalico.org/ipv4pools` annotation.
+   * `assignmentMode: Manual` (Calico 3.30 and later; docs.tigera.io/calico/3.30/reference/resources/ippool):
+   * the pool is used only by pods (or namespaces) that name it in the
+   * `cni.projectcalico.org/ipv4pools` annotation.
    */
   ASSIGNMENT_MODE_MANUAL = 'AssignmentModeManual',
   /**
    * `nodeSelector: "!all()"` (any Calico version): the pool selects no node, so automatic
    * assignment never uses it, while pods that name it in the annotation still get addresses
-   * (Calico skips node selectors for requested pools).
+   * (Calico skips node selectors for requested pools; the tip in
+   * docs.tigera.io/calico/3.29/reference/resources/ippool). The default before Calico 3.30.
    */
   NODE_SELECTOR_NONE = 'NodeSelectorNone',
 }
@@ -156,10 +165,17 @@ export interface CalicoFixedEgressIpOptions {
    */
   readonly encapsulation?: CalicoEncapsulation;
   /**
-   * How the pool is kept for the selected pods.
-   * @default CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL
+   * How the pool is kept for the selected pods. `ASSIGNMENT_MODE_MANUAL` needs Calico 3.30 and is
+   * refused for an older declared `version`.
+   * @default - CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL on Calico 3.30 and later, CalicoPoolReservation.NODE_SELECTOR_NONE before
    */
   readonly reservation?: CalicoPoolReservation;
+  /**
+   * The Calico Open Source release the cluster runs, `MAJOR.MINOR` (a patch is accepted and
+   * ignored); 3.28 or later. Decides how the pool is reserved (`assignmentMode` exists from 3.30).
+   * @default - the `cdk8s-egress:calicoVersion` context value, else 3.32 (the release of the pinned CRDs)
+   */
+  readonly version?: string;
   /**
    * Emit a `Namespace` object carrying the pool annotation for every
    * `EgressSource.namespace()` source. The app then owns those Namespace objects. Without it,

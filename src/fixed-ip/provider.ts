@@ -69,6 +69,13 @@ export interface FixedEgressIpBinding {
    * same pods for overlapping destinations must have the same identity.
    */
   readonly egressIdentity: string;
+  /**
+   * How the binding's objects work, and the release they target, in words
+   * (`reserved by assignmentMode Manual, Calico 3.32`). Shown with the fixed-IP fact in the
+   * egress report; not part of the identity.
+   * @default - nothing to add
+   */
+  readonly details?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { EgressRuleConfig, EnforcementLayer, PolicyTier } from '../backends/backend';
+import { BackendVersion, EgressRuleConfig, EnforcementLayer, PolicyTier } from '../backends/backend';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
@@ -82,6 +82,12 @@ export interface ModelPolicy {
    * @default false
    */
   readonly allowAllAddresses?: boolean;
+  /**
+   * The release of the enforcement system the policy's objects were rendered for (what this
+   * record says holds for that release).
+   * @default - the backend's output does not depend on a release
+   */
+  readonly backendVersion?: BackendVersion;
 }
 
 /**

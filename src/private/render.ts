@@ -36,7 +36,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly constructPath: string;
   private readonly listeners: IRuleListener[] = [];
   private readonly backendId: string;
-  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods' | 'layer' | 'tier' | 'allowAllAddresses'>;
+  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods' | 'layer' | 'tier' | 'allowAllAddresses' | 'backendVersion'>;
   private readonly model: EgressModel;
   private readonly meshVisibility?: (namespace: string) => string[];
 
@@ -50,6 +50,8 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
     };
     this.constructPath = scope.node.path;
     this.backendId = backend.id;
+    // Resolved before rendering: a bad declared release fails here, at this construct.
+    const version = backend.targetVersion(scope);
     // Only what differs from NetworkPolicy semantics is recorded.
     this.semantics = {
       ...(backend.selectsWholeNamespace ? { wholeNamespace: true } : {}),
@@ -59,6 +61,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
       ...(backend.enforcementLayer === EnforcementLayer.NETWORK ? {} : { layer: backend.enforcementLayer }),
       ...(backend.policyTier === PolicyTier.NAMESPACED ? {} : { tier: backend.policyTier }),
       ...(options.allowAllAddresses ? { allowAllAddresses: true } : {}),
+      ...(version ? { backendVersion: { version: version.version, declaredBy: version.declaredBy } } : {}),
     };
     if (backend.enforcementLayer === EnforcementLayer.MESH) this.meshVisibility = (ns) => backend.meshVisibleNamespaces(scope, ns);
     this.apiObjects = backend.renderPolicy(scope, 'Resource', this);

@@ -124,6 +124,18 @@ function fixedIpText(f: EgressFact): string {
   return ip ? `${ip} (fixed: ${f.summary})` : `fixed: ${f.summary}`;
 }
 
+/** `Kind/ns/name (backend release)`: an object and the release its description holds for. */
+function objectLine(p: ModelPolicy, extra = ''): string {
+  return `${p.objectRef} (${p.backend}${p.backendVersion ? ` ${p.backendVersion.version}` : ''}${extra})`;
+}
+
+/** One line per backend and release the app's policies were rendered for, with where it was declared. */
+function backendVersionLines(policies: readonly ModelPolicy[]): string[] {
+  const lines = new Set<string>();
+  for (const p of policies) if (p.backendVersion) lines.add(`${p.backend} ${p.backendVersion.version}: declared by ${p.backendVersion.declaredBy}`);
+  return [...lines].sort(compareStrings);
+}
+
 function layerLine(l: LayerVerdict): string {
   const name = `${l.layer === EnforcementLayer.MESH ? 'mesh' : 'network'} (${l.hop})`;
   if (!l.allowed) return `${name}: BLOCKED by ${l.blockedBy.join(', ')}`;
@@ -195,7 +207,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
         if (rule.dns) {
           const key = `${rule.destinations.map((d) => describeDestination(d, p.source.namespace)).join(', ')} on ${rule.ports.map(describePort).join(', ')}`;
           const set = dnsLines.get(key) ?? new Set<string>();
-          set.add(`${p.objectRef} (${p.backend})`);
+          set.add(objectLine(p));
           dnsLines.set(key, set);
           continue;
         }
@@ -204,12 +216,12 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
           const ports = rule.ports.length ? rule.ports.map(describePort) : ['all ports'];
           const key = `${dest}|${ports.join(',')}`;
           const entry = rows.get(key);
-          if (entry) { entry.enforced.add(`${p.objectRef} (${p.backend})`); continue; }
+          if (entry) { entry.enforced.add(objectLine(p)); continue; }
           const { path, gateway } = pathFor(d);
           const target = witnessTarget(d, p.source.namespace);
           rows.set(key, {
             d,
-            enforced: new Set([`${p.objectRef} (${p.backend})`]),
+            enforced: new Set([objectLine(p)]),
             row: { destination: dest, kind: d.kind, ports, path, sourceIp: sourceIpFor(d, gateway), enforcedBy: [] },
             probes: target ? witnessPorts(rule.ports).map((port) => ({ from, ...target, ...port })) : [],
           });
@@ -253,7 +265,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       isolated: mine.length > 0,
       ...(mine.length > 0 && mine.every((p) => p.protocols !== undefined)
         ? { isolatedProtocols: [...new Set(mine.flatMap((p) => p.protocols!))].sort() } : {}),
-      isolatedBy: [...new Set(mine.map((p) => `${p.objectRef} (${p.backend}${p.purpose === GrantPurpose.DENY ? ', deny baseline' : ''})`))].sort(),
+      isolatedBy: [...new Set(mine.map((p) => objectLine(p, p.purpose === GrantPurpose.DENY ? ', deny baseline' : '')))].sort(),
       reach,
       dns: [...dnsLines.entries()].map(([k, v]) => `${k} — ${[...v].sort().join(', ')}`).sort(),
       logging: sortLines(logging.map((f) => {
@@ -309,6 +321,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
   return {
     formatVersion: 1,
     counts: { policies: policies.length, facts: facts.length, warnings: warnings.length, workloads: workloads.length },
+    backendVersions: backendVersionLines(policies),
     workloads,
     gateways,
     unattachedFacts,

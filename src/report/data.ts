@@ -89,6 +89,11 @@ export interface GatewayData {
 export interface ReportData {
   readonly formatVersion: number;
   readonly counts: { readonly policies: number; readonly facts: number; readonly warnings: number; readonly workloads: number };
+  /**
+   * The release each backend's objects were rendered for, and where it was declared:
+   * `cilium 1.19: declared by default (...)`. Objects below carry it too: `Kind/ns/name (cilium 1.19)`.
+   */
+  readonly backendVersions: string[];
   readonly workloads: WorkloadData[];
   readonly gateways: GatewayData[];
   /** Facts that concern no workload the app declares policies or routes for. */

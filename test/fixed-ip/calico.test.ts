@@ -1,6 +1,6 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { chart, deployment, expectError, expectSynthError } from './util';
-import { Destination, EgressSource, EgressWarnings } from '../../src';
+import { Destination, EgressModel, EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { CalicoEncapsulation, CalicoFixedEgressIpOptions, CalicoPoolReservation } from '../../src/fixed-ip/options';
 import { FixedEgressIpProvider } from '../../src/fixed-ip/provider';
@@ -34,6 +34,32 @@ describe('FixedEgressIpProvider.calico() | a dedicated IP pool requested by anno
     const { pool } = withWorkload({ poolCidr: '10.244.200.0/24', reservation: CalicoPoolReservation.NODE_SELECTOR_NONE });
     expect(pool.spec.nodeSelector).toBe('!all()');
     expect(pool.spec.assignmentMode).toBeUndefined();
+  });
+
+  test('Calico 3.29 (assignmentMode arrived in 3.30): the default reservation is the node selector, and Manual is refused with the alternative', () => {
+    const { pool, ip } = withWorkload({ poolCidr: '10.244.200.0/24', version: '3.29' });
+    expect(pool.spec.nodeSelector).toBe('!all()');
+    expect(pool.spec.assignmentMode).toBeUndefined();
+    expect(EgressModel.of(ip).facts()[0].summary).toBe('source IP: Calico pool api-egress (10.244.200.0/24) (pool reserved by nodeSelector !all(), for Calico 3.29)');
+    expectError(() => withWorkload({ poolCidr: '10.244.200.0/24', version: '3.29', reservation: CalicoPoolReservation.ASSIGNMENT_MODE_MANUAL }), 'EGRESS_UNSUPPORTED_BY_BACKEND',
+      /reservation ASSIGNMENT_MODE_MANUAL, but Calico 3\.29 \(declared by FixedEgressIpProvider\.calico\(\{ version \}\)\) has no IPPool assignmentMode: it arrived in 3\.30.*Use CalicoPoolReservation\.NODE_SELECTOR_NONE/);
+  });
+
+  test('Calico 3.30 through the cdk8s-egress:calicoVersion context: assignmentMode Manual', () => {
+    const app = Testing.app();
+    app.node.setContext('cdk8s-egress:calicoVersion', '3.30');
+    const c = new Chart(app, 'test', { namespace: 'production' });
+    const api = deployment(c, 'api', 'api-client');
+    const ip = new FixedEgressIp(c, 'ip', { name: 'api-egress', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }), clusterCidrs: cluster });
+    const pool = Testing.synth(c).find((m) => m.kind === 'IPPool');
+    expect(pool.spec.assignmentMode).toBe('Manual');
+    expect(pool.spec.nodeSelector).toBeUndefined();
+    expect(EgressModel.of(ip).facts()[0].summary).toMatch(/\(pool reserved by assignmentMode Manual, for Calico 3\.30\)$/);
+  });
+
+  test('a malformed version fails at the construct', () => {
+    expectError(() => withWorkload({ poolCidr: '10.244.200.0/24', version: 'v3' }), 'EGRESS_INVALID_VERSION',
+      /Invalid FixedEgressIpProvider\.calico\(\{ version \}\) "v3": give the Calico release your cluster runs as MAJOR\.MINOR, for example "3\.30"/);
   });
 
   test('natOutgoing, block size and encapsulation', () => {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { chart, deployment, expectError } from './util';
-import { Destination, EgressSource, EgressWarnings } from '../../src';
+import { Destination, EgressModel, EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { CiliumEgressGatewayValues } from '../../src/fixed-ip/cilium-values';
 import { CiliumFixedEgressIpOptions } from '../../src/fixed-ip/options';
@@ -78,6 +78,26 @@ describe('FixedEgressIpProvider.cilium() | rendering', () => {
     });
     const w = EgressWarnings.list(c).find((x) => x.id === 'cdk8s-egress:ciliumEgressNoHa');
     expect(w?.message).toMatch(/no failover: each pod is pinned to one of 2 gateways/);
+  });
+});
+
+describe('FixedEgressIpProvider.cilium() | the declared Cilium release: egressGateways from 1.18', () => {
+  const two = [{ nodeSelector: { gw: 'a' } }, { nodeSelector: { gw: 'b' } }];
+  test('1.17: several gateways are refused with the alternative; one gateway is fine', () => {
+    expectError(() => build({ gateways: two, version: '1.17' }), 'EGRESS_UNSUPPORTED_BY_BACKEND',
+      /was given 2 gateways, but Cilium 1\.17 \(declared by FixedEgressIpProvider\.cilium\(\{ version \}\)\) has no egressGateways list: it arrived in 1\.18.*Give one gateway/);
+    const cegp = build({ gateways: [{ nodeSelector: { gw: 'a' } }], version: '1.17' });
+    expect(cegp.spec.egressGateways).toBeUndefined();
+    expect(cegp.spec.egressGateway).toEqual({ nodeSelector: { matchLabels: { gw: 'a' } } });
+  });
+
+  test('1.18: the egressGateways list; the fixed-IP fact names the release', () => {
+    const c = chart();
+    const ip = new FixedEgressIp(c, 'ip', {
+      sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ gateways: two, version: '1.18' }),
+    });
+    expect(Testing.synth(c)[0].spec.egressGateways).toHaveLength(2);
+    expect(EgressModel.of(ip).facts()[0].summary).toMatch(/\(CiliumEgressGatewayPolicy for Cilium 1\.18\)$/);
   });
 });
 

@@ -226,7 +226,8 @@ describe('EgressReport | Istio allow-lists', () => {
     const istioReport = EgressReport.of(app);
     const w = (id: string) => JSON.parse(istioReport.renderJson()).workloads.find((x: any) => x.id === id);
     // app=b is held by the namespace's Sidecar and sees its ServiceEntry too
-    expect(w('production/app=b').isolatedBy).toEqual(expect.arrayContaining([expect.stringMatching(/^ServiceEntry\/production\/.* \(istio\)$/)]));
+    // (each object names the release its description holds for: the default Istio 1.30 here)
+    expect(w('production/app=b').isolatedBy).toEqual(expect.arrayContaining([expect.stringMatching(/^ServiceEntry\/production\/.* \(istio 1\.30\)$/)]));
     expect(w('production/app=b').reach.map((r: any) => r.destination)).toEqual(expect.arrayContaining(['api.a.com', '203.0.113.0/24']));
     // app=a is isolated by Istio objects only: on TCP only, and the Markdown says so
     expect(w('production/app=a').isolatedProtocols).toEqual(['TCP']);

@@ -104,13 +104,13 @@ _build_istioctl() {
 # Project-owned Go tools (tools/<dir>): rebuilt whenever their sources change (hash stamp);
 # -mod=readonly never rewrites the committed go.mod/go.sum during a build.
 build_go_tool() {
-  local name="$1" src="$HERE/../$2" out="$3" label="$4"
+  local name="$1" src="$HERE/../$2" out="$3" label="$4" ldflags="${5:-}"
   [[ -f "$src/go.mod" ]] || die "$name: $src/go.mod missing"
   local h; h=$(cd "$src" && cat go.mod go.sum *.go 2>/dev/null | sha256sum | cut -c1-16)
   if [[ -x "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$h" ]]; then
     log "$name present: $out"; return
   fi
-  run_timed "$label" bash -c "cd '$src' && GOFLAGS='-buildvcs=false -mod=readonly' CGO_ENABLED=0 go build -trimpath -o '$out.tmp' . && mv '$out.tmp' '$out'"
+  run_timed "$label" bash -c "cd '$src' && GOFLAGS='-buildvcs=false -mod=readonly' CGO_ENABLED=0 go build -trimpath ${ldflags:+-ldflags '$ldflags'} -o '$out.tmp' . && mv '$out.tmp' '$out'"
   echo "$h" >"$out.stamp"
 }
 
@@ -118,7 +118,54 @@ build_np_oracle() { build_go_tool np-oracle np-oracle "$NP_ORACLE" "np-oracle"; 
 
 # Cilium's own policy parser (v1.19.4, the version of the pinned CRDs): judges every emitted
 # CiliumNetworkPolicy the way the agent does (rule_validation.go), which no CRD schema checks.
-build_cilium_oracle() { build_go_tool cilium-oracle cilium-oracle "$CILIUM_AGENT_ORACLE" "cilium-oracle (cilium v1.19.4 policy parser)"; }
+# Built from the committed go.mod/go.sum (reproducible). The other releases of the version matrix
+# (CILIUM_ORACLE_VERSIONS in env.sh) are built next to it from the same sources.
+build_cilium_oracle() {
+  build_go_tool cilium-oracle cilium-oracle "$CILIUM_AGENT_ORACLE" "cilium-oracle (cilium v1.19.4 policy parser)" "-X main.ciliumVersion=v1.19.4"
+  local v
+  for v in $CILIUM_ORACLE_VERSIONS; do build_cilium_oracle_version "$v"; done
+}
+
+# The build tag of the adapter (tools/cilium-oracle/parse_*.go) for a release's API generation.
+cilium_oracle_tag() {
+  local minor; minor=$(cut -d. -f2 <<<"${1#v}")
+  if (( minor == 14 || minor == 15 )); then echo cilium_v114
+  elif (( minor == 18 )); then echo cilium_v118
+  elif (( minor >= 19 )); then echo ""
+  else return 1; fi
+}
+
+# One more release of the matrix: a throwaway wrapper module requiring github.com/cilium/cilium@<v>
+# with Cilium's own replace directives (a dependency's replaces do not apply to dependents), resolved
+# through the Go module proxy and checked against the checksum database.
+build_cilium_oracle_version() {
+  local v=$1 out tag h
+  out=$(cilium_oracle_path "$v")
+  tag=$(cilium_oracle_tag "$v") || die "cilium-oracle $v: no adapter for this Cilium API generation (have 1.14/1.15, 1.18, 1.19+)"
+  h=$(cd "$HERE/../cilium-oracle" && { echo "$v $tag"; cat main.go parse_*.go; } | sha256sum | cut -c1-16)
+  if [[ -x "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$h" ]]; then log "cilium-oracle $v present: $out"; return; fi
+  run_timed "cilium-oracle (cilium $v policy parser)" _build_cilium_oracle_version "$v" "$tag" "$out" "$HERE/../cilium-oracle"
+  echo "$h" >"$out.stamp"
+}
+_build_cilium_oracle_version() {
+  local v=$1 tag=$2 out=$3 src=$4 w gomod
+  w=$(wrapper_dir "cilium-oracle-$v"); cd "$w"
+  cp "$src/main.go" "$src/"parse_*.go .
+  go mod init local.invalid/cilium-oracle >/dev/null 2>&1
+  gomod=$(go mod download -json "github.com/cilium/cilium@$v" | node -e '
+    let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);
+    if(j.Error){console.error(j.Error);process.exit(1)};console.log(j.GoMod)})') \
+    || { echo "cannot download github.com/cilium/cilium@$v" >&2; return 1; }
+  local r
+  for r in $(go mod edit -json "$gomod" | node -e '
+    let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);
+    for(const r of j.Replace||[]) if(r.New.Version) console.log(`${r.Old.Path}${r.Old.Version?"@"+r.Old.Version:""}=${r.New.Path}@${r.New.Version}`)})'); do
+    go mod edit -replace="$r"
+  done
+  go get "github.com/cilium/cilium@$v" || return 1
+  go build -trimpath ${tag:+-tags "$tag"} -ldflags "-s -w -X main.ciliumVersion=$v" -o "$out.tmp" . || return 1
+  mv "$out.tmp" "$out"; cd /; rm -rf "$w"
+}
 
 build_promtool() {
   [[ -x "$PROMTOOL" ]] && { log "promtool present: $PROMTOOL"; return; }
@@ -143,7 +190,7 @@ _build_promtool() {
   "$PROMTOOL" --version 2>&1 | head -1 >&2
 }
 
-export -f wrapper_dir _build_kube_apiserver _build_etcd _build_istioctl _build_promtool
+export -f wrapper_dir _build_cilium_oracle_version _build_kube_apiserver _build_etcd _build_istioctl _build_promtool
 targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(all)
 for t in "${targets[@]}"; do
   case "$t" in

@@ -14,5 +14,18 @@ export ETCD="${ETCD:-$EGRESS_TESTBINS/etcd-v$ETCD_VERSION}"
 export ISTIOCTL="${ISTIOCTL:-$EGRESS_TESTBINS/istioctl-${ISTIO_MODULE_VERSION##*-}}"
 export NP_ORACLE="${NP_ORACLE:-$EGRESS_TESTBINS/np-oracle}"
 export CILIUM_AGENT_ORACLE="${CILIUM_AGENT_ORACLE:-$EGRESS_TESTBINS/cilium-agent-oracle}"
+# The Cilium agent-parser tier runs for v1.19.4 (the pinned CRDs and the default
+# EgressBackend.cilium() version, built from tools/cilium-oracle/go.mod) and for each release listed
+# here (built from the Go module proxy): v1.14.19, the oldest the library supports (AKS runs it for
+# Kubernetes 1.29/1.30); v1.18.0, the last release without multi-level `**.`; v1.20.2, the newest the
+# proxy serves. A cold build takes 1-2 min each on 2 cores, seconds with warm Go caches. 1.14/1.15,
+# 1.18 and 1.19+ have adapters (tools/cilium-oracle/parse_*.go); 1.16/1.17 need one more.
+CILIUM_ORACLE_VERSIONS="${CILIUM_ORACLE_VERSIONS:-v1.14.19 v1.18.0 v1.20.2}"
+cilium_oracle_path() { echo "$EGRESS_TESTBINS/cilium-agent-oracle-$1"; }
+# version=path pairs for the jest tier (test/backends/cilium/agent-oracle.cluster.test.ts).
+CILIUM_AGENT_ORACLES="v1.19.4=$CILIUM_AGENT_ORACLE"
+for _v in $CILIUM_ORACLE_VERSIONS; do CILIUM_AGENT_ORACLES="$CILIUM_AGENT_ORACLES $_v=$(cilium_oracle_path "$_v")"; done
+unset _v
+export CILIUM_ORACLE_VERSIONS CILIUM_AGENT_ORACLES
 export PROMTOOL="${PROMTOOL:-$EGRESS_TESTBINS/promtool}"
 export K8S_VERSION ETCD_VERSION ISTIO_VERSION ISTIO_MODULE_VERSION

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { ApiObject, Lazy, Names } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CalicoBackendOptions, CalicoEdition } from './options';
+import { CALICO_VERSIONS } from './versions';
 import {
   NetworkPolicy as CalicoNetworkPolicy,
   NetworkPolicySpec as CalicoNetworkPolicySpec,
@@ -21,7 +22,15 @@ import { isCidr, parseCidr } from '../../private/cidr';
 import { EgressError } from '../../private/egress-error';
 import { minimizeDestinations } from '../../private/minimize';
 import { plainApiObject } from '../../private/objects';
-import { Capability, EgressBackend, EgressPolicyConfig, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+import { atLeast, VersionCache } from '../../private/versions';
+import { BackendVersion, Capability, EgressBackend, EgressPolicyConfig, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+
+/**
+ * Tiers in Calico Open Source exist from 3.29: the 3.28 NetworkPolicy reference has no `tier` field
+ * (docs.tigera.io/calico/3.28/reference/resources/networkpolicy) and the "Policy tiers" guide first
+ * appears in the 3.29 documentation (docs.tigera.io/calico/3.29/network-policy/policy-tiers/tiered-policy).
+ */
+export const CALICO_OSS_TIERS = '3.29';
 
 /**
  * A rule destination in its JSON shape: ports are numbers or `"from:to"` strings (the generated
@@ -75,9 +84,11 @@ export class CalicoBackend extends EgressBackend {
   private readonly order?: number;
   private readonly tier?: string;
   private readonly networkSetThreshold: number;
+  private readonly versions: VersionCache;
 
   public constructor(options: CalicoBackendOptions = {}) {
     super();
+    this.versions = new VersionCache(CALICO_VERSIONS, options.version);
     this.edition = options.edition ?? CalicoEdition.OPEN_SOURCE;
     this.order = options.order;
     this.tier = options.tier;
@@ -86,6 +97,13 @@ export class CalicoBackend extends EgressBackend {
     this.id = enterprise ? 'calico-enterprise' : 'calico';
     this.displayName = enterprise ? 'Calico Enterprise' : 'Calico (open source)';
     this.capabilities = enterprise ? [...OSS_CAPABILITIES, Capability.FQDN, Capability.FQDN_SUFFIX] : [...OSS_CAPABILITIES];
+  }
+
+  /** The Calico Open Source release; undefined for Calico Enterprise and Cloud (see the `version` option). */
+  public targetVersion(scope: IConstruct): BackendVersion | undefined {
+    if (this.edition === CalicoEdition.ENTERPRISE) return undefined;
+    const v = this.versions.at(scope);
+    return { version: v.version, declaredBy: v.declaredBy };
   }
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
@@ -142,6 +160,15 @@ export class CalicoBackend extends EgressBackend {
     if (this.tier !== undefined && (this.tier.length > 63 || !DNS_LABEL.test(this.tier))) {
       throw EgressError.at(scope, EgressErrorCode.INVALID_NAME,
         `Invalid Calico tier "${this.tier}": a tier name is a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters, no '.'), the name of an existing Tier object`);
+    }
+    if (this.tier !== undefined && this.edition === CalicoEdition.OPEN_SOURCE) {
+      const v = this.versions.at(scope);
+      if (!atLeast(v, CALICO_OSS_TIERS)) {
+        throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+          `EgressBackend.calico() was given tier "${this.tier}", but Calico Open Source ${v.version} (declared by ${v.declaredBy}) has no tiers: they arrived in ${CALICO_OSS_TIERS}, `
+          + 'and an older API server refuses the spec.tier field. Leave tier out (the policies then add up with Kubernetes NetworkPolicies in the default tier), '
+          + `or declare the Calico release the cluster runs if it is ${CALICO_OSS_TIERS} or later`);
+      }
     }
     if (!Number.isInteger(this.networkSetThreshold) || this.networkSetThreshold < 0) {
       throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,

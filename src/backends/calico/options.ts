@@ -31,7 +31,17 @@ export interface CalicoBackendOptions {
   readonly order?: number;
 
   /**
-   * Calico tier of the emitted policies (Calico 3.29+ for open source). The `Tier` object must
+   * The Calico Open Source release the cluster runs, `MAJOR.MINOR` (a patch is accepted and
+   * ignored); 3.28 or later. Read by the version-dependent choices: `tier` needs 3.29 on open
+   * source. Not read with `CalicoEdition.ENTERPRISE` (Calico Enterprise and Cloud number their
+   * releases differently, and every release of them has tiers and domain names).
+   * @default - the `cdk8s-egress:calicoVersion` context value, else 3.32 (the release of the pinned CRDs)
+   */
+  readonly version?: string;
+
+  /**
+   * Calico tier of the emitted policies (Calico 3.29+ for open source: refused for an older
+   * declared `version`). The `Tier` object must
    * already exist. Policy names are prefixed with `<tier>.`, which every Calico version accepts
    * and versions before 3.32 require. Policies in a tier other than `default` do **not** add up
    * with policies in other tiers: at the end of the tier Calico applies the tier's

@@ -20,6 +20,7 @@ import { SourceConfig } from '../../core/source';
 import { Problem } from '../../private/egress-error';
 import { sortedLabels } from '../../private/names';
 import { EgressRuleConfig } from '../backend';
+import type { CiliumPolicyHostnamesOptions } from './options';
 
 /**
  * A Cilium egress rule in its JSON shape: the generated binding's type, with the two fields whose
@@ -41,8 +42,47 @@ export const CILIUM_NAMESPACE_LABELS_PREFIX = 'k8s:io.cilium.k8s.namespace.label
 export const K8S_SOURCE = 'k8s:';
 /** Cilium's agent rejects a port rule with more ports than this (rule_validation.go maxPorts; CRD maxItems). */
 export const MAX_PORTS_PER_PORT_RULE = 40;
-/** What the DNS proxy is told to allow on DNS rules: every name (the proxy is there to learn, not to filter). */
+/** What the DNS proxy is told to allow on DNS rules by default: every name (the proxy is there to learn, not to filter). */
 export const DNS_VISIBILITY_PATTERN = '*';
+
+// Cilium releases at which the output changes. Each was checked against the Cilium sources of the
+// releases on both sides (Go module proxy, github.com/cilium/cilium@vX, files named below).
+/**
+ * `enableDefaultDeny` (rule field) and `endPort` (port ranges) exist from 1.16: both are absent
+ * from v1.15.19 (pkg/policy/api/rule.go, pkg/policy/api/l4.go) and present in v1.16.0 (added by
+ * cilium/cilium#30572; cilium/cilium#35558 dates it "v1.16.0 introduced enableDefaultDeny"). An
+ * older API server refuses (strict field validation) or prunes the unknown fields, and the agent
+ * never sees them.
+ */
+export const CILIUM_DEFAULT_DENY_AND_PORT_RANGES = '1.16';
+/**
+ * `**.` as a multi-level prefix in matchPattern exists from 1.19 (cilium/cilium#43420, release
+ * note "DNS Policies match pattern now support a wildcard prefix(`**.`) to match multilevel
+ * subdomain"): v1.19.0 pkg/fqdn/matchpattern/matchpattern.go maps a leading `**.` to one or more
+ * labels; v1.18.0 replaces every `*` with one label's characters, so `**.example.com` matches
+ * `a.example.com` only and silently drops `a.b.example.com`.
+ */
+export const CILIUM_MULTI_LEVEL_WILDCARD = '1.19';
+
+/** One entry of a DNS-proxy rule (`toPorts.rules.dns`). */
+export interface CiliumDnsRuleJson {
+  readonly matchName?: string;
+  readonly matchPattern?: string;
+}
+
+/** The version-dependent and DNS-dependent parts of a policy's rendering. */
+export interface CiliumRenderOptions {
+  /** Write `enableDefaultDeny` (Cilium 1.16+). */
+  readonly enableDefaultDeny: boolean;
+  /**
+   * The DNS-proxy rules of the policy's DNS rules; undefined: DNS is allowed at L4 only, without
+   * the proxy (the policy has no hostname to resolve).
+   */
+  readonly dnsProxyRules?: readonly CiliumDnsRuleJson[];
+}
+
+/** The rendering of the pinned release (1.19) with the default DNS filter, for a policy with hostnames. */
+export const LATEST_RENDERING: CiliumRenderOptions = { enableDefaultDeny: true, dnsProxyRules: [{ matchPattern: DNS_VISIBILITY_PATTERN }] };
 
 /** The kind of peer an egress rule holds. Cilium accepts exactly one kind per rule. */
 export enum PeerFamily {
@@ -100,7 +140,8 @@ export function cidrPeer(d: DestinationConfig): CiliumNetworkPolicySpecEgressToC
 
 /**
  * A hostname destination as a `toFQDNs` entry. Cilium's `*.` matches one label; every subdomain
- * at any depth is its `**.` prefix (Cilium 1.16+).
+ * at any depth is its `**.` prefix, which exists from Cilium 1.19 (CILIUM_MULTI_LEVEL_WILDCARD; the
+ * backend refuses `anySubdomainOf()` for older releases).
  */
 export function fqdnPeer(d: DestinationConfig): CiliumNetworkPolicySpecEgressToFqdNs {
   switch (d.kind) {
@@ -167,12 +208,15 @@ interface Group {
  *   matter.
  * - At most 40 ports per port rule: longer port sets become several port rules of one egress
  *   rule (ORed, so nothing is lost).
- * - DNS rules carry `rules: { dns: [{ matchPattern: '*' }] }` on each port rule, which sends
- *   the source's DNS traffic through Cilium's DNS proxy so `toFQDNs` can learn addresses. DNS
- *   rules are never merged with other rules, so no other traffic is sent to the proxy.
+ * - DNS rules carry `rules: { dns: dnsProxyRules }` on each port rule when the policy has
+ *   hostnames, which sends the source's DNS traffic through Cilium's DNS proxy so `toFQDNs` can
+ *   learn addresses; without hostnames they are plain L4 rules (no proxy). DNS rules are never
+ *   merged with other rules, so no other traffic is sent to the proxy.
  * - No ports: no toPorts (every port of those peers). A rule is never emitted without a peer.
  */
-export function ciliumEgressRules(rules: readonly EgressRuleConfig[], source: SourceConfig): CiliumEgressRuleJson[] {
+export function ciliumEgressRules(
+  rules: readonly EgressRuleConfig[], source: SourceConfig, dnsProxyRules: readonly CiliumDnsRuleJson[] | undefined,
+): CiliumEgressRuleJson[] {
   const groups = new Map<string, Group>();
   for (const rule of rules) {
     const ports = ciliumPorts(rule.ports);
@@ -189,7 +233,7 @@ export function ciliumEgressRules(rules: readonly EgressRuleConfig[], source: So
       group.peers.set(JSON.stringify(peer), peer);
     }
   }
-  return [...groups.values()].map(toEgressRule);
+  return [...groups.values()].map((g) => toEgressRule(g, dnsProxyRules));
 }
 
 function toPeer(d: DestinationConfig, sourceNamespace: string): unknown {
@@ -203,11 +247,11 @@ function toPeer(d: DestinationConfig, sourceNamespace: string): unknown {
   }
 }
 
-function toEgressRule(group: Group): CiliumEgressRuleJson {
+function toEgressRule(group: Group, dnsProxyRules: readonly CiliumDnsRuleJson[] | undefined): CiliumEgressRuleJson {
   const peers = [...group.peers.values()];
   const toPorts: CiliumNetworkPolicySpecEgressToPorts[] = chunk(group.ports, MAX_PORTS_PER_PORT_RULE).map((ports) => ({
     ports,
-    ...(group.dns ? { rules: { dns: [{ matchPattern: DNS_VISIBILITY_PATTERN }] } } : {}),
+    ...(group.dns && dnsProxyRules ? { rules: { dns: dnsProxyRules.map((r) => ({ ...r })) } } : {}),
   }));
   const l3: CiliumEgressRuleJson = (() => {
     switch (group.family) {
@@ -223,20 +267,24 @@ function toEgressRule(group: Group): CiliumEgressRuleJson {
 /**
  * The spec of one policy.
  *
- * `enableDefaultDeny: { egress: true, ingress: false }` is always explicit (Cilium's default
- * depends on which sections have rules). A policy that allows nothing still needs an egress
+ * `enableDefaultDeny: { egress: true, ingress: false }` is explicit wherever the release has it
+ * (1.16+; Cilium's default depends on which sections have rules, and before 1.16 that default is
+ * what applies: an egress section puts the endpoint into egress default deny, and there is no
+ * ingress section). A policy that allows nothing still needs an egress
  * rule: Cilium puts an endpoint into egress enforcement only when a selecting policy has at
  * least one egress rule (an empty `egress: []` isolates nothing). The rule emitted for that case
  * is `toEntities: [none]`, which selects no peer, rather than the equivalent but misleading
  * `egress: [{}]` (the NetworkPolicy spelling of "allow everything").
  */
-export function ciliumSpec(source: SourceConfig, rules: readonly EgressRuleConfig[], clusterwide: boolean): CiliumSpecJson {
+export function ciliumSpec(
+  source: SourceConfig, rules: readonly EgressRuleConfig[], clusterwide: boolean, options: CiliumRenderOptions = LATEST_RENDERING,
+): CiliumSpecJson {
   const podLabels = k8sLabels(source.podLabels);
   const matchLabels = clusterwide ? sortedLabels({ [CILIUM_NAMESPACE_LABEL]: source.namespace, ...podLabels }) : podLabels;
-  const egress = ciliumEgressRules(rules, source);
+  const egress = ciliumEgressRules(rules, source, options.dnsProxyRules);
   return {
     endpointSelector: Object.keys(matchLabels).length > 0 ? { matchLabels } : {},
-    enableDefaultDeny: { egress: true, ingress: false },
+    ...(options.enableDefaultDeny ? { enableDefaultDeny: { egress: true, ingress: false } } : {}),
     egress: egress.length > 0 ? egress : [{ toEntities: [CiliumNetworkPolicySpecEgressToEntities.NONE] }],
   };
 }
@@ -252,6 +300,69 @@ export function hasDnsRule(rules: readonly EgressRuleConfig[]): boolean {
 /** True when the destination is a hostname or hostname pattern (rendered as toFQDNs). */
 export function isHostname(d: DestinationConfig): boolean {
   return d.kind === DestinationKind.FQDN || d.kind === DestinationKind.FQDN_PATTERN || d.kind === DestinationKind.FQDN_SUFFIX;
+}
+
+/** True when some allow rule of the policy names a hostname: only then does it need the DNS proxy. */
+export function hasHostnames(rules: readonly EgressRuleConfig[]): boolean {
+  return rules.some((r) => r.dns !== true && r.destinations.some(isHostname));
+}
+
+/** Hostname or hostname-pattern text: letters, digits, `-`, `_`, `.` and `*` (Cilium's allowed matchPattern characters). */
+const PATTERN_CHARS = /^[-a-zA-Z0-9_.*]+$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+
+/** Problems of the `policyHostnames()` options, for a release (`**.` needs 1.19). */
+export function dnsFilterProblems(o: CiliumPolicyHostnamesOptions, multiLevel: boolean, version: string): Problem[] {
+  const out: Problem[] = [];
+  for (const [what, d] of [['clusterDomain', o.clusterDomain], ...(o.searchDomains ?? []).map((x) => ['searchDomains', x])] as Array<[string, string | undefined]>) {
+    if (d !== undefined && !DNS_NAME.test(d)) {
+      out.push({ code: EgressErrorCode.INVALID_FQDN, message: `Invalid ${what} "${d}" in CiliumDnsFilter.policyHostnames(): give a DNS domain such as "cluster.local" (no wildcard, no trailing dot)` });
+    }
+  }
+  for (const a of o.alsoAllow ?? []) {
+    if (/^[*]+\.?$/.test(a.trim())) {
+      out.push({ code: EgressErrorCode.ALLOW_ALL, message: `CiliumDnsFilter.policyHostnames() was given alsoAllow "${a}", which lets the pods resolve every name: use CiliumDnsFilter.anyName() for that (managed offerings such as AKS Advanced Container Networking Services refuse it)` });
+    } else if (!PATTERN_CHARS.test(a) || a.length > 255 || a.startsWith('.') || a.endsWith('.') || a.includes('..')) {
+      out.push({ code: EgressErrorCode.INVALID_FQDN, message: `Invalid alsoAllow entry "${a}" in CiliumDnsFilter.policyHostnames(): use a DNS name or a Cilium pattern of letters, digits, "-", "_", "." and "*" (at most 255 characters), e.g. "*.production.svc.cluster.local"` });
+    } else if (a.slice(a.startsWith('**.') ? 3 : 0).includes('**')) {
+      out.push({ code: EgressErrorCode.INVALID_FQDN, message: `Invalid alsoAllow entry "${a}" in CiliumDnsFilter.policyHostnames(): Cilium reads "**" only as a leading "**." (every depth); elsewhere use "*" (one label)` });
+    } else if (a.startsWith('**.') && !multiLevel) {
+      out.push({ code: EgressErrorCode.UNSUPPORTED_BY_BACKEND, message: `alsoAllow entry "${a}" in CiliumDnsFilter.policyHostnames() needs Cilium ${CILIUM_MULTI_LEVEL_WILDCARD} (multi-level "**."), but the target is Cilium ${version}, which reads "**." as one label: list each depth with "*." patterns, or declare the release the cluster runs` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The DNS-proxy rules of `CiliumDnsFilter.policyHostnames()`: each hostname destination of the
+ * policy (exact names as matchName, patterns as matchPattern), as asked and with each search domain
+ * appended, then `alsoAllow`; de-duplicated and sorted. Search-domain names longer than a DNS name
+ * can be (253) are left out: no resolver asks for them.
+ */
+export function narrowedDnsRules(
+  rules: readonly EgressRuleConfig[], namespace: string, o: CiliumPolicyHostnamesOptions,
+): CiliumDnsRuleJson[] {
+  const domain = o.clusterDomain ?? 'cluster.local';
+  const suffixes = ['', `.${namespace}.svc.${domain}`, `.svc.${domain}`, `.${domain}`, ...(o.searchDomains ?? []).map((d) => `.${d}`)];
+  const names = new Set<string>();
+  const patterns = new Set<string>();
+  for (const r of rules) {
+    if (r.dns === true) continue;
+    for (const d of r.destinations) {
+      if (!isHostname(d)) continue;
+      const base = d.kind === DestinationKind.FQDN_SUFFIX ? `**${d.hostname!.slice(1)}` : d.hostname!.toLowerCase();
+      for (const sfx of suffixes) {
+        const text = `${base}${sfx}`;
+        if (text.replace(/^[*]+\./, 'x.').length > 253) continue;
+        (d.kind === DestinationKind.FQDN ? names : patterns).add(text);
+      }
+    }
+  }
+  for (const a of o.alsoAllow ?? []) (a.includes('*') ? patterns : names).add(a.toLowerCase());
+  return [
+    ...[...names].sort().map((matchName) => ({ matchName })),
+    ...[...patterns].sort().map((matchPattern) => ({ matchPattern })),
+  ];
 }
 
 /** The problem of a hostname destination in a policy without a DNS rule. */

@@ -19,7 +19,37 @@ import { EgressError } from '../../private/egress-error';
 import { namespaceProblems } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
 import { compareStrings } from '../../private/order';
-import { Capability, EgressBackend, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition } from '../backend';
+import { atLeast, VersionCache, VersionedProduct } from '../../private/versions';
+import { BackendVersion, Capability, EgressBackend, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition } from '../backend';
+
+/** Context key: the Istio release of the whole app (`"1.29"`), for backends without `version`. */
+export const ISTIO_VERSION_CONTEXT = 'cdk8s-egress:istioVersion';
+
+/**
+ * The Istio releases the backend accepts. The default is the release of the pinned CRDs
+ * (imports/SOURCES.json: istio 1.30.3). The oldest is 1.22, which introduced the `v1` API versions
+ * every emitted object uses (istio.io/latest/blog/2024/v1-apis/).
+ */
+export const ISTIO_VERSIONS: VersionedProduct = {
+  product: 'Istio',
+  option: 'EgressBackend.istio({ version })',
+  contextKey: ISTIO_VERSION_CONTEXT,
+  defaultVersion: '1.30',
+  defaultReason: 'the release of the pinned Istio 1.30.3 CRDs',
+  oldest: '1.22',
+  oldestReason: 'the emitted ServiceEntry and Sidecar use networking.istio.io/v1, introduced in Istio 1.22',
+  example: '1.29',
+};
+
+/**
+ * `resolution: DYNAMIC_DNS` on sidecars exists from Istio 1.30: the 1.30.0 change notes
+ * (istio.io/latest/news/releases/1.30.x/announcing-1.30/change-notes/) add "DYNAMIC_DNS wildcard
+ * ServiceEntry support for sidecar proxies" (istio/istio#58688, issue #58244, which states 1.28
+ * had it for ambient mode only; the 1.29 notes add it for TLS on ambient behind
+ * ENABLE_WILDCARD_HOST_SERVICE_ENTRIES_FOR_TLS). Egress gateways do not have it (istio/istio#61831;
+ * not in the istio master source of 2026-08-27 either), so the gateway never uses it.
+ */
+export const ISTIO_SIDECAR_DYNAMIC_DNS = '1.30';
 
 /** The Istio port protocol for an application protocol. */
 export function istioProtocol(app: AppProtocol | undefined): string {
@@ -83,6 +113,7 @@ export class IstioBackend extends EgressBackend {
   private readonly exportTo: string[];
   private readonly sidecarEgressHosts: string[];
   private readonly wildcardResolution: IstioWildcardResolution;
+  private readonly versions: VersionCache;
 
   public constructor(options: IstioBackendOptions = {}) {
     super();
@@ -91,6 +122,12 @@ export class IstioBackend extends EgressBackend {
     this.exportTo = options.exportTo ?? ['.'];
     this.sidecarEgressHosts = options.sidecarEgressHosts ?? [];
     this.wildcardResolution = options.wildcardResolution ?? IstioWildcardResolution.NONE;
+    this.versions = new VersionCache(ISTIO_VERSIONS, options.version);
+  }
+
+  public targetVersion(scope: IConstruct): BackendVersion | undefined {
+    const v = this.versions.at(scope);
+    return { version: v.version, declaredBy: v.declaredBy };
   }
 
   public meshVisibleNamespaces(scope: IConstruct, namespace: string): string[] {
@@ -123,6 +160,14 @@ export class IstioBackend extends EgressBackend {
   }
 
   private validateOptions(scope: Construct): void {
+    const version = this.versions.at(scope);
+    if (this.wildcardResolution === IstioWildcardResolution.DYNAMIC_DNS && !atLeast(version, ISTIO_SIDECAR_DYNAMIC_DNS)) {
+      throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+        `EgressBackend.istio() was given wildcardResolution DYNAMIC_DNS, but Istio ${version.version} (declared by ${version.declaredBy}) has DYNAMIC_DNS on sidecars only from ${ISTIO_SIDECAR_DYNAMIC_DNS} `
+        + '(istio/istio#58688; earlier releases support it for ambient waypoints only), so the sidecars would have no route for the pattern. '
+        + 'Use IstioWildcardResolution.NONE (the default: the sidecar matches the SNI and forwards to the address the application connected to), '
+        + `list the hosts with Destination.fqdn() (resolution DNS), or declare the Istio release the mesh runs if it is ${ISTIO_SIDECAR_DYNAMIC_DNS} or later`);
+    }
     if (this.exportTo.length === 0) {
       throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
         'EgressBackend.istio() was given exportTo: [], which Istio reads as "export to every namespace". Use [\'.\'] (the default) to keep the ServiceEntries in the source namespace, or list the namespaces');
@@ -187,7 +232,7 @@ export class IstioBackend extends EgressBackend {
     // Check every destination and port before recording any, so a refused rule leaves nothing.
     const all = rule.destinations.flatMap(targets);
     for (const target of all) {
-      for (const p of rule.ports) this.checkPort(scope, ns, target.group, target.value, p, protocolOf(target.group, p), registry, what, warned);
+      for (const p of rule.ports) this.checkPort(scope, ns, target.group, target.value, p, this.protocolOf(target.group, p), registry, what, warned);
     }
     for (const target of all) {
       const key = `${target.group}|${target.value}`;
@@ -196,8 +241,21 @@ export class IstioBackend extends EgressBackend {
         entry = { group: target.group, value: target.value, ports: new Map() };
         entries.set(key, entry);
       }
-      for (const p of rule.ports) entry.ports.set(p.port!, protocolOf(target.group, p));
+      for (const p of rule.ports) entry.ports.set(p.port!, this.protocolOf(target.group, p));
     }
+  }
+
+  /**
+   * The Istio port protocol of a destination's port. CIDR entries are matched at L4 whatever the
+   * application protocol. A DYNAMIC_DNS pattern takes HTTP, TLS, HTTP2 and GRPC only (istiod's
+   * ServiceEntry validation: "only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution
+   * type DYNAMIC_DNS", pkg/config/validation/validation.go, checked with istioctl built from istio
+   * master eed52ebb66ad), so HTTPS, which Istio also matches by SNI, is declared as TLS there.
+   */
+  private protocolOf(group: Group, p: PortConfig): string {
+    if (group === 'addresses') return 'TCP';
+    const protocol = istioProtocol(p.appProtocol);
+    return group === 'patterns' && protocol === 'HTTPS' && this.wildcardResolution === IstioWildcardResolution.DYNAMIC_DNS ? 'TLS' : protocol;
   }
 
   private checkPort(
@@ -222,10 +280,6 @@ export class IstioBackend extends EgressBackend {
   }
 }
 
-/** CIDR entries are matched at L4 whatever the application protocol. */
-function protocolOf(group: Group, p: PortConfig): string {
-  return group === 'addresses' ? 'TCP' : istioProtocol(p.appProtocol);
-}
 
 function describe(d: DestinationConfig): string {
   return d.hostname ?? d.cidr ?? d.kind;

@@ -9,9 +9,13 @@ export enum IstioWildcardResolution {
    */
   NONE = 'NONE',
   /**
-   * `resolution: DYNAMIC_DNS` (Istio 1.28+): the sidecar resolves the SNI/Host itself and
-   * connects to that name, so the destination address follows the name. Needs HTTP, HTTPS, TLS,
-   * HTTP2 or GRPC ports and, depending on the release, istiod's wildcard-ServiceEntry feature flag.
+   * `resolution: DYNAMIC_DNS`: the sidecar resolves the SNI/Host itself and connects to that
+   * name, so the destination address follows the name. On sidecars from Istio 1.30 (1.30.0 change
+   * notes, istio/istio#58688; before, ambient waypoints only); refused for older declared
+   * releases. Istio accepts it on HTTP, TLS, HTTP2 and GRPC ports only, so `Port.https()` is
+   * declared as TLS (both are matched by SNI). Never used on egress gateways, which lack it
+   * (istio/istio#61831). A client can still send a matching SNI and reach another host of the
+   * pattern (SNI spoofing, as the change notes say).
    */
   DYNAMIC_DNS = 'DYNAMIC_DNS',
 }
@@ -52,4 +56,12 @@ export interface IstioBackendOptions {
    * @default IstioWildcardResolution.NONE
    */
   readonly wildcardResolution?: IstioWildcardResolution;
+
+  /**
+   * The Istio release the mesh runs, `MAJOR.MINOR` (a patch is accepted and ignored); 1.22 or
+   * later (the emitted objects use the `v1` APIs, which Istio 1.22 introduced). Read by the
+   * version-dependent choices: `IstioWildcardResolution.DYNAMIC_DNS` needs 1.30.
+   * @default - the `cdk8s-egress:istioVersion` context value, else 1.30 (the release of the pinned CRDs)
+   */
+  readonly version?: string;
 }

@@ -26,7 +26,10 @@ const backendPods = () => EgressSource.pods({ namespace: 'production', labels: {
 const KUBE_DNS = { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } };
 const DNS_PORTS = [{ port: '53', protocol: 'TCP' }, { port: '53', protocol: 'UDP' }];
 const DNS_RULES = { dns: [{ matchPattern: '*' }] };
+/** The DNS rule of a policy with hostnames: through the DNS proxy, so toFQDNs learns addresses. */
 const DNS_RULE = { toEndpoints: [KUBE_DNS], toPorts: [{ ports: DNS_PORTS, rules: DNS_RULES }] };
+/** The DNS rule of a policy without hostnames: plain L4, no DNS proxy. */
+const DNS_RULE_L4 = { toEndpoints: [KUBE_DNS], toPorts: [{ ports: DNS_PORTS }] };
 
 /**
  * Every synthesized Cilium policy passes the agent's rule checks. (`synth()` from the helpers has
@@ -58,7 +61,8 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
     expect(cnp.spec.enableDefaultDeny).toEqual({ egress: true, ingress: false });
     expect(cnp.spec.ingress).toBeUndefined();
     expect(cnp.spec.egress).toEqual([
-      DNS_RULE,
+      // no hostname in the policy: DNS at L4, without the DNS proxy
+      DNS_RULE_L4,
       { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'production', 'k8s:app': 'database' } }], toPorts: [{ ports: [{ port: '5432', protocol: 'TCP' }] }] },
       { toCIDRSet: [{ cidr: '203.0.113.0/24' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
     ]);
@@ -279,7 +283,7 @@ describe('EgressBackend.cilium | isolation', () => {
     });
     expect(grants(deny.spec)).toEqual([]);
     expect(dns.metadata.name).toBe('default-deny-egress-dns');
-    expect(dns.spec.egress).toEqual([DNS_RULE]);
+    expect(dns.spec.egress).toEqual([DNS_RULE_L4]);
     expectAccepted(manifests);
   });
 
@@ -342,11 +346,11 @@ describe('EgressBackend.cilium | DNS visibility for toFQDNs', () => {
     expectAccepted([cnp]);
   });
 
-  test('DnsEgressRule and DefaultDenyEgress companions carry the DNS proxy rule too', () => {
+  test('DnsEgressRule and DefaultDenyEgress companions have no hostname, so they allow DNS at L4 without the proxy', () => {
     const c = chart();
     new DnsEgressRule(c, 'dns', { source: backendPods(), backend: cilium() });
     const [cnp] = synth(c);
-    expect(cnp.spec.egress).toEqual([DNS_RULE]);
+    expect(cnp.spec.egress).toEqual([DNS_RULE_L4]);
   });
 });
 
@@ -548,13 +552,13 @@ function declaredPeer(d: Destination, sourceNamespace: string): string {
 }
 
 /** The declared grants: DNS resolvers (inspected by the DNS proxy) and allowed rules. */
-function declaredGrants(dns: readonly DnsResolver[], rules: readonly RandomRule[], sourceNamespace: string): string[] {
+function declaredGrants(dns: readonly DnsResolver[], rules: readonly RandomRule[], sourceNamespace: string, dnsProxy: boolean): string[] {
   const out: string[] = [];
   const add = (d: Destination, ports: Port[], viaProxy: boolean) => {
     if (ports.length === 0) out.push(`${declaredPeer(d, sourceNamespace)} | *`);
     for (const p of ports) out.push(`${declaredPeer(d, sourceNamespace)} | ${portText(p.protocol, p.startPort, p.endPort)}${viaProxy ? ' | dns' : ''}`);
   };
-  for (const r of dns) add(r.destination, r.ports(), true);
+  for (const r of dns) add(r.destination, r.ports(), dnsProxy);
   for (const r of rules) add(r.dest, r.ports, false);
   return [...new Set(out)].sort();
 }
@@ -591,8 +595,9 @@ describe('EgressBackend.cilium | agent rules and exact intent (property)', () =>
         // the only L7 rules are the DNS-proxy rules
         for (const pr of rule.toPorts ?? []) if (pr.rules) expect(pr.rules).toEqual(DNS_RULES);
       }
-      // AND what it allows is exactly what was declared (DNS resolvers through the DNS proxy)
-      expect(grantSet(grants(o.spec))).toEqual(declaredGrants(policy.dns, rules, 'ns-a'));
+      // AND what it allows is exactly what was declared (DNS resolvers through the DNS proxy when,
+      // and only when, the policy has hostnames)
+      expect(grantSet(grants(o.spec))).toEqual(declaredGrants(policy.dns, rules, 'ns-a', hasHost));
       if (policy.dns.length === 0 && rules.length === 0) expect(o.spec.egress).toEqual([{ toEntities: ['none'] }]);
     }), { numRuns: 150 });
   });
