@@ -36,7 +36,7 @@ func NewIstioEgressGatewaySection(scope constructs.Construct, id string) cdk8s.C
 	// section); api.external.com is not in that range, so that allowance opens no way around the
 	// gateway.
 	egress.EgressWarnings_Acknowledge(gateway, jsii.String("cdk8s-egress:gatewayBypass"),
-		jsii.String("the direct allowance is the partner range 203.0.113.0/24, which does not hold api.external.com"))
+		jsii.String("the direct allowances are partner ranges (203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24), none of which holds api.external.com"))
 	gateway.AddRoute(jsii.String("external-api"), &egress.EgressRouteProps{
 		Name:         jsii.String("external-api"),
 		Source:       backendPods(),

@@ -48,7 +48,7 @@ class IstioEgressGatewaySection(Chart):
         EgressWarnings.acknowledge(
             self.gateway,
             "cdk8s-egress:gatewayBypass",
-            "the direct allowance is the partner range 203.0.113.0/24, which does not hold api.external.com",
+            "the direct allowances are partner ranges (203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24), none of which holds api.external.com",
         )
         self.gateway.add_route(
             "external-api",

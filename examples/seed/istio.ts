@@ -47,11 +47,11 @@ export class IstioEgressGatewaySection extends Chart {
       // every attempt the mesh blocks or passes through instead.
       logBlockedSourceAttempts: true,
     });
-    // The backend pods also reach the partner range 203.0.113.0/24 directly (the NetworkPolicy
-    // section); api.external.com is not in that range, so that allowance opens no way around the
-    // gateway.
+    // Pods of `production` that may carry app=backend reach partner ranges directly (the backend
+    // pods 203.0.113.0/24, the ledger and legacy-sync pods theirs); api.external.com is in none of
+    // them, so those allowances open no way around the gateway.
     EgressWarnings.acknowledge(this.gateway, 'cdk8s-egress:gatewayBypass',
-      'the direct allowance is the partner range 203.0.113.0/24, which does not hold api.external.com');
+      'the direct allowances are partner ranges (203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24), none of which holds api.external.com');
     this.gateway.addRoute('external-api', {
       name: 'external-api',
       source: backendPods(),

@@ -44,7 +44,7 @@ public class IstioEgressGatewaySection extends Chart {
         // section); api.external.com is not in that range, so that allowance opens no way around the
         // gateway.
         EgressWarnings.acknowledge(gateway, "cdk8s-egress:gatewayBypass",
-                "the direct allowance is the partner range 203.0.113.0/24, which does not hold api.external.com");
+                "the direct allowances are partner ranges (203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24), none of which holds api.external.com");
         gateway.addRoute("external-api", EgressRouteProps.builder()
                 .name("external-api")
                 .source(backendPods())
