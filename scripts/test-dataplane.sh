@@ -49,20 +49,31 @@ bash tools/validators/build-testbins.sh kube-apiserver etcd kube-network-policie
 # shellcheck source=/dev/null
 source tools/validators/env.sh
 
+# Every dataplane this run starts records itself under $OUT/state or $OUT/faults; on exit, each is
+# taken down (processes by recorded PID, namespaces by recorded name). A previous run that was
+# killed before its trap ran is taken down first, the same way.
+down_all() {
+  local s
+  for s in "$OUT"/state/*/ "$OUT"/faults/*/; do
+    [[ -d "$s" ]] && { bash tools/dataplane/dataplane.sh down "${s%/}" || true; }
+  done
+}
+cleanup() {
+  local rc=$?
+  down_all
+  exit "$rc"
+}
+down_all
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step "faults: the tier must stop with the reason when the dataplane cannot work"
+bash tools/dataplane/fault-check.sh "$OUT/faults" "${PREFIX}"
+
 step "plan: the examples and $APPS corpus apps (seed $SEED), pods, hosts, probes and model verdicts"
 rm -rf "$OUT/plan" "$OUT/results" "$OUT/state"
 mkdir -p "$OUT/results" "$OUT/state"
 npx ts-node --project test/tsconfig.json --transpile-only test/dataplane/plan.ts "$OUT/plan" "$PREFIX" "$APPS" "$SEED" "$BATCH"
-
-cleanup() {
-  local rc=$? s
-  for s in "$OUT"/state/*/; do
-    [[ -d "$s" ]] && bash tools/dataplane/dataplane.sh down "${s%/}" || true
-  done
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 mapfile -t batches < <(node -e 'for (const b of require(process.argv[1]).batches) console.log(b)' "$OUT/plan/plan-summary.json")
 last=${batches[-1]}
@@ -85,7 +96,7 @@ for b in "${batches[@]}"; do
   [[ "$b" == "$last" ]] && extra=(-fail-closed-check)
   ip netns exec "$DP_NODE" "$DPNET" run -plan "$dir/plan.json" -api "$DP_API" -token "$DP_TOKEN" \
     -controller-pid "$DP_CONTROLLER_PID" -controller-exe "$(readlink -f "$KUBE_NETWORK_POLICIES")" \
-    -out "$OUT/results/$b.jsonl" -parallel "$PARALLEL" -timeout "$TIMEOUT" "${extra[@]}" \
+    -controller-log "$S/controller.log" -out "$OUT/results/$b.jsonl" -parallel "$PARALLEL" -timeout "$TIMEOUT" "${extra[@]}" \
     || { echo "----- last 20 lines of $S/controller.log -----" >&2; tail -n 20 "$S/controller.log" >&2 || true; fail "$b: dpnet run failed (see above)"; }
   if grep -q 'could not open nfqueue socket\|panic:' "$S/controller.log"; then fail "$b: controller log reports a failure ($S/controller.log)"; fi
   bash tools/dataplane/dataplane.sh down "$S"

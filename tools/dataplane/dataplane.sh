@@ -6,6 +6,10 @@
 #   dataplane.sh down STATE_DIR                           stop it: recorded PIDs, recorded namespaces
 #   dataplane.sh check-kernel                             which queue path this kernel needs
 #
+# EGRESS_DATAPLANE_FAULT injects one fault, for tools/dataplane/fault-check.sh only: `no-shim` (do
+# not steer packets to the queue although the kernel needs it), `controller-exit` (start the
+# controller with a flag it refuses), `port-taken` (something already listens on the apiserver port).
+#
 # up: a "node" namespace (forwarding on) runs etcd + kube-apiserver (tools/validators/cluster.sh),
 # kube-network-policies and dpnet's listeners; every line of UNIVERSE_TSV (`netns-name ipv4 [ipv6]`)
 # becomes a namespace joined to the node by a veth pair (ptp: /32 and /128 routes). Everything it
@@ -68,6 +72,7 @@ cmd_down() {
   # kube-network-policies stops on SIGINT only (it then removes its table and exits after 5 s)
   stop_pid "$S/controller.pid" "$KUBE_NETWORK_POLICIES" INT 8
   stop_pid "$S/serve.pid" "$DPNET" TERM 3
+  stop_pid "$S/fault.pid" "$DPNET" TERM 3
   if [[ -f "$S/node.netns" ]]; then
     EGRESS_CLUSTER_DIR="$S/cluster" bash "$HERE/../validators/cluster.sh" stop >/dev/null 2>&1 || true
   fi
@@ -140,19 +145,27 @@ cmd_up() {
   for proto in udp tcp; do
     ip netns exec "$node" iptables -t nat -A PREROUTING -d "$CLUSTER_IP/32" -p "$proto" --dport 53 -j DNAT --to-destination "$dnsip:53"
   done
-  if [[ "$path" == iptables-shim ]]; then
+  if [[ "$path" == iptables-shim && "${EGRESS_DATAPLANE_FAULT:-}" != no-shim ]]; then
     # Trap 1 of the recipe: this kernel has no nft `queue`, so kube-network-policies' own table
     # fails to load and would enforce nothing. Steer every new flow that leaves towards a pod or
     # host veth to the controller's queue instead; no --queue-bypass, so with no reader (dead
     # controller) packets are dropped: the dataplane fails closed. The controller decides each one.
     for ipt in iptables ip6tables; do
-      ip netns exec "$node" "$ipt" -t mangle -N CDK8S-EGRESS-NFQ
-      ip netns exec "$node" "$ipt" -t mangle -A CDK8S-EGRESS-NFQ -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
-      ip netns exec "$node" "$ipt" -t mangle -A CDK8S-EGRESS-NFQ -j NFQUEUE --queue-num "$QUEUE_NUM"
-      ip netns exec "$node" "$ipt" -t mangle -A POSTROUTING -o dp+ -j CDK8S-EGRESS-NFQ
+      { ip netns exec "$node" "$ipt" -t mangle -N CDK8S-EGRESS-NFQ \
+        && ip netns exec "$node" "$ipt" -t mangle -A CDK8S-EGRESS-NFQ -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN \
+        && ip netns exec "$node" "$ipt" -t mangle -A CDK8S-EGRESS-NFQ -j NFQUEUE --queue-num "$QUEUE_NUM" \
+        && ip netns exec "$node" "$ipt" -t mangle -A POSTROUTING -o dp+ -j CDK8S-EGRESS-NFQ; } \
+        || die "this kernel has no nft queue and $ipt cannot add an NFQUEUE rule either (xt_NFQUEUE / nft_compat missing): nothing could enforce NetworkPolicies"
     done
   fi
 
+  if [[ "${EGRESS_DATAPLANE_FAULT:-}" == port-taken ]]; then
+    echo "{\"netns\":[\"$node\"],\"ports\":[26443]}" >"$S/fault.json"
+    setsid ip netns exec "$node" "$DPNET" serve "$S/fault.json" "$S/fault.ready" </dev/null >/dev/null 2>&1 &
+    echo $! >"$S/fault.pid"
+    for ((i = 0; i < 50; i++)); do [[ -s "$S/fault.ready" ]] && break; sleep 0.1; done
+    export EGRESS_APISERVER_PORT=26443
+  fi
   # etcd + kube-apiserver inside the node namespace (cluster.sh records and checks their PIDs)
   EGRESS_CLUSTER_DIR="$S/cluster" ip netns exec "$node" bash "$HERE/../validators/cluster.sh" start >/dev/null \
     || die "etcd/kube-apiserver did not start in $node (logs: $S/cluster/*.log)"
@@ -165,6 +178,9 @@ cmd_up() {
   cp "$S/cluster/pki/apiserver.crt" "$S/sa/ca.crt"
   echo kube-system >"$S/sa/namespace"
   local nft_flag="-netfilter-bug-1766-fix=false"   # kernel >= 6.12 has the conntrack fix
+  [[ "${EGRESS_DATAPLANE_FAULT:-}" == controller-exit ]] && nft_flag="-no-such-flag"
+  # -v=2 logs each queued packet with its source and destination pod and the verdict: the evidence
+  # behind any disagreement (controller.log in the state directory).
   # Trap 4: setsid so the controller gets SIGINT from `down`; every layer execs, so $! is its PID.
   setsid ip netns exec "$node" unshare -m --propagation private sh -c '
       set -e
@@ -174,7 +190,7 @@ cmd_up() {
       cp "$1/token" "$1/ca.crt" "$1/namespace" "$d/"
       shift
       exec env KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$1" "$2" \
-        -hostname-override="$3" -nfqueue-id="$4" -metrics-bind-address=127.0.0.1:0 -disable-nri "$5" -v=0' \
+        -hostname-override="$3" -nfqueue-id="$4" -metrics-bind-address=127.0.0.1:0 -disable-nri "$5" -v=2' \
       sh "$S/sa" "$port" "$KUBE_NETWORK_POLICIES" "$NODE_NAME" "$QUEUE_NUM" "$nft_flag" \
       </dev/null >"$S/controller.log" 2>&1 &
   echo $! >"$S/controller.pid"

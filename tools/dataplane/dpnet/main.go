@@ -53,6 +53,7 @@ func main() {
 		token := fs.String("token", "", "file with the bearer token")
 		pid := fs.Int("controller-pid", 0, "PID of kube-network-policies")
 		exe := fs.String("controller-exe", "", "its binary (checked through /proc/PID/exe)")
+		ctrlLog := fs.String("controller-log", "", "its log: probes wait until its rule syncs are over")
 		out := fs.String("out", "", "results (JSON lines)")
 		timeout := fs.Duration("timeout", time.Second, "probe timeout (blocked = timeout)")
 		parallel := fs.Int("parallel", 48, "probes in flight")
@@ -62,7 +63,7 @@ func main() {
 			err = fmt.Errorf("run: -plan, -api, -token, -controller-pid, -controller-exe and -out are required")
 			break
 		}
-		err = runPlan(*planFile, *api, *token, *pid, *exe, *out, *timeout, *parallel, *failClosed)
+		err = runPlan(*planFile, *api, *token, *pid, *exe, *ctrlLog, *out, *timeout, *parallel, *failClosed)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
