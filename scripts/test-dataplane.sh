@@ -46,6 +46,7 @@ fi
 
 step "build or reuse kube-apiserver, etcd, kube-network-policies, dpnet"
 bash tools/validators/build-testbins.sh kube-apiserver etcd kube-network-policies dpnet
+(cd tools/dataplane/dpnet && GOFLAGS=-mod=readonly go test ./... 2>&1 | tail -1)
 # shellcheck source=/dev/null
 source tools/validators/env.sh
 
@@ -55,7 +56,7 @@ source tools/validators/env.sh
 down_all() {
   local s
   for s in "$OUT"/state/*/ "$OUT"/faults/*/; do
-    [[ -d "$s" ]] && { bash tools/dataplane/dataplane.sh down "${s%/}" || true; }
+    if [[ -d "$s" ]]; then bash tools/dataplane/dataplane.sh down "${s%/}" || true; fi
   done
 }
 cleanup() {

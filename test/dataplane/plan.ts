@@ -75,7 +75,7 @@ function fromBig(kind: string, v: bigint): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 /** An address inside `cidr`, outside every `except` and every reserved range, or undefined. */
-function pickInside(cidr: string, except: readonly string[] = []): string | undefined {
+export function pickInside(cidr: string, except: readonly string[] = []): string | undefined {
   const [net, prefix] = range(cidr);
   const bits = net.kind() === 'ipv4' ? 32 : 128;
   const size = 1n << BigInt(bits - prefix);
@@ -407,7 +407,7 @@ function probesFor(a: AppUnderTest, u: Universe, seed: number, stats: Stats): Pl
 
 // ---------------------------------------------------------------- negative controls
 /** Wider than declared: ipBlock `except` dropped, and the last egress rule of each policy open to any destination. */
-function widen(nps: Manifest[]): Manifest[] {
+export function widen(nps: Manifest[]): Manifest[] {
   return nps.map((np) => {
     const egress = (np.spec.egress ?? []).map((r: Manifest) => ({
       ...r, to: (r.to ?? []).map((peer: Manifest) => (peer.ipBlock ? { ipBlock: { cidr: peer.ipBlock.cidr } } : peer)),
@@ -417,7 +417,7 @@ function widen(nps: Manifest[]): Manifest[] {
   });
 }
 /** Narrower than declared: the last egress rule of each policy dropped. */
-function narrow(nps: Manifest[]): Manifest[] {
+export function narrow(nps: Manifest[]): Manifest[] {
   return nps.map((np) => ({ ...np, spec: { ...np.spec, egress: (np.spec.egress ?? []).slice(0, -1) } }));
 }
 
