@@ -63,7 +63,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/tools/', '/docs/', '/.ci/', '/imports/*.ts', '!/imports/*.d.ts', '/imports/schemas/', '/rosetta/', '/.jsii.tabl.json'] },
-  gitignore: ['/.jsii.tabl.json', '/examples/*/dist/', '/examples/*/node_modules/', '/examples/java/target/', '__pycache__/', '/.bench/', '/.cluster/'],
+  gitignore: ['/.jsii.tabl.json', '/examples/*/dist/', '/examples/*/node_modules/', '/examples/java/target/', '__pycache__/', '/.bench/', '/.cluster/', '/.dataplane/'],
 });
 
 // JsiiProject forces types: lib/index.d.ts; with rootDir '.' the entry point lives in lib/src.
@@ -107,6 +107,11 @@ project.addTask('parity', {
 project.addTask('test:cluster', {
   description: 'Validate every emitted manifest against a real kube-apiserver + CRDs, istioctl analyze and an independent NetworkPolicy engine',
   exec: 'bash scripts/test-cluster.sh',
+});
+
+project.addTask('test:dataplane', {
+  description: 'Real packets: every example and >= 200 generated apps on a NetworkPolicy dataplane (kube-network-policies in network namespaces), each probe compared with the model (root)',
+  exec: 'bash scripts/test-dataplane.sh',
 });
 
 const bench = project.addTask('bench', {

@@ -17,8 +17,8 @@ import {
 import { requiredCapabilities } from '../../src/backends/backend';
 import { checkProbe } from '../../src/model/egress-model';
 
-const NAMESPACES = ['shop', 'payments', 'data', 'batch'];
-const LABELS: Array<Record<string, string>> = [{ app: 'api' }, { app: 'web' }, { app: 'worker', tier: 'backend' }, { tier: 'backend' }];
+export const NAMESPACES = ['shop', 'payments', 'data', 'batch'];
+export const LABELS: Array<Record<string, string>> = [{ app: 'api' }, { app: 'web' }, { app: 'worker', tier: 'backend' }, { tier: 'backend' }];
 const CIDRS = ['203.0.113.0/24', '203.0.113.128/25', '198.51.100.0/24', '192.0.2.0/28', '192.0.2.16/28', '10.20.0.0/16'];
 const CIDRS6 = ['2001:db8::/32', '2001:db8:1::/48'];
 const EXTERNAL_IPS = ['203.0.113.5', '203.0.113.200', '198.51.100.7', '192.0.2.3', '192.0.2.20', '192.0.2.99', '10.20.3.4', '10.21.0.1', '8.8.8.8', '2001:db8::5', '2001:db8:1::9', '2001:db9::1'];
@@ -37,7 +37,7 @@ const BACKENDS: Array<() => EgressBackend> = [
   () => EgressBackend.kubernetes(),
 ];
 
-type Intent =
+export type Intent =
   | { kind: 'policy'; ns: string; labels?: Record<string, string>; rules: Array<{ dest: number; ports: number[] }>; dns: number }
   | { kind: 'deny'; ns: string; labels?: Record<string, string> }
   | { kind: 'dns'; ns: string; labels?: Record<string, string>; nodeLocal: boolean }
@@ -45,7 +45,7 @@ type Intent =
 
 const nsArb = fc.constantFrom(...NAMESPACES);
 const labelsArb = fc.option(fc.constantFrom(...LABELS), { nil: undefined });
-const intentArb: fc.Arbitrary<Intent> = fc.oneof(
+export const intentArb: fc.Arbitrary<Intent> = fc.oneof(
   fc.record({
     kind: fc.constant('policy' as const),
     ns: nsArb,
@@ -88,7 +88,8 @@ function source(ns: string, labels?: Record<string, string>): EgressSource {
   return labels ? EgressSource.pods({ namespace: ns, labels }) : EgressSource.namespace(ns);
 }
 
-function build(app: App, id: string, intents: Intent[], backend: EgressBackend): void {
+/** One random app of intents for one backend (the cluster tier's corpus; the dataplane tier's too, NetworkPolicy only). */
+export function build(app: App, id: string, intents: Intent[], backend: EgressBackend): void {
   const chart = new Chart(app, id);
   const expressible = (d: Destination) => requiredCapabilities(d.toConfig()).every((c) => backend.supports(c));
   intents.forEach((it, i) => {
@@ -248,4 +249,5 @@ function main(): void {
   console.log(`corpus: ${count} apps, ${objects} objects, ${probes} NetworkPolicy probes (seed ${seed}) in ${out}`);
 }
 
-main();
+// The dataplane tier (test/dataplane/plan.ts) imports the generator without running it.
+if (require.main === module) main();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build (only when missing) the test binaries the real validators need, into
 #   ${EGRESS_TESTBINS:-$HOME/.cache/cdk8s-egress/testbins}/
-# Usage: build-testbins.sh [all|kube-apiserver|etcd|istioctl|np-oracle|cilium-oracle|promtool ...]
+# Usage: build-testbins.sh [all|kube-apiserver|etcd|istioctl|np-oracle|cilium-oracle|promtool|kube-network-policies|dpnet ...]
+# (`all` is what the cluster tier needs; the dataplane tier asks for kube-network-policies and dpnet.)
 # Every binary carries its version in its file name, so a version bump rebuilds.
 # Sources: the Go module proxy (Go binaries) and Debian apt (promtool). Nothing else.
 set -euo pipefail
@@ -106,7 +107,8 @@ _build_istioctl() {
 build_go_tool() {
   local name="$1" src="$HERE/../$2" out="$3" label="$4" ldflags="${5:-}"
   [[ -f "$src/go.mod" ]] || die "$name: $src/go.mod missing"
-  local h; h=$(cd "$src" && cat go.mod go.sum *.go 2>/dev/null | sha256sum | cut -c1-16)
+  # go.sum is optional (dpnet uses the standard library only)
+  local h; h=$(cd "$src" && { cat go.mod go.sum *.go 2>/dev/null || true; } | sha256sum | cut -c1-16)
   if [[ -x "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$h" ]]; then
     log "$name present: $out"; return
   fi
@@ -167,6 +169,26 @@ _build_cilium_oracle_version() {
   mv "$out.tmp" "$out"; cd /; rm -rf "$w"
 }
 
+# kube-network-policies (sig-network's NetworkPolicy dataplane, nftables + nfqueue) for the
+# dataplane tier (scripts/test-dataplane.sh). v0.8.0 is the newest version the module proxy serves
+# here; its main package is sigs.k8s.io/kube-network-policies/cmd, so `go install` names it `cmd`.
+build_kube_network_policies() {
+  local out="$KUBE_NETWORK_POLICIES"
+  [[ -x "$out" ]] && { log "kube-network-policies v$KNP_VERSION present: $out"; return; }
+  run_timed "kube-network-policies v$KNP_VERSION" _build_kube_network_policies "$out"
+}
+_build_kube_network_policies() {
+  local out=$1 w
+  w=$(wrapper_dir kube-network-policies-v$KNP_VERSION); cd "$w"
+  # `go install pkg@version` builds from the module's own go.mod (no wrapper module, no -mod=mod)
+  GOFLAGS= GOBIN="$w/bin" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kube-network-policies/cmd@v$KNP_VERSION" || return 1
+  [[ -x "$w/bin/cmd" ]] || { echo "go install produced no bin/cmd" >&2; return 1; }
+  mv "$w/bin/cmd" "$out"; cd /; rm -rf "$w"
+}
+
+# The dataplane tier's own probe/listener helper (tools/dataplane/dpnet, standard library only).
+build_dpnet() { build_go_tool dpnet dataplane/dpnet "$DPNET" "dpnet (dataplane probes)"; }
+
 build_promtool() {
   [[ -x "$PROMTOOL" ]] && { log "promtool present: $PROMTOOL"; return; }
   run_timed "promtool (Debian prometheus package)" _build_promtool
@@ -191,6 +213,7 @@ _build_promtool() {
 }
 
 export -f wrapper_dir _build_cilium_oracle_version _build_kube_apiserver _build_etcd _build_istioctl _build_promtool
+export -f wrapper_dir _build_kube_apiserver _build_etcd _build_istioctl _build_promtool _build_kube_network_policies
 targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(all)
 for t in "${targets[@]}"; do
   case "$t" in
@@ -201,8 +224,10 @@ for t in "${targets[@]}"; do
     np-oracle) build_np_oracle ;;
     cilium-oracle) build_cilium_oracle ;;
     promtool) build_promtool ;;
-    *) die "unknown target '$t' (all|kube-apiserver|etcd|istioctl|np-oracle|cilium-oracle|promtool)" ;;
+    kube-network-policies) build_kube_network_policies ;;
+    dpnet) build_dpnet ;;
+    *) die "unknown target '$t' (all|kube-apiserver|etcd|istioctl|np-oracle|cilium-oracle|promtool|kube-network-policies|dpnet)" ;;
   esac
 done
-rm -rf "$EGRESS_TESTBINS/.work"
+rmdir "$EGRESS_TESTBINS/.work" 2>/dev/null || true  # each build removed its own wrapper dir; keep a concurrent build's
 log "done: $EGRESS_TESTBINS"

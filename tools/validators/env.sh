@@ -2,6 +2,7 @@
 # Built by tools/validators/build-testbins.sh (only when missing).
 K8S_VERSION=1.34.4          # kube-apiserver (k8s.io/kubernetes, go 1.24 in its go.mod)
 ETCD_VERSION=3.6.5          # go.etcd.io/etcd/server/v3
+KNP_VERSION=0.8.0           # sigs.k8s.io/kube-network-policies (dataplane tier); v0.9+ is refused by the proxy here
 ISTIO_VERSION=1.31-dev      # see ISTIO_MODULE_VERSION
 # istio.io/istio master commit eed52ebb66ad (2026-08-27; istio.io/api v1.31.0-rc.0 pseudo-version,
 # k8s.io/* v0.36.1). The module proxy reachable here serves only three istio.io/istio versions; the
@@ -27,5 +28,7 @@ CILIUM_AGENT_ORACLES="v1.19.4=$CILIUM_AGENT_ORACLE"
 for _v in $CILIUM_ORACLE_VERSIONS; do CILIUM_AGENT_ORACLES="$CILIUM_AGENT_ORACLES $_v=$(cilium_oracle_path "$_v")"; done
 unset _v
 export CILIUM_ORACLE_VERSIONS CILIUM_AGENT_ORACLES
+export KUBE_NETWORK_POLICIES="${KUBE_NETWORK_POLICIES:-$EGRESS_TESTBINS/kube-network-policies-v$KNP_VERSION}"
+export DPNET="${DPNET:-$EGRESS_TESTBINS/dpnet}"
 export PROMTOOL="${PROMTOOL:-$EGRESS_TESTBINS/promtool}"
-export K8S_VERSION ETCD_VERSION ISTIO_VERSION ISTIO_MODULE_VERSION
+export K8S_VERSION ETCD_VERSION KNP_VERSION ISTIO_VERSION ISTIO_MODULE_VERSION

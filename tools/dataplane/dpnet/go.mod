@@ -1,0 +1,3 @@
+module cdk8s-egress.dev/dpnet
+
+go 1.22
