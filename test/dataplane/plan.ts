@@ -23,7 +23,7 @@ import { buildSeedApp } from '../../examples/seed/app';
 import { EgressBackend, EgressModel, Protocol } from '../../src';
 import { DestinationConfig, DestinationKind } from '../../src/core/destination';
 import { PortConfig } from '../../src/core/port';
-import { checkProbe, ModelPolicy, Probe, Verdict } from '../../src/model/egress-model';
+import { LayerVerdict, ModelPolicy, networkVerdict, policyIndex, Probe } from '../../src/model/egress-model';
 import { build as buildCorpusApp, intentArb, NAMESPACES as CORPUS_NAMESPACES } from '../cluster/corpus';
 
 type Labels = Record<string, string>;
@@ -35,9 +35,10 @@ type Manifest = any;
  * only: the model over the app's NetworkPolicy-backend policies. The one place to switch to the
  * layered model's network-layer verdict.
  */
-export function networkLayerVerdict(app: App): (probe: Probe) => Verdict {
+export function networkLayerVerdict(app: App): (probe: Probe) => LayerVerdict {
   const policies: ModelPolicy[] = EgressModel.of(app).policies().filter((p) => p.backend === 'kubernetes');
-  return (probe) => checkProbe(policies, probe);
+  const candidates = policyIndex(policies);
+  return (probe) => networkVerdict(candidates(probe.from), probe);
 }
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
