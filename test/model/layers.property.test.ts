@@ -1,10 +1,12 @@
 // The layered model against independent evaluators: random apps mixing NetworkPolicies and Istio
 // allow-lists; for every probe, the model's verdict must equal "the NetworkPolicy reading allows
 // it AND the sidecar reading allows it", each computed from the emitted YAML alone.
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { DeclaredIntents, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
+import { ClusterNetworkPolicyTier } from '../../src/backends/cluster-network-policy/options';
 import { labelArb, nsArb } from '../arbitraries';
+import { evaluateCnp } from '../backends/cluster-network-policy/cnp-eval';
 import { evaluateMesh } from '../backends/istio/mesh-eval';
 import { evaluate as evaluateNp } from '../np-eval';
 
@@ -12,6 +14,8 @@ const CIDRS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/28'];
 const IPS = ['203.0.113.7', '198.51.100.9', '192.0.2.3', '192.0.2.200'];
 const HOSTS = ['api.a.com', 'api.b.com', 'x.c.com', 'a.b.c.com', 'evil.example'];
 const PORTS = [443, 8443, 5432];
+/** An address inside each block. */
+const WITNESS: Record<string, string> = { '203.0.113.0/24': '203.0.113.7', '198.51.100.0/24': '198.51.100.9', '192.0.2.0/28': '192.0.2.3' };
 
 const npPolicyArb = fc.record({
   ns: nsArb,
@@ -117,5 +121,72 @@ describe('Istio ServiceEntries regrouped as rules arrive', () => {
       [['api.b.com'], [443, 8443]],
       [['api.a.com'], [443]],
     ]);
+  });
+});
+
+describe('layered EgressModel vs independent readings of the network layer\'s tiers', () => {
+  /** Admin-tier ClusterNetworkPolicies decide first, then NetworkPolicies, then the Baseline tier (network-policy-api). */
+  function evaluateNetworkLayer(manifests: any[], probe: any): boolean {
+    const cnps = (tier: string) => manifests.filter((m) => m.kind !== 'ClusterNetworkPolicy' || m.spec.tier === tier).filter((m) => m.kind === 'ClusterNetworkPolicy');
+    const admin = evaluateCnp(cnps('Admin'), probe);
+    if (admin.isolated) return admin.allowed;
+    const np = evaluateNp(manifests, probe);
+    if (np.isolated) return np.allowed;
+    return evaluateCnp(cnps('Baseline'), probe).allowed;
+  }
+
+  test('every probe: model verdict = Admin tier, else NetworkPolicies, else Baseline tier', () => {
+    const cnpArb = fc.record({
+      tier: fc.constantFrom(ClusterNetworkPolicyTier.ADMIN, ClusterNetworkPolicyTier.BASELINE),
+      ns: nsArb,
+      labels: fc.option(labelArb, { nil: undefined }),
+      cidr: fc.constantFrom(...CIDRS),
+      port: fc.constantFrom(...PORTS),
+    });
+    fc.assert(fc.property(
+      fc.array(npPolicyArb, { maxLength: 3 }), fc.array(cnpArb, { maxLength: 2 }), fc.array(probeArb, { minLength: 20, maxLength: 20 }),
+      (nps, cnps, probes) => {
+        const app = Testing.app();
+        const c = new Chart(app, 'c');
+        DeclaredIntents.enforcedOutsideApp(c, 'random apps are not coherent');
+        nps.forEach((p, i) => {
+          const policy = new EgressPolicy(c, `np${i}`, { source: EgressSource.pods({ namespace: p.ns, labels: p.labels }) });
+          const seen = new Set<string>();
+          for (const r of p.rules) {
+            if (seen.has(`${r.dest.key}|${r.port}`)) continue;
+            seen.add(`${r.dest.key}|${r.port}`);
+            policy.allow(r.dest.d, Port.tcp(r.port));
+          }
+        });
+        cnps.forEach((p, i) => {
+          new EgressPolicy(c, `cnp${i}`, {
+            name: `cnp-${i}`,
+            source: p.labels ? EgressSource.pods({ namespace: p.ns, labels: p.labels }) : EgressSource.namespace(p.ns),
+            backend: EgressBackend.clusterNetworkPolicy({ tier: p.tier, priority: 10 + i, isolationPriority: 900 + i }),
+          }).allow(Destination.ipv4(p.cidr), Port.tcp(p.port));
+        });
+        // Each object as emitted, without the app-wide validations: the library refuses apps whose
+        // tiers contradict its other policies, and exactly those exercise the precedence.
+        const manifests = c.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject).map((o) => o.toJson());
+        const model = EgressModel.of(c);
+        // Random probes, plus every declared allowance probed from every declared source: the
+        // cases where tiers disagree are exactly those.
+        const sources = [...nps.map((p) => ({ namespace: p.ns, labels: p.labels })), ...cnps.map((p) => ({ namespace: p.ns, labels: p.labels ?? {} }))];
+        const targets = [
+          ...nps.flatMap((p) => p.rules.filter((r) => r.dest.key.includes('/')).map((r) => ({ ip: WITNESS[r.dest.key], port: r.port }))),
+          ...cnps.map((p) => ({ ip: WITNESS[p.cidr], port: p.port })),
+        ];
+        const declared = sources.flatMap((from) => targets.map((t) => ({ from, to: { toIp: t.ip }, port: t.port, protocol: Protocol.TCP })));
+        for (const p of [...probes, ...declared]) {
+          if ('toHostname' in p.to) continue; // neither reading matches hostnames on this layer
+          const probe = { from: p.from, ...p.to, port: p.port, protocol: p.protocol };
+          const expected = evaluateNetworkLayer(manifests, probe);
+          const actual = model.check(probe);
+          if (actual.allowed !== expected) {
+            throw new Error(`disagreement for ${JSON.stringify(probe)}: model ${actual.allowed} (${JSON.stringify(actual.decidingLayer ?? null)}), tiers ${expected}`);
+          }
+        }
+      },
+    ), { numRuns: 150, seed: 20261205 });
   });
 });
