@@ -171,7 +171,10 @@ describe('layered EgressModel vs independent readings of the network layer\'s ti
         const model = EgressModel.of(c);
         // Random probes, plus every declared allowance probed from every declared source: the
         // cases where tiers disagree are exactly those.
-        const sources = [...nps.map((p) => ({ namespace: p.ns, labels: p.labels })), ...cnps.map((p) => ({ namespace: p.ns, labels: p.labels ?? {} }))];
+        const sources = [
+          ...nps.map((p) => ({ namespace: p.ns, labels: p.labels })),
+          ...cnps.map((p) => ({ namespace: p.ns, labels: p.labels ?? {} })),
+        ];
         const targets = [
           ...nps.flatMap((p) => p.rules.filter((r) => r.dest.key.includes('/')).map((r) => ({ ip: WITNESS[r.dest.key], port: r.port }))),
           ...cnps.map((p) => ({ ip: WITNESS[p.cidr], port: p.port })),
