@@ -11,6 +11,7 @@ import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { addressShare, coveredFamily, mayCoverFamily } from '../private/checks';
 import { cidrContainsAddress, familyBits, formatAddress, isCidr, parseCidr } from '../private/cidr';
+import { EgressError } from '../private/egress-error';
 import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
 import { NAMESPACE_NAME_LABEL } from '../private/names';
 
@@ -58,13 +59,11 @@ export class DeclaredIntents {
    */
   public static enforcedOutsideApp(scope: IConstruct, reason: string): void {
     if (typeof reason !== 'string' || reason.trim().length === 0) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { EgressError } = require('../private/egress-error') as typeof import('../private/egress-error');
-      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
+      throw EgressError.at(scope, EgressErrorCode.REASON_REQUIRED,
         'DeclaredIntents.enforcedOutsideApp() needs a reason (kept in the egress report): say where the path these intents need is opened, e.g. \'opened by the platform team\'s baseline policies\'');
     }
     state(scope).optOuts.push({ path: scope.node.path, reason });
-    state(scope).revision = -1;
+    // (recording the fact bumps the model's revision, so the next check sees the opt-out)
     const model = EgressModel.of(scope);
     model.recordFact({
       toFact: (): EgressFact => ({

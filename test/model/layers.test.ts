@@ -162,7 +162,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });
-    expect(() => DeclaredIntents.enforcedOutsideApp(ip, ' ')).toThrow(/\[test\/ip\] DeclaredIntents\.enforcedOutsideApp\(\) needs a reason/);
+    expect(() => DeclaredIntents.enforcedOutsideApp(ip, ' ')).toThrow(/\[test\/ip\] DeclaredIntents\.enforcedOutsideApp\(\) needs a reason.*EGRESS_REASON_REQUIRED/);
     DeclaredIntents.enforcedOutsideApp(ip, 'the platform baseline allows the partner range');
     expect(() => Testing.synth(c)).not.toThrow();
     expect(EgressModel.of(c).facts().filter((f) => f.kind === 'OptOut').map((f) => f.summary))
