@@ -45,6 +45,14 @@ export enum EgressErrorCode {
   REASON_REQUIRED = 'EGRESS_REASON_REQUIRED',
   /** A `cdk8s-egress:` context value has the wrong type or form. */
   INVALID_CONTEXT = 'EGRESS_INVALID_CONTEXT',
+  /**
+   * An argument or property is missing, null or of the wrong type: a string where a number or a
+   * boolean belongs, a list where one value belongs (or one value where a list belongs), a list
+   * inside a list, a factory passed without calling it, an unknown property name.
+   */
+  INVALID_ARGUMENT = 'EGRESS_INVALID_ARGUMENT',
+  /** Strict mode is on (`EgressWarnings.enableStrictMode()`) and a warning was not acknowledged. */
+  WARNING_NOT_ACKNOWLEDGED = 'EGRESS_WARNING_NOT_ACKNOWLEDGED',
 }
 
 /**
@@ -72,12 +80,17 @@ export class EgressErrors {
   /**
    * The stable code in an error message thrown by cdk8s-egress, e.g. `EGRESS_INVALID_CIDR`.
    * Works in every jsii language: in Python, Java and Go the JavaScript error arrives as that
-   * language's exception with the same message, so pass its message here.
+   * language's exception with the same message, so pass its message here. For the error of
+   * cdk8s's `app.synth()` ("Validation failed with the following errors:" and one error per
+   * line), the code of the first error listed.
    * @returns the code, or undefined when the message carries none
    */
   public static codeOfMessage(message: string): string | undefined {
-    const firstLine = message.split('\n')[0];
-    const m = /\((EGRESS_[A-Z0-9_]+)\)/.exec(firstLine);
+    if (typeof message !== 'string') return undefined;
+    const lines = message.split('\n');
+    // cdk8s's own `app.synth()` lists validation errors below a header line: the first one counts.
+    const first = /^Validation failed with the following errors:\s*$/.test(lines[0]) && lines.length > 1 ? lines[1] : lines[0];
+    const m = /\((EGRESS_[A-Z0-9_]+)\)/.exec(first);
     return m ? m[1] : undefined;
   }
 
