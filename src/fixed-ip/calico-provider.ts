@@ -11,11 +11,11 @@ import {
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { Cidr, cidrContains, cidrProblemText, cidrsOverlap, isCidr, parseCidr, parseIp } from '../private/cidr';
 import { clusterRanges, parseCidrList } from '../private/cluster-ranges';
 import { EgressError, raise } from '../private/egress-error';
 import { objectNameProblems } from '../private/names';
-import { plainApiObject } from '../private/objects';
+import { claimObjectName, plainApiObject } from '../private/objects';
 
 const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
 const BGP_SINGLETON = Symbol.for('cdk8s-egress.calicoBgpConfiguration');
@@ -116,8 +116,22 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
   private poolCidr(scope: Construct, options: FixedEgressIpBindOptions): Cidr {
     const c = parseCidr(this.options.poolCidr);
     if (!isCidr(c)) {
-      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
-        `Invalid poolCidr in FixedEgressIpProvider.calico(): ${c.reason}.${c.suggestion ? ` Did you mean "${c.suggestion}"?` : ''}`);
+      // A single address is no pool: a /32 (or /128) would be refused below as smaller than one
+      // allocation block. The fix names the block of one allocation block at that address, when
+      // the address starts one.
+      const address = typeof this.options.poolCidr === 'string' && !this.options.poolCidr.includes('/') ? parseIp(this.options.poolCidr) : undefined;
+      const family = address?.family ?? c.suggestionFamily;
+      const b = this.options.blockSize;
+      const size = family === undefined ? 0 : typeof b === 'number' && Number.isInteger(b) && b >= (family === 4 ? 20 : 116) && b <= (family === 4 ? 32 : 128) ? b : family === 4 ? 26 : 122;
+      const suggested = c.suggestion !== undefined ? parseCidr(c.suggestion) : undefined;
+      let text = suggested !== undefined && isCidr(suggested) && suggested.prefix > size
+        ? `${c.reason}, and a pool needs at least one allocation block (a prefix length of /${size} or shorter).` : cidrProblemText(c);
+      if (address !== undefined) {
+        const block = parseCidr(`${this.options.poolCidr.trim()}/${size}`);
+        text = `${c.reason}: a pool is a block of at least one allocation block (/${size}${b === undefined ? ', the default blockSize' : ''}) inside the pod CIDR, `
+          + `${isCidr(block) ? `such as "${block.text}" (or a shorter prefix for more addresses)` : `so give a prefix length of /${size} or shorter`}.`;
+      }
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `Invalid poolCidr in FixedEgressIpProvider.calico(): ${text}`);
     }
     const ll = LINK_LOCAL.find((l) => cidrsOverlap(l, c));
     if (ll) {
@@ -179,9 +193,11 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
           `FixedEgressIpProvider.calico() needs the annotation ${key}: '${value}' on namespace ${cfg.namespace}, which this app does not define. `
           + 'Set emitNamespaces: true to emit the Namespace with it (the app then owns that Namespace object), or use EgressSource.workload(...)');
       }
-      namespaces.push(new k8s.KubeNamespace(scope, `Namespace${i}`, {
+      const ns = new k8s.KubeNamespace(scope, `Namespace${i}`, {
         metadata: { name: cfg.namespace, annotations: { [key]: value } },
-      }));
+      });
+      claimObjectName(scope, `Namespace${i}`, ns);
+      namespaces.push(ns);
     });
     for (const ns of namespaces) makeClusterScoped(ns);
     return namespaces;

@@ -57,6 +57,9 @@ export class DeclaredIntents {
    * kept in the egress report as an opt-out.
    */
   public static enforcedOutsideApp(scope: IConstruct, reason: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const inputs = require('../private/inputs') as typeof import('../private/inputs');
+    if (!inputs.isConstruct(scope)) inputs.raiseUnscoped([inputs.argProblem('The scope of DeclaredIntents.enforcedOutsideApp()', scope, 'a construct (the App, a Chart or a construct in one)')]);
     if (typeof reason !== 'string' || reason.trim().length === 0) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { EgressError } = require('../private/egress-error') as typeof import('../private/egress-error');
