@@ -12,7 +12,7 @@
 // synth, so it must be set on the App, not on a chart.
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Problem, raise } from './egress-error';
+import { EgressError, Problem, raise } from './egress-error';
 import { closestName, show } from './inputs';
 import { VERBOSE_WARNINGS_CONTEXT } from './warning-catalogue';
 import { EgressErrorCode } from '../core/errors';
@@ -101,11 +101,45 @@ const READ = new WeakMap<IConstruct, Map<string, { readonly json: string; readon
  * are read from the App only but set below it. Throws an EgressError at `scope`.
  */
 export function checkContext(scope: IConstruct): void {
+  guardSetContext(scope);
   const parent = scope.node.scope;
   if (parent === undefined || CHECKED.has(parent)) return;
   raise(scope, contextProblems(scope));
   CHECKED.add(parent);
+  for (const c of scope.node.scopes) guardSetContext(c);
   watch(scope.node.root);
+}
+
+/** Nodes whose setContext() explains a late `cdk8s-egress:` key. */
+const GUARDED = new WeakSet<object>();
+
+/**
+ * constructs refuses `setContext()` on a node that has children, with "Cannot set context after
+ * children have been added". For the library's keys on the nodes above its constructs, say why
+ * that is too late and where to set the value instead: this node's setContext (only this
+ * instance's) throws an EgressError for a `cdk8s-egress:` key once the node has children, and
+ * otherwise does what it did.
+ */
+function guardSetContext(c: IConstruct): void {
+  const node = c.node;
+  if (GUARDED.has(node)) return;
+  GUARDED.add(node);
+  const original = node.setContext;
+  Object.defineProperty(node, 'setContext', {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: (key: string, value: unknown): void => {
+      if (typeof key === 'string' && key.startsWith(CONTEXT_PREFIX) && node.children.length > 0) {
+        const children = node.children.map((x) => x.node.id);
+        throw EgressError.at(c, EgressErrorCode.INVALID_CONTEXT,
+          `The ${key} context is set too late: ${node.path || 'the App'} already has children (${children.slice(0, 5).join(', ')}${children.length > 5 ? ', …' : ''}), `
+          + 'and the cdk8s-egress constructs below it read their context when they are built. Set it right after new App(), before adding charts: '
+          + `app.node.setContext('${key}', ${show(value)})`);
+      }
+      original.call(node, key, value);
+    },
+  });
 }
 
 function contextProblems(scope: IConstruct): Problem[] {

@@ -92,20 +92,35 @@ export function show(v: unknown, depth = 0): string {
     if (cls === 'Duration' && typeof (o as { toHumanString?: unknown }).toHumanString === 'function') {
       return `Duration ${(o as { toHumanString(): string }).toHumanString()}`;
     }
-    const toString = (o as { toString?: unknown }).toString;
-    if (typeof toString === 'function' && toString !== Object.prototype.toString) {
-      try {
-        const text = String(toString.call(o));
-        if (text && text !== '[object Object]') return truncate(`${cls} ${text}`);
-      } catch {
-        // fall through: an invalid value whose text form fails
-      }
-    }
-    return cls === 'object' ? 'an object' : `a ${cls}`;
+    const text = textForm(o);
+    if (text !== undefined) return truncate(`${cls} ${text}`);
+    return cls === 'object' ? 'an object' : article(cls);
   }
   const entries = Object.entries(o);
   const shown = entries.slice(0, 6).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${show(x, depth + 1)}`);
   return truncate(`{ ${shown.join(', ')}${entries.length > 6 ? ', …' : ''} }`.replace('{  }', '{}'), 200);
+}
+
+/** `a Port`, `an EgressBackend`. */
+export function article(noun: string): string {
+  return `${/^[AEIOU]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** The text form of an instance: its own toString(), describe(), description or displayName. */
+function textForm(o: object): string | undefined {
+  const x = o as { toString?: unknown; describe?: unknown; description?: unknown; displayName?: unknown };
+  try {
+    if (typeof x.toString === 'function' && x.toString !== Object.prototype.toString) {
+      const t = String(x.toString.call(o));
+      if (t && t !== '[object Object]') return t;
+    }
+    if (typeof x.describe === 'function') return String(x.describe.call(o));
+  } catch {
+    // an invalid value whose text form fails: fall back to its fields
+  }
+  if (typeof x.description === 'string') return x.description;
+  if (typeof x.displayName === 'string') return x.displayName;
+  return undefined;
 }
 
 /** What kind of value this is, in words: `a string`, `a list`, `null`. */
@@ -116,7 +131,7 @@ export function kindOf(v: unknown): string {
   if (typeof v === 'function') return uncalledFactory(v) ? 'a factory that was not called' : 'a function';
   if (typeof v === 'object') {
     const cls = className(v);
-    return cls === undefined ? 'a plain object' : cls === 'object' ? 'an object' : `a ${cls}`;
+    return cls === undefined ? 'a plain object' : cls === 'object' ? 'an object' : article(cls);
   }
   return `a ${typeof v}`;
 }
@@ -219,8 +234,8 @@ export function instance(cls: Function, name: string, example: string): Check {
       return [argProblem(where, v, `one ${name}`, v.length === 1 && v[0] instanceof cls ? `Pass the value without the list: ${show(v[0])}` : `Pass one ${name}, e.g. ${example}`)];
     }
     const factory = uncalledFactory(v);
-    if (factory) return [argProblem(where, v, `a ${name}`, `Call the factory: ${factory}(…)`)];
-    return [argProblem(where, v, `a ${name}, e.g. ${example}`)];
+    if (factory) return [argProblem(where, v, article(name), `Call the factory: ${factory}(…)`)];
+    return [argProblem(where, v, `${article(name)}, e.g. ${example}`)];
   };
 }
 
@@ -242,6 +257,8 @@ export interface ListOptions {
   readonly emptyCode?: EgressErrorCode;
   /** What the items are, in words (`Port values`). */
   readonly itemName?: string;
+  /** The fix shown for a list inside the list. @default 'Flatten the list' */
+  readonly nestedFix?: string;
 }
 
 export function list(item: Check, opts: ListOptions = {}): Check {
@@ -257,7 +274,10 @@ export function list(item: Check, opts: ListOptions = {}): Check {
     const problems: Problem[] = [];
     v.forEach((x, i) => {
       if (Array.isArray(x)) {
-        problems.push(argProblem(`${where}[${i}]`, x, `one item${opts.itemName ? ` (${opts.itemName.replace(/s$/, '')})` : ''}, not a list inside the list`, 'Flatten the list'));
+        problems.push({
+          code: EgressErrorCode.INVALID_ARGUMENT,
+          message: `${where}[${i}] is a list inside the list (${show(x)}): ${opts.nestedFix ?? `flatten it${opts.itemName ? ` into one list of ${opts.itemName}` : ''}`}`,
+        });
       } else {
         problems.push(...item(x, `${where}[${i}]`));
       }

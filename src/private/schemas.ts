@@ -15,7 +15,10 @@ export const SOURCE = instance(EgressSource, 'EgressSource', 'EgressSource.pods(
 export const DESTINATION = instance(Destination, 'Destination', 'Destination.ipv4(\'203.0.113.0/24\')');
 export const PORT = instance(Port, 'Port', 'Port.HTTPS or Port.tcp(443)');
 export const BACKEND = instance(EgressBackend, 'EgressBackend', 'EgressBackend.kubernetes()');
-export const RESOLVERS: Check = list(instance(DnsResolver, 'DnsResolver', 'DnsResolver.kubeDns()'), { itemName: 'DnsResolver values (spread DnsResolver.addresses(): [...DnsResolver.addresses([...])])' });
+export const RESOLVERS: Check = list(instance(DnsResolver, 'DnsResolver', 'DnsResolver.kubeDns()'), {
+  itemName: 'DnsResolver values',
+  nestedFix: 'DnsResolver.addresses() returns a list: spread it into the list, [...DnsResolver.addresses([\'10.0.0.10/32\'])], or pass it alone',
+});
 export const NAME = str({ example: 'egress-control' });
 
 /** A list of ports that must not be empty: an empty list would mean every port and protocol. */
