@@ -436,7 +436,7 @@ class HostnameDestination extends Destination {
 /** A hostname destination's problems (none when valid). */
 function hostProblems(host: string, form: HostForm): Problem[] {
   const factory = HOST_FACTORY[form];
-  const normalized = host.trim().toLowerCase().replace(/\.$/, '');
+  const normalized = host.trim().toLowerCase().replace(/\.+$/, '');
   if (host !== normalized) {
     const again = hostProblems(normalized, form);
     if (again.length === 0) {
@@ -457,7 +457,7 @@ function hostProblems(host: string, form: HostForm): Problem[] {
       code: EgressErrorCode.INVALID_FQDN,
       message: `Invalid hostname "${host}" in ${factory}: ${expected}.${form === HostForm.PATTERN && labels.length >= 2 && !host.startsWith('*') && hostProblems(host, HostForm.EXACT).length === 0
         ? ` Did you mean ${validSuggestion(`Destination.fqdn("${host}")`) ?? 'Destination.fqdn()'}?`
-        : ip ? ` For an IP address use ${ip}` : ' For an IP address use Destination.ipv4("<ip>/32")'}`,
+        : ip ? ` For an IP address use ${ip}` : ' For an IP address use Destination.ipv4() with a /32 mask'}`,
     }];
   }
   if (form === HostForm.PATTERN) {
@@ -499,7 +499,7 @@ function wildcardProblems(host: string, form: HostForm): Problem[] {
     hint = fix ? (form === HostForm.SUFFIX ? `Pass the domain alone: ${fix}` : `Use ${fix}`) : 'List the hostnames with Destination.fqdn()';
   } else {
     hint = 'A wildcard is only allowed as the first label: a wildcard inside a name or a label has no exact equivalent '
-      + '(a one-label pattern "*.example.com" or any depth, Destination.anySubdomainOf("example.com"), would match other names). List the hostnames with Destination.fqdn()';
+      + '(a one-label pattern or every subdomain of a shorter domain would match other names). List the hostnames with Destination.fqdn()';
   }
   const why = form === HostForm.SUFFIX ? 'no wildcard is needed'
     : form === HostForm.PATTERN ? 'only one leading wildcard label ("*.example.com") is supported'
