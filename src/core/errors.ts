@@ -89,7 +89,8 @@ export class EgressErrors {
     if (typeof message !== 'string') return undefined;
     const lines = message.split('\n');
     // cdk8s's own `app.synth()` lists validation errors below a header line: the first one counts.
-    const first = /^Validation failed with the following errors:\s*$/.test(lines[0]) && lines.length > 1 ? lines[1] : lines[0];
+    // (Other languages get it as `Error: Validation failed ...`.)
+    const first = /^(?:\w*Error: )?Validation failed with the following errors:\s*$/.test(lines[0]) && lines.length > 1 ? lines[1] : lines[0];
     const m = /\((EGRESS_[A-Z0-9_]+)\)/.exec(first);
     return m ? m[1] : undefined;
   }

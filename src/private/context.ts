@@ -112,34 +112,52 @@ export function checkContext(scope: IConstruct): void {
 
 /** Nodes whose setContext() explains a late `cdk8s-egress:` key. */
 const GUARDED = new WeakSet<object>();
+/** The guarded prototype made for each node prototype. */
+const GUARDED_PROTOTYPES = new WeakMap<object, object>();
 
 /**
  * constructs refuses `setContext()` on a node that has children, with "Cannot set context after
  * children have been added". For the library's keys on the nodes above its constructs, say why
- * that is too late and where to set the value instead: this node's setContext (only this
- * instance's) throws an EgressError for a `cdk8s-egress:` key once the node has children, and
- * otherwise does what it did.
+ * that is too late and where to set the value instead. The nodes above a library construct get a
+ * prototype (made once, derived from theirs) whose setContext throws an EgressError for a
+ * `cdk8s-egress:` key once the node has children, and otherwise does what it did. A prototype,
+ * not an own property: the jsii kernel calls methods of Python, Java and Go callers through
+ * `obj.constructor.prototype`.
  */
 function guardSetContext(c: IConstruct): void {
-  const node = c.node;
+  const node = c.node as unknown as object;
   if (GUARDED.has(node)) return;
   GUARDED.add(node);
-  const original = node.setContext;
-  Object.defineProperty(node, 'setContext', {
-    configurable: true,
-    writable: true,
-    enumerable: false,
-    value: (key: string, value: unknown): void => {
-      if (typeof key === 'string' && key.startsWith(CONTEXT_PREFIX) && node.children.length > 0) {
-        const children = node.children.map((x) => x.node.id);
-        throw EgressError.at(c, EgressErrorCode.INVALID_CONTEXT,
-          `The ${key} context is set too late: ${node.path || 'the App'} already has children (${children.slice(0, 5).join(', ')}${children.length > 5 ? ', …' : ''}), `
-          + 'and the cdk8s-egress constructs below it read their context when they are built. Set it right after new App(), before adding charts: '
-          + `app.node.setContext('${key}', ${show(value)})`);
-      }
-      original.call(node, key, value);
-    },
-  });
+  const base = Object.getPrototypeOf(node) as { setContext?: unknown; constructor?: unknown } | null;
+  if (base === null || typeof base.setContext !== 'function' || typeof base.constructor !== 'function') return;
+  let proto = GUARDED_PROTOTYPES.get(base);
+  if (proto === undefined) {
+    const original = base.setContext as (this: unknown, key: string, value: unknown) => void;
+    // A constructor of its own, so that obj.constructor.prototype is the guarded prototype; its
+    // statics (jsii's type information) are inherited from the node's constructor.
+    const GuardedNode = function guardedNode(): void {} as unknown as { prototype: object };
+    Object.setPrototypeOf(GuardedNode, base.constructor as object);
+    proto = Object.create(base, {
+      constructor: { value: GuardedNode, writable: true, configurable: true },
+      setContext: {
+        writable: true,
+        configurable: true,
+        value: function setContext(this: IConstruct['node'], key: string, value: unknown): void {
+          if (typeof key === 'string' && key.startsWith(CONTEXT_PREFIX) && this.children.length > 0) {
+            const children = this.children.map((x) => x.node.id);
+            throw EgressError.at({ node: this } as IConstruct, EgressErrorCode.INVALID_CONTEXT,
+              `The ${key} context is set too late: ${this.path || 'the App'} already has children (${children.slice(0, 5).join(', ')}${children.length > 5 ? ', …' : ''}), `
+              + 'and the cdk8s-egress constructs below it read their context when they are built. Set it right after new App(), before adding charts: '
+              + `app.node.setContext('${key}', ${show(value)})`);
+          }
+          original.call(this, key, value);
+        },
+      },
+    }) as object;
+    GuardedNode.prototype = proto;
+    GUARDED_PROTOTYPES.set(base, proto);
+  }
+  Object.setPrototypeOf(node, proto);
 }
 
 function contextProblems(scope: IConstruct): Problem[] {
