@@ -3,10 +3,36 @@ import { Construct, IConstruct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
+import { Problem } from '../private/egress-error';
+import { Fields, bool, list, num, oneOf, optionalStruct, registerFactories, str } from '../private/inputs';
+import { CalicoEdition } from './calico/options';
 import type { CalicoBackendOptions } from './calico/options';
 import type { CiliumBackendOptions } from './cilium/options';
+import { ClusterNetworkPolicyTier } from './cluster-network-policy/options';
 import type { ClusterNetworkPolicyBackendOptions } from './cluster-network-policy/options';
+import { IstioWildcardResolution } from './istio/options';
 import type { IstioBackendOptions } from './istio/options';
+
+/** The option fields of each bundled backend factory (types only: values are checked by the backends). */
+const BACKEND_OPTIONS: Record<string, Fields> = {
+  cilium: { clusterwide: bool },
+  calico: { edition: oneOf(CalicoEdition, 'CalicoEdition', { typeOnly: true }), order: num(), tier: str({ example: 'platform' }), networkSetThreshold: num() },
+  istio: {
+    registryOnly: bool,
+    exportTo: list(str({ example: '.' }), { itemName: 'namespace names' }),
+    sidecarEgressHosts: list(str({ example: 'payments/*' }), { itemName: 'hosts' }),
+    wildcardResolution: oneOf(IstioWildcardResolution, 'IstioWildcardResolution'),
+  },
+  clusterNetworkPolicy: { tier: oneOf(ClusterNetworkPolicyTier, 'ClusterNetworkPolicyTier', { typeOnly: true }), priority: num(), isolationPriority: num() },
+};
+
+/** The backend, carrying the problems of the options it was given (raised by the construct that uses it). */
+function checked<T extends EgressBackend>(factory: string, given: unknown, build: (options: never) => T): T {
+  const problems = optionalStruct(BACKEND_OPTIONS[factory])(given, `EgressBackend.${factory}() options`);
+  const backend = build((problems.length > 0 ? {} : given ?? {}) as never);
+  if (problems.length > 0) backend._inputProblems = problems;
+  return backend;
+}
 
 /**
  * Where a backend's policies are enforced. Traffic must pass every layer that has a say: a
@@ -199,7 +225,7 @@ export abstract class EgressBackend {
   public static cilium(options: CiliumBackendOptions = {}): EgressBackend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./cilium/cilium-backend') as typeof import('./cilium/cilium-backend');
-    return new mod.CiliumBackend(options);
+    return checked('cilium', options, (o) => new mod.CiliumBackend(o));
   }
 
   /**
@@ -211,7 +237,7 @@ export abstract class EgressBackend {
   public static calico(options: CalicoBackendOptions = {}): EgressBackend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./calico/calico-backend') as typeof import('./calico/calico-backend');
-    return new mod.CalicoBackend(options);
+    return checked('calico', options, (o) => new mod.CalicoBackend(o));
   }
 
   /**
@@ -222,7 +248,7 @@ export abstract class EgressBackend {
   public static istio(options: IstioBackendOptions = {}): EgressBackend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./istio/istio-backend') as typeof import('./istio/istio-backend');
-    return new mod.IstioBackend(options);
+    return checked('istio', options, (o) => new mod.IstioBackend(o));
   }
 
   /**
@@ -233,7 +259,7 @@ export abstract class EgressBackend {
   public static clusterNetworkPolicy(options: ClusterNetworkPolicyBackendOptions = {}): EgressBackend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./cluster-network-policy/cluster-network-policy-backend') as typeof import('./cluster-network-policy/cluster-network-policy-backend');
-    return new mod.ClusterNetworkPolicyBackend(options);
+    return checked('clusterNetworkPolicy', options, (o) => new mod.ClusterNetworkPolicyBackend(o));
   }
 
   /**
@@ -322,6 +348,9 @@ export abstract class EgressBackend {
    */
   public readonly policyTier: PolicyTier = PolicyTier.NAMESPACED;
 
+  /** Problems of the options the factory was given (wrong types, unknown names). @internal */
+  public _inputProblems?: Problem[];
+
   /**
    * Mesh backends: the namespaces whose in-cluster services the sidecars of `namespace` can see
    * (`*` for every namespace), besides their own. Read by the EgressModel when the whole app is
@@ -350,11 +379,19 @@ export abstract class EgressBackend {
    */
   public abstract renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[];
 
+
   /** True when this backend can express `capability`. */
   public supports(capability: Capability): boolean {
     return this.capabilities.includes(capability);
   }
+
+  /** Problems of the options this backend was built with: raised, with the construct path, by the construct that uses it. @internal */
+  public _problems(): Problem[] {
+    return [...(this._inputProblems ?? [])];
+  }
 }
+
+registerFactories(EgressBackend, 'EgressBackend');
 
 /** The capability a destination needs, or undefined when every backend can express it. @internal */
 export function requiredCapabilities(dest: DestinationConfig): Capability[] {

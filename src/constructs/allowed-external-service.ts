@@ -11,8 +11,11 @@ import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { isCidr, parseCidr } from '../private/cidr';
-import { EgressError } from '../private/egress-error';
+import { checkContext } from '../private/context';
+import { EgressError, raise } from '../private/egress-error';
+import { constructScope } from '../private/inputs';
 import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
+import { ALLOWED_EXTERNAL_SERVICE_PROPS } from '../private/schemas';
 
 /**
  * Properties of an `AllowedExternalService`.
@@ -114,7 +117,9 @@ export class AllowedExternalService extends Construct {
   public readonly route?: EgressRoute;
 
   public constructor(scope: Construct, id: string, props: AllowedExternalServiceProps) {
-    super(scope, id);
+    super(constructScope(scope, id, 'AllowedExternalService'), id);
+    raise(this, ALLOWED_EXTERNAL_SERVICE_PROPS(props, 'AllowedExternalService props'));
+    checkContext(this);
     this.source = props.source;
     this.destinations = [...props.destinations];
     this.ports = [...props.ports];
@@ -122,6 +127,9 @@ export class AllowedExternalService extends Construct {
       throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
         'AllowedExternalService was given no destinations: list the hostnames, hostname patterns or address blocks of the service');
     }
+    // Every value first, so that nothing below reads an invalid one.
+    raise(this, [...props.source._problems(), ...this.destinations.flatMap((d) => d._problems()), ...this.ports.flatMap((p) => p._problems()),
+      ...(props.backends ?? []).flatMap((b) => b._problems()), ...(props.dns ?? []).flatMap((r) => r._problems())]);
     if (props.gateway) {
       if (props.backends) {
         throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,

@@ -7,9 +7,12 @@ import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
+import { checkContext } from '../private/context';
 import { defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, raise } from '../private/egress-error';
+import { constructScope } from '../private/inputs';
 import { PolicyRenderer } from '../private/render';
+import { DEFAULT_DENY_EGRESS_PROPS } from '../private/schemas';
 
 /**
  * Properties of a `DefaultDenyEgress`.
@@ -50,10 +53,14 @@ export class DefaultDenyEgress extends Construct {
   public readonly dnsRule?: DnsEgressRule;
 
   public constructor(scope: Construct, id: string, props: DefaultDenyEgressProps) {
-    super(scope, id);
+    super(constructScope(scope, id, 'DefaultDenyEgress'), id);
+    raise(this, DEFAULT_DENY_EGRESS_PROPS(props, 'DefaultDenyEgress props'));
+    checkContext(this);
+    if (props.backend) raise(this, props.backend._problems());
     this.source = props.source;
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
+    for (const resolver of props.dns ?? []) raise(this, resolver._problems());
     // A backend that does not control DNS (Istio) neither blocks nor keeps DNS: no DNS rule then.
     if (!backend.controlsDns && props.dns !== undefined && props.dns.length > 0) {
       throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,

@@ -9,9 +9,12 @@ import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
 import { checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../private/checks';
+import { checkContext } from '../private/context';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, raise } from '../private/egress-error';
+import { constructScope } from '../private/inputs';
 import { PolicyRenderer } from '../private/render';
+import { DNS_EGRESS_RULE_PROPS } from '../private/schemas';
 
 /**
  * Properties of a `DnsEgressRule`.
@@ -54,11 +57,15 @@ export class DnsEgressRule extends Construct {
   public readonly apiObjects: ApiObject[];
 
   public constructor(scope: Construct, id: string, props: DnsEgressRuleProps) {
-    super(scope, id);
+    super(constructScope(scope, id, 'DnsEgressRule'), id);
+    raise(this, DNS_EGRESS_RULE_PROPS(props, 'DnsEgressRule props'));
+    checkContext(this);
+    if (props.backend) raise(this, props.backend._problems());
     this.source = props.source;
     this.resolvers = props.resolvers ?? defaultDnsResolvers(this);
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
+    for (const resolver of this.resolvers) raise(this, resolver._problems());
     if (!backend.controlsDns) {
       throw EgressError.at(this, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
         `The ${backend.displayName} backend does not control DNS traffic, so a DnsEgressRule cannot be rendered with it. `

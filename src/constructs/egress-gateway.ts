@@ -17,15 +17,41 @@ import { GatewayModel, HostEntry, HttpRuleData, Leg, LegMode, SourceGrant } from
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
 import { DeclaredIntents } from '../model/intents';
 import { EgressFactDetails } from '../monitoring/fact-details';
+import { checkContext } from '../private/context';
 import { EgressError, Problem, raise } from '../private/egress-error';
 import { hostnameMatches, istioHostDestination } from '../private/hosts';
+import { argProblem, constructScope, list, num, optionalStruct, raiseUnscoped, registerFactories, required, str, stringMap, struct } from '../private/inputs';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
+import { EGRESS_GATEWAY_PROPS, EGRESS_ROUTE_PROPS } from '../private/schemas';
 
 const BYPASS_CLOSURE_ANNOTATION = 'egress.cdk8s.io/bypass-closure';
 const GATEWAY_EGRESS_ANNOTATION = 'egress.cdk8s.io/gateway-egress';
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const GATEWAY_PORT = struct({
+  port: required(num(), 'give the Service port, e.g. { port: 443, targetPort: 8443 }'),
+  targetPort: required(num(), 'give the container port behind it, e.g. { port: 443, targetPort: 8443 }'),
+});
+
+const ISTIO_GATEWAY_OPTIONS = optionalStruct({
+  namespace: str({ example: 'istio-system' }),
+  selector: stringMap,
+  serviceHost: str({ example: 'istio-egressgateway.istio-system.svc.cluster.local' }),
+  tlsPort: GATEWAY_PORT,
+  httpPort: GATEWAY_PORT,
+  rootNamespace: str({ example: 'istio-system' }),
+  trustDomain: str({ example: 'cluster.local' }),
+  controlPlaneNamespace: str({ example: 'istio-system' }),
+  controlPlaneLabels: stringMap,
+  controlPlanePort: num(),
+});
+
+const HTTP_RULE_PROPS = struct({
+  methods: list(str({ example: 'GET' }), { itemName: 'HTTP methods' }),
+  paths: list(str({ example: '/v1/*' }), { itemName: 'paths' }),
+});
 
 /**
  * A port of the egress gateway's Service.
@@ -118,7 +144,8 @@ export enum EgressGatewayKind {
 export class EgressGatewayProvider {
   /** An Istio egress gateway. */
   public static istio(options: IstioEgressGatewayOptions = {}): EgressGatewayProvider {
-    return new EgressGatewayProvider(options);
+    const problems = ISTIO_GATEWAY_OPTIONS(options, 'EgressGatewayProvider.istio() options');
+    return problems.length > 0 ? new EgressGatewayProvider({}, problems) : new EgressGatewayProvider(options);
   }
 
   /** Which data plane. */
@@ -144,7 +171,10 @@ export class EgressGatewayProvider {
   /** istiod's xDS port. */
   public readonly controlPlanePort: number;
 
-  private constructor(options: IstioEgressGatewayOptions) {
+  private readonly inputProblems: readonly Problem[];
+
+  private constructor(options: IstioEgressGatewayOptions, inputProblems: readonly Problem[] = []) {
+    this.inputProblems = inputProblems;
     this.kind = EgressGatewayKind.ISTIO;
     this.namespace = options.namespace ?? 'istio-system';
     this.selector = sortedLabels(options.selector ?? { istio: 'egressgateway' });
@@ -160,6 +190,7 @@ export class EgressGatewayProvider {
 
   /** @internal */
   public _problems(): Problem[] {
+    if (this.inputProblems.length > 0) return [...this.inputProblems];
     const problems: Problem[] = [
       ...namespaceProblems(this.namespace, 'gateway namespace'),
       ...namespaceProblems(this.rootNamespace, 'root namespace'),
@@ -221,12 +252,14 @@ export interface HttpRuleProps {
 export class HttpRule {
   /** Allow requests with these methods and/or paths. */
   public static allow(props: HttpRuleProps): HttpRule {
-    return new HttpRule(props.methods, props.paths);
+    const problems = HTTP_RULE_PROPS(props, 'HttpRule.allow() props');
+    return problems.length > 0 ? new HttpRule(undefined, undefined, problems) : new HttpRule(props.methods, props.paths);
   }
 
   /** Allow `GET` requests to these paths. */
   public static get(...paths: string[]): HttpRule {
-    return new HttpRule(['GET'], paths);
+    const problems = list(str(), { nonEmpty: true, itemName: 'paths', emptyFix: 'name the paths, e.g. HttpRule.get(\'/v1/*\'), or leave httpRules out to allow every request' })(paths, 'HttpRule.get() paths');
+    return problems.length > 0 ? new HttpRule(undefined, undefined, problems) : new HttpRule(['GET'], paths);
   }
 
   /**
@@ -240,9 +273,12 @@ export class HttpRule {
    */
   public readonly paths?: string[];
 
-  private constructor(methods?: string[], paths?: string[]) {
+  private readonly inputProblems: readonly Problem[];
+
+  private constructor(methods?: string[], paths?: string[], inputProblems: readonly Problem[] = []) {
     this.methods = methods;
     this.paths = paths;
+    this.inputProblems = inputProblems;
   }
 
   /** Human-readable form. */
@@ -252,6 +288,7 @@ export class HttpRule {
 
   /** @internal */
   public _problems(): Problem[] {
+    if (this.inputProblems.length > 0) return [...this.inputProblems];
     if (this.methods === undefined && this.paths === undefined) {
       return [{ code: EgressErrorCode.EMPTY_POLICY, message: 'HttpRule.allow({}) has neither methods nor paths, so it would allow every request. Leave httpRules out to allow every request, or name methods or paths' }];
     }
@@ -285,9 +322,13 @@ export class HttpRule {
 
   /** @internal */
   public _toData(): HttpRuleData {
+    raiseUnscoped(this.inputProblems);
     return { ...(this.methods ? { methods: [...this.methods] } : {}), ...(this.paths ? { paths: [...this.paths] } : {}) };
   }
 }
+
+registerFactories(EgressGatewayProvider, 'EgressGatewayProvider');
+registerFactories(HttpRule, 'HttpRule');
 
 /**
  * What `EgressGateway.addRoute()` routes: which pods, to which hosts, on which ports.
@@ -498,7 +539,12 @@ export class EgressGateway extends Construct {
   private rendererInstance?: IstioGatewayRenderer;
 
   public constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
-    super(scope, id);
+    super(constructScope(scope, id, 'EgressGateway'), id);
+    raise(this, EGRESS_GATEWAY_PROPS(props, 'EgressGateway props'));
+    checkContext(this);
+    props = props ?? {};
+    for (const b of [props.enforcementBackend, props.gatewayEgressBackend]) if (b) raise(this, b._problems());
+    for (const r of props.dns ?? []) raise(this, r._problems());
     this.props = props;
     this.provider = props.provider ?? EgressGatewayProvider.istio();
     this.mtls = props.mtls ?? true;
@@ -668,6 +714,13 @@ export class EgressGateway extends Construct {
    * (by this or another gateway).
    */
   public addRoute(id: string, props: EgressRouteProps): EgressRoute {
+    if (typeof id !== 'string' || id === '') {
+      raise(this, [argProblem('The id of addRoute(id, props)', id, 'a non-empty string such as \'external-api\'')]);
+    }
+    if (this.node.tryFindChild(id) !== undefined) {
+      throw EgressError.at(this, EgressErrorCode.INVALID_ARGUMENT, `addRoute() was given the id "${id}", which ${this.node.path}/${id} already has: give each route its own id`);
+    }
+    raise(this, EGRESS_ROUTE_PROPS(props, `addRoute("${id}") props`));
     this.checkSharedPods();
     const route = new EgressRoute(this, id, props.source, []);
     raise(route, props.source._problems());
@@ -794,6 +847,7 @@ export class EgressGateway extends Construct {
    * listeners and the SNI on TLS listeners. Throws when a host routed by this gateway matches.
    */
   public denyHosts(hosts: string[]): void {
+    raise(this, list(str({ example: '*.example.com' }), { itemName: 'hostnames or patterns' })(hosts, 'denyHosts() hosts'));
     if (hosts.length === 0) {
       throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY, 'denyHosts() was given no hosts. Pass hostnames or patterns such as "*.example.com"');
     }

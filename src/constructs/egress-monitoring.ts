@@ -6,8 +6,11 @@ import { EgressWarnings } from '../core/warnings';
 import { EgressModel, FactKind } from '../model/egress-model';
 import { ApplicationSettings, MonitoringPlan, MonitoringSettings, planMonitoring } from '../monitoring/plan';
 import { promDuration } from '../monitoring/promql';
+import { checkContext } from '../private/context';
 import { EgressError, raise } from '../private/egress-error';
+import { constructScope } from '../private/inputs';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
+import { EGRESS_MONITORING_PROPS } from '../private/schemas';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -220,7 +223,9 @@ export class EgressMonitoring extends Construct {
   private readonly planText: string;
 
   public constructor(scope: Construct, id: string, props: EgressMonitoringProps) {
-    super(scope, id);
+    super(constructScope(scope, id, 'EgressMonitoring'), id);
+    raise(this, EGRESS_MONITORING_PROPS(props, 'EgressMonitoring props'));
+    checkContext(this);
     const selectorLabels = props.ruleSelectorLabels ?? {};
     if (Object.keys(selectorLabels).length === 0) {
       throw EgressError.at(this, EgressErrorCode.EMPTY_SELECTOR,

@@ -10,10 +10,13 @@ import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
 import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
+import { checkContext } from '../private/context';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
-import { EgressError, raise } from '../private/egress-error';
+import { EgressError, Problem, raise } from '../private/egress-error';
+import { argProblem, constructScope, show, uncalledFactory } from '../private/inputs';
 import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
+import { EGRESS_POLICY_PROPS } from '../private/schemas';
 
 /** Destination×port entries one policy object may hold. */
 const MAX_PEER_PORTS_PER_POLICY = 1000;
@@ -137,13 +140,17 @@ export class EgressPolicy extends Construct {
   private share6 = 0;
 
   public constructor(scope: Construct, id: string, props: EgressPolicyProps) {
-    super(scope, id);
+    super(constructScope(scope, id, 'EgressPolicy'), id);
+    raise(this, EGRESS_POLICY_PROPS(props, 'EgressPolicy props'));
+    checkContext(this);
+    if (props.backend) raise(this, props.backend._problems());
     this.source = props.source;
     this.backend = props.backend ?? EgressBackend.kubernetes();
     this.allowAllAddresses = props.allowAllAddresses ?? false;
     raise(this, props.source._problems());
 
     const dns = props.dns ?? defaultDnsResolvers(this);
+    for (const resolver of dns) raise(this, resolver._problems());
     if (props.dns !== undefined && this.backend.controlsDns) checkNodeLocalDnsCache(this, props.dns);
     this.dnsRules = dns.map((resolver) => {
       raise(this, resolver._problems());
@@ -240,6 +247,7 @@ export class EgressPolicy extends Construct {
    * without opt-in, or cannot be expressed by the backend.
    */
   public allow(destination: Destination, ...ports: Port[]): EgressPolicy {
+    raise(this, allowArgumentProblems(destination, ports));
     raise(this, destination._problems());
     for (const p of ports) raise(this, p._problems());
     const d: DestinationConfig = destination.toConfig();
@@ -272,4 +280,45 @@ export class EgressPolicy extends Construct {
     if (this.renderer) this.renderer.ruleAdded(rule);
     return this;
   }
+}
+
+/**
+ * The arguments of `allow()` as given: one Destination, then Port values as separate arguments.
+ * A list, a number, a factory that was not called or a missing value is refused with the call to
+ * write instead.
+ */
+function allowArgumentProblems(destination: unknown, ports: readonly unknown[]): Problem[] {
+  const problems: Problem[] = [];
+  if (!(destination instanceof Destination)) {
+    const fix = Array.isArray(destination)
+      ? 'allow() takes one destination: call allow() once per destination (or give several to an AllowedExternalService)'
+      : uncalledFactory(destination) ? `Call the factory: ${uncalledFactory(destination)}(…)` : 'Pass a Destination, e.g. allow(Destination.ipv4(\'203.0.113.0/24\'), Port.HTTPS)';
+    problems.push(argProblem('The destination of allow(destination, ...ports)', destination, 'a Destination', fix));
+  }
+  ports.forEach((p, i) => {
+    if (p instanceof Port) return;
+    const where = `Port argument ${i + 1} of allow(destination, ...ports)`;
+    if (Array.isArray(p)) {
+      problems.push(argProblem(where, p, 'a Port', `Pass the ports as separate arguments, not a list: allow(destination, ${p.map((x) => (x instanceof Port ? portExpression(x) : show(x))).join(', ')}) or allow(destination, ...ports)`));
+    } else if (typeof p === 'number') {
+      problems.push(argProblem(where, p, 'a Port', `Did you mean Port.tcp(${p})?`));
+    } else if (uncalledFactory(p)) {
+      problems.push(argProblem(where, p, 'a Port', `Call the factory: ${uncalledFactory(p)}(…)`));
+    } else {
+      problems.push(argProblem(where, p, 'a Port, e.g. Port.HTTPS or Port.tcp(443)'));
+    }
+  });
+  return problems;
+}
+
+/** How a port is written in code, for a fix: `Port.tcp(443)`, `Port.https(443)`, `Port.udpRange(1, 9)`. */
+function portExpression(p: Port): string {
+  if (p._problems().length > 0) return show(p);
+  const c = p.toConfig();
+  const proto = c.protocol.toLowerCase();
+  if (c.port === undefined) return `Port.all${c.protocol.charAt(0)}${proto.slice(1)}()`;
+  if (c.endPort !== undefined) return `Port.${proto}Range(${c.port}, ${c.endPort})`;
+  if (c.appProtocol === 'HTTPS' || c.appProtocol === 'TLS' || c.appProtocol === 'HTTP' || c.appProtocol === 'GRPC') return `Port.${c.appProtocol.toLowerCase()}(${c.port})`;
+  if (c.appProtocol !== undefined) return `Port.of({ protocol: Protocol.TCP, port: ${c.port}, appProtocol: AppProtocol.${c.appProtocol} })`;
+  return `Port.${proto}(${c.port})`;
 }

@@ -13,8 +13,11 @@ import { EgressFactDetails } from '../monitoring/fact-details';
 import { refuseCoveredFamily } from '../private/checks';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
 import { CLUSTER_CIDRS_CONTEXT, clusterRanges } from '../private/cluster-ranges';
+import { checkContext, checkContextValue, recordContextRead } from '../private/context';
 import { EgressError, raise } from '../private/egress-error';
+import { constructScope } from '../private/inputs';
 import { labelProblems, objectNameProblems } from '../private/names';
+import { FIXED_EGRESS_IP_PROPS } from '../private/schemas';
 import { addKeptValidation } from '../private/validation';
 
 const REGISTRY = Symbol.for('cdk8s-egress.fixedEgressIps');
@@ -106,7 +109,10 @@ export class FixedEgressIp extends Construct {
   public readonly egressIdentity: string;
 
   public constructor(scope: Construct, id: string, props: FixedEgressIpProps) {
-    super(scope, id);
+    super(constructScope(scope, id, 'FixedEgressIp'), id);
+    raise(this, FIXED_EGRESS_IP_PROPS(props, 'FixedEgressIp props'));
+    checkContext(this);
+    raise(this, props.provider._problems());
     this.sources = [...props.sources];
     this.provider = props.provider;
     if (this.sources.length === 0) {
@@ -117,7 +123,14 @@ export class FixedEgressIp extends Construct {
     if (props.name !== undefined) raise(this, objectNameProblems(props.name));
     if (props.labels) raise(this, labelProblems(props.labels, 'labels'));
 
-    const clusterCidrs = props.clusterCidrs ?? this.node.tryGetContext(CLUSTER_CIDRS_CONTEXT) as ClusterCidrs | undefined;
+    const fromContext = props.clusterCidrs === undefined
+      ? this.node.tryGetContext(CLUSTER_CIDRS_CONTEXT) as ClusterCidrs | undefined | null
+      : undefined;
+    if (fromContext !== undefined && fromContext !== null) {
+      checkContextValue(this, CLUSTER_CIDRS_CONTEXT, fromContext);
+      recordContextRead(this, CLUSTER_CIDRS_CONTEXT, fromContext);
+    }
+    const clusterCidrs = props.clusterCidrs ?? fromContext ?? undefined;
     const destinations = this.destinations(props, clusterCidrs);
     const binding = this.provider.bind(this, {
       sources: this.sources,

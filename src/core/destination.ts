@@ -1,6 +1,7 @@
 import { EgressErrorCode } from './errors';
-import { Cidr, CidrProblem, IpFamily, cidrContains, isCidr, parseCidr } from '../private/cidr';
+import { Cidr, CidrProblem, IpFamily, cidrContains, cidrProblemText, isCidr, parseCidr } from '../private/cidr';
 import { Problem } from '../private/egress-error';
+import { Check, list, optionalStruct, raiseUnscoped, registerFactories, required, show, str, stringMap, struct } from '../private/inputs';
 import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
 
 /**
@@ -124,16 +125,24 @@ export interface KubeApiServerDestinationProps {
 export abstract class Destination {
   /** Pods by labels, in the source's namespace unless a namespace (or namespace labels) is given. */
   public static pods(props: PodsDestinationProps): Destination {
+    const problems = PODS_PROPS(props, 'Destination.pods() props');
+    if (problems.length > 0) return new InvalidDestination('pods', [props], problems);
     return new PodsDestination(props.labels, props.namespace, props.namespaceLabels);
   }
 
   /** Every pod of the named namespace. */
   public static namespace(name: string): Destination {
+    const problems = str({ example: 'production' })(name, 'Destination.namespace() name');
+    if (problems.length > 0) return new InvalidDestination('namespace', [name], problems);
     return new PodsDestination(undefined, name, undefined);
   }
 
   /** Every pod of the namespaces carrying `labels`. Labels must not be empty. */
   public static namespacesWithLabels(labels: Record<string, string>): Destination {
+    const problems = labels === undefined || labels === null
+      ? [emptySelector(`Destination.namespacesWithLabels() was given ${show(labels)} instead of labels, which would select every namespace. Pass the labels of the namespaces, or name one with Destination.namespace(name)`)]
+      : stringMap(labels, 'Destination.namespacesWithLabels() labels');
+    if (problems.length > 0) return new InvalidDestination('namespacesWithLabels', [labels], problems);
     return new PodsDestination(undefined, undefined, labels);
   }
 
@@ -142,7 +151,7 @@ export abstract class Destination {
    * `0.0.0.0/0` means the whole IPv4 internet and needs the policy's explicit opt-in.
    */
   public static ipv4(cidr: string, options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination(cidr, 4, exceptList(options.except));
+    return cidrDestination('ipv4', cidr, 4, options);
   }
 
   /**
@@ -150,17 +159,17 @@ export abstract class Destination {
    * `::/0` means the whole IPv6 internet and needs the policy's explicit opt-in.
    */
   public static ipv6(cidr: string, options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination(cidr, 6, exceptList(options.except));
+    return cidrDestination('ipv6', cidr, 6, options);
   }
 
   /** Every IPv4 address (`0.0.0.0/0`). Needs the policy's explicit allow-all opt-in. */
   public static anyIpv4(options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination('0.0.0.0/0', 4, exceptList(options.except));
+    return cidrDestination('anyIpv4', '0.0.0.0/0', 4, options);
   }
 
   /** Every IPv6 address (`::/0`). Needs the policy's explicit allow-all opt-in. */
   public static anyIpv6(options: CidrDestinationOptions = {}): Destination {
-    return new CidrDestination('::/0', 6, exceptList(options.except));
+    return cidrDestination('anyIpv6', '::/0', 6, options);
   }
 
   /**
@@ -168,7 +177,7 @@ export abstract class Destination {
    * (Kubernetes NetworkPolicy has none).
    */
   public static fqdn(hostname: string): Destination {
-    return new HostnameDestination(hostname, HostForm.EXACT);
+    return hostnameDestination('fqdn', hostname, HostForm.EXACT);
   }
 
   /**
@@ -176,7 +185,7 @@ export abstract class Destination {
    * (matches `storage.googleapis.com`, not `googleapis.com`).
    */
   public static fqdnPattern(pattern: string): Destination {
-    return new HostnameDestination(pattern, HostForm.PATTERN);
+    return hostnameDestination('fqdnPattern', pattern, HostForm.PATTERN);
   }
 
   /**
@@ -186,11 +195,13 @@ export abstract class Destination {
    * one-label pattern.
    */
   public static anySubdomainOf(domain: string): Destination {
-    return new HostnameDestination(domain, HostForm.SUFFIX);
+    return hostnameDestination('anySubdomainOf', domain, HostForm.SUFFIX);
   }
 
   /** The Kubernetes API server. */
   public static kubeApiServer(props: KubeApiServerDestinationProps = {}): Destination {
+    const problems = API_SERVER_PROPS(props, 'Destination.kubeApiServer() props');
+    if (problems.length > 0) return new InvalidDestination('kubeApiServer', [props], problems);
     return new ApiServerDestination(props.endpoints);
   }
 
@@ -204,11 +215,71 @@ export abstract class Destination {
   public abstract _problems(): Problem[];
 }
 
-function cidrProblem(p: CidrProblem, where: string): Problem {
-  return {
-    code: EgressErrorCode.INVALID_CIDR,
-    message: `Invalid CIDR in ${where}: ${p.reason}.${p.suggestion ? ` Did you mean "${p.suggestion}"?` : ''}`,
-  };
+registerFactories(Destination, 'Destination');
+
+function cidrProblem(p: CidrProblem, where: string, family?: IpFamily): Problem {
+  return { code: EgressErrorCode.INVALID_CIDR, message: `Invalid CIDR in ${where}: ${cidrProblemText(p, family)}` };
+}
+
+function emptySelector(message: string): Problem {
+  return { code: EgressErrorCode.EMPTY_SELECTOR, message };
+}
+
+/** Labels that select pods: absent labels would select every pod, so they are an empty selector. */
+function selectorLabels(fix: string): Check {
+  return (v, where) => (v === undefined || v === null ? [emptySelector(`${where} is ${show(v)}: ${fix}`)] : stringMap(v, where));
+}
+
+const PODS_LABELS_FIX = 'Destination.pods() needs the labels of the destination pods: without them it would select every pod. '
+  + 'Pass at least one label, or use Destination.namespace(name) if every pod of one namespace is meant';
+
+const PODS_PROPS = struct({
+  labels: required(selectorLabels(PODS_LABELS_FIX), PODS_LABELS_FIX, EgressErrorCode.EMPTY_SELECTOR),
+  namespace: str({ example: 'production' }),
+  namespaceLabels: stringMap,
+});
+
+const CIDR_OPTIONS = optionalStruct({ except: list(str({ allowEmpty: true }), { itemName: 'CIDR strings' }) });
+
+const API_SERVER_PROPS = optionalStruct({ endpoints: list(str({ allowEmpty: true }), { itemName: 'CIDR strings' }) });
+
+function cidrDestination(factory: string, cidr: string, family: IpFamily, opts: CidrDestinationOptions | undefined): Destination {
+  const given = factory === 'ipv4' || factory === 'ipv6' ? [cidr, opts] : [opts];
+  const problems = [
+    ...(factory === 'ipv4' || factory === 'ipv6' ? str({ allowEmpty: true, example: family === 4 ? '203.0.113.0/24' : '2001:db8::/32' })(cidr, `Destination.${factory}() cidr`) : []),
+    ...CIDR_OPTIONS(opts, `Destination.${factory}() options`),
+  ];
+  if (problems.length > 0) return new InvalidDestination(factory, given.filter((g, i) => i === 0 || g !== undefined), problems);
+  return new CidrDestination(cidr, family, exceptList(opts?.except));
+}
+
+function hostnameDestination(factory: string, host: string, form: HostForm): Destination {
+  const problems = str({ example: form === HostForm.PATTERN ? '*.example.com' : form === HostForm.SUFFIX ? 'example.com' : 'api.example.com' })(host, `Destination.${factory}() ${form === HostForm.SUFFIX ? 'domain' : form === HostForm.PATTERN ? 'pattern' : 'hostname'}`);
+  if (problems.length > 0) return new InvalidDestination(factory, [host], problems);
+  return new HostnameDestination(host, form);
+}
+
+/**
+ * A destination whose factory was given arguments of the wrong type or none: it reports them
+ * (with the construct path, through the construct that uses it) and can be printed, but not used.
+ */
+class InvalidDestination extends Destination {
+  public constructor(private readonly factory: string, private readonly args: readonly unknown[], private readonly problems: readonly Problem[]) {
+    super();
+  }
+
+  public toConfig(): DestinationConfig {
+    raiseUnscoped(this.problems);
+    throw new Error('unreachable');
+  }
+
+  public toString(): string {
+    return `Destination.${this.factory}(${this.args.map((a) => show(a)).join(', ')}) (invalid)`;
+  }
+
+  public _problems(): Problem[] {
+    return [...this.problems];
+  }
 }
 
 class PodsDestination extends Destination {
@@ -312,12 +383,12 @@ class CidrDestination extends Destination {
   public _problems(): Problem[] {
     const factory = this.family === 4 ? 'Destination.ipv4()' : 'Destination.ipv6()';
     const c = parseCidr(this.cidr, this.family);
-    if (!isCidr(c)) return [cidrProblem(c, factory)];
+    if (!isCidr(c)) return [cidrProblem(c, factory, this.family)];
     const problems: Problem[] = [];
     for (const e of this.except) {
       const ec = parseCidr(e, this.family);
       if (!isCidr(ec)) {
-        problems.push(cidrProblem(ec, `the except list of ${c.text}`));
+        problems.push(cidrProblem(ec, `the except list of ${c.text}`, this.family));
       } else if (!cidrContains(c, ec) || ec.prefix === c.prefix) {
         problems.push({
           code: EgressErrorCode.INVALID_EXCEPT,
@@ -358,40 +429,91 @@ class HostnameDestination extends Destination {
   }
 
   public _problems(): Problem[] {
-    const factory = HOST_FACTORY[this.form];
-    const fix = (s: string) => s.toLowerCase().replace(/\.$/, '');
-    if (this.host !== fix(this.host)) {
-      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${this.host}" in ${factory}: write it in lower case without a trailing dot. Did you mean "${fix(this.host)}"?` }];
-    }
-    let name = this.host;
-    if (this.form === HostForm.PATTERN) {
-      if (!name.startsWith('*.')) {
-        const rest = name.replace(/^.*\*\.?/, '');
-        const hint = !name.includes('*') ? `Did you mean Destination.fqdn("${name}")?`
-          : rest ? `Did you mean "*.${rest}"?` : 'A wildcard alone would match every hostname: list the services\' hostnames or their domains';
-        return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname pattern "${name}" in ${factory}: only one leading wildcard label ("*.example.com") is supported. ${hint}` }];
-      }
-      name = name.slice(2);
-    }
-    const labels = name.split('.');
-    if (name.includes('*')) {
-      const rest = labels.slice(labels.findIndex((l) => l.includes('*')) + 1).join('.');
-      const hint = this.form === HostForm.SUFFIX
-        ? `Pass the domain alone: Destination.anySubdomainOf("${rest}")`
-        : rest ? `Use Destination.fqdnPattern("*.${rest}")` : 'A wildcard alone would match every hostname: list the services\' hostnames or their domains';
-      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${this.host}" in ${factory}: ${this.form === HostForm.SUFFIX ? 'no wildcard is needed' : 'a wildcard is only allowed as the first label'}. ${hint}` }];
-    }
-    if (name.length > 253 || labels.length < 2 || !labels.every((l) => HOST_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
-      const expected = this.form === HostForm.SUFFIX
-        ? 'expected a domain of at least two labels such as "googleapis.com" (every subdomain of a top-level domain would be most of the internet)'
-        : 'expected a fully qualified name such as "api.example.com" (at least two labels of letters, digits and \'-\')';
-      return [{
-        code: EgressErrorCode.INVALID_FQDN,
-        message: `Invalid hostname "${this.host}" in ${factory}: ${expected}. For an IP address use Destination.ipv4("<ip>/32")`,
-      }];
-    }
-    return [];
+    return hostProblems(this.host, this.form);
   }
+}
+
+/** A hostname destination's problems (none when valid). */
+function hostProblems(host: string, form: HostForm): Problem[] {
+  const factory = HOST_FACTORY[form];
+  const normalized = host.trim().toLowerCase().replace(/\.+$/, '');
+  if (host !== normalized) {
+    const again = hostProblems(normalized, form);
+    if (again.length === 0) {
+      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${host}" in ${factory}: write it in lower case, without surrounding spaces or a trailing dot. Did you mean "${normalized}"?` }];
+    }
+    return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${host}" in ${factory}: write it in lower case, without surrounding spaces or a trailing dot; and then: ${again[0].message}` }];
+  }
+  if (host.includes('*')) return wildcardProblems(host, form);
+  const labels = host.split('.');
+  if (host.length > 253 || labels.length < 2 || !labels.every((l) => HOST_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+    const expected = form === HostForm.SUFFIX
+      ? 'expected a domain of at least two labels such as "googleapis.com" (every subdomain of a top-level domain would be most of the internet)'
+      : form === HostForm.PATTERN
+        ? 'expected a leading "*." and a domain of at least two labels, such as "*.example.com"'
+        : 'expected a fully qualified name such as "api.example.com" (at least two labels of letters, digits and \'-\')';
+    const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? validSuggestion(`Destination.ipv4("${host}/32")`) : undefined;
+    return [{
+      code: EgressErrorCode.INVALID_FQDN,
+      message: `Invalid hostname "${host}" in ${factory}: ${expected}.${form === HostForm.PATTERN && labels.length >= 2 && !host.startsWith('*') && hostProblems(host, HostForm.EXACT).length === 0
+        ? ` Did you mean ${validSuggestion(`Destination.fqdn("${host}")`) ?? 'Destination.fqdn()'}?`
+        : ip ? ` For an IP address use ${ip}` : ' For an IP address use Destination.ipv4() with a /32 mask'}`,
+    }];
+  }
+  if (form === HostForm.PATTERN) {
+    // A pattern without a wildcard: the exact name is what it matches.
+    const fix = validSuggestion(`Destination.fqdn("${host}")`);
+    return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname pattern "${host}" in ${factory}: only one leading wildcard label ("*.example.com") is supported.${fix ? ` Did you mean ${fix}?` : ''}` }];
+  }
+  return [];
+}
+
+/**
+ * Problems of a name with a wildcard. The only suggestions are ones that match exactly what the
+ * input reads as (never more): a leading `*.` is one label (`fqdnPattern`), a leading `**.` any
+ * depth (`anySubdomainOf`); a wildcard anywhere else has no exact equivalent.
+ */
+function wildcardProblems(host: string, form: HostForm): Problem[] {
+  const factory = HOST_FACTORY[form];
+  const oneLabel = /^\*\.([^*]+)$/.exec(host);
+  const anyDepth = /^\*\*\.([^*]+)$/.exec(host);
+  if (form === HostForm.PATTERN && oneLabel) {
+    const rest = hostProblems(oneLabel[1], HostForm.EXACT);
+    if (rest.length === 0) return [];
+    return [{
+      code: EgressErrorCode.INVALID_FQDN,
+      message: `Invalid hostname pattern "${host}" in ${factory}: after "*." ${rest[0].message.replace(/^Invalid hostname "[^"]*" in [^:]*: /, '')}`,
+    }];
+  }
+  const alone = /^[*.]+$/.test(host);
+  const ALONE = 'A wildcard alone would match every hostname: list the services\' hostnames or their domains';
+  let hint: string;
+  if (alone) {
+    hint = ALONE;
+  } else if (anyDepth) {
+    // "**." is Cilium's spelling of any depth: exactly what anySubdomainOf() means.
+    const fix = validSuggestion(`Destination.anySubdomainOf("${anyDepth[1]}")`);
+    hint = fix ? `"**." means subdomains at any depth: use ${fix}` : 'List the hostnames with Destination.fqdn()';
+  } else if (oneLabel) {
+    const fix = validSuggestion(form === HostForm.SUFFIX ? `Destination.anySubdomainOf("${oneLabel[1]}")` : `Destination.fqdnPattern("${host}")`);
+    hint = fix ? (form === HostForm.SUFFIX ? `Pass the domain alone: ${fix}` : `Use ${fix}`) : 'List the hostnames with Destination.fqdn()';
+  } else {
+    hint = 'A wildcard is only allowed as the first label: a wildcard inside a name or a label has no exact equivalent '
+      + '(a one-label pattern or every subdomain of a shorter domain would match other names). List the hostnames with Destination.fqdn()';
+  }
+  const why = form === HostForm.SUFFIX ? 'no wildcard is needed'
+    : form === HostForm.PATTERN ? 'only one leading wildcard label ("*.example.com") is supported'
+      : 'a wildcard is only allowed as the first label of a pattern (Destination.fqdnPattern())';
+  return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname${form === HostForm.PATTERN ? ' pattern' : ''} "${host}" in ${factory}: ${why}. ${hint}` }];
+}
+
+/** `text` when the destination it writes is valid input, else undefined (a suggestion is never refused in turn). */
+function validSuggestion(text: string): string | undefined {
+  const m = /^Destination\.(fqdn|fqdnPattern|anySubdomainOf|ipv4|ipv6)\("([^"]*)"\)$/.exec(text);
+  if (!m) return undefined;
+  const d = m[1] === 'ipv4' ? Destination.ipv4(m[2]) : m[1] === 'ipv6' ? Destination.ipv6(m[2])
+    : m[1] === 'fqdn' ? Destination.fqdn(m[2]) : m[1] === 'fqdnPattern' ? Destination.fqdnPattern(m[2]) : Destination.anySubdomainOf(m[2]);
+  return d._problems().length === 0 ? text : undefined;
 }
 
 class ApiServerDestination extends Destination {

@@ -3,6 +3,7 @@ import { EgressErrorCode } from './errors';
 import { Port, PortConfig } from './port';
 import { isCidr, parseCidr } from '../private/cidr';
 import { Problem } from '../private/egress-error';
+import { list, num, optionalStruct, registerFactories, show, str, stringMap } from '../private/inputs';
 
 /**
  * Options for `DnsResolver.kubeDns`.
@@ -69,6 +70,8 @@ export class DnsResolver {
    * that carry `k8s-app: kube-dns` receive the workload's DNS traffic.
    */
   public static kubeDns(options: KubeDnsOptions = {}): DnsResolver {
+    const problems = KUBE_DNS_OPTIONS(options, 'DnsResolver.kubeDns() options');
+    if (problems.length > 0) return DnsResolver.invalid(`DnsResolver.kubeDns(${show(options)})`, problems);
     const isDefault = options.namespace === undefined && options.labels === undefined && options.port === undefined;
     // Resolvers are values: the default one (every policy's DNS path unless told otherwise) is
     // built once, so its configs and keys are shared by every policy.
@@ -85,6 +88,8 @@ export class DnsResolver {
    * kube-dns pod selector never matches, so it needs its own IP rule.
    */
   public static nodeLocalDnsCache(options: NodeLocalDnsCacheOptions = {}): DnsResolver {
+    const problems = NODE_LOCAL_OPTIONS(options, 'DnsResolver.nodeLocalDnsCache() options');
+    if (problems.length > 0) return DnsResolver.invalid(`DnsResolver.nodeLocalDnsCache(${show(options)})`, problems);
     const address = options.address ?? '169.254.20.10';
     const cidr = address.includes('/') ? address : `${address}/32`;
     return new DnsResolver(Destination.ipv4(cidr), options.port ?? 53, `NodeLocal DNSCache (${address})`);
@@ -92,10 +97,20 @@ export class DnsResolver {
 
   /** DNS servers at fixed addresses (CIDRs), for example an external resolver. */
   public static addresses(cidrs: string[], options: DnsAddressesOptions = {}): DnsResolver[] {
+    const problems = [
+      ...list(str({ allowEmpty: true }), { nonEmpty: true, itemName: 'CIDR strings', emptyFix: 'list the DNS server addresses, e.g. DnsResolver.addresses([\'10.0.0.10/32\'])' })(cidrs, 'DnsResolver.addresses() cidrs'),
+      ...ADDRESSES_OPTIONS(options, 'DnsResolver.addresses() options'),
+    ];
+    if (problems.length > 0) return [DnsResolver.invalid(`DnsResolver.addresses(${show(cidrs)}${options !== undefined ? `, ${show(options)}` : ''})`, problems)];
     return cidrs.map((c) => new DnsResolver(c.includes(':') ? Destination.ipv6(c) : Destination.ipv4(c), options.port ?? 53, `DNS server ${c}`));
   }
 
   private static defaultKubeDns?: DnsResolver;
+
+  /** A resolver built from arguments of the wrong type: it reports them, and is never rendered. */
+  private static invalid(asGiven: string, problems: readonly Problem[]): DnsResolver {
+    return new DnsResolver(Destination.ipv4('192.0.2.0/32'), 53, `${asGiven} (invalid)`, problems);
+  }
 
   /** Where the resolver is. */
   public readonly destination: Destination;
@@ -108,7 +123,10 @@ export class DnsResolver {
   private rule?: { readonly destinations: DestinationConfig[]; readonly ports: PortConfig[]; readonly dns: true };
   private problems?: readonly Problem[];
 
-  private constructor(destination: Destination, port: number, description: string) {
+  private readonly inputProblems: readonly Problem[];
+
+  private constructor(destination: Destination, port: number, description: string, inputProblems: readonly Problem[] = []) {
+    this.inputProblems = inputProblems;
     this.destination = destination;
     this.port = port;
     this.description = description;
@@ -136,7 +154,8 @@ export class DnsResolver {
 
   /** @internal */
   public _problems(): readonly Problem[] {
-    this.problems ??= Object.freeze([...this.destination._problems(), ...this.portList[0]._problems(), ...this.allAddressProblems()]);
+    this.problems ??= Object.freeze(this.inputProblems.length > 0 ? [...this.inputProblems]
+      : [...this.destination._problems(), ...this.portList[0]._problems(), ...this.allAddressProblems()]);
     return this.problems;
   }
 
@@ -153,3 +172,9 @@ export class DnsResolver {
     }];
   }
 }
+
+registerFactories(DnsResolver, 'DnsResolver');
+
+const KUBE_DNS_OPTIONS = optionalStruct({ namespace: str({ example: 'kube-system' }), labels: stringMap, port: num() });
+const NODE_LOCAL_OPTIONS = optionalStruct({ address: str({ example: '169.254.20.10' }), port: num() });
+const ADDRESSES_OPTIONS = optionalStruct({ port: num() });

@@ -47,6 +47,14 @@ export enum EgressErrorCode {
   INVALID_CONTEXT = 'EGRESS_INVALID_CONTEXT',
   /** A declared backend release (`version` option or context key) is malformed or older than the oldest supported. */
   INVALID_VERSION = 'EGRESS_INVALID_VERSION',
+  /**
+   * An argument or property is missing, null or of the wrong type: a string where a number or a
+   * boolean belongs, a list where one value belongs (or one value where a list belongs), a list
+   * inside a list, a factory passed without calling it, an unknown property name.
+   */
+  INVALID_ARGUMENT = 'EGRESS_INVALID_ARGUMENT',
+  /** Strict mode is on (`EgressWarnings.enableStrictMode()`) and a warning was not acknowledged. */
+  WARNING_NOT_ACKNOWLEDGED = 'EGRESS_WARNING_NOT_ACKNOWLEDGED',
 }
 
 /**
@@ -74,12 +82,18 @@ export class EgressErrors {
   /**
    * The stable code in an error message thrown by cdk8s-egress, e.g. `EGRESS_INVALID_CIDR`.
    * Works in every jsii language: in Python, Java and Go the JavaScript error arrives as that
-   * language's exception with the same message, so pass its message here.
+   * language's exception with the same message, so pass its message here. For the error of
+   * cdk8s's `app.synth()` ("Validation failed with the following errors:" and one error per
+   * line), the code of the first error listed.
    * @returns the code, or undefined when the message carries none
    */
   public static codeOfMessage(message: string): string | undefined {
-    const firstLine = message.split('\n')[0];
-    const m = /\((EGRESS_[A-Z0-9_]+)\)/.exec(firstLine);
+    if (typeof message !== 'string') return undefined;
+    const lines = message.split('\n');
+    // cdk8s's own `app.synth()` lists validation errors below a header line: the first one counts.
+    // (Other languages get it as `Error: Validation failed ...`.)
+    const first = /^(?:\w*Error: )?Validation failed with the following errors:\s*$/.test(lines[0]) && lines.length > 1 ? lines[1] : lines[0];
+    const m = /\((EGRESS_[A-Z0-9_]+)\)/.exec(first);
     return m ? m[1] : undefined;
   }
 

@@ -1,5 +1,6 @@
 import { EgressErrorCode } from './errors';
 import { Problem } from '../private/egress-error';
+import { argProblem, num, oneOf, raiseUnscoped, registerFactories, show, struct } from '../private/inputs';
 
 /**
  * Transport protocol of a port.
@@ -80,6 +81,47 @@ export interface PortProps {
   readonly appProtocol?: AppProtocol;
 }
 
+/** How a port was asked for: the factory and its arguments as given. */
+interface FactoryCall {
+  readonly factory: string;
+  readonly args: readonly unknown[];
+  /** Problems already found (Port.of()). */
+  readonly problems?: readonly Problem[];
+}
+
+const PORT_PROPS = struct({
+  protocol: { check: oneOf(Protocol, 'Protocol'), required: 'give the transport protocol, e.g. Port.of({ protocol: Protocol.TCP, port: 443 })' },
+  port: num(),
+  endPort: num(),
+  appProtocol: oneOf(AppProtocol, 'AppProtocol'),
+});
+
+/** The everything-port factory of each single-port factory, for the fix of a missing port. */
+const ALL_PORTS: Record<string, string> = { tcp: 'Port.allTcp()', udp: 'Port.allUdp()', https: '', tls: '', http: '', grpc: '', sctp: '' };
+
+/**
+ * Problems of the arguments of a port factory: a missing number (a port read from configuration
+ * that is not there) must not turn into every port, and a number given as a string is refused
+ * rather than guessed.
+ */
+function argumentProblems(call: FactoryCall): Problem[] {
+  const names = call.args.length === 2 ? ['start', 'end'] : ['port'];
+  const problems: Problem[] = [];
+  call.args.forEach((v, i) => {
+    const where = `Port.${call.factory}() ${names[i]}`;
+    if (v === undefined || v === null) {
+      const every = ALL_PORTS[call.factory];
+      problems.push(argProblem(where, v, 'a port number from 1 to 65535',
+        `A missing port never means every port${every ? `: for every port write ${every}` : ''}`));
+    } else if (typeof v !== 'number') {
+      const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : undefined;
+      const fixed = n === undefined ? undefined : `Port.${call.factory}(${call.args.map((a, j) => (j === i ? String(n) : show(a))).join(', ')})`;
+      problems.push(argProblem(where, v, 'a port number from 1 to 65535', fixed ? `Did you mean ${fixed}?` : undefined));
+    }
+  });
+  return problems;
+}
+
 /**
  * A destination port: TCP/UDP/SCTP, a single port, a range or a whole protocol.
  *
@@ -111,47 +153,47 @@ export class Port {
 
   /** TCP port `port`. */
   public static tcp(port: number): Port {
-    return new Port(Protocol.TCP, port);
+    return new Port(Protocol.TCP, port, undefined, undefined, { factory: 'tcp', args: [port] });
   }
 
   /** TCP port `port` carrying HTTPS (TLS; SNI-routable). */
   public static https(port: number): Port {
-    return new Port(Protocol.TCP, port, undefined, AppProtocol.HTTPS);
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.HTTPS, { factory: 'https', args: [port] });
   }
 
   /** TCP port `port` carrying TLS (SNI-routable). */
   public static tls(port: number): Port {
-    return new Port(Protocol.TCP, port, undefined, AppProtocol.TLS);
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.TLS, { factory: 'tls', args: [port] });
   }
 
   /** TCP port `port` carrying plain HTTP. */
   public static http(port: number): Port {
-    return new Port(Protocol.TCP, port, undefined, AppProtocol.HTTP);
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.HTTP, { factory: 'http', args: [port] });
   }
 
   /** TCP port `port` carrying gRPC. */
   public static grpc(port: number): Port {
-    return new Port(Protocol.TCP, port, undefined, AppProtocol.GRPC);
+    return new Port(Protocol.TCP, port, undefined, AppProtocol.GRPC, { factory: 'grpc', args: [port] });
   }
 
   /** UDP port `port`. */
   public static udp(port: number): Port {
-    return new Port(Protocol.UDP, port);
+    return new Port(Protocol.UDP, port, undefined, undefined, { factory: 'udp', args: [port] });
   }
 
   /** SCTP port `port`. */
   public static sctp(port: number): Port {
-    return new Port(Protocol.SCTP, port);
+    return new Port(Protocol.SCTP, port, undefined, undefined, { factory: 'sctp', args: [port] });
   }
 
   /** TCP ports `start` to `end`, inclusive. */
   public static tcpRange(start: number, end: number): Port {
-    return new Port(Protocol.TCP, start, end);
+    return new Port(Protocol.TCP, start, end, undefined, { factory: 'tcpRange', args: [start, end] });
   }
 
   /** UDP ports `start` to `end`, inclusive. */
   public static udpRange(start: number, end: number): Port {
-    return new Port(Protocol.UDP, start, end);
+    return new Port(Protocol.UDP, start, end, undefined, { factory: 'udpRange', args: [start, end] });
   }
 
   /** Every TCP port. */
@@ -166,6 +208,10 @@ export class Port {
 
   /** A port from explicit properties. */
   public static of(props: PortProps): Port {
+    const problems = PORT_PROPS(props, 'Port.of() props');
+    // A protocol that is a string but not one of Protocol keeps its own message (with the fix).
+    const typeProblems = problems.filter((p) => !(typeof props?.protocol === 'string' && p.message.startsWith('Port.of() props.protocol ')));
+    if (typeProblems.length > 0) return new Port(Protocol.TCP, undefined, undefined, undefined, { factory: 'of', args: [props], problems: typeProblems });
     return new Port(props.protocol, props.port, props.endPort, props.appProtocol);
   }
 
@@ -188,16 +234,22 @@ export class Port {
   public readonly appProtocol?: AppProtocol;
 
   private config?: PortConfig;
+  /** Problems with the arguments as given (missing or of the wrong type), found by the factory. */
+  private readonly inputProblems: readonly Problem[];
+  private readonly call?: FactoryCall;
 
-  private constructor(protocol: Protocol, port?: number, endPort?: number, appProtocol?: AppProtocol) {
+  private constructor(protocol: Protocol, port?: number, endPort?: number, appProtocol?: AppProtocol, call?: FactoryCall) {
     this.protocol = protocol;
     this.startPort = port;
     this.endPort = endPort;
     this.appProtocol = appProtocol;
+    this.call = call;
+    this.inputProblems = call ? call.problems ?? argumentProblems(call) : [];
   }
 
-  /** The port as a backend-neutral struct. */
+  /** The port as a backend-neutral struct. Throws EGRESS_INVALID_ARGUMENT for a port built from arguments of the wrong type. */
   public toConfig(): PortConfig {
+    raiseUnscoped(this.inputProblems);
     // Ports are values: the config is computed once (and frozen, as it is shared).
     this.config ??= Object.freeze({
       protocol: this.protocol,
@@ -210,15 +262,21 @@ export class Port {
 
   /** Human-readable form, e.g. `TCP/443`, `TCP/8000-8080`, `UDP/*`. */
   public toString(): string {
+    if (this.call && this.inputProblems.length > 0) return `Port.${this.call.factory}(${this.call.args.map((a) => show(a)).join(', ')}) (invalid)`;
     const range = this.startPort === undefined ? '*' : this.endPort !== undefined && this.endPort !== this.startPort ? `${this.startPort}-${this.endPort}` : `${this.startPort}`;
     return `${this.protocol}/${range}${this.appProtocol ? ` (${this.appProtocol})` : ''}`;
   }
 
   /** @internal */
   public _problems(): Problem[] {
+    if (this.inputProblems.length > 0) return [...this.inputProblems];
     const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
     if (!PROTOCOLS.has(this.protocol)) {
-      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid protocol "${String(this.protocol)}": use Protocol.TCP, Protocol.UDP or Protocol.SCTP` }];
+      const match = typeof this.protocol === 'string' ? [...PROTOCOLS].find((p) => p.toLowerCase() === (this.protocol as string).toLowerCase()) : undefined;
+      return [{
+        code: EgressErrorCode.INVALID_PORT,
+        message: `Invalid protocol ${show(this.protocol)}: use Protocol.TCP, Protocol.UDP or Protocol.SCTP${match ? `. Did you mean Protocol.${match}?` : ''}`,
+      }];
     }
     if (this.appProtocol !== undefined && this.protocol !== Protocol.TCP) {
       return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port ${this.protocol}/${this.startPort}: application protocol ${this.appProtocol} needs TCP` }];
@@ -246,3 +304,5 @@ export class Port {
     return [];
   }
 }
+
+registerFactories(Port, 'Port');

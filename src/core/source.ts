@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { EgressErrorCode } from './errors';
 import { Problem } from '../private/egress-error';
+import { argProblem, isConstruct, raiseUnscoped, registerFactories, required, show, str, stringMap, struct } from '../private/inputs';
 import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
 import { resolveWorkload, Workload } from '../private/workload';
 
@@ -39,11 +40,15 @@ export interface PodsSourceProps {
 export abstract class EgressSource {
   /** Pods carrying `labels` in `namespace`. */
   public static pods(props: PodsSourceProps): EgressSource {
+    const problems = PODS_SOURCE_PROPS(props, 'EgressSource.pods() props');
+    if (problems.length > 0) return new StaticSource('', undefined, 'EgressSource.pods()', problems, `EgressSource.pods(${show(props)})`);
     return new StaticSource(props.namespace, props.labels, 'EgressSource.pods()');
   }
 
   /** Every pod of a namespace. */
   public static namespace(name: string): EgressSource {
+    const problems = str({ example: 'production' })(name, 'EgressSource.namespace() name');
+    if (problems.length > 0) return new StaticSource('', undefined, 'EgressSource.namespace()', problems, `EgressSource.namespace(${show(name)})`);
     return new StaticSource(name, undefined, 'EgressSource.namespace()');
   }
 
@@ -64,6 +69,10 @@ export abstract class EgressSource {
    * @throws EGRESS_NOT_A_WORKLOAD when `workload` synthesizes no Deployment, StatefulSet, DaemonSet or Job
    */
   public static workload(workload: IConstruct): EgressSource {
+    if (!isConstruct(workload)) {
+      raiseUnscoped([argProblem('EgressSource.workload() workload', workload,
+        'a Deployment, StatefulSet, DaemonSet or Job construct (cdk8s-plus or L1)', 'Pass the workload construct itself, or select the pods with EgressSource.pods({ namespace, labels })')]);
+    }
     return new WorkloadSource(resolveWorkload(workload));
   }
 
@@ -85,26 +94,44 @@ export abstract class EgressSource {
   }
 }
 
+const PODS_SOURCE_PROPS = struct({
+  namespace: required(str({ example: 'production' }), 'name the namespace of the pods, e.g. EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })'),
+  labels: required((v, where) => (v === null
+    ? [{ code: EgressErrorCode.EMPTY_SELECTOR, message: `${where} is null, which would select every pod of the namespace: pass at least one label, or use EgressSource.namespace(name) if every pod is meant` }]
+    : stringMap(v, where)),
+  'EgressSource.pods() needs the labels that select the pods: without them it would select every pod of the namespace. Pass at least one label, or use EgressSource.namespace(name) if every pod is meant',
+  EgressErrorCode.EMPTY_SELECTOR),
+});
+
 class StaticSource extends EgressSource {
   private config?: SourceConfig;
 
-  public constructor(private readonly ns: string, private readonly labels: Record<string, string> | undefined, private readonly factory: string) {
+  public constructor(
+    private readonly ns: string,
+    private readonly labels: Record<string, string> | undefined,
+    private readonly factory: string,
+    private readonly inputProblems: readonly Problem[] = [],
+    private readonly asGiven?: string,
+  ) {
     super();
   }
 
   public toConfig(): SourceConfig {
+    raiseUnscoped(this.inputProblems);
     // Sources are values: the config is computed once (and frozen, as it is shared).
     this.config ??= Object.freeze({ namespace: this.ns, ...(this.labels ? { podLabels: Object.freeze(sortedLabels(this.labels)) } : {}) });
     return this.config;
   }
 
   public describe(): string {
+    if (this.asGiven !== undefined) return `${this.asGiven} (invalid)`;
     return this.labels
       ? `pods ${Object.entries(sortedLabels(this.labels)).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${this.ns}`
       : `every pod in namespace ${this.ns}`;
   }
 
   public _problems(): Problem[] {
+    if (this.inputProblems.length > 0) return [...this.inputProblems];
     const problems = namespaceProblems(this.ns, `namespace in ${this.factory}`);
     if (this.labels !== undefined) {
       if (Object.keys(this.labels).length === 0) {
@@ -118,6 +145,8 @@ class StaticSource extends EgressSource {
     return problems;
   }
 }
+
+registerFactories(EgressSource, 'EgressSource');
 
 /** Workloads whose selector is checked again at synth (once each, whatever the number of sources). */
 const WATCHED = new WeakSet<IConstruct>();

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { EgressErrorCode } from './errors';
 import { EgressWarningId } from './warning-ids';
-import { EgressError } from '../private/egress-error';
+import { EgressError, raise } from '../private/egress-error';
+import { argProblem, isConstruct, raiseUnscoped, show, showWithKind } from '../private/inputs';
 import { compareStrings } from '../private/order';
 import { VERBOSE_WARNINGS_CONTEXT, WARNING_CATALOGUE, WARNING_METADATA, closestWarningId, firstSentence, isWarningId } from '../private/warning-catalogue';
 
@@ -55,7 +56,10 @@ function state(scope: IConstruct): State {
         const verbose = verboseWarnings(app);
         const list = sortedWarnings(st);
         const open = list.filter((w) => w.acknowledgedReason === undefined);
-        if (st.strict) return open.map((w) => `[${w.constructPath}] ${w.message} (${w.id}; strict mode turns warnings into errors: fix it or EgressWarnings.acknowledge(scope, '${w.id}', reason))`);
+        if (st.strict) {
+          return open.map((w) => `[${w.constructPath}] ${w.message} (${w.id}; strict mode turns warnings into errors: fix it or EgressWarnings.acknowledge(scope, '${w.id}', reason)) `
+            + `(${EgressErrorCode.WARNING_NOT_ACKNOWLEDGED})`);
+        }
         if (!st.printed && open.length > 0 && !envFlag('CDK8S_EGRESS_QUIET')) {
           st.printed = true;
           for (const line of synthLines(open, list.length - open.length, verbose)) process.stderr.write(`${line}\n`);
@@ -127,11 +131,15 @@ function isUnder(scope: IConstruct, ancestor: IConstruct): boolean {
   return scope.node.scopes.includes(ancestor);
 }
 
+function checkScope(scope: IConstruct, method: string): void {
+  if (!isConstruct(scope)) raiseUnscoped([argProblem(`The scope of EgressWarnings.${method}()`, scope, 'a construct (the App, a Chart or a construct in one)')]);
+}
+
 function checkId(scope: IConstruct, id: string, method: string): void {
   if (isWarningId(id)) return;
   const closest = typeof id === 'string' ? closestWarningId(id) : undefined;
   throw EgressError.at(scope, EgressErrorCode.UNKNOWN_WARNING_ID,
-    `EgressWarnings.${method}() got warning id ${JSON.stringify(id)}, which cdk8s-egress does not define`
+    `EgressWarnings.${method}() got warning id ${show(id)}, which cdk8s-egress does not define`
     + `${closest ? `: did you mean '${closest}'?` : '.'} The ids are the values of EgressWarningId, listed in docs/warnings.md`);
 }
 
@@ -154,13 +162,16 @@ export class EgressWarnings {
    * throws `EGRESS_UNKNOWN_WARNING_ID`.
    */
   public static add(scope: IConstruct, id: EgressWarningId, message: string): void {
+    checkScope(scope, 'add');
     checkId(scope, id, 'add');
+    if (typeof message !== 'string' || message.trim() === '') raise(scope, [argProblem('The message of EgressWarnings.add()', message, 'a non-empty string: what is wrong and what to do')]);
     state(scope).warnings.push({ scope, id, message });
     scope.node.addMetadata(WARNING_METADATA, { id, message });
   }
 
   /** Turn every unacknowledged warning of the app into a synth error. */
   public static enableStrictMode(scope: IConstruct): void {
+    checkScope(scope, 'enableStrictMode');
     state(scope).strict = true;
   }
 
@@ -173,16 +184,18 @@ export class EgressWarnings {
    * @param reason why the warning does not apply here or is accepted (the report shows it)
    */
   public static acknowledge(scope: IConstruct, id: string, reason: string): void {
+    checkScope(scope, 'acknowledge');
     checkId(scope, id, 'acknowledge');
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw EgressError.at(scope, EgressErrorCode.REASON_REQUIRED,
-        `EgressWarnings.acknowledge() of ${id} got an empty reason: say why the warning does not apply here or is accepted (the report shows the reason next to the warning)`);
+        `EgressWarnings.acknowledge() of ${id} got ${typeof reason === 'string' ? 'an empty reason' : `${showWithKind(reason)} as reason`}: say why the warning does not apply here or is accepted, in a string (the report shows the reason next to the warning)`);
     }
     state(scope).acks.push({ scope, id, reason });
   }
 
   /** Every warning of the app that `scope` belongs to, in a stable order. */
   public static list(scope: IConstruct): EgressWarning[] {
+    checkScope(scope, 'list');
     return [...sortedWarnings(state(scope))];
   }
 

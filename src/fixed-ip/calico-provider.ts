@@ -12,11 +12,11 @@ import { CALICO_ASSIGNMENT_MODE, CALICO_POOL_VERSIONS } from '../backends/calico
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
+import { Cidr, cidrContains, cidrProblemText, cidrsOverlap, isCidr, parseCidr, parseIp } from '../private/cidr';
 import { clusterRanges, parseCidrList } from '../private/cluster-ranges';
 import { EgressError, raise } from '../private/egress-error';
 import { objectNameProblems } from '../private/names';
-import { plainApiObject } from '../private/objects';
+import { claimObjectName, plainApiObject } from '../private/objects';
 import { atLeast, resolveVersion } from '../private/versions';
 
 const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
@@ -131,33 +131,65 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
   private poolCidr(scope: Construct, options: FixedEgressIpBindOptions): Cidr {
     const c = parseCidr(this.options.poolCidr);
     if (!isCidr(c)) {
-      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
-        `Invalid poolCidr in FixedEgressIpProvider.calico(): ${c.reason}.${c.suggestion ? ` Did you mean "${c.suggestion}"?` : ''}`);
+      // A suggestion is shown only when the block it names would be accepted as the pool (a /32
+      // for an address without mask would be refused as smaller than one allocation block).
+      const address = typeof this.options.poolCidr === 'string' && !this.options.poolCidr.includes('/') ? parseIp(this.options.poolCidr) : undefined;
+      const family = address?.family ?? c.suggestionFamily;
+      const b = this.options.blockSize;
+      const size = family === undefined ? 0 : typeof b === 'number' && Number.isInteger(b) && b >= (family === 4 ? 20 : 116) && b <= (family === 4 ? 32 : 128) ? b : family === 4 ? 26 : 122;
+      const accepted = (text: string | undefined): Cidr | undefined => {
+        const block = text === undefined ? undefined : parseCidr(text);
+        const fits = block !== undefined && isCidr(block) && block.prefix <= size && this.blockProblem(scope, block, options) === undefined;
+        return fits ? block as Cidr : undefined;
+      };
+      let text: string;
+      if (address !== undefined) {
+        const block = accepted(`${this.options.poolCidr.trim()}/${size}`);
+        text = `${c.reason}: a pool is a block of at least one allocation block (/${size}${b === undefined ? ', the default blockSize' : ''}) inside the pod CIDR`
+          + `${block ? `, such as "${block.text}" (or a shorter prefix for more addresses)` : `, so give a prefix length of /${size} or shorter`}.`;
+      } else if (c.suggestion !== undefined && accepted(c.suggestion) === undefined) {
+        const block = parseCidr(c.suggestion);
+        text = `${c.reason}${isCidr(block) && block.prefix > size ? `, and a pool needs at least one allocation block (a prefix length of /${size} or shorter)` : ''}.`;
+      } else {
+        text = cidrProblemText(c);
+      }
+      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `Invalid poolCidr in FixedEgressIpProvider.calico(): ${text}`);
     }
+    const problem = this.blockProblem(scope, c, options);
+    if (problem) throw EgressError.at(scope, problem.code, problem.message);
+    return c;
+  }
+
+  /** Why a block cannot be the pool (link-local, Service or outside the pod CIDR, overlapping another pool), or undefined. */
+  private blockProblem(scope: Construct, c: Cidr, options: FixedEgressIpBindOptions): { code: EgressErrorCode; message: string } | undefined {
     const ll = LINK_LOCAL.find((l) => cidrsOverlap(l, c));
     if (ll) {
-      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `poolCidr ${c.text} overlaps the link-local range ${ll.text}, which Calico refuses for IP pools: choose a block inside the cluster's pod CIDR`);
+      return { code: EgressErrorCode.INVALID_CIDR, message: `poolCidr ${c.text} overlaps the link-local range ${ll.text}, which Calico refuses for IP pools: choose a block inside the cluster's pod CIDR` };
     }
     const ranges = clusterRanges(scope, options.clusterCidrs);
     const svc = ranges.services.find((s) => cidrsOverlap(s, c));
     if (svc) {
-      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR, `poolCidr ${c.text} overlaps the cluster's Service CIDR ${svc.text}: choose a block inside the pod CIDR`);
+      return { code: EgressErrorCode.INVALID_CIDR, message: `poolCidr ${c.text} overlaps the cluster's Service CIDR ${svc.text}: choose a block inside the pod CIDR` };
     }
     const samePods = ranges.pods.filter((p) => p.family === c.family);
     if (samePods.length > 0 && !samePods.some((p) => cidrContains(p, c))) {
-      throw EgressError.at(scope, EgressErrorCode.INVALID_CIDR,
-        `poolCidr ${c.text} is outside the cluster's pod CIDR (${samePods.map((p) => p.text).join(', ')}): Kubernetes expects every pod address inside it. `
-        + 'Choose a block inside the pod CIDR (and keep it out of the default pool, or shrink that pool)');
+      return {
+        code: EgressErrorCode.INVALID_CIDR,
+        message: `poolCidr ${c.text} is outside the cluster's pod CIDR (${samePods.map((p) => p.text).join(', ')}): Kubernetes expects every pod address inside it. `
+          + 'Choose a block inside the pod CIDR (and keep it out of the default pool, or shrink that pool)',
+      };
     }
     // Calico refuses an IPPool that overlaps another ("IPPool CIDR overlaps with IPPool"), so the
     // pools of the app must be disjoint.
     const clash = appPools(scope).find((p) => cidrsOverlap(p.cidr, c));
     if (clash) {
-      throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
-        `poolCidr ${c.text} overlaps the pool ${clash.cidr.text} of ${clash.path}: Calico refuses overlapping IP pools (and pods of one could take addresses in the other's range). `
-        + 'Give each FixedEgressIp a disjoint block');
+      return {
+        code: EgressErrorCode.CONFLICTING_OPTIONS,
+        message: `poolCidr ${c.text} overlaps the pool ${clash.cidr.text} of ${clash.path}: Calico refuses overlapping IP pools (and pods of one could take addresses in the other's range). `
+          + 'Give each FixedEgressIp a disjoint block',
+      };
     }
-    return c;
+    return undefined;
   }
 
   private checkBlockSize(scope: Construct, pool: Cidr): void {
@@ -194,9 +226,11 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
           `FixedEgressIpProvider.calico() needs the annotation ${key}: '${value}' on namespace ${cfg.namespace}, which this app does not define. `
           + 'Set emitNamespaces: true to emit the Namespace with it (the app then owns that Namespace object), or use EgressSource.workload(...)');
       }
-      namespaces.push(new k8s.KubeNamespace(scope, `Namespace${i}`, {
+      const ns = new k8s.KubeNamespace(scope, `Namespace${i}`, {
         metadata: { name: cfg.namespace, annotations: { [key]: value } },
-      }));
+      });
+      claimObjectName(scope, `Namespace${i}`, ns);
+      namespaces.push(ns);
     });
     for (const ns of namespaces) makeClusterScoped(ns);
     return namespaces;

@@ -98,6 +98,18 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
       spec,
     });
     makeClusterScoped(policy);
+    // Workload selectors may change until synth: checked there too, so a bad one fails before any file is written.
+    scope.node.addValidation({
+      validate: () => {
+        try {
+          selectors(scope, sources.map((s) => s.toConfig()));
+          return [];
+        } catch (e) {
+          if (e instanceof EgressError) return [`${e.message.replace(/^\[[^\]]*\] /, '').replace(/ \([A-Z_]+\)$/, '')} (${e.code})`];
+          throw e;
+        }
+      },
+    });
     this.warn(scope, gateways);
     return { apiObjects: [policy], egressIdentity: identity(gateways), details: `CiliumEgressGatewayPolicy for Cilium ${version.version}` };
   }

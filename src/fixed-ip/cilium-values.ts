@@ -2,8 +2,12 @@ import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { EgressErrorCode } from '../core/errors';
+import { checkContext } from '../private/context';
 import { EgressError, raise } from '../private/egress-error';
+import { constructScope } from '../private/inputs';
 import { namespaceProblems, objectNameProblems } from '../private/names';
+import { claimObjectName } from '../private/objects';
+import { CILIUM_VALUES_PROPS } from '../private/schemas';
 
 /** ConfigMap keys: letters, digits, '-', '_' and '.' (Kubernetes validation). */
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -62,7 +66,10 @@ export class CiliumEgressGatewayValues extends Construct {
   public readonly valuesYaml: string;
 
   public constructor(scope: Construct, id: string, props: CiliumEgressGatewayValuesProps = {}) {
-    super(scope, id);
+    super(constructScope(scope, id, 'CiliumEgressGatewayValues'), id);
+    raise(this, CILIUM_VALUES_PROPS(props, 'CiliumEgressGatewayValues props'));
+    checkContext(this);
+    props = props ?? {};
     const name = props.name ?? 'cilium-egress';
     const key = props.valuesKey ?? 'values.yaml';
     raise(this, objectNameProblems(name));
@@ -86,10 +93,12 @@ export class CiliumEgressGatewayValues extends Construct {
     this.valuesYaml = Yaml.stringify(values);
     const namespace = props.namespace ?? Chart.of(this).namespace;
     // A plain ApiObject: the public API exposes no generated types.
-    this.apiObjects = [new ApiObject(this, 'Resource', {
+    const configMap = new ApiObject(this, 'Resource', {
       ...k8s.KubeConfigMap.GVK,
       metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
       data: { [key]: this.valuesYaml },
-    })];
+    });
+    claimObjectName(this, 'Resource', configMap);
+    this.apiObjects = [configMap];
   }
 }

@@ -232,6 +232,7 @@ export class AlibabaEipReleaseStrategy {
 
   /** Release it this long after the pod is deleted (at least one second). */
   public static after(duration: Duration): AlibabaEipReleaseStrategy {
+    // A value that is not a Duration is reported by the provider that reads it (as an invalid duration).
     return new AlibabaEipReleaseStrategy(undefined, duration);
   }
 

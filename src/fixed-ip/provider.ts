@@ -1,10 +1,71 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type {
-  AlibabaEipOptions, AlibabaPodNetworkingOptions, CalicoFixedEgressIpOptions, CiliumFixedEgressIpOptions,
+import {
+  AlibabaAnnotationPrefix, AlibabaEipChargeType, AlibabaEipOptions, AlibabaEipReleaseStrategy, AlibabaPodNetworkingOptions, CalicoEncapsulation,
+  CalicoFixedEgressIpOptions, CalicoPoolReservation, CiliumFixedEgressIpOptions, TerwayEniType, TerwayVSwitchSelectionPolicy,
 } from './options';
 import { DestinationConfig } from '../core/destination';
 import { EgressSource } from '../core/source';
+import { Problem } from '../private/egress-error';
+import { Check, argProblem, bool, instance, list, num, oneOf, optionalStruct, registerFactories, required, str, stringMap, struct } from '../private/inputs';
+
+const CIDRS = list(str({ allowEmpty: true }), { itemName: 'CIDR strings' });
+
+const GATEWAY_NODE = struct({
+  nodeSelector: required(stringMap, 'give the labels of the gateway node, e.g. { nodeSelector: { \'egress-gateway\': \'true\' } }'),
+  egressIp: str({ example: '10.0.0.100' }),
+  egressInterface: str({ example: 'eth1' }),
+});
+
+/** The options of each provider factory (types only: values are checked when the provider is bound). */
+const PROVIDER_OPTIONS: Record<string, Check> = {
+  cilium: struct({
+    nodeSelector: stringMap,
+    egressIp: str({ example: '10.0.0.100' }),
+    egressInterface: str({ example: 'eth1' }),
+    gateways: list(GATEWAY_NODE, { itemName: 'gateway nodes' }),
+    excludedCidrs: CIDRS,
+  }),
+  calico: struct({
+    poolCidr: required(str({ example: '10.244.200.0/24' }), 'give the dedicated pool\'s block inside the pod CIDR, e.g. { poolCidr: \'10.244.200.0/24\' }'),
+    natOutgoing: bool,
+    blockSize: num(),
+    encapsulation: oneOf(CalicoEncapsulation, 'CalicoEncapsulation'),
+    reservation: oneOf(CalicoPoolReservation, 'CalicoPoolReservation'),
+    emitNamespaces: bool,
+    advertiseServices: struct({ serviceClusterIpCidrs: CIDRS, serviceExternalIpCidrs: CIDRS }),
+  }),
+  alibabaEip: optionalStruct({
+    instanceId: str({ example: 'eip-bp1exampleid' }),
+    bandwidth: num(),
+    internetChargeType: oneOf(AlibabaEipChargeType, 'AlibabaEipChargeType'),
+    commonBandwidthPackageId: str({ example: 'cbwp-bp1exampleid' }),
+    releaseStrategy: (v, where) => {
+      const problems = instance(AlibabaEipReleaseStrategy, 'AlibabaEipReleaseStrategy', 'AlibabaEipReleaseStrategy.NEVER')(v, where);
+      const d = problems.length === 0 ? (v as AlibabaEipReleaseStrategy)._duration : undefined;
+      if (problems.length === 0 && (v as AlibabaEipReleaseStrategy)._value === undefined && !(d instanceof Duration)) {
+        problems.push(argProblem('AlibabaEipReleaseStrategy.after() duration', d, 'a Duration such as Duration.minutes(10)'));
+      }
+      return problems;
+    },
+    annotationPrefix: oneOf(AlibabaAnnotationPrefix, 'AlibabaAnnotationPrefix'),
+    readinessGate: bool,
+  }),
+  alibabaPodNetworking: struct({
+    vSwitchIds: required(list(str({ example: 'vsw-bp1exampleid' }), { itemName: 'vSwitch ids' }), 'list the dedicated vSwitches, e.g. { vSwitchIds: [\'vsw-bp1exampleid\'] }'),
+    securityGroupIds: required(list(str({ example: 'sg-bp1exampleid' }), { itemName: 'security group ids' }), 'list the security groups of the pods\' ENIs, e.g. { securityGroupIds: [\'sg-bp1exampleid\'] }'),
+    eniType: oneOf(TerwayEniType, 'TerwayEniType'),
+    vSwitchSelectionPolicy: oneOf(TerwayVSwitchSelectionPolicy, 'TerwayVSwitchSelectionPolicy'),
+  }),
+};
+
+/** The provider, carrying the problems of the options it was given (raised by the FixedEgressIp that uses it). */
+function checked<T extends FixedEgressIpProvider>(factory: string, given: unknown, build: (options: never) => T, fallback: unknown): T {
+  const problems = PROVIDER_OPTIONS[factory](given, `FixedEgressIpProvider.${factory}() options`);
+  const provider = build((problems.length > 0 ? fallback : given ?? {}) as never);
+  if (problems.length > 0) provider._inputProblems = problems;
+  return provider;
+}
 
 /**
  * Address ranges of the cluster itself. Traffic to them never leaves with a fixed egress
@@ -101,7 +162,7 @@ export abstract class FixedEgressIpProvider {
     // Loaded on first use: keeps `require('cdk8s-egress')` from loading generated bindings.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./cilium-provider') as typeof import('./cilium-provider');
-    return new mod.CiliumFixedEgressIpProvider(options);
+    return checked('cilium', options, (o) => new mod.CiliumFixedEgressIpProvider(o), { nodeSelector: { invalid: 'options' } });
   }
 
   /**
@@ -112,7 +173,7 @@ export abstract class FixedEgressIpProvider {
   public static calico(options: CalicoFixedEgressIpOptions): FixedEgressIpProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./calico-provider') as typeof import('./calico-provider');
-    return new mod.CalicoFixedEgressIpProvider(options);
+    return checked('calico', options, (o) => new mod.CalicoFixedEgressIpProvider(o), { poolCidr: '192.0.2.0/24' });
   }
 
   /**
@@ -122,7 +183,7 @@ export abstract class FixedEgressIpProvider {
   public static alibabaEip(options: AlibabaEipOptions = {}): FixedEgressIpProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./alibaba-eip-provider') as typeof import('./alibaba-eip-provider');
-    return new mod.AlibabaEipProvider(options);
+    return checked('alibabaEip', options, (o) => new mod.AlibabaEipProvider(o), {});
   }
 
   /**
@@ -133,7 +194,7 @@ export abstract class FixedEgressIpProvider {
   public static alibabaPodNetworking(options: AlibabaPodNetworkingOptions): FixedEgressIpProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./alibaba-pod-networking-provider') as typeof import('./alibaba-pod-networking-provider');
-    return new mod.AlibabaPodNetworkingProvider(options);
+    return checked('alibabaPodNetworking', options, (o) => new mod.AlibabaPodNetworkingProvider(o), { vSwitchIds: [], securityGroupIds: [] });
   }
 
   /**
@@ -152,9 +213,20 @@ export abstract class FixedEgressIpProvider {
    */
   public abstract readonly scopedByDestination: boolean;
 
+  /** Problems of the options the factory was given (wrong types, unknown names). @internal */
+  public _inputProblems?: Problem[];
+
   /**
    * Emit the objects and pod-template changes for one `FixedEgressIp`. Called by the
    * construct; don't call this directly. Throws on invalid options.
    */
   public abstract bind(scope: Construct, options: FixedEgressIpBindOptions): FixedEgressIpBinding;
+
+
+  /** Problems of the options this provider was built with, raised by the FixedEgressIp that uses it. @internal */
+  public _problems(): Problem[] {
+    return [...(this._inputProblems ?? [])];
+  }
 }
+
+registerFactories(FixedEgressIpProvider, 'FixedEgressIpProvider');

@@ -5,6 +5,7 @@ import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../private/cidr';
 import { hostnameMatches } from '../private/hosts';
+import { argProblem, bool, isConstruct, num, oneOf, raiseUnscoped, required, str, stringMap, struct } from '../private/inputs';
 import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
 import { NAMESPACE_NAME_LABEL, labelsMatch } from '../private/names';
 
@@ -255,6 +256,7 @@ export class EgressModel {
    * The model of the app (root construct) that `scope` belongs to.
    */
   public static of(scope: IConstruct): EgressModel {
+    if (!isConstruct(scope)) raiseUnscoped([argProblem('The scope of EgressModel.of()', scope, 'a construct (the App, a Chart or a construct in one)')]);
     const root = scope.node.root as Construct;
     let model = (root as unknown as Record<string, EgressModel | undefined>)[MODEL_SYMBOL];
     if (!model) {
@@ -276,6 +278,9 @@ export class EgressModel {
    * late (workloads) are seen as synthesized. Called by the constructs; don't call this directly.
    */
   public record(policy: IModelPolicySource): void {
+    if (typeof (policy as { toModelPolicy?: unknown } | undefined)?.toModelPolicy !== 'function') {
+      raiseUnscoped([argProblem('The policy of EgressModel.record()', policy, 'an object with a toModelPolicy() method')]);
+    }
     this.records.push(policy);
     this.revision++;
   }
@@ -285,6 +290,9 @@ export class EgressModel {
    * Called by the constructs; don't call this directly.
    */
   public recordFact(fact: IEgressFactSource): void {
+    if (typeof (fact as { toFact?: unknown } | undefined)?.toFact !== 'function') {
+      raiseUnscoped([argProblem('The fact of EgressModel.recordFact()', fact, 'an object with a toFact() method')]);
+    }
     this.factRecords.push(fact);
     this.revision++;
   }
@@ -318,6 +326,7 @@ export class EgressModel {
    * carries, the same for the hop to the gateway and the gateway's hop out.
    */
   public check(probe: Probe): Verdict {
+    raiseUnscoped(PROBE(probe, 'EgressModel.check() probe'));
     return checkLayered(policyIndex(this.policies()), this.facts(), probe);
   }
 }
@@ -669,3 +678,20 @@ export function checkLayered(
     ...(route ? { gateway: route.gateway } : {}),
   };
 }
+
+const PROBE_POD = struct({
+  namespace: required(str({ example: 'production' }), 'name the namespace of the pod'),
+  labels: required(stringMap, 'give the pod\'s labels ({} for a pod without labels)'),
+  namespaceLabels: stringMap,
+  ip: str({ example: '10.244.1.5' }),
+});
+
+const PROBE = struct({
+  from: required(PROBE_POD, 'give the pod that opens the connection, e.g. { namespace: \'production\', labels: { app: \'backend\' } }'),
+  toPod: PROBE_POD,
+  toIp: str({ example: '203.0.113.7' }),
+  toHostname: str({ example: 'api.example.com' }),
+  port: required(num(), 'give the destination port, e.g. 443'),
+  protocol: required(oneOf(Protocol, 'Protocol'), 'give the protocol, e.g. Protocol.TCP'),
+  skipsMesh: bool,
+});

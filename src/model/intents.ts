@@ -58,6 +58,9 @@ export class DeclaredIntents {
    * kept in the egress report as an opt-out.
    */
   public static enforcedOutsideApp(scope: IConstruct, reason: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const inputs = require('../private/inputs') as typeof import('../private/inputs');
+    if (!inputs.isConstruct(scope)) inputs.raiseUnscoped([inputs.argProblem('The scope of DeclaredIntents.enforcedOutsideApp()', scope, 'a construct (the App, a Chart or a construct in one)')]);
     if (typeof reason !== 'string' || reason.trim().length === 0) {
       throw EgressError.at(scope, EgressErrorCode.REASON_REQUIRED,
         'DeclaredIntents.enforcedOutsideApp() needs a reason (kept in the egress report): say where the path these intents need is opened, e.g. \'opened by the platform team\'s baseline policies\'');

@@ -17,28 +17,55 @@ const HINTS: Partial<Record<Capability, string>> = {
 };
 
 /**
- * Throw when `backend` cannot express the destination or port. `what` describes them for the
- * error; it is called only when there is one (a destination's text form may need formatting).
+ * What bundled backends can express beyond their capability list: Istio's ServiceEntries declare
+ * single TCP ports (sidecars intercept TCP only) and always list their ports.
+ */
+function expressesPorts(backendId: string, ports: readonly PortConfig[]): boolean {
+  if (backendId !== 'istio') return true;
+  return ports.length > 0 && ports.every((p) => p.protocol === Protocol.TCP && p.port !== undefined && p.endPort === undefined);
+}
+
+/** The ports of a rule that need `cap`, in words. */
+function portsNeeding(cap: Capability, ports: readonly PortConfig[]): string {
+  const shown = ports.filter((p) => (cap === Capability.SCTP ? p.protocol === Protocol.SCTP : p.endPort !== undefined))
+    .map((p) => `${p.protocol}/${p.port ?? '*'}${p.endPort !== undefined ? `-${p.endPort}` : ''}`);
+  return cap === Capability.SCTP ? `the SCTP port${shown.length > 1 ? 's' : ''} ${shown.join(', ')}` : `the port range${shown.length > 1 ? 's' : ''} ${shown.join(', ')}`;
+}
+
+/**
+ * Throw when `backend` cannot express the destination or port. `what` describes the destination
+ * for the error; it is called only when there is one (a destination's text form may need
+ * formatting). The error names every capability the backend lacks, what in the rule needs it, and
+ * only the bundled backends that can express the whole rule (destination and ports together).
  */
 export function checkCapabilities(
   scope: IConstruct, backend: EgressBackend, what: () => string, dest: DestinationConfig | undefined, ports: readonly PortConfig[],
 ): void {
-  const needed = [...(dest ? requiredCapabilities(dest) : [])];
-  if (ports.some((p) => p.endPort !== undefined)) needed.push(Capability.PORT_RANGE);
-  if (ports.some((p) => p.protocol === Protocol.SCTP)) needed.push(Capability.SCTP);
-  for (const cap of needed) {
-    if (backend.supports(cap)) continue;
-    const alternatives = EgressBackend.bundled().filter((b) => b.capabilities.includes(cap)).map((b) => b.factory);
+  const destCaps = dest ? requiredCapabilities(dest) : [];
+  const portCaps: Capability[] = [];
+  if (ports.some((p) => p.endPort !== undefined)) portCaps.push(Capability.PORT_RANGE);
+  if (ports.some((p) => p.protocol === Protocol.SCTP)) portCaps.push(Capability.SCTP);
+  const needed = [...destCaps, ...portCaps];
+  const missing = needed.filter((cap) => !backend.supports(cap));
+  if (missing.length === 0) return;
+  const alternatives = EgressBackend.bundled()
+    .filter((b) => b.id !== backend.id && needed.every((cap) => b.capabilities.includes(cap)) && expressesPorts(b.id, ports))
+    .map((b) => b.factory);
+  const parts = missing.map((cap) => `${destCaps.includes(cap) ? what() : portsNeeding(cap, ports)} (needs capability ${cap})`);
+  const hints = missing.map((cap) => {
     let hint = HINTS[cap];
     if (cap === Capability.FQDN_PATTERN && backend.supports(Capability.FQDN_SUFFIX)) {
       hint = `${hint}: this backend's wildcard matches subdomains at any depth, wider than the one-label pattern. `
         + 'If any depth is what you mean, say so with Destination.anySubdomainOf()';
     }
-    throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-      `The ${backend.displayName} backend cannot express ${what()} (needs capability ${cap}). `
-      + (alternatives.length > 0 ? `Use a backend that can: ${alternatives.join(', ')}` : 'No bundled backend can express it yet')
-      + (hint ? `, ${hint}.` : '.'));
-  }
+    return hint;
+  }).filter((h): h is string => h !== undefined);
+  throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
+    `The ${backend.displayName} backend cannot express ${parts.join(' nor ')}. `
+    + (alternatives.length > 0
+      ? `Use a backend that can express the whole rule: ${alternatives.join(', ')}`
+      : 'No bundled backend can express the whole rule: split it into rules that one backend can express each')
+    + (hints.length > 0 ? `, ${hints.join('; ')}.` : '.'));
 }
 
 /** True when a destination covers a whole address family (`0.0.0.0/0`, `::/0`). */

@@ -2,6 +2,7 @@
 // Pure CIDR helpers: parsing with a corrective hint, containment and merging.
 // Addresses are held as bigint so IPv4 and IPv6 share one code path.
 import * as ipaddr from 'ipaddr.js';
+import { show } from './inputs';
 
 export type IpFamily = 4 | 6;
 
@@ -18,7 +19,10 @@ export interface Cidr {
 /** Why a CIDR string was refused, and what to write instead. */
 export interface CidrProblem {
   readonly reason: string;
+  /** A canonical block that means what the input says (never a wider one), when there is one. */
   readonly suggestion?: string;
+  /** The IP family of the suggestion (it can differ from the family that was expected). */
+  readonly suggestionFamily?: IpFamily;
 }
 
 export function familyBits(family: IpFamily): number {
@@ -82,6 +86,13 @@ function parseAddress(text: string): { family: IpFamily; value: bigint } | undef
     return { family: 4, value: BigInt(((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3]) };
   }
   if (/^[\d.]+$/.test(text)) return undefined;
+  // An IPv4-mapped address written with a dotted quad (::ffff:10.0.0.1): kept as IPv6, so the
+  // mapped-address check below explains it.
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i.exec(text);
+  if (mapped && ipaddr.IPv6.isValid(text)) {
+    const v4 = parseAddress(mapped[1]);
+    if (v4 && v4.family === 4) return { family: 6, value: V4_MAPPED | v4.value };
+  }
   if (!text.includes('.') && ipaddr.IPv6.isValid(text)) {
     // IPv4-mapped and zone-indexed forms are refused: NetworkPolicy and the CNIs do not match them.
     if (text.includes('%')) return undefined;
@@ -111,47 +122,74 @@ const CACHE_V4 = new Map<string, Cidr | CidrProblem>();
 const CACHE_V6 = new Map<string, Cidr | CidrProblem>();
 
 function parseCidrUncached(input: string, expected?: IpFamily): Cidr | CidrProblem {
+  if (typeof input !== 'string') {
+    return { reason: `${show(input)} is not a string: write the block as text, such as "203.0.113.0/24"` };
+  }
   const text = input.trim();
   const slash = text.indexOf('/');
   const addrText = slash === -1 ? text : text.slice(0, slash);
   const addr = parseAddress(addrText);
   if (!addr) {
-    return { reason: `"${input}" is not an IPv4 or IPv6 address block` };
-  }
-  if (addr.family === 6 && addr.value >> 32n === V4_MAPPED >> 32n) {
-    // Kubernetes refuses IPv4-mapped IPv6 addresses, and Go's net package (most dataplanes) reads
-    // ::ffff:0:0/96 as 0.0.0.0/0: the block would mean something else than it says.
-    const v4 = formatCidr(4, addr.value & 0xffffffffn, 32).split('/')[0];
-    const prefix = /^\d{1,3}$/.test(text.slice(slash + 1)) ? Math.max(0, Number(text.slice(slash + 1)) - 96) : 32;
-    return {
-      reason: `"${input}" is an IPv4-mapped IPv6 address, which Kubernetes refuses and Go-based dataplanes read as the IPv4 block ${v4}/${prefix}. `
-        + 'Write IPv4 destinations with Destination.ipv4()',
-      suggestion: `${v4}/${prefix}`,
-    };
+    return { reason: `"${input}" is not an IPv4 or IPv6 address block${text === '' ? ' (it is empty)' : ''}` };
   }
   const bits = familyBits(addr.family);
-  if (slash === -1) {
+  const prefixText = slash === -1 ? undefined : text.slice(slash + 1);
+  const prefixValid = prefixText !== undefined && /^\d{1,3}$/.test(prefixText) && Number(prefixText) <= bits;
+  if (addr.family === 6 && addr.value >> 32n === V4_MAPPED >> 32n) {
+    // Kubernetes refuses IPv4-mapped IPv6 addresses, and Go's net package (most dataplanes) reads
+    // ::ffff:0:0/96 as 0.0.0.0/0: the block would mean something else than it says. The
+    // suggestion is the IPv4 block it stands for, when it stands for one (a prefix of 96 or more)
+    // that is not every address.
+    const v4prefix = prefixText === undefined ? 32 : prefixValid && Number(prefixText) >= 96 ? Number(prefixText) - 96 : undefined;
+    const v4value = addr.value & 0xffffffffn;
+    const block = v4prefix === undefined ? undefined : formatCidr(4, v4value & mask(4, v4prefix), v4prefix);
+    return {
+      reason: `"${input}" is an IPv4-mapped IPv6 address (::ffff:0:0/96 holds IPv4 addresses written as IPv6), which Kubernetes refuses and Go-based dataplanes read as `
+        + `${block ? `the IPv4 block ${block}` : 'IPv4'}. Write IPv4 destinations with Destination.ipv4()`,
+      ...(block !== undefined ? { suggestion: block, suggestionFamily: 4 as const } : {}),
+    };
+  }
+  if (expected && expected !== addr.family) {
+    const other = prefixValid ? parseCidrUncached(text) : undefined;
+    const fixed = other === undefined ? undefined : isCidr(other) ? other.text : other.suggestion;
+    return {
+      reason: `"${input}" is an IPv${addr.family} ${prefixText === undefined ? 'address' : 'block'} where an IPv${expected} block was expected`,
+      ...(fixed !== undefined ? { suggestion: fixed, suggestionFamily: addr.family }
+        : prefixText === undefined ? { suggestion: formatCidr(addr.family, addr.value, bits), suggestionFamily: addr.family } : {}),
+    };
+  }
+  if (prefixText === undefined) {
     return {
       reason: `"${input}" has no prefix length (mask)`,
       suggestion: `${formatCidr(addr.family, addr.value, bits)}`,
+      suggestionFamily: addr.family,
     };
   }
-  const prefixText = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
+  if (!prefixValid) {
     return { reason: `"${input}" has an invalid prefix length "/${prefixText}" (0-${bits} for IPv${addr.family})` };
   }
   const prefix = Number(prefixText);
-  if (expected && expected !== addr.family) {
-    return { reason: `"${input}" is an IPv${addr.family} block where an IPv${expected} block was expected` };
-  }
   const network = addr.value & mask(addr.family, prefix);
   if (network !== addr.value) {
     return {
       reason: `"${input}" has host bits set beyond the /${prefix} prefix`,
       suggestion: formatCidr(addr.family, network, prefix),
+      suggestionFamily: addr.family,
     };
   }
   return { family: addr.family, network, prefix, text: formatCidr(addr.family, network, prefix) };
+}
+
+/**
+ * The text of a refused CIDR with its fix: `<reason>. Did you mean "<block>"?`, or, when the fix
+ * is a block of the other family than the factory takes, `Did you mean Destination.ipv4("<block>")?`.
+ */
+export function cidrProblemText(p: CidrProblem, expected?: IpFamily): string {
+  if (p.suggestion === undefined) return `${p.reason}.`;
+  if (expected !== undefined && p.suggestionFamily !== undefined && p.suggestionFamily !== expected) {
+    return `${p.reason}. Did you mean Destination.ipv${p.suggestionFamily}("${p.suggestion}")?`;
+  }
+  return `${p.reason}. Did you mean "${p.suggestion}"?`;
 }
 
 export function isCidr(v: Cidr | CidrProblem): v is Cidr {

@@ -6,6 +6,7 @@
 // path includes it, and an explicit resolver list without it raises a warning.
 import { IConstruct } from 'constructs';
 import { isCidr, parseCidr } from './cidr';
+import { NODE_LOCAL_DNS_CACHE_CONTEXT, checkContextValue } from './context';
 import { EgressError } from './egress-error';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
@@ -16,7 +17,7 @@ import { EgressWarnings } from '../core/warnings';
  * Context key: the address NodeLocal DNSCache listens on (`"169.254.20.10"`), or `true` for that
  * default address. Unset or `false`: the cluster does not run it.
  */
-export const NODE_LOCAL_DNS_CACHE_CONTEXT = 'cdk8s-egress:nodeLocalDnsCache';
+export { NODE_LOCAL_DNS_CACHE_CONTEXT };
 
 /** `true` means the address `DnsResolver.nodeLocalDnsCache()` listens on by default. */
 const DEFAULT_CACHE_ADDRESS = DnsResolver.nodeLocalDnsCache().destination.toConfig().cidr!.replace(/\/32$/, '');
@@ -31,6 +32,7 @@ const CACHES = new Map<string, DnsResolver>();
 export function declaredNodeLocalDnsCache(scope: IConstruct): DnsResolver | undefined {
   const value: unknown = scope.node.tryGetContext(NODE_LOCAL_DNS_CACHE_CONTEXT);
   if (value === undefined || value === null || value === false) return undefined;
+  checkContextValue(scope, NODE_LOCAL_DNS_CACHE_CONTEXT, value);
   const address = value === true ? DEFAULT_CACHE_ADDRESS : typeof value === 'string' ? value.trim() : undefined;
   const cidr = address === undefined ? undefined : parseCidr(address.includes('/') ? address : `${address}/32`, 4);
   if (address === undefined || cidr === undefined || !isCidr(cidr) || cidr.prefix !== 32) {

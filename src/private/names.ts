@@ -1,5 +1,6 @@
 // Kubernetes name and label syntax (apimachinery validation), returned as problems.
 import { Problem } from './egress-error';
+import { argProblem, isPlainObject, show, stringMap } from './inputs';
 import { EgressErrorCode } from '../core/errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -12,6 +13,7 @@ function suggestDnsLabel(value: string): string {
 }
 
 export function namespaceProblems(value: string, what = 'namespace'): Problem[] {
+  if (typeof value !== 'string') return [argProblem(what.charAt(0).toUpperCase() + what.slice(1), value, 'a namespace name (a string) such as "production"')];
   if (value.length === 0 || value.length > 63 || !DNS1123_LABEL.test(value)) {
     return [{
       code: EgressErrorCode.INVALID_NAME,
@@ -22,6 +24,7 @@ export function namespaceProblems(value: string, what = 'namespace'): Problem[] 
 }
 
 export function objectNameProblems(value: string): Problem[] {
+  if (typeof value !== 'string') return [argProblem('The object name', value, 'a string such as "egress-control"')];
   if (value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     return [{
       code: EgressErrorCode.INVALID_NAME,
@@ -32,6 +35,7 @@ export function objectNameProblems(value: string): Problem[] {
 }
 
 export function labelProblems(labels: Record<string, string>, where: string): Problem[] {
+  if (!isPlainObject(labels)) return stringMap(labels, where);
   const problems: Problem[] = [];
   for (const [key, value] of Object.entries(labels)) {
     const slash = key.indexOf('/');
@@ -51,7 +55,7 @@ export function labelProblems(labels: Record<string, string>, where: string): Pr
     if (typeof value !== 'string' || value.length > 63 || (value.length > 0 && !LABEL_NAME.test(value))) {
       problems.push({
         code: EgressErrorCode.INVALID_LABEL,
-        message: `Invalid label value "${String(value)}" for key "${key}" in ${where}: values must be at most 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)`,
+        message: `Invalid label value ${typeof value === 'string' ? show(value) : `${show(value)} (a ${value === null ? 'null' : typeof value}, not a string)`} for key "${key}" in ${where}: values must be strings of at most 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)${typeof value === 'number' || typeof value === 'boolean' ? `. Did you mean "${String(value)}"?` : ''}`,
       });
     }
   }

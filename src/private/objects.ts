@@ -6,7 +6,7 @@
 // emitted object is checked against its schema in the unit tests and by a real API server in the
 // cluster tier.
 import { ApiObject, ApiObjectMetadata, Chart, GroupVersionKind } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EgressError } from './egress-error';
 import { EgressErrorCode } from '../core/errors';
 
@@ -16,11 +16,17 @@ export interface PlainObjectProps {
   readonly spec: unknown;
 }
 
-/** The objects emitted into each chart: apiVersion -> kind -> namespace -> name -> object. */
-const EMITTED = new WeakMap<Chart, Map<string, Map<string, Map<string, Map<string, ApiObject>>>>>();
+/** The objects the library emitted in each app (by root): apiVersion -> kind -> namespace -> name -> object. */
+const EMITTED = new WeakMap<IConstruct, Map<string, Map<string, Map<string, Map<string, ApiObject>>>>>();
 
 /** Cluster-scoped kinds whose backends check names across the whole app, with a fix of their own. */
 const CHECKED_APP_WIDE = new Set(['ClusterNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+
+/**
+ * Cluster-scoped kinds the library emits: their names share one space across every namespace
+ * (cdk8s may still give them the chart's namespace until makeClusterScoped removes it).
+ */
+const CLUSTER_SCOPED = new Set(['CiliumEgressGatewayPolicy', 'IPPool', 'BGPConfiguration', 'PodNetworking', 'Namespace']);
 
 /** The map under `key`, created when missing. */
 function sub<V>(m: Map<string, Map<string, V>>, key: string): Map<string, V> {
@@ -34,9 +40,8 @@ function sub<V>(m: Map<string, Map<string, V>>, key: string): Map<string, V> {
 
 /**
  * Emit an object of kind `gvk` (a generated class's `GVK`) as a plain ApiObject. Throws when the
- * library already emitted an object of the same kind, namespace and name into the chart: applied
- * together, the second would replace the first, and with it the first one's intent (a policy
- * replaced by another policy's selector leaves its pods unisolated).
+ * library already emitted an object of the same kind, namespace and name anywhere in the app (see
+ * `claimObjectName`).
  */
 export function plainApiObject(gvk: GroupVersionKind, scope: Construct, id: string, props: PlainObjectProps): ApiObject {
   const obj = new ApiObject(scope, id, {
@@ -45,25 +50,38 @@ export function plainApiObject(gvk: GroupVersionKind, scope: Construct, id: stri
     ...(props.metadata ? { metadata: props.metadata } : {}),
     spec: props.spec,
   });
-  if (CHECKED_APP_WIDE.has(gvk.kind)) return obj;
-  const chart = Chart.of(obj);
-  let emitted = EMITTED.get(chart);
+  if (!CHECKED_APP_WIDE.has(gvk.kind)) claimObjectName(scope, id, obj);
+  return obj;
+}
+
+/**
+ * Record an object the library emits, and throw when the library already emitted an object of the
+ * same kind, namespace and name in the app: `cdk8s synth` writes every chart of an app into one
+ * output directory, and applied together the second object would replace the first, and with it
+ * the first one's intent (a policy replaced by another policy's selector leaves its pods
+ * unisolated). On failure the new object is removed again from `scope` (child `id`).
+ */
+export function claimObjectName(scope: Construct, id: string, obj: ApiObject): void {
+  const root = obj.node.root;
+  let emitted = EMITTED.get(root);
   if (emitted === undefined) {
     emitted = new Map();
-    EMITTED.set(chart, emitted);
+    EMITTED.set(root, emitted);
   }
   // Keyed by existing strings, so nothing is built per object. (A kind in two versions of its
   // group would land in two buckets; the library emits one version of each kind.)
-  const namespace = obj.metadata.namespace;
-  const names = sub(sub(sub(emitted, gvk.apiVersion), gvk.kind), namespace ?? '');
+  const clusterScoped = CLUSTER_SCOPED.has(obj.kind);
+  const namespace = clusterScoped ? undefined : obj.metadata.namespace;
+  const names = sub(sub(sub(emitted, obj.apiVersion), obj.kind), namespace ?? '');
   const previous = names.get(obj.name);
   // An object its backend has since removed from the tree (regrouped ServiceEntries) emits nothing.
-  if (previous !== undefined && previous.node.scope?.node.tryFindChild(previous.node.id) === previous) {
+  if (previous !== undefined && previous !== obj && previous.node.scope?.node.tryFindChild(previous.node.id) === previous) {
     scope.node.tryRemoveChild(id);
+    const otherChart = Chart.of(previous) !== Chart.of(scope);
     throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
-      `${gvk.kind} "${obj.name}"${namespace ? ` in namespace "${namespace}"` : ''} is already emitted by ${previous.node.path}: applied together, one object would replace the other, `
-      + 'and the intent of the replaced one would be lost. Give one of them another name');
+      `${obj.kind} "${obj.name}"${namespace ? ` in namespace "${namespace}"` : clusterScoped ? ' (cluster-scoped)' : ''} is already emitted by ${previous.node.path}`
+      + `${otherChart ? ' in another chart (cdk8s synth writes every chart of the app into one output directory, and they are applied together)' : ''}: `
+      + 'applied together, one object would replace the other, and the intent of the replaced one would be lost. Give one of them another name');
   }
   names.set(obj.name, obj);
-  return obj;
 }

@@ -50,10 +50,13 @@ describe('AllowedExternalService | Kubernetes NetworkPolicy', () => {
 
   test('fails on no destinations, no backends, a duplicated backend, and 0.0.0.0/0 without opt-in', () => {
     expect(() => new AllowedExternalService(chart(), 's', { source: source(), destinations: [], ports: [Port.HTTPS] })).toThrow(/\[test\/s\] AllowedExternalService was given no destinations.*EGRESS_EMPTY_POLICY/);
-    expect(() => new AllowedExternalService(chart(), 's', { source: source(), destinations: [Destination.ipv4('10.0.0.0/8')], ports: [], backends: [] })).toThrow(/empty backends list/);
-    expect(() => new AllowedExternalService(chart(), 's', { source: source(), destinations: [Destination.ipv4('10.0.0.0/8')], ports: [], backends: [EgressBackend.kubernetes(), EgressBackend.kubernetes()] }))
+    expect(() => new AllowedExternalService(chart(), 's', { source: source(), destinations: [Destination.ipv4('10.0.0.0/8')], ports: [Port.HTTPS], backends: [] })).toThrow(/empty backends list/);
+    expect(() => new AllowedExternalService(chart(), 's', { source: source(), destinations: [Destination.ipv4('10.0.0.0/8')], ports: [Port.HTTPS], backends: [EgressBackend.kubernetes(), EgressBackend.kubernetes()] }))
       .toThrow(/Backend "kubernetes" is listed twice/);
     expect(() => new AllowedExternalService(chart(), 's', { source: source(), destinations: [Destination.anyIpv4()], ports: [Port.HTTPS] })).toThrow(/\[test\/s\/kubernetes\] Refusing to allow egress to 0.0.0.0\/0.*EGRESS_ALLOW_ALL/);
+    // an empty ports list once meant every port and protocol: it is refused
+    expect(() => new AllowedExternalService(chart(), 's', { source: source(), destinations: [Destination.ipv4('10.0.0.0/8')], ports: [] }))
+      .toThrow(/\[test\/s\] AllowedExternalService props.ports is an empty list: an empty ports list would allow every port and protocol.*EGRESS_EMPTY_POLICY/);
   });
 
   test('a very broad block is a warning with a stable id; strict mode makes it an error', () => {

@@ -203,7 +203,7 @@ describe('EgressPolicy | bad input fails with path, value and fix', () => {
 
   test('throws on an IPv4-mapped IPv6 block (Go reads ::ffff:0:0/96 as 0.0.0.0/0)', () => expectError(
     () => policy().allow(Destination.ipv6('::ffff:0:0/96'), Port.HTTPS),
-    'EGRESS_INVALID_CIDR', /"::ffff:0:0\/96" is an IPv4-mapped IPv6 address.*IPv4 block 0.0.0.0\/0.*Destination.ipv4\(\). Did you mean "0.0.0.0\/0"\?/));
+    'EGRESS_INVALID_CIDR', /"::ffff:0:0\/96" is an IPv4-mapped IPv6 address.*IPv4 block 0.0.0.0\/0.*Destination.ipv4\(\). Did you mean Destination.ipv4\("0.0.0.0\/0"\)\?/));
 
   test('with the cluster ranges declared, IP blocks that reach into the cluster are a warning (ipBlock is for external addresses)', () => {
     // GIVEN an app that declares its pod and Service CIDRs

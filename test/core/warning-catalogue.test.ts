@@ -9,7 +9,7 @@ import {
   EgressSource, EgressWarningId, EgressWarnings, FactKind, FixedEgressIp, FixedEgressIpProvider, Port, TerwayEniType,
 } from '../../src';
 import { CLUSTER_CIDRS_CONTEXT } from '../../src/private/cluster-ranges';
-import { CONTEXT_KEYS } from '../../src/private/context-keys';
+import { contextKeys } from '../../src/private/context';
 import { NODE_LOCAL_DNS_CACHE_CONTEXT } from '../../src/private/dns-defaults';
 import { WARNING_CATALOGUE, WARNING_IDS, WARNING_METADATA, firstSentence } from '../../src/private/warning-catalogue';
 
@@ -118,7 +118,7 @@ describe('the warning catalogue against the library', () => {
       expect({ id, raised: raisedIn.length > 0 }).toEqual({ id, raised: true });
     }
     // in code (not comments), a quoted `cdk8s-egress:<word>` is a context key or the metadata key, never a warning id
-    const keys = new Set([...CONTEXT_KEYS, WARNING_METADATA]);
+    const keys = new Set([...contextKeys(), WARNING_METADATA]);
     const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
     const literals = code.flatMap((c) => [...withoutComments(c.text).matchAll(/['"`](cdk8s-egress:[A-Za-z]+)['"`]/g)].map((m) => ({ f: c.f, v: m[1] })));
     expect(literals.filter((l) => !keys.has(l.v))).toEqual([]);
@@ -179,7 +179,7 @@ describe('firstSentence', () => {
 
 describe('docs, README, API.md and examples name only ids that exist', () => {
   /** Every `cdk8s-egress:<word>` token that is not a context key or the metadata key. */
-  const NOT_WARNINGS = new Set([...CONTEXT_KEYS, WARNING_METADATA]);
+  const NOT_WARNINGS = new Set([...contextKeys(), WARNING_METADATA]);
   const files = [
     'README.md', 'API.md',
     ...filesUnder('docs', ['.md']),

@@ -10,14 +10,15 @@ describe('parseCidr', () => {
   });
 
   test('suggests a /32 or /128 when the mask is missing', () => {
-    expect(parseCidr('10.0.0.1')).toEqual({ reason: '"10.0.0.1" has no prefix length (mask)', suggestion: '10.0.0.1/32' });
+    expect(parseCidr('10.0.0.1')).toEqual({ reason: '"10.0.0.1" has no prefix length (mask)', suggestion: '10.0.0.1/32', suggestionFamily: 4 });
     expect(parseCidr('2001:db8::1')).toMatchObject({ suggestion: '2001:db8::1/128' });
   });
 
   test('refuses IPv4-mapped IPv6 addresses, naming the IPv4 block they stand for', () => {
     expect(parseCidr('::ffff:c000:200/120')).toMatchObject({ suggestion: '192.0.2.0/24' });
     expect(parseCidr('::ffff:0:0/96', 6)).toMatchObject({ reason: expect.stringMatching(/IPv4-mapped/), suggestion: '0.0.0.0/0' });
-    expect(parseCidr('::ffff:1.2.3.4/128')).toMatchObject({ reason: expect.stringMatching(/not an IPv4 or IPv6 address block/) });
+    // the dotted form is the same address (it was once called "not an address block")
+    expect(parseCidr('::ffff:1.2.3.4/128')).toMatchObject({ reason: expect.stringMatching(/IPv4-mapped IPv6 address.*IPv4 block 1.2.3.4\/32/), suggestion: '1.2.3.4/32' });
     // Neighbouring IPv6 blocks stay valid, including one that contains the mapped range.
     expect((parseCidr('::fffe:0:0/96') as Cidr).text).toBe('::fffe:0:0/96');
     expect((parseCidr('::/64') as Cidr).text).toBe('::/64');

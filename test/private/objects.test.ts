@@ -19,14 +19,21 @@ describe('emitted object names', () => {
     expect(Testing.synth(c).map((m) => m.metadata.name)).toEqual(['egress']);
   });
 
-  test('the same name of another kind, in another namespace or in another chart is fine', () => {
+  test('the same name of another kind or in another namespace is fine', () => {
     const app = new App();
     const c = new Chart(app, 'c');
     new EgressPolicy(c, 'np', { name: 'egress', source: pods('a') });
     new EgressPolicy(c, 'cnp', { name: 'egress', source: pods('a'), backend: EgressBackend.cilium() });
     new EgressPolicy(c, 'other-ns', { name: 'egress', source: EgressSource.pods({ namespace: 'staging', labels: { app: 'a' } }) });
-    new EgressPolicy(new Chart(app, 'other-chart'), 'np', { name: 'egress', source: pods('a') });
+    new EgressPolicy(new Chart(app, 'other-chart'), 'np', { name: 'egress', source: EgressSource.pods({ namespace: 'dev', labels: { app: 'a' } }) });
     expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('the same name in another chart of the app is an error naming both constructs (the charts share one output directory)', () => {
+    const app = new App();
+    new EgressPolicy(new Chart(app, 'c'), 'np', { name: 'egress', source: pods('a') });
+    expectEgressError(() => new EgressPolicy(new Chart(app, 'other-chart'), 'np', { name: 'egress', source: pods('b') }), 'EGRESS_CONFLICTING_OPTIONS', 'other-chart/np',
+      /NetworkPolicy "egress" in namespace "prod" is already emitted by c\/np\/Resource in another chart.*Give one of them another name/);
   });
 
   test('names a multi-backend service derives stay distinct', () => {

@@ -1,9 +1,10 @@
 // The Calico Open Source releases the Calico backend and FixedEgressIpProvider.calico() accept (a
 // module of its own, so the fixed-IP provider does not load the backend).
+import { CALICO_VERSION_CONTEXT } from '../../private/context';
 import { VersionedProduct } from '../../private/versions';
 
 /** Context key: the Calico Open Source release of the whole app (`"3.30"`), for backends and providers without `version`. */
-export const CALICO_VERSION_CONTEXT = 'cdk8s-egress:calicoVersion';
+export { CALICO_VERSION_CONTEXT };
 
 /**
  * The Calico Open Source releases accepted. The default is the release of the pinned CRDs

@@ -1,9 +1,10 @@
 // The Cilium releases the Cilium backend and FixedEgressIpProvider.cilium() accept (a module of
 // its own, so the fixed-IP provider does not load the backend).
+import { CILIUM_VERSION_CONTEXT } from '../../private/context';
 import { VersionedProduct } from '../../private/versions';
 
 /** Context key: the Cilium release of the whole app (`"1.18"`), for backends without `version`. */
-export const CILIUM_VERSION_CONTEXT = 'cdk8s-egress:ciliumVersion';
+export { CILIUM_VERSION_CONTEXT };
 
 /**
  * The Cilium releases the backend accepts. The default is the release of the pinned CRDs

@@ -15,6 +15,7 @@ import { EgressErrorCode } from '../../core/errors';
 import { AppProtocol, PortConfig, Protocol } from '../../core/port';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
+import { ISTIO_VERSION_CONTEXT } from '../../private/context';
 import { EgressError } from '../../private/egress-error';
 import { namespaceProblems } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
@@ -23,7 +24,7 @@ import { atLeast, VersionCache, VersionedProduct } from '../../private/versions'
 import { BackendVersion, Capability, EgressBackend, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition } from '../backend';
 
 /** Context key: the Istio release of the whole app (`"1.29"`), for backends without `version`. */
-export const ISTIO_VERSION_CONTEXT = 'cdk8s-egress:istioVersion';
+export { ISTIO_VERSION_CONTEXT };
 
 /**
  * The Istio releases the backend accepts. The default is the release of the pinned CRDs
