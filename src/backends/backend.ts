@@ -4,9 +4,10 @@ import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { Problem } from '../private/egress-error';
-import { Fields, bool, list, num, oneOf, optionalStruct, registerFactories, str } from '../private/inputs';
+import { Check, Fields, bool, instance, list, num, oneOf, optionalStruct, registerFactories, str } from '../private/inputs';
 import { CalicoEdition } from './calico/options';
 import type { CalicoBackendOptions } from './calico/options';
+import { CiliumDnsFilter } from './cilium/options';
 import type { CiliumBackendOptions } from './cilium/options';
 import { ClusterNetworkPolicyTier } from './cluster-network-policy/options';
 import type { ClusterNetworkPolicyBackendOptions } from './cluster-network-policy/options';
@@ -14,10 +15,16 @@ import { IstioWildcardResolution } from './istio/options';
 import type { IstioBackendOptions } from './istio/options';
 
 /** The option fields of each bundled backend factory (types only: values are checked by the backends). */
+/** A declared release is checked where it is read (src/private/versions.ts, EGRESS_INVALID_VERSION). */
+const RELEASE: Check = () => [];
+
 const BACKEND_OPTIONS: Record<string, Fields> = {
-  cilium: { clusterwide: bool },
-  calico: { edition: oneOf(CalicoEdition, 'CalicoEdition', { typeOnly: true }), order: num(), tier: str({ example: 'platform' }), networkSetThreshold: num() },
+  cilium: { clusterwide: bool, version: RELEASE, dnsFilter: instance(CiliumDnsFilter, 'CiliumDnsFilter', 'CiliumDnsFilter.anyName()') },
+  calico: {
+    edition: oneOf(CalicoEdition, 'CalicoEdition', { typeOnly: true }), order: num(), tier: str({ example: 'platform' }), networkSetThreshold: num(), version: RELEASE,
+  },
   istio: {
+    version: RELEASE,
     registryOnly: bool,
     exportTo: list(str({ example: '.' }), { itemName: 'namespace names' }),
     sidecarEgressHosts: list(str({ example: 'payments/*' }), { itemName: 'hosts' }),

@@ -9,6 +9,9 @@ import { EgressSource } from '../core/source';
 import { Problem } from '../private/egress-error';
 import { Check, argProblem, bool, instance, list, num, oneOf, optionalStruct, registerFactories, required, str, stringMap, struct } from '../private/inputs';
 
+/** A declared release is checked where it is read (src/private/versions.ts, EGRESS_INVALID_VERSION). */
+const RELEASE: Check = () => [];
+
 const CIDRS = list(str({ allowEmpty: true }), { itemName: 'CIDR strings' });
 
 const GATEWAY_NODE = struct({
@@ -25,8 +28,10 @@ const PROVIDER_OPTIONS: Record<string, Check> = {
     egressInterface: str({ example: 'eth1' }),
     gateways: list(GATEWAY_NODE, { itemName: 'gateway nodes' }),
     excludedCidrs: CIDRS,
+    version: RELEASE,
   }),
   calico: struct({
+    version: RELEASE,
     poolCidr: required(str({ example: '10.244.200.0/24' }), 'give the dedicated pool\'s block inside the pod CIDR, e.g. { poolCidr: \'10.244.200.0/24\' }'),
     natOutgoing: bool,
     blockSize: num(),

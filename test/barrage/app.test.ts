@@ -73,7 +73,7 @@ function methodCases(): Case[] {
     ['EgressModel.record({})', ({ chart }) => EgressModel.of(chart).record({} as never), 'EGRESS_INVALID_ARGUMENT', undefined, 'The policy of EgressModel.record() must be an object with a toModelPolicy() method, got {}'],
     ['EgressModel.recordFact(null)', ({ chart }) => EgressModel.of(chart).recordFact(null as never), 'EGRESS_INVALID_ARGUMENT', undefined, 'got null'],
     ['DeclaredIntents.enforcedOutsideApp(undefined, r)', () => DeclaredIntents.enforcedOutsideApp(undefined as never, 'r'), 'EGRESS_INVALID_ARGUMENT', undefined, 'The scope of DeclaredIntents.enforcedOutsideApp()'],
-    ['DeclaredIntents.enforcedOutsideApp(c, 42)', ({ chart }) => DeclaredIntents.enforcedOutsideApp(chart, 42 as never), 'EGRESS_CONFLICTING_OPTIONS', 'c', 'needs a reason'],
+    ['DeclaredIntents.enforcedOutsideApp(c, 42)', ({ chart }) => DeclaredIntents.enforcedOutsideApp(chart, 42 as never), 'EGRESS_REASON_REQUIRED', 'c', 'needs a reason'],
     ['EgressReport.of(undefined)', () => EgressReport.of(undefined as never), 'EGRESS_INVALID_ARGUMENT', undefined, 'EgressReport.of() scope must be a construct'],
   ];
   for (const [name, f, code, p, value] of statics) cases.push({ name, run: f, code, path: p, value });

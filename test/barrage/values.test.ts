@@ -263,7 +263,7 @@ function gatewayValueCases(): Case[] {
 function backendCases(): Case[] {
   const cases: Case[] = [];
   const list: Array<[string, () => EgressBackend, string, string]> = [
-    ['cilium(null)', () => EgressBackend.cilium(null as never), 'EGRESS_INVALID_ARGUMENT', 'EgressBackend.cilium() options must be an object with the properties clusterwide, got null'],
+    ['cilium(null)', () => EgressBackend.cilium(null as never), 'EGRESS_INVALID_ARGUMENT', 'EgressBackend.cilium() options must be an object with the properties clusterwide, version, dnsFilter, got null'],
     ['cilium({ clusterwide: "true" })', () => EgressBackend.cilium({ clusterwide: 'true' as never }), 'EGRESS_INVALID_ARGUMENT', 'options.clusterwide must be true or false, got "true" (a string). Write true without quotes'],
     ['cilium({ clusterWide: true })', () => EgressBackend.cilium({ clusterWide: true } as never), 'EGRESS_INVALID_ARGUMENT', 'unknown property "clusterWide" (set to true): did you mean "clusterwide"?'],
     ['cilium("clusterwide")', () => EgressBackend.cilium('clusterwide' as never), 'EGRESS_INVALID_ARGUMENT', 'got "clusterwide"'],
