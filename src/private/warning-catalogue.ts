@@ -2,6 +2,7 @@
 // enum member's doc comment; a test keeps them equal), what raises it and the page that explains
 // it. docs/warnings.md is this table (a test keeps it equal too). Also the text helpers of the
 // synth output: the first sentence of a message and the closest known id of a misspelt one.
+import { closestName } from './inputs';
 import { EgressWarningId } from '../core/warning-ids';
 
 /** Context key: `true` prints the full text of every warning at synth (as `CDK8S_EGRESS_VERBOSE=1` does). */
@@ -196,27 +197,9 @@ const PREFIX = 'cdk8s-egress:';
  * of the longer name's length, and at least 2 edits are always tolerated.
  */
 export function closestWarningId(given: string): EgressWarningId | undefined {
-  const name = (given.startsWith(PREFIX) ? given.slice(PREFIX.length) : given).trim().toLowerCase();
-  let best: { id: EgressWarningId; d: number } | undefined;
-  for (const id of WARNING_IDS) {
-    const d = editDistance(name, id.slice(PREFIX.length).toLowerCase());
-    if (best === undefined || d < best.d) best = { id, d };
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(0.4 * Math.max(name.length, best.id.length - PREFIX.length)));
-  return best.d <= limit ? best.id : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
+  const name = (given.startsWith(PREFIX) ? given.slice(PREFIX.length) : given).trim();
+  const hit = closestName(name, WARNING_IDS.map((id) => id.slice(PREFIX.length)));
+  return hit === undefined ? undefined : (`${PREFIX}${hit}` as EgressWarningId);
 }
 
 /** Words that end with a period without ending a sentence. */

@@ -29,6 +29,8 @@ const npPolicyArb = fc.record({
   }), { maxLength: 3 }),
 });
 
+type NpPolicy = typeof npPolicyArb extends fc.Arbitrary<infer T> ? T : never;
+
 const meshPolicyArb = fc.record({
   ns: nsArb,
   rules: fc.array(fc.oneof(
@@ -49,23 +51,28 @@ const probeArb = fc.record({
   protocol: fc.constantFrom(Protocol.TCP, Protocol.UDP),
 });
 
+/** A chart (of random, not necessarily coherent, intents) with these NetworkPolicies. */
+function chartWithNetworkPolicies(nps: ReadonlyArray<NpPolicy>): Chart {
+  const c = new Chart(Testing.app(), 'c');
+  DeclaredIntents.enforcedOutsideApp(c, 'random apps are not coherent');
+  nps.forEach((p, i) => {
+    const policy = new EgressPolicy(c, `np${i}`, { source: EgressSource.pods({ namespace: p.ns, labels: p.labels }) });
+    const seen = new Set<string>();
+    for (const r of p.rules) {
+      if (seen.has(`${r.dest.key}|${r.port}`)) continue;
+      seen.add(`${r.dest.key}|${r.port}`);
+      policy.allow(r.dest.d, Port.tcp(r.port));
+    }
+  });
+  return c;
+}
+
 describe('layered EgressModel vs independent NetworkPolicy and sidecar readings', () => {
   test('every probe: model verdict = NetworkPolicy reading AND sidecar reading', () => {
     fc.assert(fc.property(
       fc.array(npPolicyArb, { maxLength: 3 }), fc.array(meshPolicyArb, { maxLength: 2 }), fc.array(probeArb, { minLength: 20, maxLength: 20 }),
       (nps, meshes, probes) => {
-        const app = Testing.app();
-        const c = new Chart(app, 'c');
-        DeclaredIntents.enforcedOutsideApp(c, 'random apps are not coherent');
-        nps.forEach((p, i) => {
-          const policy = new EgressPolicy(c, `np${i}`, { source: EgressSource.pods({ namespace: p.ns, labels: p.labels }) });
-          const seen = new Set<string>();
-          for (const r of p.rules) {
-            if (seen.has(`${r.dest.key}|${r.port}`)) continue;
-            seen.add(`${r.dest.key}|${r.port}`);
-            policy.allow(r.dest.d, Port.tcp(r.port));
-          }
-        });
+        const c = chartWithNetworkPolicies(nps);
         const meshNs = new Set<string>();
         meshes.forEach((m, i) => {
           if (meshNs.has(m.ns)) return; // one allow-list per namespace keeps host:port claims simple
@@ -146,18 +153,7 @@ describe('layered EgressModel vs independent readings of the network layer\'s ti
     fc.assert(fc.property(
       fc.array(npPolicyArb, { maxLength: 3 }), fc.array(cnpArb, { maxLength: 2 }), fc.array(probeArb, { minLength: 20, maxLength: 20 }),
       (nps, cnps, probes) => {
-        const app = Testing.app();
-        const c = new Chart(app, 'c');
-        DeclaredIntents.enforcedOutsideApp(c, 'random apps are not coherent');
-        nps.forEach((p, i) => {
-          const policy = new EgressPolicy(c, `np${i}`, { source: EgressSource.pods({ namespace: p.ns, labels: p.labels }) });
-          const seen = new Set<string>();
-          for (const r of p.rules) {
-            if (seen.has(`${r.dest.key}|${r.port}`)) continue;
-            seen.add(`${r.dest.key}|${r.port}`);
-            policy.allow(r.dest.d, Port.tcp(r.port));
-          }
-        });
+        const c = chartWithNetworkPolicies(nps);
         cnps.forEach((p, i) => {
           new EgressPolicy(c, `cnp${i}`, {
             name: `cnp-${i}`,
