@@ -1056,10 +1056,12 @@ export class EgressGateway extends Construct {
   /** Source → DNS + istiod + gateway pods; gateway pods → routed hosts. */
   private closeBypass(sourceObj: EgressSource, source: SourceConfig, legs: Array<Omit<Leg, 'grants'>>): void {
     const p = this.provider;
-    const key = `${source.namespace}|${JSON.stringify(source.podLabels ?? null)}`;
+    const key = sourceKey(source);
     let entry = this.sourcePolicies.get(key);
     if (!entry) {
-      const policy = new EgressPolicy(this, `SourceEgress-${this.sourcePolicies.size + 1}`, {
+      // Named after the source, not after how many sources came before it: adding a route for
+      // another source (before or after this one) must not rename this NetworkPolicy.
+      const policy = new EgressPolicy(this, `SourceEgress-${shortHash(key)}`, {
         source: sourceObj,
         backend: this.enforcementBackend,
         ...(this.props.dns ? { dns: this.props.dns } : {}),
@@ -1138,4 +1140,13 @@ function dedupeRules(rules: HttpRuleData[]): HttpRuleData[] {
 /** The grant of a source: its namespace, or namespace and service accounts (what the gateway can tell apart). */
 function grantKey(source: SourceConfig, principals: string[] | undefined): string {
   return principals ? `${source.namespace}|${principals.join(',')}` : source.namespace;
+}
+
+/**
+ * What identifies a source's bypass policy: its namespace and its sorted labels (or none, for the
+ * whole namespace). The policy's construct id, and so its object name, is a hash of this.
+ */
+function sourceKey(source: SourceConfig): string {
+  const labels = source.podLabels === undefined ? '*' : Object.entries(sortedLabels(source.podLabels)).map(([k, v]) => `${k}=${v}`).join(',');
+  return `${source.namespace}|${labels}`;
 }
