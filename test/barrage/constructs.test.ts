@@ -344,3 +344,8 @@ function scopeAndIdCases(): Case[] {
 barrage('constructs: props of the wrong type, misspelt, missing or null', SPECS.flatMap(casesOf));
 barrage('constructs: scope and id', scopeAndIdCases());
 
+
+test('the construct barrage keeps its floor of wrong inputs (a lost generator would shrink it silently)', () => {
+  const all = [...SPECS.flatMap(casesOf), ...scopeAndIdCases()];
+  expect(all.length).toBeGreaterThanOrEqual(650);
+});

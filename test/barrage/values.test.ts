@@ -363,3 +363,9 @@ barrage('HttpRule and EgressGatewayProvider', gatewayValueCases());
 barrage('EgressBackend factories and capability errors', backendCases());
 barrage('FixedEgressIpProvider factories', providerCases());
 
+
+test('the value-object barrage keeps its floor of wrong inputs (a lost generator would shrink it silently)', () => {
+  const all = [portCases(), destinationCases(), sourceCases(), resolverCases(), gatewayValueCases(), backendCases(), providerCases()].flat();
+  expect(all.length).toBeGreaterThanOrEqual(300);
+  expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
+});
