@@ -7,29 +7,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Duration, Testing } from 'cdk8s';
-import { Destination, EgressPolicy, EgressSource, Port } from '../../src';
+import { Duration, Testing } from 'cdk8s';
 import { EgressMonitoring, EgressMonitoringProps } from '../../src/constructs/egress-monitoring';
-import { chart, ofKind } from '../helpers';
-import { recordGatewayRoute } from '../monitoring/promtool/app';
+import { ofKind } from '../helpers';
+import { appChart } from '../monitoring/promtool/app';
 
 const SELECTOR = { release: 'kube-prometheus-stack' };
 const promtool = process.env.PROMTOOL ?? path.join(os.homedir(), '.cache', 'cdk8s-egress', 'testbins', 'promtool');
-
-/** A chart with one NetworkPolicy workload and one gateway route (api.external.com). */
-function appChart(): Chart {
-  const c = chart('monitoring');
-  new EgressPolicy(c, 'backend', { name: 'backend', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
-    .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-  recordGatewayRoute(c, 'route', {
-    source: { namespace: 'production', podLabels: { app: 'backend' } },
-    hosts: ['api.external.com'],
-    gatewayNamespace: 'istio-system',
-    gatewayWorkload: 'istio-egressgateway',
-    gatewayLabels: 'istio=egressgateway',
-  });
-  return c;
-}
 
 describe('EgressMonitoring | promtool check rules (cluster tier)', () => {
   test('every option combination gives a valid rule file', () => {

@@ -1,25 +1,10 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { Destination, EgressModel, EgressPolicy, EgressSource, EgressWarnings, FactKind, GrantPurpose, Port, egressErrorCode } from '../../src';
+import { EgressModel, EgressPolicy, EgressSource, EgressWarnings, FactKind, GrantPurpose, egressErrorCode } from '../../src';
 import { EgressMonitoring, EgressMonitoringProps } from '../../src/constructs/egress-monitoring';
 import { chart, ofKind, synth, tempApp, writtenFiles } from '../helpers';
-import { buildPromtoolApp, recordGatewayRoute } from '../monitoring/promtool/app';
+import { appChart, buildPromtoolApp, recordGatewayRoute } from '../monitoring/promtool/app';
 
 const SELECTOR = { release: 'kube-prometheus-stack' };
-
-/** A chart with one NetworkPolicy workload and one gateway route (api.external.com). */
-function appChart(namespace: string | undefined = 'monitoring'): Chart {
-  const c = chart(namespace);
-  new EgressPolicy(c, 'backend', { name: 'backend', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
-    .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-  recordGatewayRoute(c, 'route', {
-    source: { namespace: 'production', podLabels: { app: 'backend' } },
-    hosts: ['api.external.com'],
-    gatewayNamespace: 'istio-system',
-    gatewayWorkload: 'istio-egressgateway',
-    gatewayLabels: 'istio=egressgateway',
-  });
-  return c;
-}
 
 function errorOf(f: () => unknown): Error {
   try { f(); } catch (e) { return e as Error; }

@@ -4,6 +4,7 @@
 import { App, Chart } from 'cdk8s';
 import { Destination, DestinationKind, EgressModel, EgressPolicy, EgressSource, FactKind, Port } from '../../../src';
 import { EgressMonitoring } from '../../../src/constructs/egress-monitoring';
+import { chart } from '../../helpers';
 
 export const RULE_NAME = 'egress-alerts';
 
@@ -32,6 +33,21 @@ export function recordGatewayRoute(scope: Chart, id: string, props: {
       },
     }),
   });
+}
+
+/** A chart with one NetworkPolicy workload and one gateway route (api.external.com). */
+export function appChart(namespace: string | undefined = 'monitoring'): Chart {
+  const c = chart(namespace);
+  new EgressPolicy(c, 'backend', { name: 'backend', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
+    .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+  recordGatewayRoute(c, 'route', {
+    source: { namespace: 'production', podLabels: { app: 'backend' } },
+    hosts: ['api.external.com'],
+    gatewayNamespace: 'istio-system',
+    gatewayWorkload: 'istio-egressgateway',
+    gatewayLabels: 'istio=egressgateway',
+  });
+  return c;
 }
 
 export class PromtoolTestChart extends Chart {
