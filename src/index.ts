@@ -6,6 +6,7 @@ export * from './core/destination';
 export * from './core/dns-resolver';
 export * from './core/warning-ids';
 export * from './core/warnings';
+export * from './core/policy-config';
 // Backend contract (vendor backends load lazily through EgressBackend's factories)
 export * from './backends/backend';
 // Intent constructs
@@ -16,6 +17,7 @@ export * from './constructs/allowed-external-service';
 export * from './constructs/fixed-egress-ip';
 export * from './constructs/egress-gateway';
 export * from './fixed-ip/provider';
+export * from './core/cluster-cidrs';
 export * from './fixed-ip/options';
 export * from './fixed-ip/cilium-values';
 // What the library knows its output allows

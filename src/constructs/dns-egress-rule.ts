@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPolicyOptions } from './egress-policy';
-import { EgressBackend, EgressRuleConfig } from '../backends/backend';
+import { EgressBackend } from '../backends/backend';
+import { EgressRuleConfig } from '../core/policy-config';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';

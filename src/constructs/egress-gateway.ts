@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPolicy } from './egress-policy';
-import { Capability, EgressBackend } from '../backends/backend';
+import { EgressBackend } from '../backends/backend';
+import { Capability } from '../core/policy-config';
 import type { MeshRegistry } from '../backends/istio/mesh-registry';
 import { shortHash } from '../backends/istio/naming';
 import { Destination, DestinationKind } from '../core/destination';
@@ -20,7 +21,8 @@ import { EgressFactDetails } from '../monitoring/fact-details';
 import { checkContext } from '../private/context';
 import { EgressError, Problem, raise } from '../private/egress-error';
 import { hostnameMatches, istioHostDestination } from '../private/hosts';
-import { argProblem, constructScope, list, num, optionalStruct, raiseUnscoped, registerFactories, required, str, stringMap, struct } from '../private/inputs';
+import { argProblem, constructScope, list, num, optionalStruct, raiseUnscoped, required, str, stringMap, struct } from '../private/inputs';
+import { registerFactories } from '../util/show';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
 import { EGRESS_GATEWAY_PROPS, EGRESS_ROUTE_PROPS } from '../private/schemas';
 

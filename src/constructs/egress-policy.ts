@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EgressBackend, EgressRuleConfig } from '../backends/backend';
+import { EgressBackend } from '../backends/backend';
+import { EgressRuleConfig } from '../core/policy-config';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
 import { DnsResolver } from '../core/dns-resolver';
 import { EgressErrorCode } from '../core/errors';
@@ -13,7 +14,8 @@ import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayC
 import { checkContext } from '../private/context';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
 import { EgressError, Problem, raise } from '../private/egress-error';
-import { argProblem, constructScope, show, uncalledFactory } from '../private/inputs';
+import { argProblem, constructScope } from '../private/inputs';
+import { show, uncalledFactory } from '../util/show';
 import { configKey, sameConfig } from '../private/keys';
 import { PolicyRenderer } from '../private/render';
 import { EGRESS_POLICY_PROPS } from '../private/schemas';

@@ -1,7 +1,8 @@
 import { EgressErrorCode } from './errors';
 import { Cidr, CidrProblem, IpFamily, cidrContains, cidrProblemText, isCidr, parseCidr } from '../private/cidr';
 import { Problem } from '../private/egress-error';
-import { Check, list, optionalStruct, raiseUnscoped, registerFactories, required, show, str, stringMap, struct } from '../private/inputs';
+import { Check, list, optionalStruct, raiseUnscoped, required, str, stringMap, struct } from '../private/inputs';
+import { registerFactories, show } from '../util/show';
 import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
 
 /**

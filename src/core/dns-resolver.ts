@@ -3,7 +3,8 @@ import { EgressErrorCode } from './errors';
 import { Port, PortConfig } from './port';
 import { isCidr, parseCidr } from '../private/cidr';
 import { Problem } from '../private/egress-error';
-import { list, num, optionalStruct, registerFactories, show, str, stringMap } from '../private/inputs';
+import { list, num, optionalStruct, str, stringMap } from '../private/inputs';
+import { registerFactories, show } from '../util/show';
 
 /**
  * Options for `DnsResolver.kubeDns`.

@@ -1,6 +1,7 @@
 import { EgressErrorCode } from './errors';
 import { Problem } from '../private/egress-error';
-import { argProblem, num, oneOf, raiseUnscoped, registerFactories, show, struct } from '../private/inputs';
+import { argProblem, num, oneOf, raiseUnscoped, struct } from '../private/inputs';
+import { registerFactories, show } from '../util/show';
 
 /**
  * Transport protocol of a port.

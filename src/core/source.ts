@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { EgressErrorCode } from './errors';
 import { Problem } from '../private/egress-error';
-import { argProblem, isConstruct, raiseUnscoped, registerFactories, required, show, str, stringMap, struct } from '../private/inputs';
+import { argProblem, isConstruct, raiseUnscoped, required, str, stringMap, struct } from '../private/inputs';
+import { registerFactories, show } from '../util/show';
 import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
 import { resolveWorkload, Workload } from '../private/workload';
 

@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { EgressErrorCode } from './errors';
 import { EgressWarningId } from './warning-ids';
 import { EgressError, raise } from '../private/egress-error';
-import { argProblem, isConstruct, raiseUnscoped, show, showWithKind } from '../private/inputs';
+import { argProblem, isConstruct, raiseUnscoped } from '../private/inputs';
+import { show, showWithKind } from '../util/show';
 import { compareStrings } from '../private/order';
 import { VERBOSE_WARNINGS_CONTEXT, WARNING_CATALOGUE, WARNING_METADATA, closestWarningId, firstSentence, isWarningId } from '../private/warning-catalogue';
 

@@ -1,3 +1,4 @@
+import { ClusterCidrs } from '../core/cluster-cidrs';
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -7,7 +8,8 @@ import {
 import { DestinationConfig } from '../core/destination';
 import { EgressSource } from '../core/source';
 import { Problem } from '../private/egress-error';
-import { Check, argProblem, bool, instance, list, num, oneOf, optionalStruct, registerFactories, required, str, stringMap, struct } from '../private/inputs';
+import { Check, argProblem, bool, instance, list, num, oneOf, optionalStruct, required, str, stringMap, struct } from '../private/inputs';
+import { registerFactories } from '../util/show';
 
 /** A declared release is checked where it is read (src/private/versions.ts, EGRESS_INVALID_VERSION). */
 const RELEASE: Check = () => [];
@@ -70,24 +72,6 @@ function checked<T extends FixedEgressIpProvider>(factory: string, given: unknow
   const provider = build((problems.length > 0 ? fallback : given ?? {}) as never);
   if (problems.length > 0) provider._inputProblems = problems;
   return provider;
-}
-
-/**
- * Address ranges of the cluster itself. Traffic to them never leaves with a fixed egress
- * address (Cilium excludes in-cluster addresses from the gateway; Calico pools must lie inside
- * the pod range), so declaring them lets `FixedEgressIp` check destinations and pools.
- */
-export interface ClusterCidrs {
-  /**
-   * The cluster's pod CIDRs (`--cluster-cidr`).
-   * @default - not declared: not checked
-   */
-  readonly podCidrs?: string[];
-  /**
-   * The cluster's Service CIDRs (`--service-cluster-ip-range`).
-   * @default - not declared: not checked
-   */
-  readonly serviceCidrs?: string[];
 }
 
 /**

@@ -6,7 +6,7 @@
 // - an address block is a warning, `cdk8s-egress:gatewayBypass` (it may or may not hold the
 //   routed hosts' addresses; the library cannot know).
 import { IConstruct } from 'constructs';
-import { EnforcementLayer } from '../backends/backend';
+import { EnforcementLayer } from '../core/policy-config';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { SourceConfig } from '../core/source';

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { BackendVersion, EgressRuleConfig, EnforcementLayer, PolicyTier } from '../backends/backend';
+import { BackendVersion, EgressRuleConfig, EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';

@@ -4,7 +4,7 @@
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
 import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, destinationMatches, GrantPurpose, policyIndex } from './egress-model';
-import { EnforcementLayer, PolicyTier } from '../backends/backend';
+import { EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { PortConfig, Protocol } from '../core/port';

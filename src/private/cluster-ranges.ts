@@ -7,7 +7,8 @@ import { CLUSTER_CIDRS_CONTEXT, checkContextValue, recordContextRead } from './c
 import { EgressError, raise } from './egress-error';
 import { list, str } from './inputs';
 import { EgressErrorCode } from '../core/errors';
-import type { ClusterCidrs } from '../fixed-ip/provider';
+import { ClusterCidrs } from '../core/cluster-cidrs';
+
 
 /** Parse a list of CIDRs or throw with the construct path. */
 export function parseCidrList(scope: IConstruct, values: readonly string[], where: string): Cidr[] {

@@ -13,7 +13,8 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { EgressError, Problem, raise } from './egress-error';
-import { closestName, show } from './inputs';
+import { closestName } from './inputs';
+import { show } from '../util/show';
 import { VERBOSE_WARNINGS_CONTEXT } from './warning-catalogue';
 import { EgressErrorCode } from '../core/errors';
 

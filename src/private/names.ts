@@ -1,6 +1,7 @@
 // Kubernetes name and label syntax (apimachinery validation), returned as problems.
 import { Problem } from './egress-error';
-import { argProblem, isPlainObject, show, stringMap } from './inputs';
+import { argProblem, isPlainObject, stringMap } from './inputs';
+import { show } from '../util/show';
 import { EgressErrorCode } from '../core/errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -5,7 +5,7 @@
 // ignored (features arrive in minor releases).
 import { IConstruct } from 'constructs';
 import { EgressError } from './egress-error';
-import type { BackendVersion } from '../backends/backend';
+import type { BackendVersion } from '../core/policy-config';
 import { EgressErrorCode } from '../core/errors';
 
 /** One product whose release the output depends on. */

@@ -14,7 +14,7 @@ import {
   FixedEgressIp, FixedEgressIpProvider,
   EgressModel, EgressPolicy, EgressSource, Port, Protocol,
 } from '../../src';
-import { requiredCapabilities } from '../../src/backends/backend';
+import { requiredCapabilities } from '../../src/core/policy-config';
 import { checkProbe } from '../../src/model/egress-model';
 
 export const NAMESPACES = ['shop', 'payments', 'data', 'batch'];

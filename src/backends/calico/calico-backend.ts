@@ -23,7 +23,8 @@ import { EgressError } from '../../private/egress-error';
 import { minimizeDestinations } from '../../private/minimize';
 import { plainApiObject } from '../../private/objects';
 import { atLeast, VersionCache } from '../../private/versions';
-import { BackendVersion, Capability, EgressBackend, EgressPolicyConfig, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { BackendVersion, Capability, EgressPolicyConfig, EgressRuleConfig } from '../../core/policy-config';
 
 /**
  * Tiers in Calico Open Source exist from 3.29: the 3.28 NetworkPolicy reference has no `tier` field

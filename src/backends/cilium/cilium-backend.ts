@@ -27,7 +27,8 @@ import { EgressError, Problem, raise } from '../../private/egress-error';
 import { plainApiObject } from '../../private/objects';
 import { addKeptValidation } from '../../private/validation';
 import { atLeast, ResolvedVersion, VersionCache } from '../../private/versions';
-import { BackendVersion, Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { BackendVersion, Capability, EgressRuleConfig } from '../../core/policy-config';
 
 /** Names of the clusterwide policies of each app (cluster-scoped names must be unique). */
 const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();

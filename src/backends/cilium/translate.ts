@@ -19,7 +19,7 @@ import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
 import { Problem } from '../../private/egress-error';
 import { sortedLabels } from '../../private/names';
-import { EgressRuleConfig } from '../backend';
+import { EgressRuleConfig } from '../../core/policy-config';
 import type { CiliumPolicyHostnamesOptions } from './options';
 
 /**

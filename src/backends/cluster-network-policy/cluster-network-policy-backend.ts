@@ -23,7 +23,8 @@ import { minimizeDestinations } from '../../private/minimize';
 import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
 import { describeSource } from '../../private/render';
-import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition, PolicyTier } from '../backend';
+import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { Capability, EgressRuleConfig, PolicyTier } from '../../core/policy-config';
 
 /** CRD limits of policy.networking.k8s.io/v1alpha2 (v0.2.0 standard channel). */
 const MAX_RULES = 25;

@@ -21,7 +21,8 @@ import { namespaceProblems } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
 import { compareStrings } from '../../private/order';
 import { atLeast, VersionCache, VersionedProduct } from '../../private/versions';
-import { BackendVersion, Capability, EgressBackend, EgressRuleConfig, EnforcementLayer, IEgressPolicyDefinition } from '../backend';
+import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer } from '../../core/policy-config';
 
 /** Context key: the Istio release of the whole app (`"1.29"`), for backends without `version`. */
 export { ISTIO_VERSION_CONTEXT };

@@ -7,7 +7,8 @@ import { configKey, configListKey } from '../../private/keys';
 import { minimizeDestinations } from '../../private/minimize';
 import { NAMESPACE_NAME_LABEL } from '../../private/names';
 import { plainApiObject } from '../../private/objects';
-import { Capability, EgressBackend, EgressRuleConfig, IEgressPolicyDefinition } from '../backend';
+import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { Capability, EgressRuleConfig } from '../../core/policy-config';
 
 /**
  * Renders egress policy as Kubernetes `networking.k8s.io/v1` NetworkPolicy.
