@@ -124,4 +124,34 @@ bench.exec('node scripts/bench/run.mjs');
 // (`import type`) do not count, nor do the backends' and fixed-IP providers' lazy require()s.
 project.eslint?.addRules({ 'import/no-cycle': 'error' });
 
+// The layers of src/, lowest first (docs/concepts.md). A module may import its own layer and the
+// layers listed before it, never one listed after it; layers in one group do not import each other.
+// Only the renderers in backends/, fixed-ip/, gateway/ and monitoring/ may import generated code.
+const LAYERS: string[][] = [
+  ['util'], ['core'], ['emit', 'model'], ['backends'], ['fixed-ip'], ['gateway'], ['checks'], ['monitoring'],
+  ['report'], ['constructs'],
+];
+const GENERATED_CODE_ALLOWED = new Set(['backends', 'fixed-ip', 'gateway', 'monitoring']);
+const zones: Array<{ target: string; from: string; message: string }> = [];
+LAYERS.forEach((group, i) => {
+  for (const layer of group) {
+    const above = [...LAYERS.slice(i + 1).flat(), ...group.filter((g) => g !== layer)];
+    for (const other of above) {
+      zones.push({
+        target: `./src/${layer}`,
+        from: `./src/${other}`,
+        message: `src/${layer} sits below src/${other} (docs/concepts.md, "Layers of the code"): move the shared part down, or the caller up.`,
+      });
+    }
+    if (!GENERATED_CODE_ALLOWED.has(layer)) {
+      zones.push({
+        target: `./src/${layer}`,
+        from: './imports',
+        message: `src/${layer} never imports generated code: only backends, fixed-IP providers, gateway providers and monitoring renderers do.`,
+      });
+    }
+  }
+});
+project.eslint?.addRules({ 'import/no-restricted-paths': ['error', { zones }] });
+
 project.synth();

@@ -22,10 +22,10 @@ export * from './fixed-ip/options';
 export * from './fixed-ip/cilium-values';
 // What the library knows its output allows
 export * from './model/egress-model';
-export { DeclaredIntents } from './model/intents';
+export { DeclaredIntents } from './checks/intents';
 // Monitoring and the explain report
 export * from './constructs/egress-monitoring';
-export * from './constructs/egress-report';
+export * from './report/egress-report';
 export * from './monitoring/fact-details';
 // Backend options
 export * from './backends/cilium/options';

@@ -1,6 +1,6 @@
 // An independent reading of Kubernetes NetworkPolicy egress semantics over synthesized JSON,
 // written from the API reference (not from src/), so tests can compare it with the library's model.
-import { isCidr, parseCidr, parseIp, cidrContainsAddress } from '../src/private/cidr';
+import { isCidr, parseCidr, parseIp, cidrContainsAddress } from '../src/util/cidr';
 
 export interface Pod { namespace: string; labels: Record<string, string>; namespaceLabels?: Record<string, string>; ip?: string }
 export interface NpProbe { from: Pod; toPod?: Pod; toIp?: string; port: number; protocol: string }

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Protocol } from '../core/port';
+import { Problem } from '../core/egress-error';
+import { Check, Fields, bool, instance, list, num, oneOf, optionalStruct, str } from '../core/inputs';
 import { BackendVersion, Capability, EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata, PolicyTier } from '../core/policy-config';
-import { Problem } from '../private/egress-error';
-import { Check, Fields, bool, instance, list, num, oneOf, optionalStruct, str } from '../private/inputs';
+import { Protocol } from '../core/port';
 import { registerFactories } from '../util/show';
 import { CalicoEdition } from './calico/options';
 import type { CalicoBackendOptions } from './calico/options';
@@ -15,7 +15,7 @@ import { IstioWildcardResolution } from './istio/options';
 import type { IstioBackendOptions } from './istio/options';
 
 /** The option fields of each bundled backend factory (types only: values are checked by the backends). */
-/** A declared release is checked where it is read (src/private/versions.ts, EGRESS_INVALID_VERSION). */
+/** A declared release is checked where it is read (src/core/versions.ts, EGRESS_INVALID_VERSION). */
 const RELEASE: Check = () => [];
 
 const BACKEND_OPTIONS: Record<string, Fields> = {

@@ -3,20 +3,20 @@ import { Construct } from 'constructs';
 import type { EgressGateway, EgressRoute } from './egress-gateway';
 import { EgressPolicy } from './egress-policy';
 import { EgressBackend } from '../backends/backend';
-import { Capability, EnforcementLayer } from '../core/policy-config';
+import { checkContext } from '../core/context';
 import { Destination, DestinationKind } from '../core/destination';
 import { DnsResolver } from '../core/dns-resolver';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { constructScope } from '../core/inputs';
+import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../core/mesh-defaults';
+import { Capability, EnforcementLayer } from '../core/policy-config';
 import { Port } from '../core/port';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { isCidr, parseCidr } from '../private/cidr';
-import { checkContext } from '../private/context';
-import { EgressError, raise } from '../private/egress-error';
-import { constructScope } from '../private/inputs';
-import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
-import { ALLOWED_EXTERNAL_SERVICE_PROPS } from '../private/schemas';
+import { isCidr, parseCidr } from '../util/cidr';
+import { ALLOWED_EXTERNAL_SERVICE_PROPS } from './private/schemas';
 
 /**
  * Properties of an `AllowedExternalService`.

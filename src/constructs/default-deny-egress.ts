@@ -3,16 +3,16 @@ import { Construct } from 'constructs';
 import { DnsEgressRule } from './dns-egress-rule';
 import { EgressPolicyOptions } from './egress-policy';
 import { EgressBackend } from '../backends/backend';
+import { checkContext } from '../core/context';
+import { defaultDnsResolvers } from '../core/dns-defaults';
 import { DnsResolver } from '../core/dns-resolver';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { constructScope } from '../core/inputs';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/egress-model';
-import { checkContext } from '../private/context';
-import { defaultDnsResolvers } from '../private/dns-defaults';
-import { EgressError, raise } from '../private/egress-error';
-import { constructScope } from '../private/inputs';
-import { PolicyRenderer } from '../private/render';
-import { DEFAULT_DENY_EGRESS_PROPS } from '../private/schemas';
+import { PolicyRenderer } from './private/render';
+import { DEFAULT_DENY_EGRESS_PROPS } from './private/schemas';
 
 /**
  * Properties of a `DefaultDenyEgress`.

@@ -2,20 +2,20 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPolicyOptions } from './egress-policy';
 import { EgressBackend } from '../backends/backend';
-import { EgressRuleConfig } from '../core/policy-config';
+import { checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../checks/policy-checks';
+import { checkContext } from '../core/context';
+import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../core/dns-defaults';
 import { DnsResolver } from '../core/dns-resolver';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { constructScope } from '../core/inputs';
+import { EgressRuleConfig } from '../core/policy-config';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
-import { checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../private/checks';
-import { checkContext } from '../private/context';
-import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
-import { EgressError, raise } from '../private/egress-error';
-import { constructScope } from '../private/inputs';
-import { PolicyRenderer } from '../private/render';
-import { DNS_EGRESS_RULE_PROPS } from '../private/schemas';
+import { PolicyRenderer } from './private/render';
+import { DNS_EGRESS_RULE_PROPS } from './private/schemas';
 
 /**
  * Properties of a `DnsEgressRule`.

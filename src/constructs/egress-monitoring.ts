@@ -1,16 +1,16 @@
 import { ApiObject, Chart, Duration, Names } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkContext } from '../core/context';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { constructScope } from '../core/inputs';
+import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel, FactKind } from '../model/egress-model';
 import { ApplicationSettings, MonitoringPlan, MonitoringSettings, planMonitoring } from '../monitoring/plan';
 import { promDuration } from '../monitoring/promql';
-import { checkContext } from '../private/context';
-import { EgressError, raise } from '../private/egress-error';
-import { constructScope } from '../private/inputs';
-import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
-import { EGRESS_MONITORING_PROPS } from '../private/schemas';
+import { EGRESS_MONITORING_PROPS } from './private/schemas';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

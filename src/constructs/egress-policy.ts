@@ -1,24 +1,24 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressBackend } from '../backends/backend';
-import { EgressRuleConfig } from '../core/policy-config';
+import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../checks/policy-checks';
+import { checkContext } from '../core/context';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
+import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../core/dns-defaults';
 import { DnsResolver } from '../core/dns-resolver';
+import { EgressError, Problem, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { argProblem, constructScope } from '../core/inputs';
+import { EgressRuleConfig } from '../core/policy-config';
 import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/egress-model';
-import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../private/checks';
-import { checkContext } from '../private/context';
-import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../private/dns-defaults';
-import { EgressError, Problem, raise } from '../private/egress-error';
-import { argProblem, constructScope } from '../private/inputs';
+import { configKey, sameConfig } from '../util/keys';
 import { show, uncalledFactory } from '../util/show';
-import { configKey, sameConfig } from '../private/keys';
-import { PolicyRenderer } from '../private/render';
-import { EGRESS_POLICY_PROPS } from '../private/schemas';
+import { PolicyRenderer } from './private/render';
+import { EGRESS_POLICY_PROPS } from './private/schemas';
 
 /** Destination×port entries one policy object may hold. */
 const MAX_PEER_PORTS_PER_POLICY = 1000;

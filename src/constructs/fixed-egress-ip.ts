@@ -1,25 +1,25 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DeclaredIntents } from '../checks/intents';
+import { refuseCoveredFamily } from '../checks/policy-checks';
+import { ClusterCidrs } from '../core/cluster-cidrs';
+import { CLUSTER_CIDRS_CONTEXT, clusterRanges } from '../core/cluster-ranges';
+import { checkContext, checkContextValue, recordContextRead } from '../core/context';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { constructScope } from '../core/inputs';
+import { labelProblems, objectNameProblems } from '../core/names';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { FixedEgressIpProvider } from '../fixed-ip/provider';
-import { ClusterCidrs } from '../core/cluster-cidrs';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
-import { DeclaredIntents } from '../model/intents';
 import { EgressFactDetails } from '../monitoring/fact-details';
-import { refuseCoveredFamily } from '../private/checks';
-import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
-import { CLUSTER_CIDRS_CONTEXT, clusterRanges } from '../private/cluster-ranges';
-import { checkContext, checkContextValue, recordContextRead } from '../private/context';
-import { EgressError, raise } from '../private/egress-error';
-import { constructScope } from '../private/inputs';
-import { labelProblems, objectNameProblems } from '../private/names';
-import { FIXED_EGRESS_IP_PROPS } from '../private/schemas';
-import { addKeptValidation } from '../private/validation';
+import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
+import { FIXED_EGRESS_IP_PROPS } from './private/schemas';
+import { addKeptValidation } from '../emit/validation';
 
 const REGISTRY = Symbol.for('cdk8s-egress.fixedEgressIps');
 

@@ -1,9 +1,9 @@
+import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
-import { Cidr, CidrProblem, IpFamily, cidrContains, cidrProblemText, isCidr, parseCidr } from '../private/cidr';
-import { Problem } from '../private/egress-error';
-import { Check, list, optionalStruct, raiseUnscoped, required, str, stringMap, struct } from '../private/inputs';
+import { Check, list, optionalStruct, raiseUnscoped, required, str, stringMap, struct } from './inputs';
+import { labelProblems, namespaceProblems, sortedLabels } from './names';
+import { Cidr, CidrProblem, IpFamily, cidrContains, cidrProblemText, isCidr, parseCidr } from '../util/cidr';
 import { registerFactories, show } from '../util/show';
-import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
 
 /**
  * The kind of a destination.

@@ -1,9 +1,9 @@
 import { Destination, DestinationConfig, DestinationKind } from './destination';
+import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
+import { list, num, optionalStruct, str, stringMap } from './inputs';
 import { Port, PortConfig } from './port';
-import { isCidr, parseCidr } from '../private/cidr';
-import { Problem } from '../private/egress-error';
-import { list, num, optionalStruct, str, stringMap } from '../private/inputs';
+import { isCidr, parseCidr } from '../util/cidr';
 import { registerFactories, show } from '../util/show';
 
 /**

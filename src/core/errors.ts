@@ -1,4 +1,4 @@
-import { EgressError } from '../private/egress-error';
+import { EgressError } from './egress-error';
 
 /**
  * Stable codes carried by every `EgressError`. Codes never change meaning between releases,

@@ -1,6 +1,6 @@
+import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
-import { Problem } from '../private/egress-error';
-import { argProblem, num, oneOf, raiseUnscoped, struct } from '../private/inputs';
+import { argProblem, num, oneOf, raiseUnscoped, struct } from './inputs';
 import { registerFactories, show } from '../util/show';
 
 /**

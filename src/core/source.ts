@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
+import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
-import { Problem } from '../private/egress-error';
-import { argProblem, isConstruct, raiseUnscoped, required, str, stringMap, struct } from '../private/inputs';
+import { argProblem, isConstruct, raiseUnscoped, required, str, stringMap, struct } from './inputs';
+import { labelProblems, namespaceProblems, sortedLabels } from './names';
+import { resolveWorkload, Workload } from './workload';
 import { registerFactories, show } from '../util/show';
-import { labelProblems, namespaceProblems, sortedLabels } from '../private/names';
-import { resolveWorkload, Workload } from '../private/workload';
 
 /**
  * The workloads a policy applies to, resolved for a backend.

@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
+import { EgressError, raise } from './egress-error';
 import { EgressErrorCode } from './errors';
+import { argProblem, isConstruct, raiseUnscoped } from './inputs';
+import { VERBOSE_WARNINGS_CONTEXT, WARNING_CATALOGUE, WARNING_METADATA, closestWarningId, firstSentence, isWarningId } from './warning-catalogue';
 import { EgressWarningId } from './warning-ids';
-import { EgressError, raise } from '../private/egress-error';
-import { argProblem, isConstruct, raiseUnscoped } from '../private/inputs';
+import { compareStrings } from '../util/order';
 import { show, showWithKind } from '../util/show';
-import { compareStrings } from '../private/order';
-import { VERBOSE_WARNINGS_CONTEXT, WARNING_CATALOGUE, WARNING_METADATA, closestWarningId, firstSentence, isWarningId } from '../private/warning-catalogue';
 
 /**
  * A warning raised while building egress policy.

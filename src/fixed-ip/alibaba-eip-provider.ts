@@ -2,11 +2,11 @@ import { Construct } from 'constructs';
 import { AlibabaAnnotationPrefix, AlibabaEipOptions, AlibabaEipReleaseStrategy } from './options';
 import { annotatePodTemplate, goDuration, podTemplateAnnotations, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
+import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { EgressError } from '../private/egress-error';
-import { Workload } from '../private/workload';
+import { Workload } from '../core/workload';
 
 const EIP_ID = /^eip-[a-z0-9]+$/;
 const CBWP_ID = /^cbwp-[a-z0-9]+$/;

@@ -6,13 +6,13 @@ import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider }
 import {
   PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
 } from '../../imports/network.alibabacloud.com';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../core/names';
 import { EgressSource, SourceConfig } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { EgressError, raise } from '../private/egress-error';
-import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../private/names';
-import { plainApiObject } from '../private/objects';
+import { plainApiObject } from '../emit/objects';
 
 const VSW_ID = /^vsw-[a-z0-9]+$/;
 const SG_ID = /^sg-[a-z0-9]+$/;

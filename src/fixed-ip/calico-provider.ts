@@ -9,15 +9,15 @@ import {
   IpPoolSpecAllowedUses, IpPoolSpecAssignmentMode, IpPoolSpecIpipMode, IpPoolSpecVxlanMode,
 } from '../../imports/projectcalico.org';
 import { CALICO_ASSIGNMENT_MODE, CALICO_POOL_VERSIONS } from '../backends/calico/versions';
+import { clusterRanges, parseCidrList } from '../core/cluster-ranges';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { objectNameProblems } from '../core/names';
+import { atLeast, resolveVersion } from '../core/versions';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { Cidr, cidrContains, cidrProblemText, cidrsOverlap, isCidr, parseCidr, parseIp } from '../private/cidr';
-import { clusterRanges, parseCidrList } from '../private/cluster-ranges';
-import { EgressError, raise } from '../private/egress-error';
-import { objectNameProblems } from '../private/names';
-import { claimObjectName, plainApiObject } from '../private/objects';
-import { atLeast, resolveVersion } from '../private/versions';
+import { claimObjectName, plainApiObject } from '../emit/objects';
+import { Cidr, cidrContains, cidrProblemText, cidrsOverlap, isCidr, parseCidr, parseIp } from '../util/cidr';
 
 const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
 const BGP_SINGLETON = Symbol.for('cdk8s-egress.calicoBgpConfiguration');

@@ -10,15 +10,15 @@ import {
   CiliumEgressGatewayPolicySpecSelectors,
 } from '../../imports/cilium.io';
 import { CILIUM_EGRESS_GATEWAYS_LIST, CILIUM_GATEWAY_VERSIONS } from '../backends/cilium/versions';
+import { parseCidrList } from '../core/cluster-ranges';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { labelProblems, sortedLabels } from '../core/names';
+import { atLeast, resolveVersion } from '../core/versions';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { Cidr, cidrContains, compareCidrs, isCidr, parseCidr, parseIp } from '../private/cidr';
-import { parseCidrList } from '../private/cluster-ranges';
-import { EgressError, raise } from '../private/egress-error';
-import { labelProblems, sortedLabels } from '../private/names';
-import { plainApiObject } from '../private/objects';
-import { atLeast, resolveVersion } from '../private/versions';
+import { plainApiObject } from '../emit/objects';
+import { Cidr, cidrContains, compareCidrs, isCidr, parseCidr, parseIp } from '../util/cidr';
 
 /** The label Cilium gives every endpoint with its namespace. */
 const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';

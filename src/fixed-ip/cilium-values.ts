@@ -1,13 +1,20 @@
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { checkContext } from '../core/context';
+import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
-import { checkContext } from '../private/context';
-import { EgressError, raise } from '../private/egress-error';
-import { constructScope } from '../private/inputs';
-import { namespaceProblems, objectNameProblems } from '../private/names';
-import { claimObjectName } from '../private/objects';
-import { CILIUM_VALUES_PROPS } from '../private/schemas';
+import { constructScope, num, optionalStruct, str } from '../core/inputs';
+import { namespaceProblems, objectNameProblems } from '../core/names';
+import { claimObjectName } from '../emit/objects';
+
+export const CILIUM_VALUES_PROPS = optionalStruct({
+  name: str({ example: 'egress-control' }),
+  namespace: str({ example: 'flux-system' }),
+  valuesKey: str({ example: 'values.yaml' }),
+  k8sServiceHost: str({ example: 'api.cluster.example' }),
+  k8sServicePort: num(),
+});
 
 /** ConfigMap keys: letters, digits, '-', '_' and '.' (Kubernetes validation). */
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;

@@ -2,12 +2,12 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DestinationConfig } from '../core/destination';
+import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { labelsCompatible, labelsMatch } from '../core/names';
 import { EgressSource } from '../core/source';
-import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
-import { EgressError } from '../private/egress-error';
-import { labelsCompatible, labelsMatch } from '../private/names';
-import { Workload } from '../private/workload';
+import { Workload } from '../core/workload';
+import { Cidr, cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 
 /**
  * The workload behind `EgressSource.workload()` (cdk8s-plus of any major, or L1), or undefined

@@ -1,17 +1,17 @@
-import { ClusterCidrs } from '../core/cluster-cidrs';
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AlibabaAnnotationPrefix, AlibabaEipChargeType, AlibabaEipOptions, AlibabaEipReleaseStrategy, AlibabaPodNetworkingOptions, CalicoEncapsulation,
   CalicoFixedEgressIpOptions, CalicoPoolReservation, CiliumFixedEgressIpOptions, TerwayEniType, TerwayVSwitchSelectionPolicy,
 } from './options';
+import { ClusterCidrs } from '../core/cluster-cidrs';
 import { DestinationConfig } from '../core/destination';
+import { Problem } from '../core/egress-error';
+import { Check, argProblem, bool, instance, list, num, oneOf, optionalStruct, required, str, stringMap, struct } from '../core/inputs';
 import { EgressSource } from '../core/source';
-import { Problem } from '../private/egress-error';
-import { Check, argProblem, bool, instance, list, num, oneOf, optionalStruct, required, str, stringMap, struct } from '../private/inputs';
 import { registerFactories } from '../util/show';
 
-/** A declared release is checked where it is read (src/private/versions.ts, EGRESS_INVALID_VERSION). */
+/** A declared release is checked where it is read (src/core/versions.ts, EGRESS_INVALID_VERSION). */
 const RELEASE: Check = () => [];
 
 const CIDRS = list(str({ allowEmpty: true }), { itemName: 'CIDR strings' });

@@ -6,15 +6,15 @@
 // - an address block is a warning, `cdk8s-egress:gatewayBypass` (it may or may not hold the
 //   routed hosts' addresses; the library cannot know).
 import { IConstruct } from 'constructs';
-import { EnforcementLayer } from '../core/policy-config';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
+import { hostnameMatches, isHostnameKind } from '../core/hosts';
+import { sourcesMayOverlap } from '../core/names';
+import { EnforcementLayer } from '../core/policy-config';
 import { SourceConfig } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
-import { hostnameMatches, isHostnameKind } from '../private/hosts';
-import { sourcesMayOverlap } from '../private/names';
 
 /** One route of a gateway, as the bypass check needs it. */
 export interface RouteRecord {

@@ -43,8 +43,8 @@ import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { MeshRegistry } from '../backends/istio/mesh-registry';
 import { HostSlugs, slug, sortedUnique } from '../backends/istio/naming';
 import { SourceConfig } from '../core/source';
-import { plainApiObject } from '../private/objects';
-import { compareStrings } from '../private/order';
+import { plainApiObject } from '../emit/objects';
+import { compareStrings } from '../util/order';
 
 /** Access-log filter that keeps only connections the sidecar blocked or passed through unrouted. */
 export const BLOCKED_ATTEMPTS_FILTER = "xds.cluster_name in ['BlackHoleCluster', 'PassthroughCluster'] || xds.route_name in ['block_all', 'allow_any']";

@@ -1,6 +1,6 @@
 // What an EgressGateway routes, as plain data: the construct validates and fills it, the
 // provider renderer reads it lazily at synth. No generated bindings here.
-import { compareStrings } from '../private/order';
+import { compareStrings } from '../util/order';
 
 /** How a host leaves through the gateway. */
 export enum LegMode {

@@ -1,13 +1,13 @@
 import { Construct, IConstruct } from 'constructs';
-import { BackendVersion, EgressRuleConfig, EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { DestinationConfig, DestinationKind } from '../core/destination';
+import { hostnameMatches } from '../core/hosts';
+import { argProblem, bool, isConstruct, num, oneOf, raiseUnscoped, required, str, stringMap, struct } from '../core/inputs';
+import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../core/mesh-defaults';
+import { NAMESPACE_NAME_LABEL, labelsMatch } from '../core/names';
+import { BackendVersion, EgressRuleConfig, EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
-import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../private/cidr';
-import { hostnameMatches } from '../private/hosts';
-import { argProblem, bool, isConstruct, num, oneOf, raiseUnscoped, required, str, stringMap, struct } from '../private/inputs';
-import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
-import { NAMESPACE_NAME_LABEL, labelsMatch } from '../private/names';
+import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../util/cidr';
 
 /**
  * Why a grant exists.

@@ -4,13 +4,13 @@
 import { EgressFactDetails as K } from './fact-details';
 import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
 import { DestinationConfig } from '../core/destination';
+import { Problem } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { isHostnameKind } from '../core/hosts';
+import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
 import { SourceConfig } from '../core/source';
 import { EgressFact, FactKind, ModelPolicy } from '../model/egress-model';
-import { Problem } from '../private/egress-error';
-import { isHostnameKind } from '../private/hosts';
-import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../private/names';
-import { compareStrings } from '../private/order';
+import { compareStrings } from '../util/order';
 
 /** One Prometheus rule (alerting or recording). */
 export interface RuleData {

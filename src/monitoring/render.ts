@@ -6,7 +6,7 @@ import { GatewayTarget, RuleGroupData } from './plan';
 import {
   PodMonitor, PodMonitorSpec, PrometheusRule, PrometheusRuleSpec, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules,
 } from '../../imports/monitoring.coreos.com';
-import { plainApiObject } from '../private/objects';
+import { plainApiObject } from '../emit/objects';
 
 /** A rule in its JSON shape: `expr` is a plain string (the generated binding wraps it in a class). */
 type RuleJson = Omit<PrometheusRuleSpecGroupsRules, 'expr'> & { readonly expr: string };

@@ -2,19 +2,19 @@
 import { commandsForGateway, commandsForWorkload } from './commands';
 import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, WorkloadData } from './data';
 import { renderMermaid } from './mermaid';
-import { EnforcementLayer } from '../core/policy-config';
+import { podOf, witnessHost, witnessPorts, witnessTarget } from '../checks/intents';
 import { DestinationConfig, DestinationKind } from '../core/destination';
+import { hostnameCovers, isHostnameKind, istioHostDestination } from '../core/hosts';
+import { labelsMatch, sortedLabels } from '../core/names';
+import { EnforcementLayer } from '../core/policy-config';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { EgressWarning } from '../core/warnings';
 import { EgressFact, FactKind, GrantPurpose, LayerVerdict, ModelPolicy, Probe, checkLayered, policyIndex } from '../model/egress-model';
-import { podOf, witnessHost, witnessPorts, witnessTarget } from '../model/intents';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
-import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../private/cidr';
-import { hostnameCovers, isHostnameKind, istioHostDestination } from '../private/hosts';
-import { labelsMatch, sortedLabels } from '../private/names';
-import { compareStrings } from '../private/order';
+import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
+import { compareStrings } from '../util/order';
 
 export const NOT_FIXED = 'node IP (SNAT) — not fixed';
 export const GATEWAY_NOT_FIXED = 'gateway node IP (SNAT) — not fixed';

@@ -3,10 +3,10 @@
 // proxy-config routes on the gateway), tailored to each workload and gateway.
 import { CommandData, GatewayData, WorkloadData } from './data';
 import { DestinationKind } from '../core/destination';
+import { isHostnameKind } from '../core/hosts';
 import { EgressFact, ModelPolicy } from '../model/egress-model';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
-import { isHostnameKind } from '../private/hosts';
-import { compareStrings } from '../private/order';
+import { compareStrings } from '../util/order';
 
 interface GatewayRef {
   readonly namespace: string;

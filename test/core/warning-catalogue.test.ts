@@ -8,10 +8,10 @@ import {
   AllowedExternalService, Destination, DnsResolver, EgressBackend, EgressGateway, EgressGatewayProvider, EgressModel, EgressMonitoring, EgressPolicy,
   EgressSource, EgressWarningId, EgressWarnings, FactKind, FixedEgressIp, FixedEgressIpProvider, Port, TerwayEniType,
 } from '../../src';
-import { CLUSTER_CIDRS_CONTEXT } from '../../src/private/cluster-ranges';
-import { contextKeys } from '../../src/private/context';
-import { NODE_LOCAL_DNS_CACHE_CONTEXT } from '../../src/private/dns-defaults';
-import { WARNING_CATALOGUE, WARNING_IDS, WARNING_METADATA, firstSentence } from '../../src/private/warning-catalogue';
+import { CLUSTER_CIDRS_CONTEXT } from '../../src/core/cluster-ranges';
+import { contextKeys } from '../../src/core/context';
+import { NODE_LOCAL_DNS_CACHE_CONTEXT } from '../../src/core/dns-defaults';
+import { WARNING_CATALOGUE, WARNING_IDS, WARNING_METADATA, firstSentence } from '../../src/core/warning-catalogue';
 
 const ROOT = path.join(__dirname, '..', '..');
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');

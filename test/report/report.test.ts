@@ -5,10 +5,10 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { buildRepresentativeApp } from './representative-app';
 import { Destination, EgressBackend, EgressGateway, EgressModel, EgressPolicy, EgressSource, FactKind, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
-import { EgressReport } from '../../src/constructs/egress-report';
 import { describeDestination, describePort } from '../../src/report/build';
 import { commandsForWorkload } from '../../src/report/commands';
 import { ReportData } from '../../src/report/data';
+import { EgressReport } from '../../src/report/egress-report';
 import { mermaidText, renderMermaid } from '../../src/report/mermaid';
 
 const GOLDEN = path.join(__dirname, 'golden');

@@ -13,18 +13,18 @@ import {
   NetworkSet as CalicoNetworkSet,
 } from '../../../imports/projectcalico.org';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
+import { BackendVersion, Capability, EgressPolicyConfig, EgressRuleConfig } from '../../core/policy-config';
 import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
+import { atLeast, VersionCache } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
-import { isCidr, parseCidr } from '../../private/cidr';
-import { EgressError } from '../../private/egress-error';
-import { minimizeDestinations } from '../../private/minimize';
-import { plainApiObject } from '../../private/objects';
-import { atLeast, VersionCache } from '../../private/versions';
+import { minimizeDestinations } from '../../emit/minimize';
+import { plainApiObject } from '../../emit/objects';
+import { isCidr, parseCidr } from '../../util/cidr';
 import { EgressBackend, IEgressPolicyDefinition } from '../backend';
-import { BackendVersion, Capability, EgressPolicyConfig, EgressRuleConfig } from '../../core/policy-config';
 
 /**
  * Tiers in Calico Open Source exist from 3.29: the 3.28 NetworkPolicy reference has no `tier` field

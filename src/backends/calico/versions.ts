@@ -1,7 +1,7 @@
 // The Calico Open Source releases the Calico backend and FixedEgressIpProvider.calico() accept (a
 // module of its own, so the fixed-IP provider does not load the backend).
-import { CALICO_VERSION_CONTEXT } from '../../private/context';
-import { VersionedProduct } from '../../private/versions';
+import { CALICO_VERSION_CONTEXT } from '../../core/context';
+import { VersionedProduct } from '../../core/versions';
 
 /** Context key: the Calico Open Source release of the whole app (`"3.30"`), for backends and providers without `version`. */
 export { CALICO_VERSION_CONTEXT };

@@ -20,15 +20,15 @@ import {
 import { CILIUM_VERSIONS } from './versions';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../../../imports/cilium.io';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { EgressError, Problem, raise } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
+import { BackendVersion, Capability, EgressRuleConfig } from '../../core/policy-config';
+import { atLeast, ResolvedVersion, VersionCache } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
-import { EgressError, Problem, raise } from '../../private/egress-error';
-import { plainApiObject } from '../../private/objects';
-import { addKeptValidation } from '../../private/validation';
-import { atLeast, ResolvedVersion, VersionCache } from '../../private/versions';
+import { plainApiObject } from '../../emit/objects';
+import { addKeptValidation } from '../../emit/validation';
 import { EgressBackend, IEgressPolicyDefinition } from '../backend';
-import { BackendVersion, Capability, EgressRuleConfig } from '../../core/policy-config';
 
 /** Names of the clusterwide policies of each app (cluster-scoped names must be unique). */
 const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();

@@ -1,6 +1,7 @@
 // Pure translation of backend-neutral egress rules into Cilium policy rules, and the checks that
 // keep the output inside what the Cilium agent accepts (pkg/policy/api/rule_validation.go) and
 // inside what the user declared (nothing widened, nothing dropped).
+import type { CiliumPolicyHostnamesOptions } from './options';
 import {
   CiliumNetworkPolicySpec,
   CiliumNetworkPolicySpecEgress,
@@ -14,13 +15,12 @@ import {
   CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
 } from '../../../imports/cilium.io';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { Problem } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
+import { sortedLabels } from '../../core/names';
+import { EgressRuleConfig } from '../../core/policy-config';
 import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
-import { Problem } from '../../private/egress-error';
-import { sortedLabels } from '../../private/names';
-import { EgressRuleConfig } from '../../core/policy-config';
-import type { CiliumPolicyHostnamesOptions } from './options';
 
 /**
  * A Cilium egress rule in its JSON shape: the generated binding's type, with the two fields whose

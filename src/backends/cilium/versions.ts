@@ -1,7 +1,7 @@
 // The Cilium releases the Cilium backend and FixedEgressIpProvider.cilium() accept (a module of
 // its own, so the fixed-IP provider does not load the backend).
-import { CILIUM_VERSION_CONTEXT } from '../../private/context';
-import { VersionedProduct } from '../../private/versions';
+import { CILIUM_VERSION_CONTEXT } from '../../core/context';
+import { VersionedProduct } from '../../core/versions';
 
 /** Context key: the Cilium release of the whole app (`"1.18"`), for backends without `version`. */
 export { CILIUM_VERSION_CONTEXT };

@@ -12,19 +12,19 @@ import {
   ClusterNetworkPolicySpecSubject,
   ClusterNetworkPolicySpecTier,
 } from '../../../imports/policy.networking.k8s.io';
+import { describeSource } from '../../core/describe';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
+import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../core/names';
+import { Capability, EgressRuleConfig, PolicyTier } from '../../core/policy-config';
 import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
+import { minimizeDestinations } from '../../emit/minimize';
+import { plainApiObject } from '../../emit/objects';
 import { EgressModel } from '../../model/egress-model';
-import { cidrContains, isCidr, parseCidr } from '../../private/cidr';
-import { EgressError } from '../../private/egress-error';
-import { minimizeDestinations } from '../../private/minimize';
-import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../private/names';
-import { plainApiObject } from '../../private/objects';
-import { describeSource } from '../../private/render';
+import { cidrContains, isCidr, parseCidr } from '../../util/cidr';
 import { EgressBackend, IEgressPolicyDefinition } from '../backend';
-import { Capability, EgressRuleConfig, PolicyTier } from '../../core/policy-config';
 
 /** CRD limits of policy.networking.k8s.io/v1alpha2 (v0.2.0 standard channel). */
 const MAX_RULES = 25;

@@ -10,19 +10,19 @@ import {
   ServiceEntrySpecPorts,
   ServiceEntrySpecResolution,
 } from '../../../imports/networking.istio.io';
+import { ISTIO_VERSION_CONTEXT } from '../../core/context';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
+import { namespaceProblems } from '../../core/names';
+import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer } from '../../core/policy-config';
 import { AppProtocol, PortConfig, Protocol } from '../../core/port';
+import { atLeast, VersionCache, VersionedProduct } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
-import { ISTIO_VERSION_CONTEXT } from '../../private/context';
-import { EgressError } from '../../private/egress-error';
-import { namespaceProblems } from '../../private/names';
-import { plainApiObject } from '../../private/objects';
-import { compareStrings } from '../../private/order';
-import { atLeast, VersionCache, VersionedProduct } from '../../private/versions';
+import { plainApiObject } from '../../emit/objects';
+import { compareStrings } from '../../util/order';
 import { EgressBackend, IEgressPolicyDefinition } from '../backend';
-import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer } from '../../core/policy-config';
 
 /** Context key: the Istio release of the whole app (`"1.29"`), for backends without `version`. */
 export { ISTIO_VERSION_CONTEXT };

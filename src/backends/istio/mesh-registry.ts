@@ -5,9 +5,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Sidecar, SidecarSpec, SidecarSpecOutboundTrafficPolicyMode } from '../../../imports/networking.istio.io';
+import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
-import { EgressError } from '../../private/egress-error';
-import { plainApiObject } from '../../private/objects';
+import { plainApiObject } from '../../emit/objects';
 
 /** Name of the namespace-wide Sidecar the library emits. */
 export const SIDECAR_NAME = 'egress-registry-only';

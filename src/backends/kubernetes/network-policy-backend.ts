@@ -2,13 +2,13 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
-import { PortConfig } from '../../core/port';
-import { configKey, configListKey } from '../../private/keys';
-import { minimizeDestinations } from '../../private/minimize';
-import { NAMESPACE_NAME_LABEL } from '../../private/names';
-import { plainApiObject } from '../../private/objects';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { NAMESPACE_NAME_LABEL } from '../../core/names';
 import { Capability, EgressRuleConfig } from '../../core/policy-config';
+import { PortConfig } from '../../core/port';
+import { minimizeDestinations } from '../../emit/minimize';
+import { plainApiObject } from '../../emit/objects';
+import { configKey, configListKey } from '../../util/keys';
+import { EgressBackend, IEgressPolicyDefinition } from '../backend';
 
 /**
  * Renders egress policy as Kubernetes `networking.k8s.io/v1` NetworkPolicy.

@@ -3,7 +3,7 @@
 // so tests can compare what the objects allow with what the library's model says they allow.
 // Scope: the default tier, Allow rules, the selector forms `all()`, `k == 'v'`, `has(k)`, `!has(k)`
 // joined by `&&` (anything else throws, so a new form cannot slip through unread).
-import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/private/cidr';
+import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/util/cidr';
 
 export interface CalicoPod { namespace: string; labels: Record<string, string>; namespaceLabels?: Record<string, string>; ip?: string }
 export interface CalicoProbe { from: CalicoPod; toPod?: CalicoPod; toIp?: string; toHostname?: string; port: number; protocol: string }

@@ -5,7 +5,7 @@ import { agentRuleProblems } from './agent-rules';
 import {
   CiliumDnsFilter, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port, Protocol,
 } from '../../../src';
-import { EgressReport } from '../../../src/constructs/egress-report';
+import { EgressReport } from '../../../src/report/egress-report';
 import { expectEgressError, synth } from '../../helpers';
 
 const source = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });

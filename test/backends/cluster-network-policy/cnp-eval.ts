@@ -3,7 +3,7 @@
 // what the objects allow with what the library's model says.
 // Tiers: Admin, then namespaced NetworkPolicies (none in these tests), then Baseline; inside a tier,
 // policies by ascending priority, rules in written order; the first Accept or Deny decides.
-import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/private/cidr';
+import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/util/cidr';
 
 export interface CnpPod { namespace: string; labels: Record<string, string>; namespaceLabels?: Record<string, string>; ip?: string }
 export interface CnpProbe { from: CnpPod; toPod?: CnpPod; toIp?: string; port: number; protocol: string }

@@ -3,7 +3,7 @@
 // `outboundTrafficPolicy`, ServiceEntry `hosts`/`addresses`/`ports`/`exportTo`), not from src/.
 // Scope: namespace-wide Sidecars (no workloadSelector), TCP (sidecars intercept TCP only), no
 // egress gateways.
-import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/private/cidr';
+import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/util/cidr';
 
 export interface MeshPod { namespace: string; labels: Record<string, string> }
 export interface MeshProbe { from: MeshPod; toPod?: MeshPod; toIp?: string; toHostname?: string; port: number; protocol: string }

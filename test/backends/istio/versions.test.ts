@@ -1,7 +1,7 @@
 // The declared Istio release and DYNAMIC_DNS on both sides of 1.30.
 import { App, Chart, Testing } from 'cdk8s';
 import { DnsResolver, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource, IstioWildcardResolution, Port } from '../../../src';
-import { EgressReport } from '../../../src/constructs/egress-report';
+import { EgressReport } from '../../../src/report/egress-report';
 import { expectEgressError, ofKind, synth } from '../../helpers';
 
 const DNS = DnsResolver.addresses(['10.96.0.10/32']);

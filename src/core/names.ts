@@ -1,8 +1,8 @@
 // Kubernetes name and label syntax (apimachinery validation), returned as problems.
 import { Problem } from './egress-error';
+import { EgressErrorCode } from './errors';
 import { argProblem, isPlainObject, stringMap } from './inputs';
 import { show } from '../util/show';
-import { EgressErrorCode } from '../core/errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

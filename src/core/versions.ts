@@ -5,8 +5,8 @@
 // ignored (features arrive in minor releases).
 import { IConstruct } from 'constructs';
 import { EgressError } from './egress-error';
-import type { BackendVersion } from '../core/policy-config';
-import { EgressErrorCode } from '../core/errors';
+import { EgressErrorCode } from './errors';
+import type { BackendVersion } from './policy-config';
 
 /** One product whose release the output depends on. */
 export interface VersionedProduct {

@@ -2,14 +2,15 @@
 // policy brings no DNS of its own, checks at synth that the app gives the same pods a DNS path.
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { raise } from './egress-error';
-import { labelsMatch, objectNameProblems } from './names';
-import { EgressBackend, IEgressPolicyDefinition, IRuleListener } from '../backends/backend';
-import { EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata, PolicyTier } from '../core/policy-config';
-import { EgressErrorCode } from '../core/errors';
-import { SourceConfig } from '../core/source';
-import { EgressModel, GrantPurpose, IModelPolicySource, ModelPolicy } from '../model/egress-model';
-import { DeclaredIntents } from '../model/intents';
+import { EgressBackend, IEgressPolicyDefinition, IRuleListener } from '../../backends/backend';
+import { DeclaredIntents } from '../../checks/intents';
+import { describeSource } from '../../core/describe';
+import { raise } from '../../core/egress-error';
+import { EgressErrorCode } from '../../core/errors';
+import { labelsMatch, objectNameProblems } from '../../core/names';
+import { EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata, PolicyTier } from '../../core/policy-config';
+import { SourceConfig } from '../../core/source';
+import { EgressModel, GrantPurpose, IModelPolicySource, ModelPolicy } from '../../model/egress-model';
 
 export interface RenderOptions {
   readonly purpose: GrantPurpose;
@@ -120,11 +121,6 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   }
 }
 
-export function describeSource(s: SourceConfig): string {
-  return s.podLabels
-    ? `Pods ${Object.entries(s.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${s.namespace}`
-    : `Every pod in namespace ${s.namespace}`;
-}
 
 /** True when some policy that keeps DNS open covers every pod of `source`. */
 export function hasDnsPath(policies: readonly ModelPolicy[], source: SourceConfig): boolean {

@@ -1,8 +1,8 @@
 // Output minimality: de-duplicate destinations and merge overlapping or adjacent CIDR blocks
 // (only blocks without exceptions, so nothing is widened).
-import { Cidr, isCidr, mergeCidrs, parseCidr } from './cidr';
-import { configKey } from './keys';
 import { DestinationConfig, DestinationKind } from '../core/destination';
+import { Cidr, isCidr, mergeCidrs, parseCidr } from '../util/cidr';
+import { configKey } from '../util/keys';
 
 export function minimizeDestinations(destinations: readonly DestinationConfig[]): DestinationConfig[] {
   const out: DestinationConfig[] = [];

@@ -2,7 +2,7 @@
 // Pure CIDR helpers: parsing with a corrective hint, containment and merging.
 // Addresses are held as bigint so IPv4 and IPv6 share one code path.
 import * as ipaddr from 'ipaddr.js';
-import { show } from '../util/show';
+import { show } from './show';
 
 export type IpFamily = 4 | 6;
 

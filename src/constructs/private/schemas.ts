@@ -2,14 +2,14 @@
 // the fix when a required one is missing. The constructs raise these first, with their path,
 // before they read anything from their props.
 import { Duration } from 'cdk8s';
-import { Check, Fields, argProblem, bool, duration, instance, isConstruct, list, num, optionalStruct, required, str, stringMap, struct } from './inputs';
-import { EgressBackend } from '../backends/backend';
-import { Destination } from '../core/destination';
-import { DnsResolver } from '../core/dns-resolver';
-import { EgressErrorCode } from '../core/errors';
-import { Port } from '../core/port';
-import { EgressSource } from '../core/source';
-import { FixedEgressIpProvider } from '../fixed-ip/provider';
+import { EgressBackend } from '../../backends/backend';
+import { Destination } from '../../core/destination';
+import { DnsResolver } from '../../core/dns-resolver';
+import { EgressErrorCode } from '../../core/errors';
+import { Check, Fields, argProblem, bool, duration, instance, isConstruct, list, num, optionalStruct, required, str, stringMap, struct } from '../../core/inputs';
+import { Port } from '../../core/port';
+import { EgressSource } from '../../core/source';
+import { FixedEgressIpProvider } from '../../fixed-ip/provider';
 
 export const SOURCE = instance(EgressSource, 'EgressSource', 'EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })');
 export const DESTINATION = instance(Destination, 'Destination', 'Destination.ipv4(\'203.0.113.0/24\')');
@@ -159,12 +159,4 @@ export const EGRESS_MONITORING_PROPS = struct({
   alertLabels: stringMap,
   labels: stringMap,
   annotations: stringMap,
-});
-
-export const CILIUM_VALUES_PROPS = optionalStruct({
-  name: NAME,
-  namespace: str({ example: 'flux-system' }),
-  valuesKey: str({ example: 'values.yaml' }),
-  k8sServiceHost: str({ example: 'api.cluster.example' }),
-  k8sServicePort: num(),
 });

@@ -7,7 +7,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { EgressError, Problem } from './egress-error';
-import { EgressErrorCode } from '../core/errors';
+import { EgressErrorCode } from './errors';
 import { article, show, showWithKind, uncalledFactory } from '../util/show';
 
 

@@ -1,6 +1,6 @@
 /* eslint-disable no-bitwise */
 import * as fc from 'fast-check';
-import { Cidr, cidrContains, cidrContainsAddress, isCidr, lastAddress, mergeCidrs, parseCidr } from '../../src/private/cidr';
+import { Cidr, cidrContains, cidrContainsAddress, isCidr, lastAddress, mergeCidrs, parseCidr } from '../../src/util/cidr';
 
 describe('parseCidr', () => {
   test('canonicalizes IPv4 and IPv6 blocks', () => {

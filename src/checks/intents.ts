@@ -3,17 +3,17 @@
 // control-plane path that the library's own mesh objects need. A declared intent that another
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
-import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, destinationMatches, GrantPurpose, policyIndex } from './egress-model';
-import { EnforcementLayer, PolicyTier } from '../core/policy-config';
+import { addressShare, coveredFamily, mayCoverFamily } from './policy-checks';
 import { DestinationConfig, DestinationKind } from '../core/destination';
+import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../core/mesh-defaults';
+import { NAMESPACE_NAME_LABEL } from '../core/names';
+import { EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
-import { addressShare, coveredFamily, mayCoverFamily } from '../private/checks';
-import { cidrContainsAddress, familyBits, formatAddress, isCidr, parseCidr } from '../private/cidr';
-import { EgressError } from '../private/egress-error';
-import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../private/mesh-defaults';
-import { NAMESPACE_NAME_LABEL } from '../private/names';
+import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, destinationMatches, GrantPurpose, policyIndex } from '../model/egress-model';
+import { cidrContainsAddress, familyBits, formatAddress, isCidr, parseCidr } from '../util/cidr';
 
 /** istiod as the Istio sidecars reach it by default (xDS and certificates). */
 const ISTIOD: ProbePod = { namespace: ISTIOD_NAMESPACE, labels: { ...ISTIOD_LABELS } };
@@ -59,7 +59,7 @@ export class DeclaredIntents {
    */
   public static enforcedOutsideApp(scope: IConstruct, reason: string): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const inputs = require('../private/inputs') as typeof import('../private/inputs');
+    const inputs = require('../core/inputs') as typeof import('../core/inputs');
     if (!inputs.isConstruct(scope)) inputs.raiseUnscoped([inputs.argProblem('The scope of DeclaredIntents.enforcedOutsideApp()', scope, 'a construct (the App, a Chart or a construct in one)')]);
     if (typeof reason !== 'string' || reason.trim().length === 0) {
       throw EgressError.at(scope, EgressErrorCode.REASON_REQUIRED,

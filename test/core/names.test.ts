@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { labelProblems, labelsCompatible, labelsMatch, namespaceProblems, objectNameProblems, sortedLabels, sourcesMayOverlap } from '../../src/private/names';
+import { labelProblems, labelsCompatible, labelsMatch, namespaceProblems, objectNameProblems, sortedLabels, sourcesMayOverlap } from '../../src/core/names';
 
 describe('names', () => {
   test('namespaces are DNS-1123 labels, with a suggestion', () => {

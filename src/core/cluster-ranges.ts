@@ -2,12 +2,12 @@
 // context, and CIDR lists parsed with the construct path in their errors. Shared by the intent
 // constructs (IP blocks that reach into the cluster) and the fixed-IP providers.
 import { IConstruct } from 'constructs';
-import { Cidr, cidrProblemText, isCidr, parseCidr } from './cidr';
+import { ClusterCidrs } from './cluster-cidrs';
 import { CLUSTER_CIDRS_CONTEXT, checkContextValue, recordContextRead } from './context';
 import { EgressError, raise } from './egress-error';
+import { EgressErrorCode } from './errors';
 import { list, str } from './inputs';
-import { EgressErrorCode } from '../core/errors';
-import { ClusterCidrs } from '../core/cluster-cidrs';
+import { Cidr, cidrProblemText, isCidr, parseCidr } from '../util/cidr';
 
 
 /** Parse a list of CIDRs or throw with the construct path. */

@@ -3,7 +3,7 @@ import {
   AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway, EgressModel,
   EgressPolicy, EgressSource, EgressWarningId, EgressWarnings, Port, Protocol,
 } from '../../src';
-import { NODE_LOCAL_DNS_CACHE_CONTEXT } from '../../src/private/dns-defaults';
+import { NODE_LOCAL_DNS_CACHE_CONTEXT } from '../../src/core/dns-defaults';
 import { expectEgressError, ofKind, synth } from '../helpers';
 
 /** A chart in an app that declares `value` as its NodeLocal DNSCache (no declaration when undefined). */

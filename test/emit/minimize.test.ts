@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { DestinationConfig, DestinationKind } from '../../src';
-import { isCidr, parseCidr, cidrContainsAddress, parseIp } from '../../src/private/cidr';
-import { minimizeDestinations } from '../../src/private/minimize';
+import { minimizeDestinations } from '../../src/emit/minimize';
+import { isCidr, parseCidr, cidrContainsAddress, parseIp } from '../../src/util/cidr';
 
 const cidrs = ['10.0.0.0/24', '10.0.1.0/24', '10.0.0.0/23', '10.0.0.128/25', '192.0.2.0/28', '192.0.2.16/28', '2001:db8::/33', '2001:db8:8000::/33'];
 const ips = ['10.0.0.1', '10.0.0.200', '10.0.1.5', '10.0.2.1', '192.0.2.5', '192.0.2.20', '192.0.2.40', '2001:db8::1', '2001:db8:8000::1', '2001:db9::1'];

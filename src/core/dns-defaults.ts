@@ -5,13 +5,13 @@
 // declares the cache once, in the `cdk8s-egress:nodeLocalDnsCache` context; then the default DNS
 // path includes it, and an explicit resolver list without it raises a warning.
 import { IConstruct } from 'constructs';
-import { isCidr, parseCidr } from './cidr';
 import { NODE_LOCAL_DNS_CACHE_CONTEXT, checkContextValue } from './context';
+import { DnsResolver } from './dns-resolver';
 import { EgressError } from './egress-error';
-import { DnsResolver } from '../core/dns-resolver';
-import { EgressErrorCode } from '../core/errors';
-import { EgressWarningId } from '../core/warning-ids';
-import { EgressWarnings } from '../core/warnings';
+import { EgressErrorCode } from './errors';
+import { EgressWarningId } from './warning-ids';
+import { EgressWarnings } from './warnings';
+import { isCidr, parseCidr } from '../util/cidr';
 
 /**
  * Context key: the address NodeLocal DNSCache listens on (`"169.254.20.10"`), or `true` for that

@@ -7,7 +7,7 @@
 // cluster tier.
 import { ApiObject, ApiObjectMetadata, Chart, GroupVersionKind } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { EgressError } from './egress-error';
+import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 
 /** Properties of an emitted object: metadata and a spec in the resource's JSON shape. */

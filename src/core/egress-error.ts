@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 // Only the type: core/errors.ts imports this module for isEgressError, so a value import here would
 // be an import cycle (the enum's values are never needed at run time in this module).
-import type { EgressErrorCode } from '../core/errors';
+import type { EgressErrorCode } from './errors';
 
 /**
  * The error every cdk8s-egress validation throws. Its message names the construct path,

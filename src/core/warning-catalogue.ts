@@ -3,7 +3,7 @@
 // it. docs/warnings.md is this table (a test keeps it equal too). Also the text helpers of the
 // synth output: the first sentence of a message and the closest known id of a misspelt one.
 import { closestName } from './inputs';
-import { EgressWarningId } from '../core/warning-ids';
+import { EgressWarningId } from './warning-ids';
 
 /** Context key: `true` prints the full text of every warning at synth (as `CDK8S_EGRESS_VERBOSE=1` does). */
 export const VERBOSE_WARNINGS_CONTEXT = 'cdk8s-egress:verboseWarnings';

@@ -13,10 +13,10 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { EgressError, Problem, raise } from './egress-error';
+import { EgressErrorCode } from './errors';
 import { closestName } from './inputs';
-import { show } from '../util/show';
 import { VERBOSE_WARNINGS_CONTEXT } from './warning-catalogue';
-import { EgressErrorCode } from '../core/errors';
+import { show } from '../util/show';
 
 /** The prefix of every context key of the library. */
 export const CONTEXT_PREFIX = 'cdk8s-egress:';
@@ -27,7 +27,7 @@ export const NODE_LOCAL_DNS_CACHE_CONTEXT = 'cdk8s-egress:nodeLocalDnsCache';
 /** Context key of the cluster's own ranges (see cluster-ranges.ts): `{ "podCidrs": [...], "serviceCidrs": [...] }`. */
 export const CLUSTER_CIDRS_CONTEXT = 'cdk8s-egress:clusterCidrs';
 
-/** Context keys of the release each backend is declared to run (read and checked by src/private/versions.ts). */
+/** Context keys of the release each backend is declared to run (read and checked by src/core/versions.ts). */
 export const CILIUM_VERSION_CONTEXT = 'cdk8s-egress:ciliumVersion';
 export const ISTIO_VERSION_CONTEXT = 'cdk8s-egress:istioVersion';
 export const CALICO_VERSION_CONTEXT = 'cdk8s-egress:calicoVersion';

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { Destination, DnsEgressRule, EgressPolicy, EgressSource, EgressWarningId, EgressWarnings, Port } from '../../src';
-import { EgressReport } from '../../src/constructs/egress-report';
+import { EgressReport } from '../../src/report/egress-report';
 import { expectEgressError, tempApp, writtenFiles } from '../helpers';
-import { buildRepresentativeApp } from '../report/representative-app';
+import { buildRepresentativeApp } from './representative-app';
 
 process.env.CDK8S_EGRESS_QUIET = '1';
 

@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { buildReport } from './build';
+import { ReportData } from './data';
+import { renderMarkdown } from './markdown';
+import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { argProblem, isConstruct, optionalStruct, raiseUnscoped, str } from '../core/inputs';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel } from '../model/egress-model';
-import { EgressError } from '../private/egress-error';
-import { argProblem, isConstruct, optionalStruct, raiseUnscoped, str } from '../private/inputs';
-import { buildReport } from '../report/build';
-import { ReportData } from '../report/data';
-import { renderMarkdown } from '../report/markdown';
 
 /**
  * Where `EgressReport.write` / `EgressReport.synth` put the report.

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { configKey, configListKey, sameConfig } from '../../src/private/keys';
+import { configKey, configListKey, sameConfig } from '../../src/util/keys';
 
 describe('config keys and equality', () => {
   test('keys are the JSON text; a list key joins them', () => {

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addKeptValidation } from '../../src/private/validation';
+import { addKeptValidation } from '../../src/emit/validation';
 
 describe('addKeptValidation', () => {
   test('the answer is kept across validation passes while the version holds, recomputed when it moves', () => {

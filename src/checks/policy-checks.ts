@@ -1,13 +1,13 @@
 // Checks shared by the intent constructs: backend capabilities and allow-all detection.
 import { IConstruct } from 'constructs';
-import { Cidr, IpFamily, cidrContains, cidrsOverlap, isCidr, mergeCidrs, parseCidr } from './cidr';
-import { contextClusterRanges } from './cluster-ranges';
-import { EgressError } from './egress-error';
 import { EgressBackend } from '../backends/backend';
-import { Capability, requiredCapabilities } from '../core/policy-config';
+import { contextClusterRanges } from '../core/cluster-ranges';
 import { DestinationConfig, DestinationKind } from '../core/destination';
+import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { Capability, requiredCapabilities } from '../core/policy-config';
 import { PortConfig, Protocol } from '../core/port';
+import { Cidr, IpFamily, cidrContains, cidrsOverlap, isCidr, mergeCidrs, parseCidr } from '../util/cidr';
 
 const HINTS: Partial<Record<Capability, string>> = {
   [Capability.FQDN]: 'or resolve the service to fixed addresses and use Destination.ipv4()/ipv6()',

@@ -16,7 +16,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { EgressError, Problem } from './egress-error';
-import { EgressErrorCode } from '../core/errors';
+import { EgressErrorCode } from './errors';
 
 /** The kinds a workload source may be, with the API version Kubernetes serves them under. */
 const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
