@@ -2,6 +2,7 @@
 import { IConstruct } from 'constructs';
 import { EgressBackend } from '../backends/backend';
 import { contextClusterRanges } from '../core/cluster-ranges';
+import { describePortRange } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -29,7 +30,7 @@ function expressesPorts(backendId: string, ports: readonly PortConfig[]): boolea
 /** The ports of a rule that need `cap`, in words. */
 function portsNeeding(cap: Capability, ports: readonly PortConfig[]): string {
   const shown = ports.filter((p) => (cap === Capability.SCTP ? p.protocol === Protocol.SCTP : p.endPort !== undefined))
-    .map((p) => `${p.protocol}/${p.port ?? '*'}${p.endPort !== undefined ? `-${p.endPort}` : ''}`);
+    .map(describePortRange);
   return cap === Capability.SCTP ? `the SCTP port${shown.length > 1 ? 's' : ''} ${shown.join(', ')}` : `the port range${shown.length > 1 ? 's' : ''} ${shown.join(', ')}`;
 }
 
