@@ -4,7 +4,7 @@
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
 import { addressShare, coveredFamily, mayCoverFamily } from './policy-checks';
-import { describeProbe, describeProbeWithoutPort, describeSourceInSentence, labelText } from '../core/describe';
+import { describePortRange, describeProbe, describeProbeWithoutPort, describeSourceInSentence, labelText } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -384,7 +384,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
 }
 
 function portKeys(ports: readonly PortConfig[]): string[] {
-  return ports.length === 0 ? ['*'] : ports.map((p) => `${p.protocol}/${p.port ?? '*'}${p.endPort !== undefined ? `-${p.endPort}` : ''}`);
+  return ports.length === 0 ? ['*'] : ports.map((p) => describePortRange(p));
 }
 
 /** Allow-all by union across constructs: [construct path, message]. */

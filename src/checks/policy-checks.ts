@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { EgressBackend } from '../backends/backend';
 import { contextClusterRanges } from '../core/cluster-ranges';
-import { describePortRange } from '../core/describe';
+import { describeCidr, describePortRange } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -160,7 +160,7 @@ export function inClusterProblem(scope: IConstruct, d: DestinationConfig): strin
     + 'and Service IPs are usually translated before the policy applies. Select in-cluster peers with Destination.pods() or Destination.namespace(), '
     + 'and list the external ranges you need';
   if (carved.length === hits.length) {
-    return `Destination ${block.text} except ${d.except!.join(', ')} carves the cluster's ${named} out of an IP block to mean "everything but the cluster", `
+    return `Destination ${describeCidr(block.text, d.except)} carves the cluster's ${named} out of an IP block to mean "everything but the cluster", `
       + `but NetworkPolicy ipBlock is meant for addresses outside the cluster. ${why}`;
   }
   return `Destination ${block.text} overlaps the cluster's ${named}: NetworkPolicy ipBlock is meant for addresses outside the cluster. ${why}`;
