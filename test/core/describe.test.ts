@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import {
   describeCidr, describeCidrDestinations, describeDestination, describeDestinationClusterWide, describeDestinationForCilium,
   describeDestinationTarget, describeGatewayNode, describePort, describePortRange, describeProbe, describeProbeWithoutPort,
@@ -154,5 +156,29 @@ describe('fixed-IP gateway nodes', () => {
     expect(describeGatewayNode({ zone: 'a', role: 'egress' }, '203.0.113.7', undefined)).toBe('node role=egress,zone=a with 203.0.113.7');
     expect(describeGatewayNode({ role: 'egress' }, undefined, 'eth1')).toBe('node role=egress with the first address of eth1');
     expect(describeGatewayNode({ role: 'egress' }, undefined, undefined)).toBe('node role=egress with its default-route address');
+  });
+});
+
+describe('one home', () => {
+  // Files the gateway split (#20) is rewriting: they still print labels themselves until switched
+  // to core/describe.ts. Remove an entry when its file uses labelText/sortedLabelText.
+  const NOT_YET_SWITCHED = new Set(['gateway/bypass.ts', 'constructs/egress-gateway.ts']);
+
+  test('labels are printed as k=v lists only by core/describe.ts', () => {
+    const src = path.join(__dirname, '..', '..', 'src');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) files.push(path.relative(src, p).split(path.sep).join('/'));
+      }
+    };
+    walk(src);
+    // `(k) => `${k}=${…}`` or `([k, v]) => `${k}=${v}``: a label list being joined by hand
+    const idiom = /=>\s*`\$\{\w+\}=\$\{/;
+    const offenders = files.filter((f) => idiom.test(fs.readFileSync(path.join(src, f), 'utf8')));
+    expect(offenders.filter((f) => f !== 'core/describe.ts' && !NOT_YET_SWITCHED.has(f))).toEqual([]);
+    expect(offenders).toContain('core/describe.ts'); // the idiom is seen where it is
   });
 });
