@@ -7,8 +7,9 @@ export * from './core/dns-resolver';
 export * from './core/warning-ids';
 export * from './core/warnings';
 export * from './core/policy-config';
-// Backend contract (vendor backends load lazily through EgressBackend's factories)
-export * from './backends/backend';
+// Backend contract, and the factories of the bundled backends (which load a vendor module on first use)
+export * from './backends/contract';
+export * from './backends/egress-backend';
 // Intent constructs
 export * from './constructs/egress-policy';
 export * from './constructs/dns-egress-rule';
@@ -21,6 +22,9 @@ export * from './core/cluster-cidrs';
 export * from './fixed-ip/options';
 export * from './fixed-ip/cilium-values';
 // What the library knows its output allows
+export * from './model/policy';
+export * from './model/facts';
+export * from './model/probe';
 export * from './model/egress-model';
 export { DeclaredIntents } from './checks/intents';
 // Monitoring and the explain report

@@ -2,11 +2,11 @@
 // the fix when a required one is missing. The constructs raise these first, with their path,
 // before they read anything from their props.
 import { Duration } from 'cdk8s';
-import { EgressBackend } from '../../backends/backend';
+import { isEgressBackend } from '../../backends/contract';
 import { Destination } from '../../core/destination';
 import { DnsResolver } from '../../core/dns-resolver';
 import { EgressErrorCode } from '../../core/errors';
-import { Check, Fields, argProblem, bool, duration, instance, isConstruct, list, num, optionalStruct, required, str, stringMap, struct } from '../../core/inputs';
+import { Check, Fields, argProblem, bool, duration, implementing, instance, isConstruct, list, num, optionalStruct, required, str, stringMap, struct } from '../../core/inputs';
 import { Port } from '../../core/port';
 import { EgressSource } from '../../core/source';
 import { FixedEgressIpProvider } from '../../fixed-ip/provider';
@@ -14,7 +14,7 @@ import { FixedEgressIpProvider } from '../../fixed-ip/provider';
 export const SOURCE = instance(EgressSource, 'EgressSource', 'EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })');
 export const DESTINATION = instance(Destination, 'Destination', 'Destination.ipv4(\'203.0.113.0/24\')');
 export const PORT = instance(Port, 'Port', 'Port.HTTPS or Port.tcp(443)');
-export const BACKEND = instance(EgressBackend, 'EgressBackend', 'EgressBackend.kubernetes()');
+export const BACKEND = implementing(isEgressBackend, 'EgressBackend', 'EgressBackend.kubernetes()');
 export const RESOLVERS: Check = list(instance(DnsResolver, 'DnsResolver', 'DnsResolver.kubeDns()'), {
   itemName: 'DnsResolver values',
   nestedFix: 'DnsResolver.addresses() returns a list: spread it into the list, [...DnsResolver.addresses([\'10.0.0.10/32\'])], or pass it alone',
