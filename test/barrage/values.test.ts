@@ -5,7 +5,7 @@ import { Chart } from 'cdk8s';
 import { Case, Ctx, asGiven, barrage, pods } from './harness';
 import {
   AlibabaEipReleaseStrategy, AppProtocol, CalicoEdition, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway, EgressGatewayProvider,
-  IEgressBackend, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, HttpRule, Port, Protocol,
+  IEgressBackend, IFixedEgressIpProvider, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, HttpRule, Port, Protocol,
 } from '../../src';
 
 const allowPort = (port: () => unknown) => ({ chart }: Ctx) =>
@@ -313,10 +313,10 @@ function backendCases(): Case[] {
 
 function providerCases(): Case[] {
   const cases: Case[] = [];
-  const use = (p: () => FixedEgressIpProvider, extra: Record<string, unknown> = {}) => ({ chart }: Ctx) =>
+  const use = (p: () => IFixedEgressIpProvider, extra: Record<string, unknown> = {}) => ({ chart }: Ctx) =>
     new FixedEgressIp(chart, 'f', { sources: [pods()], provider: p(), ...extra } as never);
   const dest = { destinations: [Destination.ipv4('203.0.113.0/24')] };
-  const list: Array<[string, () => FixedEgressIpProvider, Record<string, unknown>, string, string]> = [
+  const list: Array<[string, () => IFixedEgressIpProvider, Record<string, unknown>, string, string]> = [
     ['cilium(undefined)', () => FixedEgressIpProvider.cilium(undefined as never), dest, 'EGRESS_INVALID_ARGUMENT', 'FixedEgressIpProvider.cilium() options must be an object'],
     ['cilium(null)', () => FixedEgressIpProvider.cilium(null as never), dest, 'EGRESS_INVALID_ARGUMENT', 'got null'],
     ['cilium({ nodeSelector: "a=b" })', () => FixedEgressIpProvider.cilium({ nodeSelector: 'a=b' as never }), dest, 'EGRESS_INVALID_ARGUMENT', 'Write it as an object: { "a": "b" }'],

@@ -9,7 +9,7 @@ import { EgressErrorCode } from '../../core/errors';
 import { Check, Fields, argProblem, bool, duration, implementing, instance, isConstruct, list, num, optionalStruct, required, str, stringMap, struct } from '../../core/inputs';
 import { Port } from '../../core/port';
 import { EgressSource } from '../../core/source';
-import { FixedEgressIpProvider } from '../../fixed-ip/provider';
+import { isFixedEgressIpProvider } from '../../fixed-ip/contract';
 
 export const SOURCE = instance(EgressSource, 'EgressSource', 'EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })');
 export const DESTINATION = instance(Destination, 'Destination', 'Destination.ipv4(\'203.0.113.0/24\')');
@@ -82,7 +82,7 @@ export const CLUSTER_CIDRS = struct({
 
 export const FIXED_EGRESS_IP_PROPS = struct({
   sources: required(list(SOURCE, { itemName: 'EgressSource values' }), 'list the pods that need the fixed address, e.g. [EgressSource.workload(deployment)]'),
-  provider: required(instance(FixedEgressIpProvider, 'FixedEgressIpProvider', 'FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' } })'),
+  provider: required(implementing(isFixedEgressIpProvider, 'FixedEgressIpProvider', 'FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' } })'),
     'say how the address is provided, e.g. FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' }, egressIp: \'10.0.0.100\' })'),
   destinations: list(DESTINATION, { itemName: 'Destination values' }),
   allowAllAddresses: bool,
