@@ -8,8 +8,9 @@ export * from './core/dns-resolver';
 export * from './core/warning-ids';
 export * from './core/warnings';
 export * from './core/policy-config';
-// Backend contract (vendor backends load lazily through EgressBackend's factories)
-export * from './backends/backend';
+// Backend contract, and the factories of the bundled backends (which load a vendor module on first use)
+export * from './backends/contract';
+export * from './backends/egress-backend';
 // Intent constructs
 export * from './constructs/egress-policy';
 export * from './constructs/dns-egress-rule';
@@ -17,11 +18,15 @@ export * from './constructs/default-deny-egress';
 export * from './constructs/allowed-external-service';
 export * from './constructs/fixed-egress-ip';
 export * from './constructs/egress-gateway';
-export * from './fixed-ip/provider';
+export * from './fixed-ip/contract';
+export * from './fixed-ip/fixed-egress-ip-provider';
 export * from './core/cluster-cidrs';
 export * from './fixed-ip/options';
 export * from './fixed-ip/cilium-values';
 // What the library knows its output allows
+export * from './model/policy';
+export * from './model/facts';
+export * from './model/probe';
 export * from './model/egress-model';
 export { DeclaredIntents } from './checks/intents';
 // Monitoring and the explain report

@@ -13,7 +13,13 @@ import { NAMESPACE_NAME_LABEL } from '../core/names';
 import { EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
-import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, destinationMatches, GrantPurpose, policyIndex } from '../model/egress-model';
+import { EgressModel } from '../model/egress-model';
+import { EgressFact, FactKind } from '../model/facts';
+import { checkLayered } from '../model/layered';
+import { destinationMatches } from '../model/matching';
+import { ModelPolicy, GrantPurpose } from '../model/policy';
+import { policyIndex } from '../model/policy-index';
+import { LayerVerdict, Probe, ProbePod, Verdict } from '../model/probe';
 import { cidrContainsAddress, familyBits, formatAddress, isCidr, parseCidr } from '../util/cidr';
 
 /** istiod as the Istio sidecars reach it by default (xDS and certificates). */
@@ -260,10 +266,10 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   const adminNs = new Set<string>();
   const routeNs = new Set<string>();
   for (const p of all) {
-    if (p.layer === EnforcementLayer.MESH && p.isolates !== false) {
-      meshNs.set(p.source.namespace, (meshNs.get(p.source.namespace) ?? true) && p.wholeNamespace === true);
+    if (p.semantics.layer === EnforcementLayer.MESH && p.semantics.isolates !== false) {
+      meshNs.set(p.source.namespace, (meshNs.get(p.source.namespace) ?? true) && p.semantics.wholeNamespace === true);
     }
-    if ((p.tier ?? PolicyTier.NAMESPACED) !== PolicyTier.NAMESPACED) adminNs.add(p.source.namespace);
+    if ((p.semantics.tier ?? PolicyTier.NAMESPACED) !== PolicyTier.NAMESPACED) adminNs.add(p.source.namespace);
   }
   const routedHosts = new Map<string, string[]>();
   for (const f of facts) {
@@ -277,7 +283,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   const meshAnswers = new Map<string, boolean>();
   const settled = (p: ModelPolicy, probe: Probe, targetKey: string): boolean => {
     const ns = p.source.namespace;
-    if ((p.layer ?? EnforcementLayer.NETWORK) !== EnforcementLayer.NETWORK || adminNs.has(ns)) return false;
+    if ((p.semantics.layer ?? EnforcementLayer.NETWORK) !== EnforcementLayer.NETWORK || adminNs.has(ns)) return false;
     if (probe.toHostname !== undefined && routeNs.has(ns) && routed(ns, probe.toHostname)) return false;
     const wholeNamespaceMesh = meshNs.get(ns);
     if (wholeNamespaceMesh === undefined || probe.skipsMesh || probe.protocol !== Protocol.TCP) return true;
@@ -291,10 +297,10 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
     return ok;
   };
   for (const p of all) {
-    if (p.purpose === GrantPurpose.DENY || p.isolates === false || skip(p.constructPath)) continue;
+    if (p.purpose === GrantPurpose.DENY || p.semantics.isolates === false || skip(p.constructPath)) continue;
     for (const rule of p.rules) {
       // Mesh backends do not carry DNS (the network layer does): their model keeps the rule only.
-      if (rule.dns && p.layer === EnforcementLayer.MESH) continue;
+      if (rule.dns && p.semantics.layer === EnforcementLayer.MESH) continue;
       for (const d of rule.destinations) {
         const target = witnessTarget(d, p.source.namespace);
         if (!target) continue;
@@ -362,7 +368,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   // 4. Sidecars under the library's REGISTRY_ONLY Sidecar must keep reaching istiod.
   const meshNamespaces = new Map<string, ModelPolicy>();
   for (const p of all) {
-    const isolatingMesh = p.layer === EnforcementLayer.MESH && p.isolates !== false;
+    const isolatingMesh = p.semantics.layer === EnforcementLayer.MESH && p.semantics.isolates !== false;
     if (isolatingMesh && !meshNamespaces.has(p.source.namespace)) meshNamespaces.set(p.source.namespace, p);
   }
   for (const [ns, mesh] of meshNamespaces) {
@@ -390,8 +396,8 @@ function portKeys(ports: readonly PortConfig[]): string[] {
 /** Allow-all by union across constructs: [construct path, message]. */
 function unionAllowAll(all: readonly ModelPolicy[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  const network = all.filter((p) => (p.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK
-    && p.purpose === GrantPurpose.ALLOW && p.isolates !== false);
+  const network = all.filter((p) => (p.semantics.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK
+    && p.purpose === GrantPurpose.ALLOW && p.semantics.isolates !== false);
   const byNs = new Map<string, ModelPolicy[]>();
   for (const p of network) {
     const list = byNs.get(p.source.namespace);

@@ -1,6 +1,7 @@
 // Checks shared by the intent constructs: backend capabilities and allow-all detection.
 import { IConstruct } from 'constructs';
-import { EgressBackend } from '../backends/backend';
+import { IEgressBackend } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import { contextClusterRanges } from '../core/cluster-ranges';
 import { describeCidr, describePortRange } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
@@ -41,7 +42,7 @@ function portsNeeding(cap: Capability, ports: readonly PortConfig[]): string {
  * only the bundled backends that can express the whole rule (destination and ports together).
  */
 export function checkCapabilities(
-  scope: IConstruct, backend: EgressBackend, what: () => string, dest: DestinationConfig | undefined, ports: readonly PortConfig[],
+  scope: IConstruct, backend: IEgressBackend, what: () => string, dest: DestinationConfig | undefined, ports: readonly PortConfig[],
 ): void {
   const destCaps = dest ? requiredCapabilities(dest) : [];
   const portCaps: Capability[] = [];

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPolicy } from './egress-policy';
-import { EgressBackend } from '../backends/backend';
+import { IEgressBackend, backendProblems } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import type { MeshRegistry } from '../backends/istio/mesh-registry';
 import { shortHash } from '../backends/istio/naming';
 import { DeclaredIntents } from '../checks/intents';
@@ -21,7 +22,8 @@ import { EgressWarnings } from '../core/warnings';
 import { recordRoute } from '../gateway/bypass';
 import type { IstioGatewayRenderer } from '../gateway/istio-gateway-renderer';
 import { GatewayModel, HostEntry, HttpRuleData, Leg, LegMode, SourceGrant } from '../gateway/route-model';
-import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
+import { EgressModel } from '../model/egress-model';
+import { EgressFact, FactKind } from '../model/facts';
 import { EgressFactDetails } from '../monitoring/fact-details';
 import { registerFactories } from '../util/show';
 import { EGRESS_GATEWAY_PROPS, EGRESS_ROUTE_PROPS } from './private/schemas';
@@ -433,7 +435,7 @@ export interface EgressGatewayProps {
    * Backend that renders the sources' bypass-closing policies (pods and IP blocks suffice).
    * @default EgressBackend.kubernetes()
    */
-  readonly enforcementBackend?: EgressBackend;
+  readonly enforcementBackend?: IEgressBackend;
   /**
    * Backend that renders the gateway pods' own egress policy. It must express hostnames
    * (`EgressBackend.cilium()`) to restrict the gateway to the routed hosts; otherwise set
@@ -442,7 +444,7 @@ export interface EgressGatewayProps {
    * match hostnames, the gateway is refused unless `allowGatewayEgressToAnyAddress` is set (or
    * `bypassClosure` is false)
    */
-  readonly gatewayEgressBackend?: EgressBackend;
+  readonly gatewayEgressBackend?: IEgressBackend;
   /**
    * Let the gateway pods reach every IPv4/IPv6 address on the routed upstream ports, for
    * clusters without a DNS-aware policy engine. Recorded in the
@@ -530,8 +532,8 @@ export class EgressGateway extends Construct {
   public readonly bypassClosure: boolean;
 
   private readonly props: EgressGatewayProps;
-  private readonly enforcementBackend: EgressBackend;
-  private readonly gatewayEgressBackend: EgressBackend;
+  private readonly enforcementBackend: IEgressBackend;
+  private readonly gatewayEgressBackend: IEgressBackend;
   private readonly anyAddress: boolean;
   private readonly model: GatewayModel = { hosts: new Map(), denyHosts: [] };
   /** Where each source grant came from: which pods, with which HTTP rules, declared by which route. */
@@ -545,7 +547,7 @@ export class EgressGateway extends Construct {
     raise(this, EGRESS_GATEWAY_PROPS(props, 'EgressGateway props'));
     checkContext(this);
     props = props ?? {};
-    for (const b of [props.enforcementBackend, props.gatewayEgressBackend]) if (b) raise(this, b._problems());
+    for (const b of [props.enforcementBackend, props.gatewayEgressBackend]) if (b) raise(this, backendProblems(b));
     for (const r of props.dns ?? []) raise(this, r._problems());
     this.props = props;
     this.provider = props.provider ?? EgressGatewayProvider.istio();

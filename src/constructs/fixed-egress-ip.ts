@@ -14,9 +14,10 @@ import { labelProblems, objectNameProblems } from '../core/names';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
+import { IFixedEgressIpProvider, providerProblems } from '../fixed-ip/contract';
 import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
-import { FixedEgressIpProvider } from '../fixed-ip/provider';
-import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
+import { EgressModel } from '../model/egress-model';
+import { EgressFact, FactKind } from '../model/facts';
 import { EgressFactDetails } from '../monitoring/fact-details';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { FIXED_EGRESS_IP_PROPS } from './private/schemas';
@@ -31,7 +32,7 @@ export interface FixedEgressIpProps {
   /** The pods that leave with the fixed address. At least one. */
   readonly sources: EgressSource[];
   /** How the address is provided: `FixedEgressIpProvider.cilium()`, `.calico()`, `.alibabaEip()`, `.alibabaPodNetworking()`. */
-  readonly provider: FixedEgressIpProvider;
+  readonly provider: IFixedEgressIpProvider;
   /**
    * The external IP blocks the fixed address is for (`Destination.ipv4()`/`ipv6()`; `except`
    * blocks are excluded). Required by providers scoped by destination (Cilium); refused by the
@@ -104,7 +105,7 @@ export class FixedEgressIp extends Construct {
   /** The pods that get the fixed address. */
   public readonly sources: EgressSource[];
   /** The provider. */
-  public readonly provider: FixedEgressIpProvider;
+  public readonly provider: IFixedEgressIpProvider;
   /** The emitted objects (pod-template annotations are applied to the workloads themselves). */
   public readonly apiObjects: ApiObject[];
   /** The address, or where it comes from, in words. */
@@ -114,7 +115,7 @@ export class FixedEgressIp extends Construct {
     super(constructScope(scope, id, 'FixedEgressIp'), id);
     raise(this, FIXED_EGRESS_IP_PROPS(props, 'FixedEgressIp props'));
     checkContext(this);
-    raise(this, props.provider._problems());
+    raise(this, providerProblems(props.provider));
     this.sources = [...props.sources];
     this.provider = props.provider;
     if (this.sources.length === 0) {

@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { AlibabaPodNetworkingOptions, TerwayEniType, TerwayVSwitchSelectionPolicy } from './options';
 import { makeClusterScoped, podTemplateAnnotations, podTemplateLabels, sourcesOverlap, workloadOf } from './private';
-import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import {
   PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
 } from '../../imports/network.alibabacloud.com';
@@ -40,7 +40,7 @@ interface Entry {
 }
 
 /** Renders `FixedEgressIpProvider.alibabaPodNetworking()`. */
-export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
+export class AlibabaPodNetworkingProvider extends FixedEgressIpProviderBase {
   public readonly id = 'alibaba';
   public readonly displayName = 'Terway PodNetworking';
   public readonly scopedByDestination = false;

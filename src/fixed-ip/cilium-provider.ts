@@ -1,8 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { CiliumEgressGatewayNode, CiliumFixedEgressIpOptions } from './options';
 import { makeClusterScoped } from './private';
-import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import {
   CiliumEgressGatewayPolicy,
   CiliumEgressGatewayPolicySpec,
@@ -45,7 +45,7 @@ interface Gateway {
 }
 
 /** Renders `FixedEgressIpProvider.cilium()`. */
-export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
+export class CiliumFixedEgressIpProvider extends FixedEgressIpProviderBase {
   public readonly id = 'cilium';
   public readonly displayName = 'Cilium egress gateway';
   public readonly scopedByDestination = true;

@@ -14,7 +14,8 @@ import { EnforcementLayer } from '../core/policy-config';
 import { SourceConfig } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
+import { EgressModel } from '../model/egress-model';
+import { GrantPurpose, ModelPolicy } from '../model/policy';
 
 /** One route of a gateway, as the bypass check needs it. */
 export interface RouteRecord {
@@ -91,7 +92,7 @@ function compute(routes: readonly RouteRecord[], policies: readonly ModelPolicy[
   for (const p of policies) {
     // Mesh policies act in the sidecar (which the gateway's VirtualServices steer), not on the
     // network path the closure shuts; DNS-only and deny policies open no path.
-    if (p.layer === EnforcementLayer.MESH || p.purpose !== GrantPurpose.ALLOW) continue;
+    if (p.semantics.layer === EnforcementLayer.MESH || p.purpose !== GrantPurpose.ALLOW) continue;
     const inNamespace = byNamespace.get(p.source.namespace);
     if (inNamespace === undefined) continue;
     for (const { route, source, gatewayPrefix } of inNamespace) {

@@ -10,7 +10,8 @@ import { EgressErrorCode } from '../core/errors';
 import { isHostnameKind } from '../core/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
 import { SourceConfig } from '../core/source';
-import { EgressFact, FactKind, ModelPolicy } from '../model/egress-model';
+import { EgressFact, FactKind } from '../model/facts';
+import { ModelPolicy } from '../model/policy';
 import { compareStrings } from '../util/order';
 
 /** One Prometheus rule (alerting or recording). */

@@ -11,7 +11,11 @@ import { EnforcementLayer } from '../core/policy-config';
 import { Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { EgressWarning } from '../core/warnings';
-import { EgressFact, FactKind, GrantPurpose, LayerVerdict, ModelPolicy, Probe, checkLayered, policyIndex } from '../model/egress-model';
+import { EgressFact, FactKind } from '../model/facts';
+import { checkLayered } from '../model/layered';
+import { GrantPurpose, ModelPolicy } from '../model/policy';
+import { policyIndex } from '../model/policy-index';
+import { LayerVerdict, Probe } from '../model/probe';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
@@ -142,7 +146,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
 
   const workloads: WorkloadData[] = [...keys.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([id, w]) => {
     // Policies that isolate the workload: the pods they select, or their whole namespace.
-    const mine = policies.filter((p) => p.isolates !== false && (p.wholeNamespace ? p.source.namespace === w.namespace : covers(p.source, w)));
+    const mine = policies.filter((p) => p.semantics.isolates !== false
+      && (p.semantics.wholeNamespace ? p.source.namespace === w.namespace : covers(p.source, w)));
     const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
     const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
     const myFixed = factsFor(FactKind.FIXED_EGRESS_IP);
@@ -230,8 +235,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       podLabels: w.podLabels ?? {},
       description: describeWorkload(w),
       isolated: mine.length > 0,
-      ...(mine.length > 0 && mine.every((p) => p.protocols !== undefined)
-        ? { isolatedProtocols: [...new Set(mine.flatMap((p) => p.protocols!))].sort() } : {}),
+      ...(mine.length > 0 && mine.every((p) => p.semantics.protocols !== undefined)
+        ? { isolatedProtocols: [...new Set(mine.flatMap((p) => p.semantics.protocols!))].sort() } : {}),
       isolatedBy: [...new Set(mine.map((p) => objectLine(p, p.purpose === GrantPurpose.DENY ? ', deny baseline' : '')))].sort(),
       reach,
       dns: [...dnsLines.entries()].map(([k, v]) => `${k} — ${[...v].sort().join(', ')}`).sort(),

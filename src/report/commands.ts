@@ -5,7 +5,8 @@ import { CommandData, GatewayData, WorkloadData } from './data';
 import { labelText } from '../core/describe';
 import { DestinationKind } from '../core/destination';
 import { isHostnameKind } from '../core/hosts';
-import { EgressFact, ModelPolicy } from '../model/egress-model';
+import { EgressFact } from '../model/facts';
+import { ModelPolicy } from '../model/policy';
 import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { compareStrings } from '../util/order';
 

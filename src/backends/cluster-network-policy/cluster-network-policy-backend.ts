@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { CLUSTER_NETWORK_POLICY_INFO, clusterNetworkPolicyCapabilities } from './capabilities';
 import { ClusterNetworkPolicyBackendOptions, ClusterNetworkPolicyTier } from './options';
 import {
   ClusterNetworkPolicy,
@@ -17,21 +18,21 @@ import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../core/names';
-import { Capability, EgressRuleConfig, PolicyTier } from '../../core/policy-config';
+import { Capability, EgressRuleConfig, EnforcementSemantics, PolicyTier } from '../../core/policy-config';
 import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
 import { minimizeDestinations } from '../../emit/minimize';
 import { plainApiObject } from '../../emit/objects';
 import { EgressModel } from '../../model/egress-model';
 import { cidrContains, isCidr, parseCidr } from '../../util/cidr';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /** CRD limits of policy.networking.k8s.io/v1alpha2 (v0.2.0 standard channel). */
 const MAX_RULES = 25;
 const MAX_PEERS = 25;
 const MAX_NETWORKS = 25;
 const MAX_PROTOCOLS = 25;
-const BACKEND_ID = 'cluster-network-policy';
+const BACKEND_ID = CLUSTER_NETWORK_POLICY_INFO.id;
 const ISOLATION_RULE_NAME = 'deny-all-other-egress';
 
 /** What one policy rendered by this backend needs for the app-wide checks. */
@@ -78,11 +79,12 @@ function appState(scope: IConstruct): AppState {
  * The v0.2.0 standard channel has no `except` for networks and no domain names, so neither is a
  * capability. Port ranges need start < end; "every port" of a protocol is the range 1-65535.
  */
-export class ClusterNetworkPolicyBackend extends EgressBackend {
+export class ClusterNetworkPolicyBackend extends EgressBackendBase {
   public readonly id = BACKEND_ID;
   public readonly displayName: string;
   public readonly capabilities: Capability[];
-  public readonly policyTier: PolicyTier;
+  /** Cluster-scoped policies in the Admin tier (before namespaced policies) or the Baseline tier (after them). */
+  public readonly semantics: EnforcementSemantics;
   private readonly tier: ClusterNetworkPolicyTier;
   private readonly priority: number;
   private readonly isolationPriority: number;
@@ -93,9 +95,9 @@ export class ClusterNetworkPolicyBackend extends EgressBackend {
     this.priority = options.priority ?? 100;
     this.isolationPriority = options.isolationPriority ?? 1000;
     const admin = this.tier === ClusterNetworkPolicyTier.ADMIN;
-    this.policyTier = admin ? PolicyTier.ADMIN : PolicyTier.BASELINE;
+    this.semantics = { tier: admin ? PolicyTier.ADMIN : PolicyTier.BASELINE };
     this.displayName = `ClusterNetworkPolicy (${admin ? 'Admin' : 'Baseline'} tier)`;
-    this.capabilities = [Capability.POD_SELECTOR, Capability.CIDR, Capability.PORT_RANGE, Capability.SCTP, ...(admin ? [Capability.ADMIN_TIER] : [])];
+    this.capabilities = clusterNetworkPolicyCapabilities(admin);
   }
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {

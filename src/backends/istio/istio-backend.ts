@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ISTIO_INFO } from './capabilities';
 import { MeshRegistry } from './mesh-registry';
 import { shortHash, slug } from './naming';
 import { IstioBackendOptions, IstioWildcardResolution } from './options';
@@ -16,14 +17,14 @@ import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { namespaceProblems } from '../../core/names';
-import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer } from '../../core/policy-config';
+import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer, EnforcementSemantics } from '../../core/policy-config';
 import { AppProtocol, PortConfig, Protocol } from '../../core/port';
 import { atLeast, VersionCache, VersionedProduct } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { plainApiObject } from '../../emit/objects';
 import { compareStrings } from '../../util/order';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /** Context key: the Istio release of the whole app (`"1.29"`), for backends without `version`. */
 export { ISTIO_VERSION_CONTEXT };
@@ -98,19 +99,16 @@ const SIDECAR_HOST = /^(\*|\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/(\*|(\*\.)?
  * Pods, UDP/SCTP, port ranges and "every port" cannot be expressed and are refused.
  * REGISTRY_ONLY is enforced by the sidecar only: see docs/istio.md for what it does not cover.
  */
-export class IstioBackend extends EgressBackend {
-  public readonly id = 'istio';
+export class IstioBackend extends EgressBackendBase {
+  public readonly id = ISTIO_INFO.id;
   public readonly displayName = 'Istio';
-  public readonly capabilities: Capability[] = [Capability.FQDN, Capability.FQDN_SUFFIX, Capability.CIDR, Capability.TLS_SNI];
-  /** Istio sidecars do not intercept DNS; DNS stays with the CNI's NetworkPolicy. */
-  public readonly controlsDns = false;
-  /** The Sidecar and the ServiceEntries apply to the whole namespace. */
-  public readonly selectsWholeNamespace = true;
-  public readonly enforcementLayer = EnforcementLayer.MESH;
-  /** Sidecars intercept TCP only. */
-  public readonly enforcedProtocols = [Protocol.TCP];
-  /** Without REGISTRY_ONLY the ServiceEntries block nothing. */
-  public readonly isolatesSource: boolean;
+  public readonly capabilities: Capability[] = [...ISTIO_INFO.capabilities];
+  /**
+   * Enforced by the sidecar, which intercepts TCP only and not DNS (DNS stays with the CNI's
+   * NetworkPolicy); the Sidecar and the ServiceEntries apply to the whole namespace; without
+   * REGISTRY_ONLY the ServiceEntries block nothing.
+   */
+  public readonly semantics: EnforcementSemantics;
 
   private readonly registryOnly: boolean;
   private readonly exportTo: string[];
@@ -121,7 +119,13 @@ export class IstioBackend extends EgressBackend {
   public constructor(options: IstioBackendOptions = {}) {
     super();
     this.registryOnly = options.registryOnly ?? true;
-    this.isolatesSource = this.registryOnly;
+    this.semantics = {
+      layer: EnforcementLayer.MESH,
+      controlsDns: false,
+      wholeNamespace: true,
+      protocols: [Protocol.TCP],
+      isolates: this.registryOnly,
+    };
     this.exportTo = options.exportTo ?? ['.'];
     this.sidecarEgressHosts = options.sidecarEgressHosts ?? [];
     this.wildcardResolution = options.wildcardResolution ?? IstioWildcardResolution.NONE;
