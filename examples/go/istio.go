@@ -70,7 +70,7 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 	// do the same with AllowedExternalService and both backends.
 	egress.NewEgressPolicy(chart, jsii.String("backend-partner-range"), &egress.EgressPolicyProps{
 		Name:    jsii.String("backend-partner-range"),
-		Backend: egress.EgressBackend_Istio(nil),
+		Backends: &[]egress.EgressBackend{egress.EgressBackend_Istio(nil)},
 		Source:  backendPods(),
 		// Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
 		Dns: &[]egress.DnsResolver{},

@@ -90,7 +90,7 @@ const SPECS: Spec[] = [
     path: 'c/p',
     build: ({ chart }, p) => new EgressPolicy(chart, 'p', p),
     valid: () => ({ source: pods() }),
-    fields: { backend: 'backend', name: 'str', labels: 'map', annotations: 'map', source: 'source', rules: 'rules', dns: 'resolvers', allowAllAddresses: 'bool' },
+    fields: { backends: 'backends', name: 'str', labels: 'map', annotations: 'map', source: 'source', rules: 'rules', dns: 'resolvers', allowAllAddresses: 'bool' },
     required: ['source'],
   },
   {
@@ -98,7 +98,7 @@ const SPECS: Spec[] = [
     path: 'c/d',
     build: ({ chart }, p) => new DnsEgressRule(chart, 'd', p),
     valid: () => ({ source: ns() }),
-    fields: { backend: 'backend', name: 'str', labels: 'map', annotations: 'map', source: 'source', resolvers: 'resolvers' },
+    fields: { backends: 'backends', name: 'str', labels: 'map', annotations: 'map', source: 'source', dns: 'resolvers' },
     required: ['source'],
   },
   {
@@ -106,7 +106,7 @@ const SPECS: Spec[] = [
     path: 'c/b',
     build: ({ chart }, p) => new DefaultDenyEgress(chart, 'b', p),
     valid: () => ({ source: ns() }),
-    fields: { backend: 'backend', name: 'str', labels: 'map', annotations: 'map', source: 'source', dns: 'resolvers' },
+    fields: { backends: 'backends', name: 'str', labels: 'map', annotations: 'map', source: 'source', dns: 'resolvers' },
     required: ['source'],
   },
   {

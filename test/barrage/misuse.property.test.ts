@@ -104,7 +104,7 @@ const listOf = (a: fc.Arbitrary<unknown>) => fc.oneof(
 type Step = (chart: Chart, id: string) => void;
 
 const steps: fc.Arbitrary<Step> = fc.oneof(
-  fc.tuple(props({ source, backend, dns: resolvers, allowAllAddresses: fc.boolean(), name: fc.constantFrom('egress', 'Egress', 'e2') }, ['source']),
+  fc.tuple(props({ source, backends: backend.map((b) => [b]), dns: resolvers, allowAllAddresses: fc.boolean(), name: fc.constantFrom('egress', 'Egress', 'e2') }, ['source']),
     fc.array(fc.tuple(destination, fc.array(port, { maxLength: 2 })), { maxLength: 3 }))
     .map(([p, allows]) => (c: Chart, id: string) => {
       const policy = new EgressPolicy(c, id, p as never);
@@ -115,8 +115,8 @@ const steps: fc.Arbitrary<Step> = fc.oneof(
   },
   ['source', 'destinations', 'ports'])
     .map((p) => (c: Chart, id: string) => { new AllowedExternalService(c, id, p as never); }),
-  props({ source, dns: resolvers, backend }, ['source']).map((p) => (c: Chart, id: string) => { new DefaultDenyEgress(c, id, p as never); }),
-  props({ source, resolvers, backend }, ['source']).map((p) => (c: Chart, id: string) => { new DnsEgressRule(c, id, p as never); }),
+  props({ source, dns: resolvers, backends: backend.map((b) => [b]) }, ['source']).map((p) => (c: Chart, id: string) => { new DefaultDenyEgress(c, id, p as never); }),
+  props({ source, dns: resolvers, backends: backend.map((b) => [b]) }, ['source']).map((p) => (c: Chart, id: string) => { new DnsEgressRule(c, id, p as never); }),
   fc.tuple(
     props({ gatewayEgressBackend: backend, mtls: fc.boolean(), bypassClosure: fc.boolean(), allowGatewayEgressToAnyAddress: fc.boolean() }),
     props({

@@ -291,7 +291,7 @@ describe('every suggestion is valid input and never wider than the input', () =>
   });
 
   test('misspelt property names and context keys: the suggestion is accepted', () => {
-    const FIELDS = ['source', 'rules', 'dns', 'allowAllAddresses', 'backend', 'name', 'labels', 'annotations'];
+    const FIELDS = ['source', 'rules', 'dns', 'allowAllAddresses', 'backends', 'name', 'labels', 'annotations'];
     const typo = (w: string) => fc.tuple(fc.nat(w.length - 1), fc.constantFrom('drop', 'case', 'double')).map(([i, how]) => (how === 'drop'
       ? w.slice(0, i) + w.slice(i + 1) : how === 'case' ? w.slice(0, i) + w[i].toUpperCase() + w.slice(i + 1) : w.slice(0, i) + w[i] + w.slice(i)));
     fc.assert(fc.property(fc.constantFrom(...FIELDS).chain(typo), (key) => {

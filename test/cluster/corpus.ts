@@ -97,7 +97,7 @@ export function build(app: App, id: string, intents: Intent[], backend: EgressBa
     switch (it.kind) {
       case 'policy': {
         const dns = [[DnsResolver.kubeDns()], [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()], DnsResolver.addresses(['10.96.0.10/32'])][it.dns];
-        const p = new EgressPolicy(chart, cid, { source: source(it.ns, it.labels), dns, backend });
+        const p = new EgressPolicy(chart, cid, { source: source(it.ns, it.labels), dns, backends: [backend] });
         for (const r of it.rules) {
           const d = destination(r.dest, it.ns);
           if (expressible(d)) p.allow(d, ...r.ports.map((n) => Port.tcp(n)));
@@ -105,13 +105,13 @@ export function build(app: App, id: string, intents: Intent[], backend: EgressBa
         break;
       }
       case 'deny':
-        new DefaultDenyEgress(chart, cid, { source: source(it.ns, it.labels), backend });
+        new DefaultDenyEgress(chart, cid, { source: source(it.ns, it.labels), backends: [backend] });
         break;
       case 'dns':
         new DnsEgressRule(chart, cid, {
           source: source(it.ns, it.labels),
-          resolvers: it.nodeLocal ? [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()] : undefined,
-          backend,
+          dns: it.nodeLocal ? [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()] : undefined,
+          backends: [backend],
         });
         break;
       case 'external':

@@ -72,15 +72,15 @@ function appRaisingEveryWarning(): App {
   // Policies and backends
   const policies = new Chart(app, 'policies');
   new AllowedExternalService(policies, 'broad', { source: pods('production', 'partner'), destinations: [Destination.ipv4('64.0.0.0/2')], ports: [Port.HTTPS] });
-  new EgressPolicy(policies, 'tiered', { source: pods('production', 'tiered'), backend: EgressBackend.calico({ tier: 'security' }) })
+  new EgressPolicy(policies, 'tiered', { source: pods('production', 'tiered'), backends: [EgressBackend.calico({ tier: 'security' })] })
     .allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
-  new EgressPolicy(policies, 'hash', { source: pods('production', 'hash'), backend: EgressBackend.cilium() })
+  new EgressPolicy(policies, 'hash', { source: pods('production', 'hash'), backends: [EgressBackend.cilium()] })
     .allow(Destination.pods({ labels: { 'pod-template-hash': 'abc' } }), Port.HTTPS);
   new EgressPolicy(policies, 'in-cluster', { source: pods('production', 'in-cluster') }).allow(Destination.ipv4('10.244.1.0/24'), Port.HTTPS);
   new EgressPolicy(policies, 'own-dns', { source: pods('production', 'own-dns'), dns: [DnsResolver.kubeDns()] }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
-  const istio = new EgressPolicy(policies, 'istio', { source: pods('mesh', 'web'), backend: EgressBackend.istio(), dns: [] });
+  const istio = new EgressPolicy(policies, 'istio', { source: pods('mesh', 'web'), backends: [EgressBackend.istio()], dns: [] });
   istio.allow(Destination.fqdn('db.example.com'), Port.POSTGRES);
-  new EgressPolicy(policies, 'istio-open', { source: EgressSource.namespace('open'), backend: EgressBackend.istio({ registryOnly: false }), dns: [] })
+  new EgressPolicy(policies, 'istio-open', { source: EgressSource.namespace('open'), backends: [EgressBackend.istio({ registryOnly: false })], dns: [] })
     .allow(Destination.fqdn('api.example.com'), Port.HTTPS);
 
   // Gateways, the app-wide bypass check and monitoring

@@ -28,8 +28,13 @@ export function portList(emptyFix: string): Check {
 
 const SOURCE_MISSING = 'name the pods whose egress this controls, e.g. EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })';
 
+export const BACKENDS: Check = list(BACKEND, { itemName: 'EgressBackend values' });
+
+/** Props removed when one name was given to each concept: the name that replaced each, for "did you mean". */
+const RENAMED = { renamed: { backend: 'backends', resolvers: 'dns' } } as const;
+
 /** Fields of EgressPolicyOptions, shared by the policy constructs. */
-export const POLICY_OPTIONS: Fields = { backend: BACKEND, name: NAME, labels: stringMap, annotations: stringMap };
+export const POLICY_OPTIONS: Fields = { backends: BACKENDS, name: NAME, labels: stringMap, annotations: stringMap };
 
 const RULE = struct({
   destination: required(DESTINATION, 'give the destination of the rule, e.g. { destination: Destination.ipv4(\'203.0.113.0/24\'), ports: [Port.HTTPS] }'),
@@ -42,19 +47,19 @@ export const EGRESS_POLICY_PROPS = struct({
   rules: list(RULE, { itemName: 'rules ({ destination, ports })' }),
   dns: RESOLVERS,
   allowAllAddresses: bool,
-});
+}, RENAMED);
 
 export const DNS_EGRESS_RULE_PROPS = struct({
   ...POLICY_OPTIONS,
   source: required(SOURCE, 'name the pods that need DNS, e.g. EgressSource.namespace(\'production\')'),
-  resolvers: RESOLVERS,
-});
+  dns: RESOLVERS,
+}, RENAMED);
 
 export const DEFAULT_DENY_EGRESS_PROPS = struct({
   ...POLICY_OPTIONS,
   source: required(SOURCE, 'name the pods to isolate, e.g. EgressSource.namespace(\'production\')'),
   dns: RESOLVERS,
-});
+}, RENAMED);
 
 /** An EgressGateway (checked by shape: the gateway module loads the Istio renderer). */
 const GATEWAY: Check = (v, where) => (isConstruct(v) && typeof (v as { addRoute?: unknown }).addRoute === 'function'
@@ -66,14 +71,14 @@ export const ALLOWED_EXTERNAL_SERVICE_PROPS = struct({
     'list the hostnames, hostname patterns or address blocks of the service, e.g. [Destination.fqdn(\'api.example.com\')]'),
   ports: required(portList('an empty ports list would allow every port and protocol of the service. List its ports, e.g. [Port.HTTPS]'),
     'list the ports of the service, e.g. ports: [Port.HTTPS] (a missing list never means every port)'),
-  backends: list(BACKEND, { itemName: 'EgressBackend values' }),
+  backends: BACKENDS,
   dns: RESOLVERS,
   allowAllAddresses: bool,
   gateway: GATEWAY,
   name: NAME,
   labels: stringMap,
   annotations: stringMap,
-});
+}, RENAMED);
 
 export const CLUSTER_CIDRS = struct({
   podCidrs: list(str({ allowEmpty: true }), { itemName: 'CIDR strings' }),
