@@ -1,6 +1,7 @@
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { argProblem, num, oneOf, raiseUnscoped, struct } from './inputs';
+import { isPortNumber } from './port-number';
 import { registerFactories, show } from '../util/show';
 
 /**
@@ -16,14 +17,6 @@ export enum Protocol {
 }
 
 const PROTOCOLS: ReadonlySet<string> = new Set(Object.values(Protocol));
-
-/**
- * True for a port number Kubernetes accepts: a whole number from 1 to 65535. The one place this
- * rule is written; every port-valued option (Port factories, gateway ports, Helm values) uses it.
- */
-export function isPortNumber(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
 
 /**
  * The application protocol carried on a TCP port. Backends with L7 awareness use it (Istio

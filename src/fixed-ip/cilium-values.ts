@@ -6,7 +6,7 @@ import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { constructScope, num, optionalStruct, str } from '../core/inputs';
 import { namespaceProblems, objectNameProblems } from '../core/names';
-import { isPortNumber } from '../core/port';
+import { isPortNumber } from '../core/port-number';
 import { claimObjectName } from '../emit/objects';
 
 export const CILIUM_VALUES_PROPS = optionalStruct({
