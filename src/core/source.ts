@@ -32,6 +32,7 @@ export interface PodsSourceProps {
 /** One kind of source: pods by labels or a namespace (a value), or a workload (read when used). */
 interface SourceSpec {
   readonly workload?: Workload;
+  readonly anyOf?: { readonly members: readonly EgressSource[]; readonly problems: readonly Problem[] };
   config(): SourceConfig;
   describe(): string;
   problems(): readonly Problem[];
@@ -85,6 +86,23 @@ export class EgressSource {
     return new EgressSource(new WorkloadSource(resolveWorkload(workload)));
   }
 
+  /**
+   * Several sets of pods as one source, for a construct that gives them all the same thing:
+   * `FixedEgressIp` (one address for several workloads), in the way aws-iam's
+   * `CompositePrincipal` is one principal. Every other construct refuses it, because a policy or a
+   * route selects one set of pods (one pod selector): declare one per source.
+   *
+   * @param sources the sets of pods (an `anyOf()` among them is flattened)
+   */
+  public static anyOf(...sources: EgressSource[]): EgressSource {
+    const problems: Problem[] = [];
+    sources.forEach((s, i) => {
+      if (!(s instanceof EgressSource)) problems.push(argProblem(`EgressSource.anyOf() source ${i + 1}`, s, 'an EgressSource, e.g. EgressSource.workload(deployment)'));
+    });
+    const members = problems.length > 0 ? [] : sources.flatMap((s) => s._anyOf()?.members ?? [s]);
+    return new EgressSource(new AnyOfSpec(members, problems, `EgressSource.anyOf(${sources.map((s) => show(s)).join(', ')})`));
+  }
+
   /** Built only by the factories above (the internal kinds are not a public extension point). */
   private constructor(private readonly spec: SourceSpec) {}
 
@@ -113,6 +131,14 @@ export class EgressSource {
    */
   public _workload(): Workload | undefined {
     return this.spec.workload;
+  }
+
+  /**
+   * The sets of pods of an `anyOf()` source and the problems of its arguments; undefined for a
+   * source that is one set of pods. @internal
+   */
+  public _anyOf(): { readonly members: readonly EgressSource[]; readonly problems: readonly Problem[] } | undefined {
+    return this.spec.anyOf;
   }
 }
 
@@ -170,6 +196,36 @@ class StaticSource implements SourceSpec {
       problems.push(...labelProblems(this.labels, this.factory));
     }
     return problems;
+  }
+}
+
+/**
+ * Several sets of pods: only a construct that reads the members (FixedEgressIp) accepts it; to
+ * every other it is one problem, so a policy or a route never renders it as one pod selector.
+ */
+class AnyOfSpec implements SourceSpec {
+  public readonly anyOf: { readonly members: readonly EgressSource[]; readonly problems: readonly Problem[] };
+  private readonly found: readonly Problem[];
+
+  public constructor(members: readonly EgressSource[], inputProblems: readonly Problem[], private readonly asGiven: string) {
+    this.anyOf = Object.freeze({ members: Object.freeze([...members]), problems: Object.freeze([...inputProblems]) });
+    this.found = Object.freeze(inputProblems.length > 0 ? [...inputProblems] : [{
+      code: EgressErrorCode.INVALID_ARGUMENT,
+      message: `${asGiven} selects several sets of pods, which only FixedEgressIp accepts: a policy or a route selects one set of pods (one pod selector). Declare one per source`,
+    }]);
+  }
+
+  public config(): SourceConfig {
+    raiseUnscoped(this.found);
+    throw new Error('unreachable');
+  }
+
+  public describe(): string {
+    return this.anyOf.problems.length > 0 ? `${this.asGiven} (invalid)` : `any of: ${this.anyOf.members.map((m) => m.describe()).join('; ')}`;
+  }
+
+  public problems(): readonly Problem[] {
+    return this.found;
   }
 }
 

@@ -112,7 +112,7 @@ function contextCases(): Case[] {
     [{ podCidrs: ['10.244.0.0'] }, 'EGRESS_INVALID_CIDR', 'Invalid CIDR in the cdk8s-egress:clusterCidrs context\'s podCidrs: "10.244.0.0" has no prefix length (mask). Did you mean "10.244.0.0/32"?'],
   ] as Array<[unknown, string, string]>) {
     cases.push({ name: `context clusterCidrs = ${asGiven(value)}`, run: withContext('cdk8s-egress:clusterCidrs', value, allowIn), code, path: 'e/p', value: text });
-    cases.push({ name: `context clusterCidrs = ${asGiven(value)} (FixedEgressIp)`, run: withContext('cdk8s-egress:clusterCidrs', value, (c) => new FixedEgressIp(c, 'f', { sources: [pods()], provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' } }), destinations: [ext()] })), code, path: 'e/f', value: text.replace("the cdk8s-egress:clusterCidrs context's podCidrs", 'clusterCidrs.podCidrs') });
+    cases.push({ name: `context clusterCidrs = ${asGiven(value)} (FixedEgressIp)`, run: withContext('cdk8s-egress:clusterCidrs', value, (c) => new FixedEgressIp(c, 'f', { source: pods(), provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' } }), destinations: [ext()] })), code, path: 'e/f', value: text.replace("the cdk8s-egress:clusterCidrs context's podCidrs", 'clusterCidrs.podCidrs') });
   }
   for (const [key, close] of [
     ['cdk8s-egress:nodeLocalDNSCache', 'cdk8s-egress:nodeLocalDnsCache'], ['cdk8s-egress:clustercidrs', 'cdk8s-egress:clusterCidrs'], ['cdk8s-egress:clusterCidr', 'cdk8s-egress:clusterCidrs'],
@@ -257,11 +257,11 @@ function nameCases(): Case[] {
     ['Calico Enterprise NetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods(), backends: [EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE })] }), 'NetworkPolicy "egress" in namespace "prod"'],
     ['DNS NetworkPolicy', 'x/d', (c) => new DnsEgressRule(c, 'd', { name: 'dns', source: EgressSource.namespace('prod') }), 'NetworkPolicy "dns" in namespace "prod"'],
     ['default deny', 'x/b', (c) => new DefaultDenyEgress(c, 'b', { name: 'deny', source: EgressSource.namespace('prod') }), 'NetworkPolicy "deny" in namespace "prod"'],
-    ['CiliumEgressGatewayPolicy (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'fixed', sources: [pods()], provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' }, egressIp: '10.0.0.100' }), destinations: [ext()] }),
+    ['CiliumEgressGatewayPolicy (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'fixed', source: pods(), provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' }, egressIp: '10.0.0.100' }), destinations: [ext()] }),
       'CiliumEgressGatewayPolicy "fixed" (cluster-scoped)'],
-    ['IPPool (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pool', sources: [EgressSource.namespace(`ns-${c.node.id}`)], provider: FixedEgressIpProvider.calico({ poolCidr: c.node.id === 'c' ? '10.244.200.0/24' : '10.244.201.0/24', emitNamespaces: true }) }),
+    ['IPPool (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pool', source: EgressSource.namespace(`ns-${c.node.id}`), provider: FixedEgressIpProvider.calico({ poolCidr: c.node.id === 'c' ? '10.244.200.0/24' : '10.244.201.0/24', emitNamespaces: true }) }),
       'IPPool "pool" (cluster-scoped)'],
-    ['PodNetworking (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pn', sources: [EgressSource.namespace(`ns-${c.node.id}`)], provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-bp1exampleid'], securityGroupIds: ['sg-bp1exampleid'] }) }),
+    ['PodNetworking (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pn', source: EgressSource.namespace(`ns-${c.node.id}`), provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-bp1exampleid'], securityGroupIds: ['sg-bp1exampleid'] }) }),
       'PodNetworking "pn" (cluster-scoped)'],
     ['ConfigMap', 'x/v', (c) => new CiliumEgressGatewayValues(c, 'v', { namespace: 'flux-system' }), 'ConfigMap "cilium-egress" in namespace "flux-system"'],
     ['AuthorizationPolicy (deny)', 'x/g', (c) => new EgressGateway(c, 'g', { name: 'egress-gateway', gatewayEgressBackend: EgressBackend.cilium() }).denyHosts([`*.${c.node.id}.example.com`]),

@@ -131,14 +131,14 @@ const steps: fc.Arbitrary<Step> = fc.oneof(
     ['source', 'destinations', 'ports']),
   ).map(([g, r]) => (c: Chart, id: string) => { new EgressGateway(c, id, g as never).addRoute('r', r as never); }),
   props({
-    sources: listOf(source),
+    source: fc.oneof(source, fc.array(source, { maxLength: 3 }).map((l) => EgressSource.anyOf(...(l as EgressSource[])))),
     destinations: listOf(destination),
     allowAllAddresses: fc.boolean(),
     provider: fc.oneof(
       fc.record({ nodeSelector: maybe(labels), egressIp: maybe(fc.constantFrom('10.0.0.100', '10.0.0.100/32', 'x')) }, { requiredKeys: [] }).map((o) => FixedEgressIpProvider.cilium(o as never)),
       fc.record({ poolCidr: cidr, emitNamespaces: fc.boolean() }, { requiredKeys: [] }).map((o) => FixedEgressIpProvider.calico(o as never)),
     ),
-  }, ['sources', 'provider']).map((p) => (c: Chart, id: string) => { new FixedEgressIp(c, id, p as never); }),
+  }, ['source', 'provider']).map((p) => (c: Chart, id: string) => { new FixedEgressIp(c, id, p as never); }),
 );
 
 let run = 0;

@@ -362,7 +362,7 @@ describe('every suggestion is valid input and never wider than the input', () =>
       const attempt = (cidr: string) => {
         const c = Testing.chart();
         try {
-          new FixedEgressIp(c, 'f', { sources: [EgressSource.namespace('prod')], provider: FixedEgressIpProvider.calico({ poolCidr: cidr, emitNamespaces: true }) });
+          new FixedEgressIp(c, 'f', { source: EgressSource.namespace('prod'), provider: FixedEgressIpProvider.calico({ poolCidr: cidr, emitNamespaces: true }) });
           return '';
         } catch (e) {
           return (e as Error).message;

@@ -314,7 +314,7 @@ function backendCases(): Case[] {
 function providerCases(): Case[] {
   const cases: Case[] = [];
   const use = (p: () => FixedEgressIpProvider, extra: Record<string, unknown> = {}) => ({ chart }: Ctx) =>
-    new FixedEgressIp(chart, 'f', { sources: [pods()], provider: p(), ...extra } as never);
+    new FixedEgressIp(chart, 'f', { source: pods(), provider: p(), ...extra } as never);
   const dest = { destinations: [Destination.ipv4('203.0.113.0/24')] };
   const list: Array<[string, () => FixedEgressIpProvider, Record<string, unknown>, string, string]> = [
     ['cilium(undefined)', () => FixedEgressIpProvider.cilium(undefined as never), dest, 'EGRESS_INVALID_ARGUMENT', 'FixedEgressIpProvider.cilium() options must be an object'],

@@ -162,14 +162,14 @@ function buildFixedIp(app: App, id: string, n: number): void {
     case 0:
       new CiliumEgressGatewayValues(chart, 'values', { name: `cilium-egress-${n}` });
       new FixedEgressIp(chart, 'ip', {
-        sources: [pods],
+        source: pods,
         destinations: [Destination.ipv4(`198.51.100.${(n % 32) * 8}/29`), Destination.ipv4('203.0.113.0/24')],
         provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: `10.0.${n % 250}.100` }),
       });
       break;
     case 1:
       new FixedEgressIp(chart, 'ip', {
-        sources: [EgressSource.namespace(ns)],
+        source: EgressSource.namespace(ns),
         provider: FixedEgressIpProvider.calico({
           poolCidr: `10.${100 + (n % 100)}.0.0/24`,
           emitNamespaces: true,
@@ -178,7 +178,7 @@ function buildFixedIp(app: App, id: string, n: number): void {
       break;
     default:
       new FixedEgressIp(chart, 'ip', {
-        sources: [pods],
+        source: pods,
         provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: [`vsw-corpus${n}a`, `vsw-corpus${n}b`], securityGroupIds: [`sg-corpus${n}`] }),
       });
   }

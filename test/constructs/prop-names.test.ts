@@ -1,7 +1,7 @@
 // One prop name per concept across the policy constructs: `backends` (where traffic is enforced,
 // rendered once per backend), `dns` (the resolvers kept open). The removed names are refused with
 // the name that replaced them.
-import { AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port } from '../../src';
+import { AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
 import { chart, expectEgressError, synth } from '../helpers';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
@@ -84,5 +84,44 @@ describe('backends: one set of objects per backend', () => {
     // AND dns resolvers with only backends that do not control DNS are refused, naming them
     expectEgressError(() => new DefaultDenyEgress(chart(), 'b', { source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [DnsResolver.kubeDns()] }),
       'EGRESS_CONFLICTING_OPTIONS', 'test/b', /the Istio backend does not control DNS traffic/);
+  });
+});
+
+describe('source: one set of pods per construct; EgressSource.anyOf() where one declaration covers several', () => {
+  const provider = () => FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' });
+  const a = () => EgressSource.namespace('batch');
+  const b = () => backendPods();
+
+  test('FixedEgressIp { sources } is an unknown property: did you mean "source"?', () => {
+    expectEgressError(() => new FixedEgressIp(chart(), 'ip', { sources: [a()], provider: provider(), destinations: [Destination.ipv4('203.0.113.0/24')] } as never),
+      'EGRESS_INVALID_ARGUMENT', 'test/ip', /FixedEgressIp props has an unknown property "sources" \(set to .*\): did you mean "source"\?/);
+  });
+
+  test('a list of sources on FixedEgressIp gets the anyOf() to write', () => {
+    expectEgressError(() => new FixedEgressIp(chart(), 'ip', { source: [a(), b()] as never, provider: provider(), destinations: [Destination.ipv4('203.0.113.0/24')] }),
+      'EGRESS_INVALID_ARGUMENT', 'test/ip', /join them: EgressSource\.anyOf\(EgressSource every pod in namespace batch, EgressSource pods app=backend in namespace production\)/);
+  });
+
+  test('anyOf() renders as the list did: one selector per set of pods, nested anyOf() flattened', () => {
+    const c = chart();
+    new FixedEgressIp(c, 'ip', { name: 'ip', source: EgressSource.anyOf(a(), EgressSource.anyOf(b())), provider: provider(), destinations: [Destination.ipv4('203.0.113.0/24')] });
+    const [policy] = synth(c);
+    expect(policy.spec.selectors).toHaveLength(2);
+    expect(EgressSource.anyOf(a(), b()).describe()).toBe('any of: every pod in namespace batch; pods app=backend in namespace production');
+  });
+
+  test('every policy construct refuses anyOf(): a policy selects one set of pods', () => {
+    const many = () => EgressSource.anyOf(a(), b());
+    const message = /EgressSource\.anyOf\(.*\) selects several sets of pods, which only FixedEgressIp accepts: a policy or a route selects one set of pods \(one pod selector\)\. Declare one per source/;
+    expectEgressError(() => new EgressPolicy(chart(), 'p', { source: many() }), 'EGRESS_INVALID_ARGUMENT', 'test/p', message);
+    expectEgressError(() => new DnsEgressRule(chart(), 'p', { source: many() }), 'EGRESS_INVALID_ARGUMENT', 'test/p', message);
+    expectEgressError(() => new DefaultDenyEgress(chart(), 'p', { source: many() }), 'EGRESS_INVALID_ARGUMENT', 'test/p', message);
+    expectEgressError(() => new AllowedExternalService(chart(), 'p', { source: many(), destinations: [Destination.ipv4('203.0.113.0/24')], ports: [Port.HTTPS] }),
+      'EGRESS_INVALID_ARGUMENT', 'test/p', message);
+  });
+
+  test('anyOf() of something that is not a source is refused by the construct that uses it', () => {
+    expectEgressError(() => new FixedEgressIp(chart(), 'ip', { source: EgressSource.anyOf(a(), 'batch' as never), provider: provider(), destinations: [Destination.ipv4('203.0.113.0/24')] }),
+      'EGRESS_INVALID_ARGUMENT', 'test/ip', /EgressSource\.anyOf\(\) source 2 must be an EgressSource, e\.g\. EgressSource\.workload\(deployment\), got "batch"/);
   });
 });

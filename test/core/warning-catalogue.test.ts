@@ -46,7 +46,7 @@ function appRaisingEveryWarning(): App {
   // Fixed egress IP providers
   const fixed = new Chart(app, 'fixed');
   new FixedEgressIp(fixed, 'cilium', {
-    sources: [pods('production', 'api-client')],
+    source: pods('production', 'api-client'),
     destinations: [Destination.ipv4('10.0.0.0/8')], // contains the cluster ranges
     provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
   });
@@ -54,18 +54,18 @@ function appRaisingEveryWarning(): App {
     metadata: { namespace: 'production' }, podMetadata: { labels: { app: id } }, replicas, containers: [{ image: `example/${id}:1` }],
   });
   new FixedEgressIp(fixed, 'calico-routed', {
-    sources: [EgressSource.workload(workload('routed', 1))],
+    source: EgressSource.workload(workload('routed', 1)),
     provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.240.0/24', advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'] } }),
   });
   new FixedEgressIp(fixed, 'calico-nat', {
-    sources: [EgressSource.workload(workload('natted', 1))],
+    source: EgressSource.workload(workload('natted', 1)),
     provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.241.0/24', natOutgoing: true }),
   });
   const eipPods = workload('eip', 2);
   eipPods.podMetadata.addAnnotation('k8s.aliyun.com/pod-eip', 'true');
-  new FixedEgressIp(fixed, 'eip-ip', { sources: [EgressSource.workload(eipPods)], provider: FixedEgressIpProvider.alibabaEip() });
+  new FixedEgressIp(fixed, 'eip-ip', { source: EgressSource.workload(eipPods), provider: FixedEgressIpProvider.alibabaEip() });
   new FixedEgressIp(fixed, 'snat', {
-    sources: [pods('production', 'uploader')],
+    source: pods('production', 'uploader'),
     provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'], eniType: TerwayEniType.TRUNK }),
   });
 

@@ -144,7 +144,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
     const pods = EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
     new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production') });
     new FixedEgressIp(c, 'ip', {
-      sources: [pods],
+      source: pods,
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });
@@ -158,7 +158,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
     const c = chart();
     new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production') });
     const ip = new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+      source: EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } }),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });

@@ -202,7 +202,7 @@ describe('EgressReport | fixed source IPs', () => {
     const c = new Chart(app, 'c');
     const pods = EgressSource.pods({ namespace: 'payments', labels: { app: 'billing' } });
     new FixedEgressIp(c, 'ip', {
-      sources: [pods],
+      source: pods,
       destinations: [Destination.ipv4('203.0.113.0/24', { except: ['203.0.113.128/25'] })],
       provider: FixedEgressIpProvider.cilium({ egressIp: '10.0.0.100', nodeSelector: { 'egress-gateway': 'true' } }),
     });
@@ -315,7 +315,7 @@ describe('EgressReport | facts recorded by the real constructs', () => {
     const pods = EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
     new EgressPolicy(c, 'allow', { source: pods }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     new FixedEgressIp(c, 'ip', {
-      sources: [pods],
+      source: pods,
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });

@@ -10,6 +10,7 @@ import { Check, Fields, argProblem, bool, duration, instance, isConstruct, list,
 import { Port } from '../../core/port';
 import { EgressSource } from '../../core/source';
 import { FixedEgressIpProvider } from '../../fixed-ip/provider';
+import { show } from '../../util/show';
 
 export const SOURCE = instance(EgressSource, 'EgressSource', 'EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })');
 export const DESTINATION = instance(Destination, 'Destination', 'Destination.ipv4(\'203.0.113.0/24\')');
@@ -31,7 +32,7 @@ const SOURCE_MISSING = 'name the pods whose egress this controls, e.g. EgressSou
 export const BACKENDS: Check = list(BACKEND, { itemName: 'EgressBackend values' });
 
 /** Props removed when one name was given to each concept: the name that replaced each, for "did you mean". */
-const RENAMED = { renamed: { backend: 'backends', resolvers: 'dns' } } as const;
+const RENAMED = { renamed: { backend: 'backends', resolvers: 'dns', sources: 'source' } } as const;
 
 /** Fields of EgressPolicyOptions, shared by the policy constructs. */
 export const POLICY_OPTIONS: Fields = { backends: BACKENDS, name: NAME, labels: stringMap, annotations: stringMap };
@@ -85,8 +86,13 @@ export const CLUSTER_CIDRS = struct({
   serviceCidrs: list(str({ allowEmpty: true }), { itemName: 'CIDR strings' }),
 });
 
+/** One EgressSource; a list gets the factory that joins several. */
+const FIXED_IP_SOURCE: Check = (v, where) => (Array.isArray(v) && v.length > 1 && v.every((s) => s instanceof EgressSource)
+  ? [argProblem(where, v, 'one EgressSource', `For several sets of pods that share the address, join them: EgressSource.anyOf(${v.map((s) => show(s)).join(', ')})`)]
+  : SOURCE(v, where));
+
 export const FIXED_EGRESS_IP_PROPS = struct({
-  sources: required(list(SOURCE, { itemName: 'EgressSource values' }), 'list the pods that need the fixed address, e.g. [EgressSource.workload(deployment)]'),
+  source: required(FIXED_IP_SOURCE, 'name the pods that need the fixed address, e.g. EgressSource.workload(deployment), or EgressSource.anyOf(a, b) for several'),
   provider: required(instance(FixedEgressIpProvider, 'FixedEgressIpProvider', 'FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' } })'),
     'say how the address is provided, e.g. FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' }, egressIp: \'10.0.0.100\' })'),
   destinations: list(DESTINATION, { itemName: 'Destination values' }),
@@ -95,7 +101,7 @@ export const FIXED_EGRESS_IP_PROPS = struct({
   name: NAME,
   labels: stringMap,
   annotations: stringMap,
-});
+}, RENAMED);
 
 export const EGRESS_GATEWAY_PROPS = optionalStruct({
   provider: (v, where) => (typeof v === 'object' && v !== null && typeof (v as { _problems?: unknown })._problems === 'function' && (v as { constructor?: { name?: string } }).constructor?.name === 'EgressGatewayProvider'
