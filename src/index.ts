@@ -1,5 +1,6 @@
 // Backend-neutral vocabulary
 export * from './core/errors';
+export { egressErrorCode, isEgressError } from './core/egress-error';
 export * from './core/port';
 export * from './core/source';
 export * from './core/destination';

@@ -4,6 +4,7 @@
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
 import { addressShare, coveredFamily, mayCoverFamily } from './policy-checks';
+import { describePortRange, describeProbe, describeProbeWithoutPort, describeSourceInSentence, labelText } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -162,7 +163,7 @@ export function witnessTarget(d: DestinationConfig, policyNs: string): Pick<Prob
       return {
         toPod: {
           namespace: d.namespace ?? (d.namespaceLabels
-            ? d.namespaceLabels[NAMESPACE_NAME_LABEL] ?? `(namespace with ${Object.entries(d.namespaceLabels).map(([k, v]) => `${k}=${v}`).join(',')})`
+            ? d.namespaceLabels[NAMESPACE_NAME_LABEL] ?? `(namespace with ${labelText(d.namespaceLabels)})`
             : policyNs),
           labels: { ...(d.podLabels ?? {}) },
           ...(d.namespaceLabels ? { namespaceLabels: { ...d.namespaceLabels } } : {}),
@@ -192,12 +193,6 @@ export function witnessPorts(ports: readonly PortConfig[]): Array<{ port: number
 
 export function podOf(source: SourceConfig): ProbePod {
   return { namespace: source.namespace, labels: { ...(source.podLabels ?? {}) } };
-}
-
-export function describeProbe(p: Probe): string {
-  const pod = (x: ProbePod) => `${Object.keys(x.labels).length ? `pod ${Object.entries(x.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : 'a pod'} in ${x.namespace}`;
-  const to = p.toHostname ?? p.toIp ?? (p.toPod ? pod(p.toPod) : '?');
-  return `${pod(p.from)} → ${to} ${p.protocol}/${p.port}${p.skipsMesh ? ' (not through the sidecar)' : ''}`;
 }
 
 function blockerText(l: LayerVerdict): string {
@@ -360,7 +355,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
         firstDenied ??= { probe, v };
       }
       if (ok || !firstDenied || reportedElsewhere(firstDenied.v)) continue;
-      add(f.constructPath, blocked('fixed-ip', `This fixed egress IP is declared for ${describeProbe(firstDenied.probe).replace(/ (TCP|UDP|SCTP)\/\d+$/, '')}, which no port reaches`, firstDenied.probe, firstDenied.v));
+      add(f.constructPath, blocked('fixed-ip', `This fixed egress IP is declared for ${describeProbeWithoutPort(firstDenied.probe)}, which no port reaches`, firstDenied.probe, firstDenied.v));
     }
   }
 
@@ -389,7 +384,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
 }
 
 function portKeys(ports: readonly PortConfig[]): string[] {
-  return ports.length === 0 ? ['*'] : ports.map((p) => `${p.protocol}/${p.port ?? '*'}${p.endPort !== undefined ? `-${p.endPort}` : ''}`);
+  return ports.length === 0 ? ['*'] : ports.map((p) => describePortRange(p));
 }
 
 /** Allow-all by union across constructs: [construct path, message]. */
@@ -447,7 +442,7 @@ function unionAllowAll(all: readonly ModelPolicy[]): Array<[string, string]> {
         const covered = coveredFamily(entries.map((e) => e.d));
         if (!covered || reported.has(paths.join('|'))) continue;
         reported.add(paths.join('|'));
-        const who = source.podLabels ? `pods ${Object.entries(source.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${source.namespace}` : `every pod in namespace ${source.namespace}`;
+        const who = describeSourceInSentence(source);
         out.push([paths[0], `Together, ${paths.join(', ')} allow ${who} ${covered.blocks.join(', ')} on ${key === '*' ? 'every port' : key}, which cover every IPv${covered.family} address `
           + `(${covered.family === 4 ? '0.0.0.0/0' : '::/0'} once merged): NetworkPolicies add up, so the pods could reach the whole internet. `
           + `List only the external ranges you need, or set allowAllAddresses: true on one of them to opt in (${EgressErrorCode.ALLOW_ALL})`]);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { EgressBackend } from '../backends/backend';
 import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../checks/policy-checks';
 import { checkContext } from '../core/context';
+import { describePort } from '../core/describe';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../core/dns-defaults';
 import { DnsResolver } from '../core/dns-resolver';
@@ -33,10 +34,6 @@ function samePort(a: PortConfig, b: PortConfig): boolean {
 
 function entryKey(d: DestinationConfig, port: PortConfig | undefined): string {
   return port ? `${configKey(d)}|${port.protocol}|${port.port}|${port.endPort}` : `${configKey(d)}|*`;
-}
-
-function describePort(port: PortConfig | undefined): string {
-  return port ? Port.of(port).toString() : 'every port';
 }
 
 /**

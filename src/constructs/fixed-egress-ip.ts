@@ -5,6 +5,7 @@ import { refuseCoveredFamily } from '../checks/policy-checks';
 import { ClusterCidrs } from '../core/cluster-cidrs';
 import { CLUSTER_CIDRS_CONTEXT, clusterRanges } from '../core/cluster-ranges';
 import { checkContext, checkContextValue, recordContextRead } from '../core/context';
+import { describeCidrDestinations } from '../core/describe';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -290,5 +291,5 @@ function namespaceIndex(reg: Registry): Map<string, Registered[]> {
 function describeDestinations(a: DestinationConfig[] | undefined, b: DestinationConfig[] | undefined): string {
   if (a === undefined && b === undefined) return 'all egress';
   const list = a === undefined ? b! : b === undefined ? a : a.filter((d) => destinationsOverlap([d], b));
-  return `destination${list.length > 1 ? 's' : ''} ${list.map((d) => d.cidr).join(', ')}`;
+  return describeCidrDestinations(list);
 }

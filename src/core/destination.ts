@@ -1,6 +1,7 @@
 // Destination: the value object and its factories. Each kind is an internal spec (its config,
 // text and rules); the factory checks the arguments, and the destination finds its problems once,
 // when it is built. The consuming construct raises them with its path.
+import { describeCidr, labelText } from './describe';
 import { CidrDestinationOptions, DestinationConfig, DestinationKind, KubeApiServerDestinationProps, PodsDestinationProps } from './destination-config';
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
@@ -225,9 +226,9 @@ class PodsSpec implements DestinationSpec {
   }
 
   public text(): string {
-    const pods = this.labels ? `pods ${Object.entries(sortedLabels(this.labels)).map(([k, v]) => `${k}=${v}`).join(',')}` : 'every pod';
+    const pods = this.labels ? `pods ${labelText(sortedLabels(this.labels))}` : 'every pod';
     if (this.ns !== undefined) return `${pods} in namespace ${this.ns}`;
-    if (this.nsLabels) return `${pods} in namespaces ${Object.entries(sortedLabels(this.nsLabels)).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    if (this.nsLabels) return `${pods} in namespaces ${labelText(sortedLabels(this.nsLabels))}`;
     return `${pods} in the source namespace`;
   }
 
@@ -295,7 +296,7 @@ class CidrSpec implements DestinationSpec {
 
   public text(): string {
     const c = this.parsed();
-    return `${c ? c.text : this.cidr}${this.except.length ? ` except ${this.except.join(', ')}` : ''}`;
+    return describeCidr(c ? c.text : this.cidr, this.except);
   }
 
   public problems(): readonly Problem[] {

@@ -3,6 +3,7 @@
 // constructs, no generated bindings, so it is unit-testable and the report can explain it.
 import { EgressFactDetails as K } from './fact-details';
 import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
+import { labelText } from '../core/describe';
 import { DestinationConfig } from '../core/destination';
 import { Problem } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -175,7 +176,7 @@ export function planMonitoring(
     if (JSON.stringify(gw.labels) !== JSON.stringify(labels)) {
       problems.push({
         code: EgressErrorCode.CONFLICTING_OPTIONS,
-        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${Object.entries(gw.labels).map(([k, v]) => `${k}=${v}`).join(',')}) and ${fact.constructPath} (${d[K.GATEWAY_LABELS]}): one Deployment has one set of pod labels`,
+        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${labelText(gw.labels)}) and ${fact.constructPath} (${d[K.GATEWAY_LABELS]}): one Deployment has one set of pod labels`,
       });
     }
     hosts.forEach((h) => gw.hosts.add(h));
@@ -273,7 +274,7 @@ export function planMonitoring(
         annotations: {
           summary: `Egress gateway ${gw} has fewer than ${num(s.gatewayMinAvailable)} scrapeable pod(s)`,
           description: `Only {{ $value }} pod(s) of egress gateway ${gw} answered Prometheus scrapes for ${promDuration(s.gatewayDownFor)}: traffic of ${g.hosts.join(', ')} has no way out. `
-            + `Check: kubectl get deploy,pods -n ${g.namespace} -l ${Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(',')}`,
+            + `Check: kubectl get deploy,pods -n ${g.namespace} -l ${labelText(g.labels)}`,
         },
       }, 'critical', `fewer than ${num(s.gatewayMinAvailable)} scrapeable pod(s) of ${gw} for ${promDuration(s.gatewayDownFor)}`);
       if (s.kubeStateMetrics) {

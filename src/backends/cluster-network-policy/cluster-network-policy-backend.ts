@@ -12,7 +12,7 @@ import {
   ClusterNetworkPolicySpecSubject,
   ClusterNetworkPolicySpecTier,
 } from '../../../imports/policy.networking.k8s.io';
-import { describeSource } from '../../core/describe';
+import { describeDestinationClusterWide, describePortRange, describeSource } from '../../core/describe';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
@@ -352,22 +352,6 @@ function firstUncovered(entries: readonly Entry[], by: readonly Entry[]): Entry 
   return entries.find((e) => !by.some((b) => destinationCovers(b.destination, e.destination) && portCovers(b.port, e.port)));
 }
 
-function describeDestination(d: DestinationConfig): string {
-  const labels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
-  switch (d.kind) {
-    case DestinationKind.PODS:
-      return `${d.podLabels ? `pods ${labels(d.podLabels)}` : 'every pod'}${d.namespace ? ` in namespace ${d.namespace}` : d.namespaceLabels ? ` in namespaces ${labels(d.namespaceLabels)}` : ''}`;
-    case DestinationKind.CIDR: return `${d.cidr}${d.except?.length ? ` except ${d.except.join(', ')}` : ''}`;
-    case DestinationKind.KUBE_API_SERVER: return 'the Kubernetes API server';
-    default: return d.hostname ?? d.kind;
-  }
-}
-
-function describePort(p: PortConfig | undefined): string {
-  if (!p) return 'every port';
-  return `${p.protocol}/${p.port === undefined ? '*' : p.endPort !== undefined ? `${p.port}-${p.endPort}` : p.port}`;
-}
-
 /**
  * Policies of other backends (namespaced NetworkPolicies and the like) for pods this policy also
  * selects: the Admin tier overrides them (what they allow beyond our accepts is denied), and a
@@ -383,7 +367,7 @@ function backendConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord
     const missing = firstUncovered(entriesOf(record.definition.resolve().rules), others.flatMap((p) => entriesOf(p.rules)));
     if (!missing) return [];
     return [`${describeSource(source)} is also selected by ${others.map((p) => `${p.constructPath} (backend ${p.backend})`).join(', ')}, and Baseline-tier `
-      + `ClusterNetworkPolicies do not apply to pods that a namespaced policy selects: egress to ${describeDestination(missing.destination)} on ${describePort(missing.port)} `
+      + `ClusterNetworkPolicies do not apply to pods that a namespaced policy selects: egress to ${describeDestinationClusterWide(missing.destination)} on ${describePortRange(missing.port)} `
       + `accepted here would be denied. Allow it through the other backend too, or give these pods one kind of backend (${EgressErrorCode.CONFLICTING_OPTIONS})`];
   }
   const ourEntries = ours.flatMap((r) => entriesOf(r.definition.resolve().rules));
@@ -392,7 +376,7 @@ function backendConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord
     const missing = firstUncovered(entriesOf(other.rules), ourEntries);
     if (missing) {
       messages.push(`${describeSource(source)} is isolated by this Admin-tier ClusterNetworkPolicy, which namespaced policies cannot override, but ${other.constructPath} `
-        + `(backend ${other.backend}) allows the same pods egress to ${describeDestination(missing.destination)} on ${describePort(missing.port)}, which no Admin-tier ClusterNetworkPolicy for them accepts: `
+        + `(backend ${other.backend}) allows the same pods egress to ${describeDestinationClusterWide(missing.destination)} on ${describePortRange(missing.port)}, which no Admin-tier ClusterNetworkPolicy for them accepts: `
         + `the cluster would deny it. Allow it through the ClusterNetworkPolicy backend too, or give these pods one kind of backend (${EgressErrorCode.CONFLICTING_OPTIONS})`);
     }
   }

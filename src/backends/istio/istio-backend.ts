@@ -11,6 +11,7 @@ import {
   ServiceEntrySpecResolution,
 } from '../../../imports/networking.istio.io';
 import { ISTIO_VERSION_CONTEXT } from '../../core/context';
+import { describeDestinationTarget } from '../../core/describe';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
@@ -217,7 +218,7 @@ export class IstioBackend extends EgressBackend {
     const what = `The Istio backend (policy ${scope.node.path})`;
     if (rule.ports.length === 0) {
       throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-        `The Istio backend cannot allow every port of ${rule.destinations.map(describe).join(', ')}: a ServiceEntry declares its ports. `
+        `The Istio backend cannot allow every port of ${rule.destinations.map(describeDestinationTarget).join(', ')}: a ServiceEntry declares its ports. `
         + 'List the ports, e.g. allow(destination, Port.https(443))');
     }
     for (const p of rule.ports) {
@@ -280,11 +281,6 @@ export class IstioBackend extends EgressBackend {
         + 'and sends it to this host (unless Istio DNS proxying auto-allocates addresses). Use Port.tls()/Port.https() when the protocol is TLS, or Destination.ipv4() with the service\'s addresses');
     }
   }
-}
-
-
-function describe(d: DestinationConfig): string {
-  return d.hostname ?? d.cidr ?? d.kind;
 }
 
 /** What a destination becomes in ServiceEntries. */
