@@ -1067,7 +1067,7 @@ export class EgressGateway extends Construct {
       // another source (before or after this one) must not rename this NetworkPolicy.
       const policy = new EgressPolicy(this, `SourceEgress-${shortHash(key)}`, {
         source: sourceObj,
-        backend: this.enforcementBackend,
+        backends: [this.enforcementBackend],
         ...(this.props.dns ? { dns: this.props.dns } : {}),
         ...(this.props.labels ? { labels: this.props.labels } : {}),
         ...(this.annotations(false) ? { annotations: this.annotations(false) } : {}),
@@ -1086,7 +1086,7 @@ export class EgressGateway extends Construct {
     if (!this.gatewayPolicy) {
       const policy = new EgressPolicy(this, 'GatewayEgress', {
         source: EgressSource.pods({ namespace: p.namespace, labels: p.selector }),
-        backend: this.gatewayEgressBackend,
+        backends: [this.gatewayEgressBackend],
         allowAllAddresses: this.anyAddress,
         ...(this.props.dns ? { dns: this.props.dns } : {}),
         ...(this.props.labels ? { labels: this.props.labels } : {}),
