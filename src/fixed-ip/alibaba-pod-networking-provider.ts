@@ -13,6 +13,7 @@ import { EgressSource, SourceConfig } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { plainApiObject } from '../emit/objects';
+import { AppState, StateKey } from '../util/app-state';
 
 const VSW_ID = /^vsw-[a-z0-9]+$/;
 const SG_ID = /^sg-[a-z0-9]+$/;
@@ -21,7 +22,11 @@ const MAX_SECURITY_GROUPS = 10;
 /** Pod annotations that make Terway skip PodNetworking matching (types/k8s.go). */
 const BYPASS_ANNOTATIONS = ['k8s.aliyun.com/pod-networks', 'k8s.aliyun.com/pod-networks-request'];
 const IGNORE_LABEL = 'k8s.aliyun.com/ignore-by-terway';
-const REGISTRY = Symbol.for('cdk8s-egress.podNetworkings');
+/**
+ * The PodNetworkings of an app, in creation order. Shared by every copy of the library in the
+ * process: Terway matches the cluster's PodNetworkings in one list whichever copy emits them.
+ */
+const REGISTRY = StateKey.shared<Entry[]>('podNetworkings');
 const ENI_TYPE: Record<TerwayEniType, PodNetworkingSpecEniOptionsEniType> = {
   [TerwayEniType.TRUNK]: PodNetworkingSpecEniOptionsEniType.TRUNK,
   [TerwayEniType.ENI]: PodNetworkingSpecEniOptionsEniType.ENI,
@@ -147,12 +152,7 @@ function describe(s: SourceConfig): string {
 }
 
 function register(scope: IConstruct, entry: Entry): void {
-  const root = scope.node.root as unknown as Record<symbol, Entry[] | undefined>;
-  let list = root[REGISTRY];
-  if (!list) {
-    list = [];
-    Object.defineProperty(root, REGISTRY, { value: list, enumerable: false });
-  }
+  const list = AppState.of(scope).get(REGISTRY, () => []);
   const earlier = [...list];
   list.push(entry);
   scope.node.addValidation({

@@ -1,4 +1,4 @@
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { hostnameMatches } from '../core/hosts';
 import { argProblem, bool, isConstruct, num, oneOf, raiseUnscoped, required, str, stringMap, struct } from '../core/inputs';
@@ -7,6 +7,7 @@ import { NAMESPACE_NAME_LABEL, labelsMatch } from '../core/names';
 import { BackendVersion, EgressRuleConfig, EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
+import { AppState, StateKey } from '../util/app-state';
 import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../util/cidr';
 
 /**
@@ -242,8 +243,11 @@ export interface Verdict {
   readonly gateway?: string;
 }
 
-/** Where the model of an app is kept (a non-enumerable property of the root construct). */
-const MODEL_SYMBOL = '__cdk8sEgressModel';
+/**
+ * The model of an app. Shared by every copy of the library in the process: checks of one copy
+ * must see the policies that constructs of another copy declare (a DNS path, an allowance).
+ */
+const MODEL = StateKey.shared<EgressModel>('model');
 
 /**
  * The library's own account of what the egress policies in an app allow. Every construct records
@@ -257,13 +261,7 @@ export class EgressModel {
    */
   public static of(scope: IConstruct): EgressModel {
     if (!isConstruct(scope)) raiseUnscoped([argProblem('The scope of EgressModel.of()', scope, 'a construct (the App, a Chart or a construct in one)')]);
-    const root = scope.node.root as Construct;
-    let model = (root as unknown as Record<string, EgressModel | undefined>)[MODEL_SYMBOL];
-    if (!model) {
-      model = new EgressModel();
-      Object.defineProperty(root, MODEL_SYMBOL, { value: model, enumerable: false });
-    }
-    return model;
+    return AppState.of(scope).get(MODEL, () => new EgressModel());
   }
 
   private readonly records: IModelPolicySource[] = [];
