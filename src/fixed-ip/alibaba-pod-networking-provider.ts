@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AlibabaPodNetworkingOptions, TerwayEniType, TerwayVSwitchSelectionPolicy } from './options';
-import { formatLabels, makeClusterScoped, podTemplateAnnotations, podTemplateLabels, sourcesOverlap, workloadOf } from './private';
+import { formatLabels, makeClusterScoped, podTemplateAnnotations, podTemplateLabels, workloadOf } from './private';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import {
   PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
@@ -26,7 +26,7 @@ const IGNORE_LABEL = 'k8s.aliyun.com/ignore-by-terway';
  * The PodNetworkings of an app, in creation order. Shared by every copy of the library in the
  * process: Terway matches the cluster's PodNetworkings in one list whichever copy emits them.
  */
-const REGISTRY = StateKey.shared<Entry[]>('podNetworkings');
+const REGISTRY = StateKey.shared<PodNetworkingEntry[]>('podNetworkings');
 const ENI_TYPE: Record<TerwayEniType, PodNetworkingSpecEniOptionsEniType> = {
   [TerwayEniType.TRUNK]: PodNetworkingSpecEniOptionsEniType.TRUNK,
   [TerwayEniType.ENI]: PodNetworkingSpecEniOptionsEniType.ENI,
@@ -37,7 +37,8 @@ const VSWITCH_POLICY: Record<TerwayVSwitchSelectionPolicy, PodNetworkingSpecVSwi
   [TerwayVSwitchSelectionPolicy.MOST]: PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy.MOST,
 };
 
-interface Entry {
+/** A PodNetworking of the app: the FixedEgressIp that emits it, its name (read at synth) and its source. */
+export interface PodNetworkingEntry {
   readonly scope: IConstruct;
   readonly name: () => string;
   readonly source: EgressSource;
@@ -147,22 +148,17 @@ function selector(s: SourceConfig) {
   };
 }
 
-function describe(s: SourceConfig): string {
+/** The pods of a PodNetworking's source, in words. */
+export function describePodNetworkingSource(s: SourceConfig): string {
   return s.podLabels ? `pods ${formatLabels(s.podLabels)} in namespace ${s.namespace}` : `every pod in namespace ${s.namespace}`;
 }
 
-function register(scope: IConstruct, entry: Entry): void {
-  const list = AppState.of(scope).get(REGISTRY, () => []);
-  const earlier = [...list];
-  list.push(entry);
-  scope.node.addValidation({
-    validate: () => {
-      const mine = entry.source.toConfig();
-      return earlier
-        .filter((e) => sourcesOverlap(e.source, entry.source))
-        .map((e) => `PodNetworking ${entry.name()} (${describe(mine)}) and PodNetworking ${e.name()} of ${e.scope.node.path} (${describe(e.source.toConfig())}) `
-          + 'can select the same pods. Terway gives such a pod the first Ready match in list order, so its egress would depend on object names: '
-          + `make the sources disjoint (${EgressErrorCode.CONFLICTING_OPTIONS})`);
-    },
-  });
+/** Record a PodNetworking; the app-wide check (src/checks/fixed-ip-conflicts.ts) compares it with the earlier ones. */
+function register(scope: IConstruct, entry: PodNetworkingEntry): void {
+  AppState.of(scope).get(REGISTRY, () => []).push(entry);
+}
+
+/** The PodNetworkings of the app of `scope`, in creation order. */
+export function podNetworkings(scope: IConstruct): readonly PodNetworkingEntry[] {
+  return AppState.of(scope).peek(REGISTRY) ?? [];
 }
