@@ -5,17 +5,22 @@
 // unchanged: cdk8s validates the whole app once per chart.
 //
 // A finding names the construct it is about. cdk8s prints each validation error as
-// `[<path of the validated construct>] <message>`, so a finding reaches synth through the
+// `[<path of the validated construct>] <message>`, so an error finding reaches synth through the
 // validation of that construct: `watch(scope)` gives a construct one validation that returns its
-// findings, from every check, in the order the checks were registered.
+// findings, from every check, in the order the checks were registered. A warning finding becomes an
+// EgressWarning on that construct (once), before the app's warnings are listed or printed.
 import { IConstruct } from 'constructs';
+import { EgressWarningId } from '../core/warning-ids';
+import { EgressWarnings } from '../core/warnings';
 import { EgressModel } from '../model/egress-model';
 import { AppState, StateKey } from '../util/app-state';
 
 /** How a finding fails the app. */
 export enum CheckLevel {
-  /** Fails synth with the finding's message (which ends with its EgressErrorCode). */
+  /** Fails synth with the finding's message (which ends with its EgressErrorCode), at a watched construct. */
   ERROR = 'error',
+  /** Adds the finding as an EgressWarning (the check's `warningId`) on the construct it names. */
+  WARNING = 'warning',
 }
 
 /** What a check found about one construct. */
@@ -31,6 +36,11 @@ export interface AppCheck {
   /** Stable id, unique in an app (`cdk8s-egress:dnsPath`). */
   readonly id: string;
   readonly level: CheckLevel;
+  /**
+   * The warning a WARNING-level check's findings are.
+   * @default - none (required for CheckLevel.WARNING)
+   */
+  readonly warningId?: EgressWarningId;
   /**
    * The state the answer depends on: the same number means the same answer. Undefined means the
    * answer may change without the library seeing it (a workload's pod labels): the check then runs
@@ -60,6 +70,8 @@ export class ChecksEngine {
   private readonly checks: AppCheck[] = [];
   private readonly kept = new Map<string, Kept>();
   private readonly watched = new Set<string>();
+  /** Warnings already added, `check id|path|message`. */
+  private readonly warned = new Set<string>();
 
   private constructor(private readonly app: IConstruct) {
     app.node.addValidation({
@@ -73,7 +85,11 @@ export class ChecksEngine {
   /** Register `check` (once: a second registration of the same id is ignored). */
   public register(check: AppCheck): void {
     if (this.checks.some((c) => c.id === check.id)) return;
+    if (check.level === CheckLevel.WARNING && check.warningId === undefined) throw new Error(`cdk8s-egress: warning check ${check.id} has no warningId`);
     this.checks.push(check);
+    if (check.level === CheckLevel.WARNING && !this.checks.slice(0, -1).some((c) => c.level === CheckLevel.WARNING)) {
+      EgressWarnings._addSynthCheck(this.app, () => this.addWarnings());
+    }
   }
 
   /** The registered checks, in order. */
@@ -95,8 +111,34 @@ export class ChecksEngine {
     // since (and runs them when a construct is validated on its own, with node.validate()).
     this.runAll(false);
     const out: string[] = [];
-    for (const check of this.checks) out.push(...this.kept.get(check.id)?.byPath.get(path) ?? []);
+    for (const check of this.checks) if (check.level === CheckLevel.ERROR) out.push(...this.kept.get(check.id)?.byPath.get(path) ?? []);
     return out;
+  }
+
+  /** Add what the warning checks find as warnings (each once). */
+  private addWarnings(): void {
+    this.runAll(false);
+    for (const check of this.checks) {
+      if (check.level !== CheckLevel.WARNING) continue;
+      for (const [path, messages] of this.kept.get(check.id)?.byPath ?? []) {
+        const scope = this.constructAt(path);
+        for (const message of messages) {
+          const key = `${check.id}|${path}|${message}`;
+          if (scope === undefined || this.warned.has(key)) continue;
+          this.warned.add(key);
+          EgressWarnings.add(scope, check.warningId!, message);
+        }
+      }
+    }
+  }
+
+  /** The construct of the app at `path`. */
+  private constructAt(path: string): IConstruct | undefined {
+    let c: IConstruct | undefined = this.app;
+    const rootPath = this.app.node.path;
+    const relative = rootPath === '' ? path : path.slice(rootPath.length + 1);
+    for (const id of relative === '' ? [] : relative.split('/')) c = c?.node.tryFindChild(id);
+    return c;
   }
 
   /** Run the checks whose answer may have changed; `newPass`: also those whose answer is never kept. */

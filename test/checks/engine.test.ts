@@ -4,6 +4,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { APP_CHECKS, appChecks } from '../../src/checks/app-checks';
 import { AppCheck, CheckLevel, ChecksEngine, Finding } from '../../src/checks/engine';
+import { EgressWarningId } from '../../src/core/warning-ids';
+import { EgressWarnings } from '../../src/core/warnings';
 import { EgressModel } from '../../src/model/egress-model';
 
 /** A check that reports `message` at each path of `paths()`, and counts its runs. */
@@ -115,6 +117,26 @@ describe('ChecksEngine', () => {
     ChecksEngine.of(c).register(counting('t:alone', () => ['test/x'], 'alone'));
     ChecksEngine.of(c).watch(x);
     expect(x.node.validate()).toEqual(['alone (TEST_CODE)']);
+  });
+
+  test('a warning check\'s findings become warnings on the construct they name, once each, before warnings are listed', () => {
+    const c = new Chart(Testing.app(), 'test');
+    const gw = new Construct(c, 'gw');
+    const check = { ...counting('t:warn', () => ['test/gw'], 'a direct path around the gateway'), level: CheckLevel.WARNING, warningId: EgressWarningId.GATEWAY_BYPASS };
+    ChecksEngine.of(c).register(check);
+    const listed = () => EgressWarnings.list(c).filter((w) => w.id === EgressWarningId.GATEWAY_BYPASS);
+    expect(listed()).toEqual([{ id: EgressWarningId.GATEWAY_BYPASS, constructPath: 'test/gw', message: 'a direct path around the gateway (TEST_CODE)' }]);
+    expect(gw.node.metadata.filter((m) => m.type === 'cdk8s-egress:warning')).toHaveLength(1);
+    Testing.synth(c);
+    expect(listed()).toHaveLength(1);
+    // a warning is not a synth error, and strict mode turns it into one
+    EgressWarnings.enableStrictMode(c);
+    expect(synthError(c)).toMatch(/\[test\/gw\] a direct path around the gateway \(TEST_CODE\) \(cdk8s-egress:gatewayBypass; strict mode/);
+  });
+
+  test('a warning check needs its warning id', () => {
+    expect(() => ChecksEngine.of(new App()).register({ ...counting('t:noId', () => [], 'x'), level: CheckLevel.WARNING }))
+      .toThrow(/warning check t:noId has no warningId/);
   });
 
   test('the library registers its checks once per app, in a fixed order', () => {
