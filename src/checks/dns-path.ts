@@ -32,7 +32,7 @@ export function hasDnsPath(policies: readonly ModelPolicy[], source: SourceConfi
 
 /** Every isolated source has a DNS path. Run on every pass: a workload source's labels may change unseen. */
 export const DNS_PATH: AppCheck = {
-  id: 'cdk8s-egress:dnsPath',
+  id: 'dns-path',
   level: CheckLevel.ERROR,
   version: () => undefined,
   run: (app: IConstruct): Finding[] => {

@@ -33,7 +33,7 @@ export interface Finding {
 
 /** One app-wide check. */
 export interface AppCheck {
-  /** Stable id, unique in an app (`cdk8s-egress:dnsPath`). */
+  /** Stable id, unique in an app (`dns-path`: the module name; not a warning id). */
   readonly id: string;
   readonly level: CheckLevel;
   /**

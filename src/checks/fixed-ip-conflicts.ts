@@ -54,7 +54,7 @@ export function registerFixedEgressIp(scope: IConstruct, entry: FixedEgressIpEnt
  * workload sources, every pass compares again.
  */
 export const FIXED_IP_CONFLICTS: AppCheck = {
-  id: 'cdk8s-egress:fixedEgressIpConflicts',
+  id: 'fixed-ip-conflicts',
   level: CheckLevel.ERROR,
   version: (app) => {
     const reg = AppState.of(app).peek(REGISTRY);
@@ -78,7 +78,7 @@ export const FIXED_IP_CONFLICTS: AppCheck = {
 
 /** Two PodNetworkings never select the same pods. Run on every pass: a workload source's labels may change unseen. */
 export const POD_NETWORKING_OVERLAP: AppCheck = {
-  id: 'cdk8s-egress:podNetworkingOverlap',
+  id: 'pod-networking-overlap',
   level: CheckLevel.ERROR,
   version: () => undefined,
   run: (app: IConstruct): Finding[] => {

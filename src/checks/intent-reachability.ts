@@ -18,7 +18,7 @@ const ISTIOD: ProbePod = { namespace: ISTIOD_NAMESPACE, labels: { ...ISTIOD_LABE
 
 /** Every declared intent is reachable (kept while the model is unchanged: opt-outs are model facts). */
 export const INTENT_REACHABILITY: AppCheck = {
-  id: 'cdk8s-egress:intentReachability',
+  id: 'intent-reachability',
   level: CheckLevel.ERROR,
   run: (app: IConstruct) => {
     const model = EgressModel.of(app);

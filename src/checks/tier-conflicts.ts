@@ -18,7 +18,7 @@ import { cidrContains, isCidr, parseCidr } from '../util/cidr';
 
 /** No ClusterNetworkPolicy tier conflict. Run on every pass: a workload source's labels may change unseen. */
 export const TIER_CONFLICTS: AppCheck = {
-  id: 'cdk8s-egress:clusterNetworkPolicyTierConflicts',
+  id: 'tier-conflicts',
   level: CheckLevel.ERROR,
   version: () => undefined,
   run: (app: IConstruct): Finding[] => {

@@ -14,7 +14,7 @@ import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
 
 /** No group of constructs allows the same pods a whole address family (kept while the model is unchanged). */
 export const UNION_ALLOW_ALL: AppCheck = {
-  id: 'cdk8s-egress:unionAllowAll',
+  id: 'union-allow-all',
   level: CheckLevel.ERROR,
   run: (app: IConstruct) => {
     const skip = isOptedOut(app);

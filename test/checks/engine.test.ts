@@ -144,12 +144,12 @@ describe('ChecksEngine', () => {
     expect(appChecks(c).registered()).toEqual(APP_CHECKS);
     expect(appChecks(new Construct(c, 'x')).registered()).toEqual(APP_CHECKS);
     expect(APP_CHECKS.map((check) => check.id)).toEqual([
-      'cdk8s-egress:clusterNetworkPolicyTierConflicts',
-      'cdk8s-egress:podNetworkingOverlap',
-      'cdk8s-egress:fixedEgressIpConflicts',
-      'cdk8s-egress:intentReachability',
-      'cdk8s-egress:unionAllowAll',
-      'cdk8s-egress:dnsPath',
+      'tier-conflicts',
+      'pod-networking-overlap',
+      'fixed-ip-conflicts',
+      'intent-reachability',
+      'union-allow-all',
+      'dns-path',
     ]);
     expect(APP_CHECKS.every((check) => check.level === CheckLevel.ERROR)).toBe(true);
   });
