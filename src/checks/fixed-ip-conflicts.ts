@@ -9,7 +9,7 @@ import { describeCidrDestinations, describeSourceInSentence, sortedLabelText } f
 import { DestinationConfig } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
-import { podNetworkings } from '../fixed-ip/alibaba-pod-networking-provider';
+import { podNetworkings } from '../fixed-ip/pod-networking-records';
 import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { AppState, StateKey } from '../util/app-state';
 

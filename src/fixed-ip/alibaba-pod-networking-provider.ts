@@ -1,7 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { AlibabaPodNetworkingOptions, TerwayEniType, TerwayVSwitchSelectionPolicy } from './options';
+import { registerPodNetworking } from './pod-networking-records';
 import { makeClusterScoped, podTemplateAnnotations, podTemplateLabels, workloadOf } from './private';
 import {
   PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
@@ -9,11 +10,10 @@ import {
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../core/names';
-import { EgressSource, SourceConfig } from '../core/source';
+import { SourceConfig } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { plainApiObject } from '../emit/objects';
-import { AppState, StateKey } from '../util/app-state';
 
 const VSW_ID = /^vsw-[a-z0-9]+$/;
 const SG_ID = /^sg-[a-z0-9]+$/;
@@ -22,11 +22,6 @@ const MAX_SECURITY_GROUPS = 10;
 /** Pod annotations that make Terway skip PodNetworking matching (types/k8s.go). */
 const BYPASS_ANNOTATIONS = ['k8s.aliyun.com/pod-networks', 'k8s.aliyun.com/pod-networks-request'];
 const IGNORE_LABEL = 'k8s.aliyun.com/ignore-by-terway';
-/**
- * The PodNetworkings of an app, in creation order. Shared by every copy of the library in the
- * process: Terway matches the cluster's PodNetworkings in one list whichever copy emits them.
- */
-const REGISTRY = StateKey.shared<PodNetworkingEntry[]>('podNetworkings');
 const ENI_TYPE: Record<TerwayEniType, PodNetworkingSpecEniOptionsEniType> = {
   [TerwayEniType.TRUNK]: PodNetworkingSpecEniOptionsEniType.TRUNK,
   [TerwayEniType.ENI]: PodNetworkingSpecEniOptionsEniType.ENI,
@@ -36,13 +31,6 @@ const VSWITCH_POLICY: Record<TerwayVSwitchSelectionPolicy, PodNetworkingSpecVSwi
   [TerwayVSwitchSelectionPolicy.RANDOM]: PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy.RANDOM,
   [TerwayVSwitchSelectionPolicy.MOST]: PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy.MOST,
 };
-
-/** A PodNetworking of the app: the FixedEgressIp that emits it, its name (read at synth) and its source. */
-export interface PodNetworkingEntry {
-  readonly scope: IConstruct;
-  readonly name: () => string;
-  readonly source: EgressSource;
-}
 
 /** Renders `FixedEgressIpProvider.alibabaPodNetworking()`. */
 export class AlibabaPodNetworkingProvider extends FixedEgressIpProviderBase {
@@ -90,7 +78,7 @@ export class AlibabaPodNetworkingProvider extends FixedEgressIpProviderBase {
         spec,
       });
       makeClusterScoped(pn);
-      register(scope, { scope, name: () => pn.name, source });
+      registerPodNetworking(scope, { scope, name: () => pn.name, source });
       const w = workloadOf(source);
       if (w) {
         scope.node.addValidation({
@@ -146,14 +134,4 @@ function selector(s: SourceConfig) {
     // PodNetworking is cluster-scoped: without a namespace selector the pod labels would match in every namespace.
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: s.namespace } },
   };
-}
-
-/** Record a PodNetworking; the app-wide check (src/checks/fixed-ip-conflicts.ts) compares it with the earlier ones. */
-function register(scope: IConstruct, entry: PodNetworkingEntry): void {
-  AppState.of(scope).get(REGISTRY, () => []).push(entry);
-}
-
-/** The PodNetworkings of the app of `scope`, in creation order. */
-export function podNetworkings(scope: IConstruct): readonly PodNetworkingEntry[] {
-  return AppState.of(scope).peek(REGISTRY) ?? [];
 }
