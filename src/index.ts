@@ -1,8 +1,11 @@
 // Backend-neutral vocabulary
 export * from './core/errors';
 export { egressErrorCode, isEgressError } from './core/egress-error';
+export * from './core/port-config';
 export * from './core/port';
+export * from './core/source-config';
 export * from './core/source';
+export * from './core/destination-config';
 export * from './core/destination';
 export * from './core/dns-resolver';
 export * from './core/warning-ids';

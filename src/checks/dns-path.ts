@@ -6,7 +6,7 @@ import { AppCheck, CheckLevel, Finding } from './engine';
 import { describeSource } from '../core/describe';
 import { EgressErrorCode } from '../core/errors';
 import { labelsMatch } from '../core/names';
-import { SourceConfig } from '../core/source';
+import { SourceConfig } from '../core/source-config';
 import { EgressModel } from '../model/egress-model';
 import { ModelPolicy } from '../model/policy';
 import { AppState, StateKey } from '../util/app-state';

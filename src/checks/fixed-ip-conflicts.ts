@@ -6,7 +6,7 @@
 import { IConstruct } from 'constructs';
 import { AppCheck, CheckLevel, Finding } from './engine';
 import { describeCidrDestinations, describeSourceInSentence, sortedLabelText } from '../core/describe';
-import { DestinationConfig } from '../core/destination';
+import { DestinationConfig } from '../core/destination-config';
 import { EgressErrorCode } from '../core/errors';
 import { EgressSource } from '../core/source';
 import { podNetworkings } from '../fixed-ip/pod-networking-records';

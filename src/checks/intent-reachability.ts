@@ -11,7 +11,7 @@ import { describeProbe, describeProbeWithoutPort } from '../core/describe';
 import { EgressErrorCode } from '../core/errors';
 import { ISTIOD_LABELS, ISTIOD_NAMESPACE, ISTIOD_PORT } from '../core/mesh-defaults';
 import { EnforcementLayer, PolicyTier } from '../core/policy-config';
-import { Protocol } from '../core/port';
+import { Protocol } from '../core/port-config';
 import { EgressModel } from '../model/egress-model';
 import { EgressFact, FactKind } from '../model/facts';
 import { checkLayered } from '../model/layered';

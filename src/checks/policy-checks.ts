@@ -4,11 +4,11 @@ import { IEgressBackend } from '../backends/contract';
 import { EgressBackend } from '../backends/egress-backend';
 import { contextClusterRanges } from '../core/cluster-ranges';
 import { describeCidr, describePortRange } from '../core/describe';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { Capability, requiredCapabilities } from '../core/policy-config';
-import { PortConfig, Protocol } from '../core/port';
+import { PortConfig, Protocol } from '../core/port-config';
 import { Cidr, IpFamily, cidrContains, cidrsOverlap, isCidr, mergeCidrs, parseCidr } from '../util/cidr';
 
 const HINTS: Partial<Record<Capability, string>> = {

@@ -9,11 +9,11 @@ import { CLUSTER_NETWORK_POLICY_INFO } from '../backends/cluster-network-policy/
 import { ClusterNetworkPolicyTier } from '../backends/cluster-network-policy/options';
 import { CnpPolicyRecord, cnpPolicies } from '../backends/cluster-network-policy/records';
 import { describeDestinationClusterWide, describePortRange, describeSource } from '../core/describe';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { EgressErrorCode } from '../core/errors';
 import { sourcesMayOverlap } from '../core/names';
 import { EgressRuleConfig } from '../core/policy-config';
-import { PortConfig } from '../core/port';
+import { PortConfig } from '../core/port-config';
 import { EgressModel } from '../model/egress-model';
 import { cidrContains, isCidr, parseCidr } from '../util/cidr';
 

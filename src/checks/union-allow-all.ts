@@ -6,11 +6,11 @@ import { AppCheck, CheckLevel, Finding } from './engine';
 import { isOptedOut } from './opt-outs';
 import { addressShare, coveredFamily, mayCoverFamily } from './policy-checks';
 import { describePortRange, describeSourceInSentence } from '../core/describe';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { EgressErrorCode } from '../core/errors';
 import { EnforcementLayer } from '../core/policy-config';
-import { PortConfig } from '../core/port';
-import { SourceConfig } from '../core/source';
+import { PortConfig } from '../core/port-config';
+import { SourceConfig } from '../core/source-config';
 import { EgressModel } from '../model/egress-model';
 import { GrantPurpose, ModelPolicy } from '../model/policy';
 

@@ -2,10 +2,10 @@
 // declared destination matches. Pure: the reachability check and the egress report build their
 // probes from them.
 import { labelText } from '../core/describe';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { NAMESPACE_NAME_LABEL } from '../core/names';
-import { PortConfig, Protocol } from '../core/port';
-import { SourceConfig } from '../core/source';
+import { PortConfig, Protocol } from '../core/port-config';
+import { SourceConfig } from '../core/source-config';
 import { Probe, ProbePod } from '../model/probe';
 import { cidrContainsAddress, familyBits, formatAddress, isCidr, parseCidr } from '../util/cidr';
 

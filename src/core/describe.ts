@@ -5,12 +5,12 @@
 // `**.` spelling, a port with or without its application protocol), each form is its own function
 // named by its purpose, so that every existing message keeps its bytes.
 //
-// It imports only types from the value objects (Port, EgressSource, Destination), which print
-// themselves with it: a value import from them would be a cycle.
-import type { DestinationConfig, DestinationKind } from './destination';
+// It reads the configs (destination-config, port-config, source-config), never the value objects
+// (Port, EgressSource, Destination), which print themselves with it.
+import type { DestinationConfig, DestinationKind } from './destination-config';
 import { sortedLabels } from './names';
-import type { PortConfig } from './port';
-import type { SourceConfig } from './source';
+import type { PortConfig } from './port-config';
+import type { SourceConfig } from './source-config';
 
 /** The destination kinds as values, checked against the enum at compile time. */
 const KIND = {

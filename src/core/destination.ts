@@ -11,7 +11,6 @@ import { labelProblems, namespaceProblems, sortedLabels } from './names';
 import { Cidr, CidrProblem, IpFamily, cidrContains, cidrProblemText, isCidr, parseCidr } from '../util/cidr';
 import { registerFactories, show } from '../util/show';
 
-export * from './destination-config';
 
 /** One kind of destination: what it resolves to, how it reads, and its problems. */
 interface DestinationSpec {

@@ -1,8 +1,10 @@
-import { Destination, DestinationConfig, DestinationKind } from './destination';
+import { Destination } from './destination';
+import { DestinationConfig, DestinationKind } from './destination-config';
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { list, num, optionalStruct, str, stringMap } from './inputs';
-import { Port, PortConfig } from './port';
+import { Port } from './port';
+import { PortConfig } from './port-config';
 import { isCidr, parseCidr } from '../util/cidr';
 import { registerFactories, show } from '../util/show';
 

@@ -1,7 +1,7 @@
 // Hostname matching for the three hostname destination kinds: an exact name, a one-label
 // pattern (`*.example.com` matching `a.example.com` only) and every subdomain at any depth (the
 // same text as Istio, Envoy and Calico read it).
-import { DestinationConfig, DestinationKind } from './destination';
+import { DestinationConfig, DestinationKind } from './destination-config';
 
 /** True when the hostname destination `d` matches `host`. False for other kinds. */
 export function hostnameMatches(d: DestinationConfig, host: string): boolean {

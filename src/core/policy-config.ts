@@ -1,9 +1,9 @@
 // The policy vocabulary every layer shares: what a rule and a policy are, where a policy is enforced
 // (layer and tier), what a backend can express (capabilities), and which release it targets. Below
 // the model and the backends, so both read the same definitions.
-import { DestinationConfig, DestinationKind } from './destination';
-import { PortConfig, Protocol } from './port';
-import { SourceConfig } from './source';
+import { DestinationConfig, DestinationKind } from './destination-config';
+import { PortConfig, Protocol } from './port-config';
+import { SourceConfig } from './source-config';
 
 /**
  * Where a backend's policies are enforced. Traffic must pass every layer that has a say: a

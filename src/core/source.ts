@@ -4,21 +4,9 @@ import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { argProblem, isConstruct, raiseUnscoped, required, str, stringMap, struct } from './inputs';
 import { labelProblems, namespaceProblems, sortedLabels } from './names';
+import { SourceConfig } from './source-config';
 import { resolveWorkload, Workload } from './workload';
 import { registerFactories, show } from '../util/show';
-
-/**
- * The workloads a policy applies to, resolved for a backend.
- */
-export interface SourceConfig {
-  /** Namespace of the selected pods. */
-  readonly namespace: string;
-  /**
-   * Labels the pods must carry (matchLabels).
-   * @default - every pod of the namespace
-   */
-  readonly podLabels?: Record<string, string>;
-}
 
 /**
  * Options for `EgressSource.pods`.

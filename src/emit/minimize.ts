@@ -1,6 +1,6 @@
 // Output minimality: de-duplicate destinations and merge overlapping or adjacent CIDR blocks
 // (only blocks without exceptions, so nothing is widened).
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { Cidr, isCidr, mergeCidrs, parseCidr } from '../util/cidr';
 import { configKey } from '../util/keys';
 

@@ -10,7 +10,7 @@ import {
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../core/names';
-import { SourceConfig } from '../core/source';
+import { SourceConfig } from '../core/source-config';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { plainApiObject } from '../emit/objects';

@@ -5,7 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterCidrs } from '../core/cluster-cidrs';
-import { DestinationConfig } from '../core/destination';
+import { DestinationConfig } from '../core/destination-config';
 import { Problem } from '../core/egress-error';
 import { EgressSource } from '../core/source';
 

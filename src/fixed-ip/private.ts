@@ -1,7 +1,7 @@
 // Helpers shared by the FixedEgressIp providers. Not exported from the package.
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { DestinationConfig } from '../core/destination';
+import { DestinationConfig } from '../core/destination-config';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { labelsCompatible, labelsMatch } from '../core/names';

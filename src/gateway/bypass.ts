@@ -6,12 +6,12 @@
 // - an address block is a warning, `cdk8s-egress:gatewayBypass` (it may or may not hold the
 //   routed hosts' addresses; the library cannot know).
 import { IConstruct } from 'constructs';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { EgressErrorCode } from '../core/errors';
 import { hostnameMatches, isHostnameKind } from '../core/hosts';
 import { sourcesMayOverlap } from '../core/names';
 import { EnforcementLayer } from '../core/policy-config';
-import { SourceConfig } from '../core/source';
+import { SourceConfig } from '../core/source-config';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel } from '../model/egress-model';

@@ -42,7 +42,7 @@ import {
 import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { MeshRegistry } from '../backends/istio/mesh-registry';
 import { HostSlugs, slug, sortedUnique } from '../backends/istio/naming';
-import { SourceConfig } from '../core/source';
+import { SourceConfig } from '../core/source-config';
 import { plainApiObject } from '../emit/objects';
 import { compareStrings } from '../util/order';
 

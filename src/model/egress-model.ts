@@ -7,7 +7,7 @@ import { IModelPolicySource, ModelPolicy } from './policy';
 import { policyIndex } from './policy-index';
 import { Probe, Verdict } from './probe';
 import { argProblem, bool, isConstruct, num, oneOf, raiseUnscoped, required, str, stringMap, struct } from '../core/inputs';
-import { Protocol } from '../core/port';
+import { Protocol } from '../core/port-config';
 import { AppState, StateKey } from '../util/app-state';
 
 const PROBE_POD = struct({

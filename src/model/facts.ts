@@ -1,7 +1,7 @@
 // What the model knows about egress besides what policies allow: gateway paths, fixed source IPs,
 // logging, alerts, opt-outs.
-import { DestinationConfig } from '../core/destination';
-import { SourceConfig } from '../core/source';
+import { DestinationConfig } from '../core/destination-config';
+import { SourceConfig } from '../core/source-config';
 
 /**
  * What a fact says about egress, beyond allow/deny.

@@ -6,7 +6,7 @@ import { networkVerdict } from './network-verdict';
 import { ModelPolicy } from './policy';
 import { LayerVerdict, Probe, ProbePod } from './probe';
 import { labelsMatch } from '../core/names';
-import { Protocol } from '../core/port';
+import { Protocol } from '../core/port-config';
 
 /** A gateway route as the model reads it from a GATEWAY_ROUTE fact. @internal */
 export interface RouteView {

@@ -7,7 +7,7 @@ import { layerVerdict, networkVerdict } from './network-verdict';
 import { ModelPolicy } from './policy';
 import { LayerVerdict, Probe, ProbePod, Verdict } from './probe';
 import { EnforcementLayer } from '../core/policy-config';
-import { Protocol } from '../core/port';
+import { Protocol } from '../core/port-config';
 
 /**
  * Every layer's verdict for a probe, hop by hop. @internal

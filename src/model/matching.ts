@@ -3,12 +3,12 @@
 // the policy's EnforcementSemantics (the protocols and pods it isolates, whether blocks match pods).
 import { ModelPolicy } from './policy';
 import { Probe, ProbePod } from './probe';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { hostnameMatches } from '../core/hosts';
 import { NAMESPACE_NAME_LABEL, labelsMatch } from '../core/names';
 import { EgressRuleConfig } from '../core/policy-config';
-import { PortConfig, Protocol } from '../core/port';
-import { SourceConfig } from '../core/source';
+import { PortConfig, Protocol } from '../core/port-config';
+import { SourceConfig } from '../core/source-config';
 import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../util/cidr';
 
 /** True when `source` selects `pod` (same namespace, labels match). @internal */

@@ -1,7 +1,7 @@
 // One egress policy as the model records it: who declared it, what enforces it, whose egress it
 // isolates, what it allows, and how its backend enforces it (EnforcementSemantics, copied whole).
 import { BackendVersion, EgressRuleConfig, EnforcementSemantics } from '../core/policy-config';
-import { SourceConfig } from '../core/source';
+import { SourceConfig } from '../core/source-config';
 
 /**
  * Why a grant exists.

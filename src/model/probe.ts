@@ -1,7 +1,7 @@
 // The questions the model answers (a probe: a connection attempt) and its answers (a verdict per
 // enforcing layer and hop, and the overall verdict).
 import { EnforcementLayer } from '../core/policy-config';
-import { Protocol } from '../core/port';
+import { Protocol } from '../core/port-config';
 
 /**
  * A pod for a probe: namespace, labels, and optionally the namespace's labels and the pod IP.

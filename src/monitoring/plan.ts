@@ -4,12 +4,12 @@
 import { EgressFactDetails as K } from './fact-details';
 import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
 import { labelText } from '../core/describe';
-import { DestinationConfig } from '../core/destination';
+import { DestinationConfig } from '../core/destination-config';
 import { Problem } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { isHostnameKind } from '../core/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
-import { SourceConfig } from '../core/source';
+import { SourceConfig } from '../core/source-config';
 import { EgressFact, FactKind } from '../model/facts';
 import { ModelPolicy } from '../model/policy';
 import { compareStrings } from '../util/order';

@@ -4,12 +4,12 @@ import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, 
 import { renderMermaid } from './mermaid';
 import { podOf, witnessHost, witnessPorts, witnessTarget } from '../checks/witness';
 import { describeDestination, describePort, describeWorkload, workloadId } from '../core/describe';
-import { DestinationConfig, DestinationKind } from '../core/destination';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { hostnameCovers, isHostnameKind, istioHostDestination } from '../core/hosts';
 import { labelsMatch, sortedLabels } from '../core/names';
 import { EnforcementLayer } from '../core/policy-config';
-import { Protocol } from '../core/port';
-import { SourceConfig } from '../core/source';
+import { Protocol } from '../core/port-config';
+import { SourceConfig } from '../core/source-config';
 import { EgressWarning } from '../core/warnings';
 import { EgressFact, FactKind } from '../model/facts';
 import { checkLayered } from '../model/layered';

@@ -3,7 +3,7 @@
 // proxy-config routes on the gateway), tailored to each workload and gateway.
 import { CommandData, GatewayData, WorkloadData } from './data';
 import { labelText } from '../core/describe';
-import { DestinationKind } from '../core/destination';
+import { DestinationKind } from '../core/destination-config';
 import { isHostnameKind } from '../core/hosts';
 import { EgressFact } from '../model/facts';
 import { ModelPolicy } from '../model/policy';

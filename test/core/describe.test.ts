@@ -5,8 +5,10 @@ import {
   describeDestinationTarget, describeGatewayNode, describePort, describePortRange, describeProbe, describeProbeWithoutPort,
   describeSource, describeSourceBrief, describeSourceInSentence, describeWorkload, labelText, sortedLabelText, workloadId,
 } from '../../src/core/describe';
-import { Destination, DestinationConfig, DestinationKind } from '../../src/core/destination';
-import { Port, Protocol } from '../../src/core/port';
+import { Destination } from '../../src/core/destination';
+import { DestinationConfig, DestinationKind } from '../../src/core/destination-config';
+import { Port } from '../../src/core/port';
+import { Protocol } from '../../src/core/port-config';
 import { EgressSource } from '../../src/core/source';
 
 const pods = (c: Omit<DestinationConfig, 'kind'>): DestinationConfig => ({ kind: DestinationKind.PODS, ...c });

@@ -13,12 +13,12 @@ import {
   NetworkPolicySpecTypes as CalicoPolicyType,
   NetworkSet as CalicoNetworkSet,
 } from '../../../imports/projectcalico.org';
-import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { DestinationConfig, DestinationKind } from '../../core/destination-config';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { BackendVersion, Capability, EgressPolicyConfig, EgressRuleConfig } from '../../core/policy-config';
-import { PortConfig, Protocol } from '../../core/port';
-import { SourceConfig } from '../../core/source';
+import { PortConfig, Protocol } from '../../core/port-config';
+import { SourceConfig } from '../../core/source-config';
 import { atLeast, VersionCache } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';

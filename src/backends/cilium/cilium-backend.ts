@@ -20,7 +20,7 @@ import {
 } from './translate';
 import { CILIUM_VERSIONS } from './versions';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../../../imports/cilium.io';
-import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { DestinationConfig, DestinationKind } from '../../core/destination-config';
 import { EgressError, Problem, raise } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { BackendVersion, Capability, EgressRuleConfig, EnforcementSemantics } from '../../core/policy-config';

@@ -15,13 +15,13 @@ import {
   CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
 } from '../../../imports/cilium.io';
 import { describeDestinationForCilium, describePortRange } from '../../core/describe';
-import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { DestinationConfig, DestinationKind } from '../../core/destination-config';
 import { Problem } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { sortedLabels } from '../../core/names';
 import { EgressRuleConfig } from '../../core/policy-config';
-import { PortConfig, Protocol } from '../../core/port';
-import { SourceConfig } from '../../core/source';
+import { PortConfig, Protocol } from '../../core/port-config';
+import { SourceConfig } from '../../core/source-config';
 
 /**
  * A Cilium egress rule in its JSON shape: the generated binding's type, with the two fields whose

@@ -14,13 +14,13 @@ import {
   ClusterNetworkPolicySpecSubject,
   ClusterNetworkPolicySpecTier,
 } from '../../../imports/policy.networking.k8s.io';
-import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { DestinationConfig, DestinationKind } from '../../core/destination-config';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../../core/names';
 import { Capability, EgressRuleConfig, EnforcementSemantics, PolicyTier } from '../../core/policy-config';
-import { PortConfig, Protocol } from '../../core/port';
-import { SourceConfig } from '../../core/source';
+import { PortConfig, Protocol } from '../../core/port-config';
+import { SourceConfig } from '../../core/source-config';
 import { minimizeDestinations } from '../../emit/minimize';
 import { plainApiObject } from '../../emit/objects';
 import { AppState, StateKey } from '../../util/app-state';

@@ -13,12 +13,12 @@ import {
 } from '../../../imports/networking.istio.io';
 import { ISTIO_VERSION_CONTEXT } from '../../core/context';
 import { describeDestinationTarget } from '../../core/describe';
-import { DestinationConfig, DestinationKind } from '../../core/destination';
+import { DestinationConfig, DestinationKind } from '../../core/destination-config';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { namespaceProblems } from '../../core/names';
 import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer, EnforcementSemantics } from '../../core/policy-config';
-import { AppProtocol, PortConfig, Protocol } from '../../core/port';
+import { AppProtocol, PortConfig, Protocol } from '../../core/port-config';
 import { atLeast, VersionCache, VersionedProduct } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';

@@ -8,7 +8,7 @@ import { needsDnsPath } from '../../checks/dns-path';
 import { raise } from '../../core/egress-error';
 import { objectNameProblems } from '../../core/names';
 import { EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata } from '../../core/policy-config';
-import { SourceConfig } from '../../core/source';
+import { SourceConfig } from '../../core/source-config';
 import { EgressModel } from '../../model/egress-model';
 import { GrantPurpose, IModelPolicySource, ModelPolicy } from '../../model/policy';
 

@@ -17,7 +17,7 @@ import {
   Port,
   Protocol,
 } from '../../../src';
-import { DestinationKind } from '../../../src/core/destination';
+import { DestinationKind } from '../../../src/core/destination-config';
 import { chart, ofKind } from '../../helpers';
 
 // The Istio backend ignores DNS rules (sidecars do not intercept DNS). Until the constructs skip
