@@ -275,7 +275,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
     if (f.kind !== FactKind.GATEWAY_ROUTE || !f.source) continue;
     routeNs.add(f.source.namespace);
     const list = routedHosts.get(f.source.namespace) ?? [];
-    list.push(...(f.details?.hosts ?? '').split(',').filter((h) => h.length > 0));
+    list.push(...f.gatewayRoute?.hosts ?? []);
     routedHosts.set(f.source.namespace, list);
   }
   const routed = (ns: string, host: string) => (routedHosts.get(ns) ?? []).some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1))));
@@ -319,8 +319,8 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   // 2. Gateway routes: through the sidecar, to the gateway, and out.
   for (const f of facts) {
     if (f.kind !== FactKind.GATEWAY_ROUTE || !f.source || skip(f.constructPath)) continue;
-    const legs = (f.details?.routeLegs ?? '').split(',').filter((x) => x.length > 0).map((x) => Number(x.split('/')[0]));
-    for (const host of (f.details?.hosts ?? '').split(',').filter((h) => h.length > 0)) {
+    const legs = (f.gatewayRoute?.legs ?? []).map((l) => l.appPort);
+    for (const host of f.gatewayRoute?.hosts ?? []) {
       for (const port of [...new Set(legs)]) {
         const probe: Probe = { from: podOf(f.source), toHostname: host.startsWith('*.') ? `probe${host.slice(1)}` : host, port, protocol: Protocol.TCP };
         const v = check(probe);

@@ -16,7 +16,7 @@ import { EgressWarnings } from '../core/warnings';
 import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { FixedEgressIpProvider } from '../fixed-ip/provider';
 import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
-import { EgressFactDetails } from '../monitoring/fact-details';
+import { EgressFactDetails } from '../model/fact-details';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { FIXED_EGRESS_IP_PROPS } from './private/schemas';
 import { addKeptValidation } from '../emit/validation';

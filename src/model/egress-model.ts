@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { GatewayRouteFact } from './gateway-route-fact';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { hostnameMatches } from '../core/hosts';
 import { argProblem, bool, isConstruct, num, oneOf, raiseUnscoped, required, str, stringMap, struct } from '../core/inputs';
@@ -135,6 +136,11 @@ export interface EgressFact {
    * @default - no details
    */
   readonly details?: Record<string, string>;
+  /**
+   * GATEWAY_ROUTE: the route's gateway, hosts, legs and control plane, typed.
+   * @default - for GATEWAY_ROUTE facts, the gateway keys of `details` (hand-recorded facts)
+   */
+  readonly gatewayRoute?: GatewayRouteFact;
 }
 
 /**
@@ -552,30 +558,17 @@ interface RouteView {
   readonly hosts: readonly string[];
 }
 
-function parseLabels(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of text.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
-}
-
 function routeView(f: EgressFact): RouteView | undefined {
-  const d = f.details ?? {};
-  const ns = d.gatewayNamespace;
-  const labels = d.gatewayLabels;
-  if (!ns || !labels || !f.source) return undefined;
+  const r = f.gatewayRoute;
+  if (!r || !f.source) return undefined;
   const legs = new Map<number, readonly [number, number]>();
-  for (const leg of (d.routeLegs ?? '').split(',').filter((x) => x.length > 0)) {
-    const [app, upstream, gw] = leg.split('/').map(Number);
-    if (!legs.has(app)) legs.set(app, [upstream, gw]);
+  for (const leg of r.legs ?? []) {
+    if (!legs.has(leg.appPort)) legs.set(leg.appPort, [leg.upstreamPort, leg.gatewayPort]);
   }
-  const hosts = (d.hosts ?? '').split(',').filter((h) => h.length > 0);
-  const [cpNs, cpLabels, cpPort] = (d.controlPlane ?? '').split('|');
-  const controlPlane = cpNs && cpLabels !== undefined && cpPort
-    ? { pod: { namespace: cpNs, labels: parseLabels(cpLabels) }, port: Number(cpPort) } : undefined;
-  return { fact: f, gatewayPod: { namespace: ns, labels: parseLabels(labels) }, gateway: `${ns}/${d.gatewayWorkload ?? labels}`, legs, hosts, ...(controlPlane ? { controlPlane } : {}) };
+  const cp = r.controlPlane;
+  const controlPlane = cp ? { pod: { namespace: cp.namespace, labels: { ...cp.labels } }, port: cp.port } : undefined;
+  const g = r.gateway;
+  return { fact: f, gatewayPod: { namespace: g.namespace, labels: { ...g.labels } }, gateway: `${g.namespace}/${g.workload}`, legs, hosts: [...r.hosts], ...(controlPlane ? { controlPlane } : {}) };
 }
 
 function routeCarries(r: RouteView, probe: Probe): boolean {

@@ -1,7 +1,6 @@
 // What EgressMonitoring emits, computed from the app's EgressModel as plain data: rule groups
 // (a Prometheus rule file), the gateways to scrape, and the ALERT facts to record. Pure: no
 // constructs, no generated bindings, so it is unit-testable and the report can explain it.
-import { EgressFactDetails as K } from './fact-details';
 import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
 import { DestinationConfig } from '../core/destination';
 import { Problem } from '../core/egress-error';
@@ -10,6 +9,7 @@ import { isHostnameKind } from '../core/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
 import { SourceConfig } from '../core/source';
 import { EgressFact, FactKind, ModelPolicy } from '../model/egress-model';
+import { EgressFactDetails as K } from '../model/fact-details';
 import { compareStrings } from '../util/order';
 
 /** One Prometheus rule (alerting or recording). */
@@ -113,11 +113,26 @@ export function parseList(text: string | undefined): string[] {
 
 /** Hostnames a GATEWAY_ROUTE fact routes: the `hosts` detail, else its hostname destinations. */
 export function routeHosts(fact: EgressFact): string[] {
-  const listed = parseList(fact.details?.[K.HOSTS]);
+  const listed = fact.gatewayRoute ? [...fact.gatewayRoute.hosts] : parseList(fact.details?.[K.HOSTS]);
   if (listed.length > 0) return [...new Set(listed)].sort();
   return [...new Set((fact.destinations ?? [])
     .filter((d) => isHostnameKind(d.kind))
     .map((d) => d.hostname!))].sort();
+}
+
+/**
+ * The gateway keys of a GATEWAY_ROUTE fact: from its typed `gatewayRoute` when set (gateway
+ * constructs), else its string details (facts recorded by hand).
+ */
+function routeDetails(fact: EgressFact): Record<string, string | undefined> {
+  const r = fact.gatewayRoute;
+  if (!r) return fact.details ?? {};
+  return {
+    [K.PROVIDER]: r.provider,
+    [K.GATEWAY_NAMESPACE]: r.gateway.namespace,
+    [K.GATEWAY_WORKLOAD]: r.gateway.workload,
+    [K.GATEWAY_LABELS]: Object.keys(r.gateway.labels).sort().map((k) => `${k}=${r.gateway.labels[k]}`).join(','),
+  };
 }
 
 const GROUP_PREFIX = 'cdk8s-egress';
@@ -140,7 +155,7 @@ export function planMonitoring(
   const byKey = new Map<string, { namespace: string; workload: string; labels: Record<string, string>; hosts: Set<string>; routes: EgressFact[] }>();
 
   for (const fact of facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE)) {
-    const d = fact.details ?? {};
+    const d = routeDetails(fact);
     const provider = d[K.PROVIDER] ?? 'istio';
     if (provider !== 'istio') {
       skippedRoutes.push({ constructPath: fact.constructPath, provider });
@@ -155,9 +170,9 @@ export function planMonitoring(
       });
       continue;
     }
-    const namespace = d[K.GATEWAY_NAMESPACE];
-    const workload = d[K.GATEWAY_WORKLOAD];
-    const labels = parseLabelList(d[K.GATEWAY_LABELS]);
+    const namespace = d[K.GATEWAY_NAMESPACE]!;
+    const workload = d[K.GATEWAY_WORKLOAD]!;
+    const labels = fact.gatewayRoute ? sortedLabels(fact.gatewayRoute.gateway.labels) : parseLabelList(d[K.GATEWAY_LABELS]!);
     const where = `the gateway route declared at ${fact.constructPath}`;
     problems.push(...namespaceProblems(namespace, `gatewayNamespace of ${where}`), ...objectNameProblems(workload));
     if (!labels) {

@@ -11,7 +11,7 @@ import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { EgressWarning } from '../core/warnings';
 import { EgressFact, FactKind, GrantPurpose, LayerVerdict, ModelPolicy, Probe, checkLayered, policyIndex } from '../model/egress-model';
-import { EgressFactDetails as K } from '../monitoring/fact-details';
+import { EgressFactDetails as K } from '../model/fact-details';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { compareStrings } from '../util/order';
@@ -89,6 +89,8 @@ interface Gateway {
 }
 
 function gatewayOf(f: EgressFact): Gateway {
+  const r = f.gatewayRoute;
+  if (r) return { namespace: r.gateway.namespace, workload: r.gateway.workload, labels: sortedLabels(r.gateway.labels), id: `${r.gateway.namespace}/${r.gateway.workload}` };
   const d = f.details ?? {};
   const ns = d[K.GATEWAY_NAMESPACE];
   const wl = d[K.GATEWAY_WORKLOAD];
@@ -234,7 +236,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       for (const h of routeHosts(r)) {
         const d = istioHostDestination(h);
         if ([...rows.values()].some((e) => e.row.destination === h)) continue;
-        const appPorts = [...new Set((r.details?.[K.ROUTE_LEGS] ?? '').split(',').filter((x) => x.length > 0).map((x) => Number(x.split('/')[0])))];
+        const appPorts = [...new Set((r.gatewayRoute?.legs ?? []).map((l) => l.appPort))];
         rows.set(`${h}|route`, {
           d,
           enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)),

@@ -5,7 +5,7 @@ import { CommandData, GatewayData, WorkloadData } from './data';
 import { DestinationKind } from '../core/destination';
 import { isHostnameKind } from '../core/hosts';
 import { EgressFact, ModelPolicy } from '../model/egress-model';
-import { EgressFactDetails as K } from '../monitoring/fact-details';
+import { EgressFactDetails as K } from '../model/fact-details';
 import { compareStrings } from '../util/order';
 
 interface GatewayRef {

@@ -40,7 +40,7 @@ const otherConstructs: Step = (c) => {
 /** Every emitted object, keyed by kind/namespace/name. */
 function build(...steps: Step[]): Map<string, unknown> {
   const c = Testing.chart();
-  const gw = new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+  const gw = new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] });
   for (const step of steps) step(c, gw);
   const out = new Map<string, unknown>();
   for (const m of synth(c)) {

@@ -1,7 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshRegistry } from './mesh-registry';
-import { shortHash, slug } from './naming';
 import { IstioBackendOptions, IstioWildcardResolution } from './options';
 import {
   ServiceEntry,
@@ -21,6 +20,7 @@ import { atLeast, VersionCache, VersionedProduct } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { plainApiObject } from '../../emit/objects';
+import { shortHash, slug } from '../../util/naming';
 import { compareStrings } from '../../util/order';
 import { EgressBackend, IEgressPolicyDefinition } from '../backend';
 
