@@ -20,7 +20,7 @@ const ports = fc.oneof(
   httpPort.map((p) => [p]),
   fc.tuple(tlsPort, httpPort).filter(([t, h]) => t.toConfig().port !== h.toConfig().port).map(([t, h]) => [t, h]),
 );
-const source = fc.record({ namespace: fc.constantFrom('a', 'b'), podLabels: fc.option(fc.constantFrom({ app: 'x' }, { app: 'y', tier: 'z' }), { nil: undefined }) });
+const source = fc.record({ namespace: fc.constantFrom('a', 'b'), podLabels: fc.option(fc.constantFrom<Record<string, string>>({ app: 'x' }, { app: 'y', tier: 'z' }), { nil: undefined }) });
 
 function plan(owner: string, hs: string[], ps: Port[], src: { namespace: string; podLabels?: Record<string, string> }): RoutePlan {
   const legs = planLegs({ ports: ps }, hs, listeners, owner).value!;
