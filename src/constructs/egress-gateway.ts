@@ -241,6 +241,16 @@ export class EgressGateway extends Construct implements IEgressGateway {
         'allowGatewayEgressToAnyAddress: true has no effect with bypassClosure: false (no gateway egress policy is emitted). Remove one of them');
     }
     if (!this.bypassClosure) return;
+    const named = this.gatewayBackends.filter((b) => b.supports(Capability.FQDN));
+    const unnamed = this.gatewayBackends.filter((b) => !b.supports(Capability.FQDN));
+    if (named.length > 0 && unnamed.length > 0) {
+      // One policy per backend: the gateway pods would be held to the hosts by one and opened to
+      // every address (or refused) by the other. Neither reading keeps the intent.
+      throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
+        `gatewayBackends mixes backends that can limit the gateway pods to the routed hostnames (${named.map((b) => b.displayName).join(', ')}) `
+        + `with backends that cannot (${unnamed.map((b) => b.displayName).join(', ')}). Keep only the first kind in gatewayBackends`
+        + `${this.anyAddress ? ' and remove allowGatewayEgressToAnyAddress' : ''}`);
+    }
     for (const b of this.gatewayBackends) {
       if (this.anyAddress && b.supports(Capability.FQDN)) {
         throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,

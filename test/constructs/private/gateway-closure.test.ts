@@ -47,7 +47,15 @@ describe('EgressGateway bypass closure: one policy per backend', () => {
       'EGRESS_DUPLICATE_RULE', 'test/gw', /Backend "cilium" is listed twice in gatewayBackends/);
   });
 
-  test('throws when one of the gatewayBackends cannot match hostnames, naming it and the fix', () => expectEgressError(
-    () => new EgressGateway(chart(), 'gw', { gatewayBackends: [EgressBackend.cilium(), EgressBackend.kubernetes()] }),
+  test('throws when the gatewayBackends cannot match hostnames, naming them and the fix', () => expectEgressError(
+    () => new EgressGateway(chart(), 'gw', { gatewayBackends: [EgressBackend.kubernetes()] }),
     'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/gw', /which Kubernetes NetworkPolicy cannot express \(needs capability Fqdn\)\. Pass gatewayBackends: \[EgressBackend\.cilium\(\)\]/));
+
+  test('throws on gatewayBackends that mix hostname-aware and address-only backends, with or without the any-address opt-in', () => {
+    for (const allowGatewayEgressToAnyAddress of [false, true]) {
+      expectEgressError(() => new EgressGateway(chart(), 'gw', { gatewayBackends: [EgressBackend.cilium(), EgressBackend.kubernetes()], allowGatewayEgressToAnyAddress }),
+        'EGRESS_CONFLICTING_OPTIONS', 'test/gw',
+        new RegExp(`gatewayBackends mixes backends that can limit the gateway pods to the routed hostnames \\(Cilium[^)]*\\) with backends that cannot \\(Kubernetes NetworkPolicy\\)\\. Keep only the first kind in gatewayBackends${allowGatewayEgressToAnyAddress ? ' and remove allowGatewayEgressToAnyAddress' : ''}`));
+    }
+  });
 });
