@@ -120,18 +120,34 @@ export function routeHosts(fact: EgressFact): string[] {
     .map((d) => d.hostname!))].sort();
 }
 
+/** The gateway of a GATEWAY_ROUTE fact, as monitoring needs it. */
+interface RouteGateway {
+  readonly provider: string;
+  readonly namespace?: string;
+  readonly workload?: string;
+  /** The pod labels; undefined when not given or not a label list. */
+  readonly labels?: Record<string, string>;
+  /** The pod labels as given (`k=v,k2=v2`), for messages. */
+  readonly labelsText?: string;
+}
+
 /**
- * The gateway keys of a GATEWAY_ROUTE fact: from its typed `gatewayRoute` when set (gateway
- * constructs), else its string details (facts recorded by hand).
+ * The gateway of a route: its typed `gatewayRoute` when set (gateway constructs), else the string
+ * details of a fact recorded by hand, parsed here and nowhere else.
  */
-function routeDetails(fact: EgressFact): Record<string, string | undefined> {
+function routeGateway(fact: EgressFact): RouteGateway {
   const r = fact.gatewayRoute;
-  if (!r) return fact.details ?? {};
+  if (r) {
+    const labels = sortedLabels(r.gateway.labels);
+    return { provider: r.provider, namespace: r.gateway.namespace, workload: r.gateway.workload, labels, labelsText: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') };
+  }
+  const d = fact.details ?? {};
+  const text = d[K.GATEWAY_LABELS];
   return {
-    [K.PROVIDER]: r.provider,
-    [K.GATEWAY_NAMESPACE]: r.gateway.namespace,
-    [K.GATEWAY_WORKLOAD]: r.gateway.workload,
-    [K.GATEWAY_LABELS]: Object.keys(r.gateway.labels).sort().map((k) => `${k}=${r.gateway.labels[k]}`).join(','),
+    provider: d[K.PROVIDER] ?? 'istio',
+    namespace: d[K.GATEWAY_NAMESPACE],
+    workload: d[K.GATEWAY_WORKLOAD],
+    ...(text ? { labelsText: text, labels: parseLabelList(text) } : {}),
   };
 }
 
@@ -155,13 +171,14 @@ export function planMonitoring(
   const byKey = new Map<string, { namespace: string; workload: string; labels: Record<string, string>; hosts: Set<string>; routes: EgressFact[] }>();
 
   for (const fact of facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE)) {
-    const d = routeDetails(fact);
-    const provider = d[K.PROVIDER] ?? 'istio';
+    const g = routeGateway(fact);
+    const provider = g.provider;
     if (provider !== 'istio') {
       skippedRoutes.push({ constructPath: fact.constructPath, provider });
       continue;
     }
-    const missing = [K.GATEWAY_NAMESPACE, K.GATEWAY_WORKLOAD, K.GATEWAY_LABELS].filter((k) => !d[k]);
+    const given = [[K.GATEWAY_NAMESPACE, g.namespace], [K.GATEWAY_WORKLOAD, g.workload], [K.GATEWAY_LABELS, g.labelsText]] as const;
+    const missing = given.filter(([, v]) => !v).map(([k]) => k);
     if (missing.length > 0) {
       problems.push({
         code: EgressErrorCode.EMPTY_SELECTOR,
@@ -170,13 +187,13 @@ export function planMonitoring(
       });
       continue;
     }
-    const namespace = d[K.GATEWAY_NAMESPACE]!;
-    const workload = d[K.GATEWAY_WORKLOAD]!;
-    const labels = fact.gatewayRoute ? sortedLabels(fact.gatewayRoute.gateway.labels) : parseLabelList(d[K.GATEWAY_LABELS]!);
+    const namespace = g.namespace!;
+    const workload = g.workload!;
+    const labels = g.labels;
     const where = `the gateway route declared at ${fact.constructPath}`;
     problems.push(...namespaceProblems(namespace, `gatewayNamespace of ${where}`), ...objectNameProblems(workload));
     if (!labels) {
-      problems.push({ code: EgressErrorCode.INVALID_LABEL, message: `gatewayLabels "${d[K.GATEWAY_LABELS]}" of ${where} is not a list of key=value pairs such as "istio=egressgateway"` });
+      problems.push({ code: EgressErrorCode.INVALID_LABEL, message: `gatewayLabels "${g.labelsText}" of ${where} is not a list of key=value pairs such as "istio=egressgateway"` });
       continue;
     }
     problems.push(...labelProblems(labels, `gatewayLabels of ${where}`));
@@ -190,7 +207,7 @@ export function planMonitoring(
     if (JSON.stringify(gw.labels) !== JSON.stringify(labels)) {
       problems.push({
         code: EgressErrorCode.CONFLICTING_OPTIONS,
-        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${Object.entries(gw.labels).map(([k, v]) => `${k}=${v}`).join(',')}) and ${fact.constructPath} (${d[K.GATEWAY_LABELS]}): one Deployment has one set of pod labels`,
+        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${Object.entries(gw.labels).map(([k, v]) => `${k}=${v}`).join(',')}) and ${fact.constructPath} (${g.labelsText}): one Deployment has one set of pod labels`,
       });
     }
     hosts.forEach((h) => gw.hosts.add(h));
