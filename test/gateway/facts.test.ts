@@ -1,5 +1,6 @@
 import { Destination, EgressBackend, EgressGateway, EgressGatewayProvider, EgressModel, EgressSource, FactKind, Port, Protocol } from '../../src';
-import { chart } from '../helpers';
+import { EgressMonitoring } from '../../src/constructs/egress-monitoring';
+import { chart, ofKind, synth } from '../helpers';
 
 describe('gateway facts are typed', () => {
   test('a route fact carries its gateway, hosts, legs and control plane as values', () => {
@@ -44,5 +45,19 @@ describe('gateway facts are typed', () => {
     const from = { namespace: 'production', labels: { app: 'x' } };
     expect(model.check({ from, toHostname: 'legacy.example.com', port: 80, protocol: Protocol.TCP }).allowed).toBe(true);
     expect(model.check({ from, toHostname: 'legacy.example.com', port: 443, protocol: Protocol.TCP }).allowed).toBe(false);
+  });
+
+  test('monitoring finds the gateway pods and hosts from the typed fact (no details parsed)', () => {
+    const c = chart('monitoring');
+    new EgressGateway(c, 'gw', {
+      provider: EgressGatewayProvider.istio({ selector: { istio: 'egress', app: 'gw' }, serviceHost: 'egress-gw.istio-system.svc.cluster.local' }),
+      gatewayBackends: [EgressBackend.cilium()],
+    }).addRoute('r', { source: EgressSource.namespace('production'), destinations: [Destination.fqdn('api.example.com')], ports: [Port.HTTPS] });
+    new EgressMonitoring(c, 'm', { ruleSelectorLabels: { release: 'prom' } });
+    const rules = ofKind(synth(c), 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules));
+    const down = rules.find((r: any) => r.alert === 'EgressGatewayDown');
+    expect(down.labels.egress_gateway).toBe('istio-system/egress-gw');
+    expect(down.annotations.description).toContain('traffic of api.example.com has no way out');
+    expect(down.annotations.description).toContain('-l app=gw,istio=egress');
   });
 });
