@@ -4,7 +4,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { IstioGatewayRenderer } from './renderer';
-import { MeshRegistry } from '../../backends/istio/mesh-registry';
+import type { MeshRegistry } from '../../backends/istio/mesh-registry';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { hostnameMatches, istioHostDestination } from '../../core/hosts';
@@ -36,6 +36,10 @@ export interface IstioGatewayConfig {
 
 interface RendererModule {
   IstioGatewayRenderer: typeof IstioGatewayRenderer;
+}
+
+interface MeshRegistryModule {
+  MeshRegistry: typeof MeshRegistry;
 }
 
 /** An EgressGateway on Istio. */
@@ -198,8 +202,11 @@ export class IstioGatewayBinding implements IGatewayBinding {
     return `${this.config.namespace}/${JSON.stringify(this.config.selector)}`;
   }
 
+  /** The app's Istio bookkeeping, loaded on first use like the renderer (it emits Sidecars). */
   private registry(): MeshRegistry {
-    return MeshRegistry.of(this.gateway);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('../../backends/istio/mesh-registry') as MeshRegistryModule;
+    return mod.MeshRegistry.of(this.gateway);
   }
 
   private renderer(): IstioGatewayRenderer {
