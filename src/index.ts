@@ -1,5 +1,6 @@
 // Backend-neutral vocabulary
 export * from './core/errors';
+export { egressErrorCode, isEgressError } from './core/egress-error';
 export * from './core/port';
 export * from './core/source';
 export * from './core/destination';
@@ -7,8 +8,9 @@ export * from './core/dns-resolver';
 export * from './core/warning-ids';
 export * from './core/warnings';
 export * from './core/policy-config';
-// Backend contract (vendor backends load lazily through EgressBackend's factories)
-export * from './backends/backend';
+// Backend contract, and the factories of the bundled backends (which load a vendor module on first use)
+export * from './backends/contract';
+export * from './backends/egress-backend';
 // Intent constructs
 export * from './constructs/egress-policy';
 export * from './constructs/dns-egress-rule';
@@ -23,11 +25,15 @@ export * from './gateway/egress-gateway-provider';
 export * from './gateway/http-rule';
 export * from './gateway/istio/provider';
 export * from './gateway/istio/options';
-export * from './fixed-ip/provider';
+export * from './fixed-ip/contract';
+export * from './fixed-ip/fixed-egress-ip-provider';
 export * from './core/cluster-cidrs';
 export * from './fixed-ip/options';
 export * from './fixed-ip/cilium-values';
 // What the library knows its output allows
+export * from './model/policy';
+export * from './model/facts';
+export * from './model/probe';
 export * from './model/egress-model';
 export * from './model/gateway-route-fact';
 export { DeclaredIntents } from './checks/intents';

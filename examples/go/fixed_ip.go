@@ -12,8 +12,8 @@ import (
 
 // meshAndNetwork: `production` runs under a default deny (NetworkPolicy) and a REGISTRY_ONLY sidecar
 // (Istio): a workload's own external allowance goes to both layers.
-func meshAndNetwork() *[]egress.EgressBackend {
-	return &[]egress.EgressBackend{egress.EgressBackend_Kubernetes(), egress.EgressBackend_Istio(nil)}
+func meshAndNetwork() *[]egress.IEgressBackend {
+	return &[]egress.IEgressBackend{egress.EgressBackend_Kubernetes(), egress.EgressBackend_Istio(nil)}
 }
 
 // NewCiliumEgressGatewaySection is seed section "Cilium Egress Gateway": api-client pods in

@@ -62,7 +62,7 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 			egress.Destination_Fqdn(jsii.String("api.github.com")),
 		},
 		Ports:    &[]egress.Port{egress.Port_HTTPS()},
-		Backends: &[]egress.EgressBackend{egress.EgressBackend_Istio(nil), egress.EgressBackend_Cilium(nil)},
+		Backends: &[]egress.IEgressBackend{egress.EgressBackend_Istio(nil), egress.EgressBackend_Cilium(nil)},
 	})
 
 	// REGISTRY_ONLY holds every sidecar of `production`, so the backend pods' allowance to the

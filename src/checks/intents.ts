@@ -4,6 +4,7 @@
 // construct of the app blocks fails synth, naming both constructs, the probe and the fix.
 import { IConstruct } from 'constructs';
 import { addressShare, coveredFamily, mayCoverFamily } from './policy-checks';
+import { describePortRange, describeProbe, describeProbeWithoutPort, describeSourceInSentence, labelText } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -12,7 +13,13 @@ import { NAMESPACE_NAME_LABEL } from '../core/names';
 import { EnforcementLayer, PolicyTier } from '../core/policy-config';
 import { PortConfig, Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
-import { EgressFact, EgressModel, FactKind, LayerVerdict, ModelPolicy, Probe, ProbePod, Verdict, checkLayered, destinationMatches, GrantPurpose, policyIndex } from '../model/egress-model';
+import { EgressModel } from '../model/egress-model';
+import { EgressFact, FactKind } from '../model/facts';
+import { checkLayered } from '../model/layered';
+import { destinationMatches } from '../model/matching';
+import { ModelPolicy, GrantPurpose } from '../model/policy';
+import { policyIndex } from '../model/policy-index';
+import { LayerVerdict, Probe, ProbePod, Verdict } from '../model/probe';
 import { cidrContainsAddress, familyBits, formatAddress, isCidr, parseCidr } from '../util/cidr';
 
 /** istiod as the Istio sidecars reach it by default (xDS and certificates). */
@@ -162,7 +169,7 @@ export function witnessTarget(d: DestinationConfig, policyNs: string): Pick<Prob
       return {
         toPod: {
           namespace: d.namespace ?? (d.namespaceLabels
-            ? d.namespaceLabels[NAMESPACE_NAME_LABEL] ?? `(namespace with ${Object.entries(d.namespaceLabels).map(([k, v]) => `${k}=${v}`).join(',')})`
+            ? d.namespaceLabels[NAMESPACE_NAME_LABEL] ?? `(namespace with ${labelText(d.namespaceLabels)})`
             : policyNs),
           labels: { ...(d.podLabels ?? {}) },
           ...(d.namespaceLabels ? { namespaceLabels: { ...d.namespaceLabels } } : {}),
@@ -192,12 +199,6 @@ export function witnessPorts(ports: readonly PortConfig[]): Array<{ port: number
 
 export function podOf(source: SourceConfig): ProbePod {
   return { namespace: source.namespace, labels: { ...(source.podLabels ?? {}) } };
-}
-
-export function describeProbe(p: Probe): string {
-  const pod = (x: ProbePod) => `${Object.keys(x.labels).length ? `pod ${Object.entries(x.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : 'a pod'} in ${x.namespace}`;
-  const to = p.toHostname ?? p.toIp ?? (p.toPod ? pod(p.toPod) : '?');
-  return `${pod(p.from)} → ${to} ${p.protocol}/${p.port}${p.skipsMesh ? ' (not through the sidecar)' : ''}`;
 }
 
 function blockerText(l: LayerVerdict): string {
@@ -265,10 +266,10 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   const adminNs = new Set<string>();
   const routeNs = new Set<string>();
   for (const p of all) {
-    if (p.layer === EnforcementLayer.MESH && p.isolates !== false) {
-      meshNs.set(p.source.namespace, (meshNs.get(p.source.namespace) ?? true) && p.wholeNamespace === true);
+    if (p.semantics.layer === EnforcementLayer.MESH && p.semantics.isolates !== false) {
+      meshNs.set(p.source.namespace, (meshNs.get(p.source.namespace) ?? true) && p.semantics.wholeNamespace === true);
     }
-    if ((p.tier ?? PolicyTier.NAMESPACED) !== PolicyTier.NAMESPACED) adminNs.add(p.source.namespace);
+    if ((p.semantics.tier ?? PolicyTier.NAMESPACED) !== PolicyTier.NAMESPACED) adminNs.add(p.source.namespace);
   }
   const routedHosts = new Map<string, string[]>();
   for (const f of facts) {
@@ -282,7 +283,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   const meshAnswers = new Map<string, boolean>();
   const settled = (p: ModelPolicy, probe: Probe, targetKey: string): boolean => {
     const ns = p.source.namespace;
-    if ((p.layer ?? EnforcementLayer.NETWORK) !== EnforcementLayer.NETWORK || adminNs.has(ns)) return false;
+    if ((p.semantics.layer ?? EnforcementLayer.NETWORK) !== EnforcementLayer.NETWORK || adminNs.has(ns)) return false;
     if (probe.toHostname !== undefined && routeNs.has(ns) && routed(ns, probe.toHostname)) return false;
     const wholeNamespaceMesh = meshNs.get(ns);
     if (wholeNamespaceMesh === undefined || probe.skipsMesh || probe.protocol !== Protocol.TCP) return true;
@@ -296,10 +297,10 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
     return ok;
   };
   for (const p of all) {
-    if (p.purpose === GrantPurpose.DENY || p.isolates === false || skip(p.constructPath)) continue;
+    if (p.purpose === GrantPurpose.DENY || p.semantics.isolates === false || skip(p.constructPath)) continue;
     for (const rule of p.rules) {
       // Mesh backends do not carry DNS (the network layer does): their model keeps the rule only.
-      if (rule.dns && p.layer === EnforcementLayer.MESH) continue;
+      if (rule.dns && p.semantics.layer === EnforcementLayer.MESH) continue;
       for (const d of rule.destinations) {
         const target = witnessTarget(d, p.source.namespace);
         if (!target) continue;
@@ -360,14 +361,14 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
         firstDenied ??= { probe, v };
       }
       if (ok || !firstDenied || reportedElsewhere(firstDenied.v)) continue;
-      add(f.constructPath, blocked('fixed-ip', `This fixed egress IP is declared for ${describeProbe(firstDenied.probe).replace(/ (TCP|UDP|SCTP)\/\d+$/, '')}, which no port reaches`, firstDenied.probe, firstDenied.v));
+      add(f.constructPath, blocked('fixed-ip', `This fixed egress IP is declared for ${describeProbeWithoutPort(firstDenied.probe)}, which no port reaches`, firstDenied.probe, firstDenied.v));
     }
   }
 
   // 4. Sidecars under the library's REGISTRY_ONLY Sidecar must keep reaching istiod.
   const meshNamespaces = new Map<string, ModelPolicy>();
   for (const p of all) {
-    const isolatingMesh = p.layer === EnforcementLayer.MESH && p.isolates !== false;
+    const isolatingMesh = p.semantics.layer === EnforcementLayer.MESH && p.semantics.isolates !== false;
     if (isolatingMesh && !meshNamespaces.has(p.source.namespace)) meshNamespaces.set(p.source.namespace, p);
   }
   for (const [ns, mesh] of meshNamespaces) {
@@ -389,14 +390,14 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
 }
 
 function portKeys(ports: readonly PortConfig[]): string[] {
-  return ports.length === 0 ? ['*'] : ports.map((p) => `${p.protocol}/${p.port ?? '*'}${p.endPort !== undefined ? `-${p.endPort}` : ''}`);
+  return ports.length === 0 ? ['*'] : ports.map((p) => describePortRange(p));
 }
 
 /** Allow-all by union across constructs: [construct path, message]. */
 function unionAllowAll(all: readonly ModelPolicy[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  const network = all.filter((p) => (p.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK
-    && p.purpose === GrantPurpose.ALLOW && p.isolates !== false);
+  const network = all.filter((p) => (p.semantics.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK
+    && p.purpose === GrantPurpose.ALLOW && p.semantics.isolates !== false);
   const byNs = new Map<string, ModelPolicy[]>();
   for (const p of network) {
     const list = byNs.get(p.source.namespace);
@@ -447,7 +448,7 @@ function unionAllowAll(all: readonly ModelPolicy[]): Array<[string, string]> {
         const covered = coveredFamily(entries.map((e) => e.d));
         if (!covered || reported.has(paths.join('|'))) continue;
         reported.add(paths.join('|'));
-        const who = source.podLabels ? `pods ${Object.entries(source.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${source.namespace}` : `every pod in namespace ${source.namespace}`;
+        const who = describeSourceInSentence(source);
         out.push([paths[0], `Together, ${paths.join(', ')} allow ${who} ${covered.blocks.join(', ')} on ${key === '*' ? 'every port' : key}, which cover every IPv${covered.family} address `
           + `(${covered.family === 4 ? '0.0.0.0/0' : '::/0'} once merged): NetworkPolicies add up, so the pods could reach the whole internet. `
           + `List only the external ranges you need, or set allowAllAddresses: true on one of them to opt in (${EgressErrorCode.ALLOW_ALL})`]);

@@ -1,7 +1,9 @@
 // Checks shared by the intent constructs: backend capabilities and allow-all detection.
 import { IConstruct } from 'constructs';
-import { EgressBackend } from '../backends/backend';
+import { IEgressBackend } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import { contextClusterRanges } from '../core/cluster-ranges';
+import { describeCidr, describePortRange } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -29,7 +31,7 @@ function expressesPorts(backendId: string, ports: readonly PortConfig[]): boolea
 /** The ports of a rule that need `cap`, in words. */
 function portsNeeding(cap: Capability, ports: readonly PortConfig[]): string {
   const shown = ports.filter((p) => (cap === Capability.SCTP ? p.protocol === Protocol.SCTP : p.endPort !== undefined))
-    .map((p) => `${p.protocol}/${p.port ?? '*'}${p.endPort !== undefined ? `-${p.endPort}` : ''}`);
+    .map(describePortRange);
   return cap === Capability.SCTP ? `the SCTP port${shown.length > 1 ? 's' : ''} ${shown.join(', ')}` : `the port range${shown.length > 1 ? 's' : ''} ${shown.join(', ')}`;
 }
 
@@ -40,7 +42,7 @@ function portsNeeding(cap: Capability, ports: readonly PortConfig[]): string {
  * only the bundled backends that can express the whole rule (destination and ports together).
  */
 export function checkCapabilities(
-  scope: IConstruct, backend: EgressBackend, what: () => string, dest: DestinationConfig | undefined, ports: readonly PortConfig[],
+  scope: IConstruct, backend: IEgressBackend, what: () => string, dest: DestinationConfig | undefined, ports: readonly PortConfig[],
 ): void {
   const destCaps = dest ? requiredCapabilities(dest) : [];
   const portCaps: Capability[] = [];
@@ -159,7 +161,7 @@ export function inClusterProblem(scope: IConstruct, d: DestinationConfig): strin
     + 'and Service IPs are usually translated before the policy applies. Select in-cluster peers with Destination.pods() or Destination.namespace(), '
     + 'and list the external ranges you need';
   if (carved.length === hits.length) {
-    return `Destination ${block.text} except ${d.except!.join(', ')} carves the cluster's ${named} out of an IP block to mean "everything but the cluster", `
+    return `Destination ${describeCidr(block.text, d.except)} carves the cluster's ${named} out of an IP block to mean "everything but the cluster", `
       + `but NetworkPolicy ipBlock is meant for addresses outside the cluster. ${why}`;
   }
   return `Destination ${block.text} overlaps the cluster's ${named}: NetworkPolicy ipBlock is meant for addresses outside the cluster. ${why}`;

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import type { EgressGateway } from './egress-gateway';
 import { EgressPolicy } from './egress-policy';
 import type { EgressRoute } from './egress-route';
-import { EgressBackend } from '../backends/backend';
+import { IEgressBackend, backendProblems } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import { checkContext } from '../core/context';
 import { Destination, DestinationKind } from '../core/destination';
 import { DnsResolver } from '../core/dns-resolver';
@@ -43,7 +44,7 @@ export interface AllowedExternalServiceProps {
    * (`istio-system`, `app: istiod`, TCP 15012), which the sidecars need.
    * @default [EgressBackend.kubernetes()]
    */
-  readonly backends?: EgressBackend[];
+  readonly backends?: IEgressBackend[];
   /**
    * DNS servers the source keeps reaching (on the L3/L4 backends).
    * @default [DnsResolver.kubeDns()], plus the NodeLocal DNSCache declared in the
@@ -131,7 +132,7 @@ export class AllowedExternalService extends Construct {
     }
     // Every value first, so that nothing below reads an invalid one.
     raise(this, [...props.source._problems(), ...this.destinations.flatMap((d) => d._problems()), ...this.ports.flatMap((p) => p._problems()),
-      ...(props.backends ?? []).flatMap((b) => b._problems()), ...(props.dns ?? []).flatMap((r) => r._problems())]);
+      ...(props.backends ?? []).flatMap((b) => backendProblems(b)), ...(props.dns ?? []).flatMap((r) => r._problems())]);
     if (props.gateway) {
       if (props.backends) {
         throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
@@ -177,9 +178,9 @@ export class AllowedExternalService extends Construct {
     }));
     // A mesh backend puts the source's pods under a sidecar, which must keep reaching istiod
     // through the network backends' isolation: the library adds that path itself.
-    if (backends.some((b) => b.enforcementLayer === EnforcementLayer.MESH)) {
+    if (backends.some((b) => b.semantics.layer === EnforcementLayer.MESH)) {
       backends.forEach((b, i) => {
-        if (b.enforcementLayer === EnforcementLayer.NETWORK && b.supports(Capability.POD_SELECTOR)) {
+        if ((b.semantics.layer ?? EnforcementLayer.NETWORK) === EnforcementLayer.NETWORK && b.supports(Capability.POD_SELECTOR)) {
           this.policies[i].allow(Destination.pods({ namespace: ISTIOD_NAMESPACE, labels: { ...ISTIOD_LABELS } }), Port.tcp(ISTIOD_PORT));
         }
       });

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DnsEgressRule } from './dns-egress-rule';
 import { EgressPolicyOptions } from './egress-policy';
-import { EgressBackend } from '../backends/backend';
+import { backendProblems } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import { checkContext } from '../core/context';
 import { defaultDnsResolvers } from '../core/dns-defaults';
 import { DnsResolver } from '../core/dns-resolver';
@@ -10,7 +11,7 @@ import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { constructScope } from '../core/inputs';
 import { EgressSource } from '../core/source';
-import { GrantPurpose } from '../model/egress-model';
+import { GrantPurpose } from '../model/policy';
 import { PolicyRenderer } from './private/render';
 import { DEFAULT_DENY_EGRESS_PROPS } from './private/schemas';
 
@@ -56,19 +57,19 @@ export class DefaultDenyEgress extends Construct {
     super(constructScope(scope, id, 'DefaultDenyEgress'), id);
     raise(this, DEFAULT_DENY_EGRESS_PROPS(props, 'DefaultDenyEgress props'));
     checkContext(this);
-    if (props.backend) raise(this, props.backend._problems());
+    if (props.backend) raise(this, backendProblems(props.backend));
     this.source = props.source;
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
     for (const resolver of props.dns ?? []) raise(this, resolver._problems());
     // A backend that does not control DNS (Istio) neither blocks nor keeps DNS: no DNS rule then.
-    if (!backend.controlsDns && props.dns !== undefined && props.dns.length > 0) {
+    if (backend.semantics.controlsDns === false && props.dns !== undefined && props.dns.length > 0) {
       throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
         `DefaultDenyEgress was given dns resolvers, but the ${backend.displayName} backend does not control DNS traffic, so they would be ignored. `
         + 'Drop dns, or keep DNS open with a DnsEgressRule rendered by the network plugin\'s backend');
     }
     // An explicit list is checked against a declared NodeLocal DNSCache by the DnsEgressRule below.
-    const dns = backend.controlsDns ? props.dns ?? defaultDnsResolvers(this) : [];
+    const dns = backend.semantics.controlsDns !== false ? props.dns ?? defaultDnsResolvers(this) : [];
     this.apiObjects = new PolicyRenderer(this, backend, {
       purpose: GrantPurpose.DENY,
       source: () => this.source.toConfig(),
@@ -77,7 +78,7 @@ export class DefaultDenyEgress extends Construct {
       labels: props.labels,
       annotations: props.annotations,
       providesDns: false,
-      needsDns: dns.length === 0 && backend.controlsDns,
+      needsDns: dns.length === 0 && backend.semantics.controlsDns !== false,
     }).apiObjects;
     if (dns.length > 0) {
       this.dnsRule = new DnsEgressRule(this, 'Dns', {

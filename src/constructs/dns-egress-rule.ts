@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPolicyOptions } from './egress-policy';
-import { EgressBackend } from '../backends/backend';
+import { backendProblems } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import { checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../checks/policy-checks';
 import { checkContext } from '../core/context';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../core/dns-defaults';
@@ -13,7 +14,7 @@ import { EgressRuleConfig } from '../core/policy-config';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { GrantPurpose } from '../model/egress-model';
+import { GrantPurpose } from '../model/policy';
 import { PolicyRenderer } from './private/render';
 import { DNS_EGRESS_RULE_PROPS } from './private/schemas';
 
@@ -61,13 +62,13 @@ export class DnsEgressRule extends Construct {
     super(constructScope(scope, id, 'DnsEgressRule'), id);
     raise(this, DNS_EGRESS_RULE_PROPS(props, 'DnsEgressRule props'));
     checkContext(this);
-    if (props.backend) raise(this, props.backend._problems());
+    if (props.backend) raise(this, backendProblems(props.backend));
     this.source = props.source;
     this.resolvers = props.resolvers ?? defaultDnsResolvers(this);
     const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
     for (const resolver of this.resolvers) raise(this, resolver._problems());
-    if (!backend.controlsDns) {
+    if (backend.semantics.controlsDns === false) {
       throw EgressError.at(this, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
         `The ${backend.displayName} backend does not control DNS traffic, so a DnsEgressRule cannot be rendered with it. `
         + 'Render DNS rules with the CNI backend that enforces egress (EgressBackend.kubernetes(), .cilium() or .calico())');

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { EgressRoute, EgressRouteOptions, IEgressGateway } from './egress-route';
 import { BypassClosure } from './private/gateway-closure';
 import { EGRESS_GATEWAY_PROPS, EGRESS_ROUTE_OPTIONS } from './private/schemas';
-import { EgressBackend } from '../backends/backend';
+import { IEgressBackend, backendProblems } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import { DeclaredIntents } from '../checks/intents';
 import { checkContext } from '../core/context';
 import { Destination } from '../core/destination';
@@ -62,7 +63,7 @@ export interface EgressGatewayProps {
    * policy per backend and routed source.
    * @default [EgressBackend.kubernetes()]
    */
-  readonly backends?: EgressBackend[];
+  readonly backends?: IEgressBackend[];
   /**
    * Backends that render the gateway pods' own egress policy, one policy per backend. Each must
    * express hostnames (`EgressBackend.cilium()`) to restrict the gateway to the routed hosts;
@@ -71,7 +72,7 @@ export interface EgressGatewayProps {
    * hostnames, the gateway is refused unless `allowGatewayEgressToAnyAddress` is set (or
    * `bypassClosure` is false)
    */
-  readonly gatewayBackends?: EgressBackend[];
+  readonly gatewayBackends?: IEgressBackend[];
   /**
    * Let the gateway pods reach every IPv4/IPv6 address on the routed upstream ports, for
    * clusters without a DNS-aware policy engine. Recorded in the
@@ -158,8 +159,8 @@ export class EgressGateway extends Construct implements IEgressGateway {
   public readonly bypassClosure: boolean;
 
   private readonly props: EgressGatewayProps;
-  private readonly backends: readonly EgressBackend[];
-  private readonly gatewayBackends: readonly EgressBackend[];
+  private readonly backends: readonly IEgressBackend[];
+  private readonly gatewayBackends: readonly IEgressBackend[];
   private readonly anyAddress: boolean;
   private readonly book = newRouteBook();
   private readonly binding: IGatewayBinding;
@@ -170,7 +171,7 @@ export class EgressGateway extends Construct implements IEgressGateway {
     raise(this, EGRESS_GATEWAY_PROPS(props, 'EgressGateway props'));
     checkContext(this);
     props = props ?? {};
-    for (const b of [...props.backends ?? [], ...props.gatewayBackends ?? []]) raise(this, b._problems());
+    for (const b of [...props.backends ?? [], ...props.gatewayBackends ?? []]) raise(this, backendProblems(b));
     for (const r of props.dns ?? []) raise(this, r._problems());
     this.props = props;
     this.provider = props.provider ?? EgressGatewayProvider.istio();
@@ -396,7 +397,7 @@ function planned<T>(route: EgressRoute, p: Planned<T>): T {
 }
 
 /** A backends prop: undefined when not given; refused when empty or with a backend listed twice. */
-function backendList(scope: Construct, prop: string, backends: EgressBackend[] | undefined): EgressBackend[] | undefined {
+function backendList(scope: Construct, prop: string, backends: IEgressBackend[] | undefined): IEgressBackend[] | undefined {
   if (backends === undefined) return undefined;
   const problems: Problem[] = [];
   if (backends.length === 0) {

@@ -1,8 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EgressBackend } from '../backends/backend';
+import { IEgressBackend, backendProblems } from '../backends/contract';
+import { EgressBackend } from '../backends/egress-backend';
 import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../checks/policy-checks';
 import { checkContext } from '../core/context';
+import { describePort } from '../core/describe';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../core/dns-defaults';
 import { DnsResolver } from '../core/dns-resolver';
@@ -14,7 +16,7 @@ import { Port, PortConfig } from '../core/port';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { GrantPurpose } from '../model/egress-model';
+import { GrantPurpose } from '../model/policy';
 import { configKey, sameConfig } from '../util/keys';
 import { show, uncalledFactory } from '../util/show';
 import { PolicyRenderer } from './private/render';
@@ -32,10 +34,6 @@ function samePort(a: PortConfig, b: PortConfig): boolean {
 
 function entryKey(d: DestinationConfig, port: PortConfig | undefined): string {
   return port ? `${configKey(d)}|${port.protocol}|${port.port}|${port.endPort}` : `${configKey(d)}|*`;
-}
-
-function describePort(port: PortConfig | undefined): string {
-  return port ? Port.of(port).toString() : 'every port';
 }
 
 /**
@@ -59,7 +57,7 @@ export interface EgressPolicyOptions {
    * The backend that renders and enforces the policy.
    * @default EgressBackend.kubernetes()
    */
-  readonly backend?: EgressBackend;
+  readonly backend?: IEgressBackend;
   /**
    * Name of the emitted object.
    * @default - a unique name derived from the construct path
@@ -121,7 +119,7 @@ export class EgressPolicy extends Construct {
   /** Whose egress this policy controls. */
   public readonly source: EgressSource;
   /** The backend that renders it. */
-  public readonly backend: EgressBackend;
+  public readonly backend: IEgressBackend;
   /** The emitted objects. */
   public readonly apiObjects: ApiObject[];
 
@@ -145,7 +143,7 @@ export class EgressPolicy extends Construct {
     super(constructScope(scope, id, 'EgressPolicy'), id);
     raise(this, EGRESS_POLICY_PROPS(props, 'EgressPolicy props'));
     checkContext(this);
-    if (props.backend) raise(this, props.backend._problems());
+    if (props.backend) raise(this, backendProblems(props.backend));
     this.source = props.source;
     this.backend = props.backend ?? EgressBackend.kubernetes();
     this.allowAllAddresses = props.allowAllAddresses ?? false;
@@ -153,12 +151,12 @@ export class EgressPolicy extends Construct {
 
     const dns = props.dns ?? defaultDnsResolvers(this);
     for (const resolver of dns) raise(this, resolver._problems());
-    if (props.dns !== undefined && this.backend.controlsDns) checkNodeLocalDnsCache(this, props.dns);
+    if (props.dns !== undefined && this.backend.semantics.controlsDns !== false) checkNodeLocalDnsCache(this, props.dns);
     this.dnsRules = dns.map((resolver) => {
       raise(this, resolver._problems());
       const rule = resolver._rule();
-      if (this.backend.controlsDns) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
-      const inCluster = this.backend.controlsDns ? inClusterProblem(this, rule.destinations[0]) : undefined;
+      if (this.backend.semantics.controlsDns !== false) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
+      const inCluster = this.backend.semantics.controlsDns !== false ? inClusterProblem(this, rule.destinations[0]) : undefined;
       if (inCluster) EgressWarnings.add(this, EgressWarningId.IP_BLOCK_IN_CLUSTER, `DNS resolver: ${inCluster}`);
       this.countPeers(1, rule.ports.length);
       return rule;
@@ -175,8 +173,8 @@ export class EgressPolicy extends Construct {
       name: props.name,
       labels: props.labels,
       annotations: props.annotations,
-      providesDns: dns.length > 0 && this.backend.controlsDns,
-      needsDns: dns.length === 0 && this.backend.controlsDns,
+      providesDns: dns.length > 0 && this.backend.semantics.controlsDns !== false,
+      needsDns: dns.length === 0 && this.backend.semantics.controlsDns !== false,
       allowAllAddresses: this.allowAllAddresses,
     });
     this.apiObjects = this.renderer.apiObjects;

@@ -5,6 +5,7 @@ import { refuseCoveredFamily } from '../checks/policy-checks';
 import { ClusterCidrs } from '../core/cluster-cidrs';
 import { CLUSTER_CIDRS_CONTEXT, clusterRanges } from '../core/cluster-ranges';
 import { checkContext, checkContextValue, recordContextRead } from '../core/context';
+import { describeCidrDestinations } from '../core/describe';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -13,10 +14,11 @@ import { labelProblems, objectNameProblems } from '../core/names';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
+import { IFixedEgressIpProvider, providerProblems } from '../fixed-ip/contract';
 import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
-import { FixedEgressIpProvider } from '../fixed-ip/provider';
-import { EgressFact, EgressModel, FactKind } from '../model/egress-model';
+import { EgressModel } from '../model/egress-model';
 import { EgressFactDetails } from '../model/fact-details';
+import { EgressFact, FactKind } from '../model/facts';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { FIXED_EGRESS_IP_PROPS } from './private/schemas';
 import { addKeptValidation } from '../emit/validation';
@@ -30,7 +32,7 @@ export interface FixedEgressIpProps {
   /** The pods that leave with the fixed address. At least one. */
   readonly sources: EgressSource[];
   /** How the address is provided: `FixedEgressIpProvider.cilium()`, `.calico()`, `.alibabaEip()`, `.alibabaPodNetworking()`. */
-  readonly provider: FixedEgressIpProvider;
+  readonly provider: IFixedEgressIpProvider;
   /**
    * The external IP blocks the fixed address is for (`Destination.ipv4()`/`ipv6()`; `except`
    * blocks are excluded). Required by providers scoped by destination (Cilium); refused by the
@@ -103,7 +105,7 @@ export class FixedEgressIp extends Construct {
   /** The pods that get the fixed address. */
   public readonly sources: EgressSource[];
   /** The provider. */
-  public readonly provider: FixedEgressIpProvider;
+  public readonly provider: IFixedEgressIpProvider;
   /** The emitted objects (pod-template annotations are applied to the workloads themselves). */
   public readonly apiObjects: ApiObject[];
   /** The address, or where it comes from, in words. */
@@ -113,7 +115,7 @@ export class FixedEgressIp extends Construct {
     super(constructScope(scope, id, 'FixedEgressIp'), id);
     raise(this, FIXED_EGRESS_IP_PROPS(props, 'FixedEgressIp props'));
     checkContext(this);
-    raise(this, props.provider._problems());
+    raise(this, providerProblems(props.provider));
     this.sources = [...props.sources];
     this.provider = props.provider;
     if (this.sources.length === 0) {
@@ -280,5 +282,5 @@ function namespaceIndex(reg: Registry): Map<string, Registered[]> {
 function describeDestinations(a: DestinationConfig[] | undefined, b: DestinationConfig[] | undefined): string {
   if (a === undefined && b === undefined) return 'all egress';
   const list = a === undefined ? b! : b === undefined ? a : a.filter((d) => destinationsOverlap([d], b));
-  return `destination${list.length > 1 ? 's' : ''} ${list.map((d) => d.cidr).join(', ')}`;
+  return describeCidrDestinations(list);
 }

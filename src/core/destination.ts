@@ -1,3 +1,4 @@
+import { describeCidr, labelText } from './describe';
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { Check, list, optionalStruct, raiseUnscoped, required, str, stringMap, struct } from './inputs';
@@ -306,9 +307,9 @@ class PodsDestination extends Destination {
   }
 
   public toString(): string {
-    const pods = this.labels ? `pods ${Object.entries(sortedLabels(this.labels)).map(([k, v]) => `${k}=${v}`).join(',')}` : 'every pod';
+    const pods = this.labels ? `pods ${labelText(sortedLabels(this.labels))}` : 'every pod';
     if (this.ns !== undefined) return `${pods} in namespace ${this.ns}`;
-    if (this.nsLabels) return `${pods} in namespaces ${Object.entries(sortedLabels(this.nsLabels)).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    if (this.nsLabels) return `${pods} in namespaces ${labelText(sortedLabels(this.nsLabels))}`;
     return `${pods} in the source namespace`;
   }
 
@@ -378,7 +379,7 @@ class CidrDestination extends Destination {
 
   public toString(): string {
     const c = this.parsed();
-    return `${c ? c.text : this.cidr}${this.except.length ? ` except ${this.except.join(', ')}` : ''}`;
+    return describeCidr(c ? c.text : this.cidr, this.except);
   }
 
   public _problems(): Problem[] {

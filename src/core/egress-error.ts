@@ -1,7 +1,5 @@
 import { IConstruct } from 'constructs';
-// Only the type: core/errors.ts imports this module for isEgressError, so a value import here would
-// be an import cycle (the enum's values are never needed at run time in this module).
-import type { EgressErrorCode } from './errors';
+import { EgressErrorCode } from './errors';
 
 /**
  * The error every cdk8s-egress validation throws. Its message names the construct path,
@@ -57,4 +55,21 @@ export function raise(scope: IConstruct, problems: readonly Problem[]): void {
   const first = problems[0];
   const rest = problems.slice(1).map((p) => `; also: ${p.message}`).join('');
   throw EgressError.at(scope, first.code, first.message + rest);
+}
+
+/**
+ * TypeScript only: true when `error` was thrown by cdk8s-egress validation. (A free function, so
+ * it stays out of the jsii API, which has no `unknown`; other languages use
+ * `EgressErrors.codeOfMessage`.)
+ */
+export function isEgressError(error: unknown): boolean {
+  return error instanceof EgressError;
+}
+
+/**
+ * TypeScript only: the stable code of an error thrown by cdk8s-egress, or undefined for any
+ * other error. Other languages use `EgressErrors.codeOfMessage`.
+ */
+export function egressErrorCode(error: unknown): string | undefined {
+  return error instanceof EgressError ? error.code : undefined;
 }

@@ -1,5 +1,3 @@
-import { EgressError } from './egress-error';
-
 /**
  * Stable codes carried by every `EgressError`. Codes never change meaning between releases,
  * so pipelines and tests may match on them.
@@ -55,23 +53,6 @@ export enum EgressErrorCode {
   INVALID_ARGUMENT = 'EGRESS_INVALID_ARGUMENT',
   /** Strict mode is on (`EgressWarnings.enableStrictMode()`) and a warning was not acknowledged. */
   WARNING_NOT_ACKNOWLEDGED = 'EGRESS_WARNING_NOT_ACKNOWLEDGED',
-}
-
-/**
- * TypeScript only: true when `error` was thrown by cdk8s-egress validation. (A free function, so
- * it stays out of the jsii API, which has no `unknown`; other languages use
- * `EgressErrors.codeOfMessage`.)
- */
-export function isEgressError(error: unknown): boolean {
-  return error instanceof EgressError;
-}
-
-/**
- * TypeScript only: the stable code of an error thrown by cdk8s-egress, or undefined for any
- * other error. Other languages use `EgressErrors.codeOfMessage`.
- */
-export function egressErrorCode(error: unknown): string | undefined {
-  return error instanceof EgressError ? error.code : undefined;
 }
 
 /**

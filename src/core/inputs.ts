@@ -95,10 +95,15 @@ export function oneOf(values: object, enumName: string, opts: { readonly typeOnl
 
 /** An instance of `cls` (named `name`), built with one of `factories` (for the fix). */
 export function instance(cls: Function, name: string, example: string): Check {
+  return implementing((v) => v instanceof cls, name, example);
+}
+
+/** A value that `is` accepts (an implementation of a contract named `name`), e.g. `example`. */
+export function implementing(is: (v: unknown) => boolean, name: string, example: string): Check {
   return (v, where) => {
-    if (v instanceof cls) return [];
+    if (is(v)) return [];
     if (Array.isArray(v)) {
-      return [argProblem(where, v, `one ${name}`, v.length === 1 && v[0] instanceof cls ? `Pass the value without the list: ${show(v[0])}` : `Pass one ${name}, e.g. ${example}`)];
+      return [argProblem(where, v, `one ${name}`, v.length === 1 && is(v[0]) ? `Pass the value without the list: ${show(v[0])}` : `Pass one ${name}, e.g. ${example}`)];
     }
     const factory = uncalledFactory(v);
     if (factory) return [argProblem(where, v, article(name), `Call the factory: ${factory}(…)`)];

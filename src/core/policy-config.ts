@@ -2,7 +2,7 @@
 // (layer and tier), what a backend can express (capabilities), and which release it targets. Below
 // the model and the backends, so both read the same definitions.
 import { DestinationConfig, DestinationKind } from './destination';
-import { PortConfig } from './port';
+import { PortConfig, Protocol } from './port';
 import { SourceConfig } from './source';
 
 /**
@@ -30,6 +30,56 @@ export enum PolicyTier {
   NAMESPACED = 'namespaced',
   /** After namespaced policies, only for pods none selects (ClusterNetworkPolicy, Baseline tier). */
   BASELINE = 'baseline',
+}
+
+/**
+ * How a backend's policies are enforced, declared once per backend and copied whole into every
+ * policy the EgressModel records for it (the model, the checks and the report read it there). A
+ * field left out means what a Kubernetes NetworkPolicy does.
+ */
+export interface EnforcementSemantics {
+  /**
+   * Where the policies are enforced. Traffic must pass every layer that has a say; the checks that
+   * reason about paths around a gateway count only network-layer allowances (a mesh policy cannot
+   * open a path the network layer closes).
+   * @default EnforcementLayer.NETWORK - by the network plugin
+   */
+  readonly layer?: EnforcementLayer;
+  /**
+   * Where the policies stand among the network-layer policies that select the same pods.
+   * @default PolicyTier.NAMESPACED - namespaced allow-lists that add up
+   */
+  readonly tier?: PolicyTier;
+  /**
+   * False when the backend does not control DNS traffic (Istio sidecars): DNS resolver rules are
+   * not rendered by it, its policies give no DNS path, and they need none.
+   * @default true - DNS resolvers are rules of the policy, and an isolating policy needs a DNS path
+   */
+  readonly controlsDns?: boolean;
+  /**
+   * True when the enforcing objects apply to every pod of the source's namespace, whatever the
+   * source's pod labels say (Istio's per-namespace Sidecar and ServiceEntries).
+   * @default false - only the pods the source selects
+   */
+  readonly wholeNamespace?: boolean;
+  /**
+   * The protocols the policies isolate and allow; other traffic is not their business (Istio
+   * sidecars intercept TCP only).
+   * @default - every protocol (TCP, UDP and SCTP)
+   */
+  readonly protocols?: Protocol[];
+  /**
+   * False when the policies declare destinations without isolating the pods they select (Istio
+   * without REGISTRY_ONLY): they then neither deny nor allow anything.
+   * @default true - a policy isolates the pods it selects
+   */
+  readonly isolates?: boolean;
+  /**
+   * False when address blocks never match pods (Cilium selects pods, nodes and the host by
+   * identity, never by CIDR).
+   * @default true - an address block matches a pod whose IP it contains
+   */
+  readonly cidrMatchesPods?: boolean;
 }
 
 /**

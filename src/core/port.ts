@@ -1,3 +1,4 @@
+import { describePort } from './describe';
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { argProblem, num, oneOf, raiseUnscoped, struct } from './inputs';
@@ -264,8 +265,7 @@ export class Port {
   /** Human-readable form, e.g. `TCP/443`, `TCP/8000-8080`, `UDP/*`. */
   public toString(): string {
     if (this.call && this.inputProblems.length > 0) return `Port.${this.call.factory}(${this.call.args.map((a) => show(a)).join(', ')}) (invalid)`;
-    const range = this.startPort === undefined ? '*' : this.endPort !== undefined && this.endPort !== this.startPort ? `${this.startPort}-${this.endPort}` : `${this.startPort}`;
-    return `${this.protocol}/${range}${this.appProtocol ? ` (${this.appProtocol})` : ''}`;
+    return describePort({ protocol: this.protocol, port: this.startPort, endPort: this.endPort, appProtocol: this.appProtocol });
   }
 
   /** @internal */

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { labelText } from './describe';
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { argProblem, isConstruct, raiseUnscoped, required, str, stringMap, struct } from './inputs';
@@ -127,7 +128,7 @@ class StaticSource extends EgressSource {
   public describe(): string {
     if (this.asGiven !== undefined) return `${this.asGiven} (invalid)`;
     return this.labels
-      ? `pods ${Object.entries(sortedLabels(this.labels)).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${this.ns}`
+      ? `pods ${labelText(sortedLabels(this.labels))} in namespace ${this.ns}`
       : `every pod in namespace ${this.ns}`;
   }
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { AlibabaAnnotationPrefix, AlibabaEipOptions, AlibabaEipReleaseStrategy } from './options';
 import { annotatePodTemplate, goDuration, podTemplateAnnotations, workloadOf } from './private';
-import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { EgressWarningId } from '../core/warning-ids';
@@ -14,7 +14,7 @@ const CBWP_ID = /^cbwp-[a-z0-9]+$/;
 const READINESS_GATE = 'k8s.aliyun.com/eip';
 
 /** Renders `FixedEgressIpProvider.alibabaEip()`. */
-export class AlibabaEipProvider extends FixedEgressIpProvider {
+export class AlibabaEipProvider extends FixedEgressIpProviderBase {
   public readonly id = 'alibaba';
   public readonly displayName = 'Alibaba Cloud pod EIP';
   public readonly scopedByDestination = false;

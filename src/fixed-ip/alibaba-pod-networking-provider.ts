@@ -1,11 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { AlibabaPodNetworkingOptions, TerwayEniType, TerwayVSwitchSelectionPolicy } from './options';
-import { formatLabels, makeClusterScoped, podTemplateAnnotations, podTemplateLabels, sourcesOverlap, workloadOf } from './private';
-import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
+import { makeClusterScoped, podTemplateAnnotations, podTemplateLabels, sourcesOverlap, workloadOf } from './private';
 import {
   PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
 } from '../../imports/network.alibabacloud.com';
+import { describeSourceInSentence, sortedLabelText } from '../core/describe';
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../core/names';
@@ -39,7 +40,7 @@ interface Entry {
 }
 
 /** Renders `FixedEgressIpProvider.alibabaPodNetworking()`. */
-export class AlibabaPodNetworkingProvider extends FixedEgressIpProvider {
+export class AlibabaPodNetworkingProvider extends FixedEgressIpProviderBase {
   public readonly id = 'alibaba';
   public readonly displayName = 'Terway PodNetworking';
   public readonly scopedByDestination = false;
@@ -142,10 +143,6 @@ function selector(s: SourceConfig) {
   };
 }
 
-function describe(s: SourceConfig): string {
-  return s.podLabels ? `pods ${formatLabels(s.podLabels)} in namespace ${s.namespace}` : `every pod in namespace ${s.namespace}`;
-}
-
 function register(scope: IConstruct, entry: Entry): void {
   const root = scope.node.root as unknown as Record<symbol, Entry[] | undefined>;
   let list = root[REGISTRY];
@@ -160,7 +157,7 @@ function register(scope: IConstruct, entry: Entry): void {
       const mine = entry.source.toConfig();
       return earlier
         .filter((e) => sourcesOverlap(e.source, entry.source))
-        .map((e) => `PodNetworking ${entry.name()} (${describe(mine)}) and PodNetworking ${e.name()} of ${e.scope.node.path} (${describe(e.source.toConfig())}) `
+        .map((e) => `PodNetworking ${entry.name()} (${describeSourceInSentence(mine, sortedLabelText)}) and PodNetworking ${e.name()} of ${e.scope.node.path} (${describeSourceInSentence(e.source.toConfig(), sortedLabelText)}) `
           + 'can select the same pods. Terway gives such a pod the first Ready match in list order, so its egress would depend on object names: '
           + `make the sources disjoint (${EgressErrorCode.CONFLICTING_OPTIONS})`);
     },

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { CalicoEncapsulation, CalicoFixedEgressIpOptions, CalicoPoolReservation, CalicoServiceAdvertisement } from './options';
 import { annotatePodTemplate, makeClusterScoped, workloadOf } from './private';
-import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
 import {
   BgpConfiguration, BgpConfigurationSpec, IpPool, IpPoolSpec,
   IpPoolSpecAllowedUses, IpPoolSpecAssignmentMode, IpPoolSpecIpipMode, IpPoolSpecVxlanMode,
@@ -44,7 +44,7 @@ function appPools(scope: Construct): Array<{ readonly cidr: Cidr; readonly path:
   return pools;
 }
 
-export class CalicoFixedEgressIpProvider extends FixedEgressIpProvider {
+export class CalicoFixedEgressIpProvider extends FixedEgressIpProviderBase {
   public readonly id = 'calico';
   public readonly displayName = 'Calico IP pool';
   public readonly scopedByDestination = false;

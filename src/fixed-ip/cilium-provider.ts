@@ -1,8 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { CiliumEgressGatewayNode, CiliumFixedEgressIpOptions } from './options';
-import { makeClusterScoped, formatLabels } from './private';
-import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProvider } from './provider';
+import { makeClusterScoped } from './private';
 import {
   CiliumEgressGatewayPolicy,
   CiliumEgressGatewayPolicySpec,
@@ -11,6 +11,7 @@ import {
 } from '../../imports/cilium.io';
 import { CILIUM_EGRESS_GATEWAYS_LIST, CILIUM_GATEWAY_VERSIONS } from '../backends/cilium/versions';
 import { parseCidrList } from '../core/cluster-ranges';
+import { describeGatewayNode, sortedLabelText } from '../core/describe';
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { labelProblems, sortedLabels } from '../core/names';
@@ -44,7 +45,7 @@ interface Gateway {
 }
 
 /** Renders `FixedEgressIpProvider.cilium()`. */
-export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
+export class CiliumFixedEgressIpProvider extends FixedEgressIpProviderBase {
   public readonly id = 'cilium';
   public readonly displayName = 'Cilium egress gateway';
   public readonly scopedByDestination = true;
@@ -197,7 +198,7 @@ export class CiliumFixedEgressIpProvider extends FixedEgressIpProvider {
   }
 
   private warn(scope: Construct, gateways: Gateway[]): void {
-    const where = gateways.map((g) => formatLabels(g.nodeSelector)).join(' / ');
+    const where = gateways.map((g) => sortedLabelText(g.nodeSelector)).join(' / ');
     EgressWarnings.add(scope, EgressWarningId.CILIUM_EGRESS_NO_HA,
       gateways.length > 1
         ? `Cilium's open-source egress gateway has no failover: each pod is pinned to one of ${gateways.length} gateways, and while its gateway node is down its traffic to these destinations is dropped (cilium/cilium#18230)`
@@ -245,8 +246,7 @@ function selectors(scope: Construct, sources: { namespace: string; podLabels?: R
 }
 
 function describeGateway(g: Gateway): string {
-  const addr = g.egressIp !== undefined ? g.egressIp : g.iface !== undefined ? `the first address of ${g.iface}` : 'its default-route address';
-  return `node ${formatLabels(g.nodeSelector)} with ${addr}`;
+  return describeGatewayNode(g.nodeSelector, g.egressIp, g.iface);
 }
 
 function identity(gateways: Gateway[]): string {

@@ -135,8 +135,3 @@ export function annotatePodTemplate(scope: IConstruct, w: Workload, annotations:
     },
   });
 }
-
-/** `k=v,k2=v2` */
-export function formatLabels(labels: Record<string, string>): string {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
-}

@@ -6,6 +6,7 @@
 // - an address block is a warning, `cdk8s-egress:gatewayBypass` (it may or may not hold the
 //   routed hosts' addresses; the library cannot know).
 import { IConstruct } from 'constructs';
+import { labelText, sortedLabelText } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressErrorCode } from '../core/errors';
 import { hostnameMatches, isHostnameKind } from '../core/hosts';
@@ -14,7 +15,8 @@ import { EnforcementLayer } from '../core/policy-config';
 import { SourceConfig } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
-import { EgressModel, GrantPurpose, ModelPolicy } from '../model/egress-model';
+import { EgressModel } from '../model/egress-model';
+import { GrantPurpose, ModelPolicy } from '../model/policy';
 
 /** One route of a gateway, as the bypass check needs it. */
 export interface RouteRecord {
@@ -91,7 +93,7 @@ function compute(routes: readonly RouteRecord[], policies: readonly ModelPolicy[
   for (const p of policies) {
     // Mesh policies act in the sidecar (which the gateway's VirtualServices steer), not on the
     // network path the closure shuts; DNS-only and deny policies open no path.
-    if (p.layer === EnforcementLayer.MESH || p.purpose !== GrantPurpose.ALLOW) continue;
+    if (p.semantics.layer === EnforcementLayer.MESH || p.purpose !== GrantPurpose.ALLOW) continue;
     const inNamespace = byNamespace.get(p.source.namespace);
     if (inNamespace === undefined) continue;
     for (const { route, source, gatewayPrefix } of inNamespace) {
@@ -134,9 +136,9 @@ function check(route: RouteRecord, source: SourceConfig, p: ModelPolicy, d: Dest
 }
 
 function labelsKey(s: SourceConfig): string {
-  return s.podLabels ? Object.keys(s.podLabels).sort().map((k) => `${k}=${s.podLabels![k]}`).join(',') : '';
+  return s.podLabels ? sortedLabelText(s.podLabels) : '';
 }
 
 function describe(s: SourceConfig): string {
-  return s.podLabels ? `pods ${Object.entries(s.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in ${s.namespace}` : `every pod in ${s.namespace}`;
+  return s.podLabels ? `pods ${labelText(s.podLabels)} in ${s.namespace}` : `every pod in ${s.namespace}`;
 }

@@ -2,10 +2,11 @@
 // (GatewayRouteFact), and the access-log and opt-out facts of the gateway itself.
 import { GatewayControlPlane, GatewayEgressPods } from './binding';
 import { PlannedLeg } from './route-model';
+import { sortedLabelText } from '../core/describe';
 import { istioHostDestination } from '../core/hosts';
 import { SourceConfig } from '../core/source';
-import { EgressFact, FactKind } from '../model/egress-model';
 import { EgressFactDetails } from '../model/fact-details';
+import { EgressFact, FactKind } from '../model/facts';
 import { GatewayRouteFact } from '../model/gateway-route-fact';
 
 /** The string details every gateway fact carries besides a route's typed ones. */
@@ -14,7 +15,7 @@ export function gatewayDetails(provider: string, pods: GatewayEgressPods): Recor
     [EgressFactDetails.PROVIDER]: provider,
     [EgressFactDetails.GATEWAY_NAMESPACE]: pods.namespace,
     [EgressFactDetails.GATEWAY_WORKLOAD]: pods.workload,
-    [EgressFactDetails.GATEWAY_LABELS]: Object.keys(pods.labels).sort().map((k) => `${k}=${pods.labels[k]}`).join(','),
+    [EgressFactDetails.GATEWAY_LABELS]: sortedLabelText(pods.labels),
   };
 }
 

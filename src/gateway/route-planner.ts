@@ -4,6 +4,7 @@
 // the property tests can call every function directly.
 import { HttpRule } from './http-rule';
 import { GatewayListeners, GatewayModel, HostEntry, HttpRuleData, Leg, LegMode, PlannedLeg, SourceGrant } from './route-model';
+import { labelText } from '../core/describe';
 import { Destination, DestinationKind } from '../core/destination';
 import { Problem } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -308,7 +309,7 @@ export function grantKey(source: SourceConfig, principals: readonly string[] | u
  * whole namespace). The policy's construct id, and so its object name, is a hash of this.
  */
 export function sourceKey(source: SourceConfig): string {
-  const labels = source.podLabels === undefined ? '*' : Object.entries(sortedLabels(source.podLabels)).map(([k, v]) => `${k}=${v}`).join(',');
+  const labels = source.podLabels === undefined ? '*' : labelText(sortedLabels(source.podLabels));
   return `${source.namespace}|${labels}`;
 }
 

@@ -2,14 +2,16 @@
 // (a Prometheus rule file), the gateways to scrape, and the ALERT facts to record. Pure: no
 // constructs, no generated bindings, so it is unit-testable and the report can explain it.
 import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
+import { labelText } from '../core/describe';
 import { DestinationConfig } from '../core/destination';
 import { Problem } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { isHostnameKind } from '../core/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
 import { SourceConfig } from '../core/source';
-import { EgressFact, FactKind, ModelPolicy } from '../model/egress-model';
 import { EgressFactDetails as K } from '../model/fact-details';
+import { EgressFact, FactKind } from '../model/facts';
+import { ModelPolicy } from '../model/policy';
 import { compareStrings } from '../util/order';
 
 /** One Prometheus rule (alerting or recording). */
@@ -139,7 +141,7 @@ function routeGateway(fact: EgressFact): RouteGateway {
   const r = fact.gatewayRoute;
   if (r) {
     const labels = sortedLabels(r.gateway.labels);
-    return { provider: r.provider, namespace: r.gateway.namespace, workload: r.gateway.workload, labels, labelsText: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') };
+    return { provider: r.provider, namespace: r.gateway.namespace, workload: r.gateway.workload, labels, labelsText: labelText(labels) };
   }
   const d = fact.details ?? {};
   const text = d[K.GATEWAY_LABELS];
@@ -207,7 +209,7 @@ export function planMonitoring(
     if (JSON.stringify(gw.labels) !== JSON.stringify(labels)) {
       problems.push({
         code: EgressErrorCode.CONFLICTING_OPTIONS,
-        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${Object.entries(gw.labels).map(([k, v]) => `${k}=${v}`).join(',')}) and ${fact.constructPath} (${g.labelsText}): one Deployment has one set of pod labels`,
+        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${labelText(gw.labels)}) and ${fact.constructPath} (${g.labelsText}): one Deployment has one set of pod labels`,
       });
     }
     hosts.forEach((h) => gw.hosts.add(h));
@@ -305,7 +307,7 @@ export function planMonitoring(
         annotations: {
           summary: `Egress gateway ${gw} has fewer than ${num(s.gatewayMinAvailable)} scrapeable pod(s)`,
           description: `Only {{ $value }} pod(s) of egress gateway ${gw} answered Prometheus scrapes for ${promDuration(s.gatewayDownFor)}: traffic of ${g.hosts.join(', ')} has no way out. `
-            + `Check: kubectl get deploy,pods -n ${g.namespace} -l ${Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(',')}`,
+            + `Check: kubectl get deploy,pods -n ${g.namespace} -l ${labelText(g.labels)}`,
         },
       }, 'critical', `fewer than ${num(s.gatewayMinAvailable)} scrapeable pod(s) of ${gw} for ${promDuration(s.gatewayDownFor)}`);
       if (s.kubeStateMetrics) {

@@ -3,15 +3,20 @@ import { commandsForGateway, commandsForWorkload } from './commands';
 import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, WorkloadData } from './data';
 import { renderMermaid } from './mermaid';
 import { podOf, witnessHost, witnessPorts, witnessTarget } from '../checks/intents';
+import { describeDestination, describePort, describeWorkload, workloadId } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { hostnameCovers, isHostnameKind, istioHostDestination } from '../core/hosts';
 import { labelsMatch, sortedLabels } from '../core/names';
 import { EnforcementLayer } from '../core/policy-config';
-import { PortConfig, Protocol } from '../core/port';
+import { Protocol } from '../core/port';
 import { SourceConfig } from '../core/source';
 import { EgressWarning } from '../core/warnings';
-import { EgressFact, FactKind, GrantPurpose, LayerVerdict, ModelPolicy, Probe, checkLayered, policyIndex } from '../model/egress-model';
 import { EgressFactDetails as K } from '../model/fact-details';
+import { EgressFact, FactKind } from '../model/facts';
+import { checkLayered } from '../model/layered';
+import { GrantPurpose, ModelPolicy } from '../model/policy';
+import { policyIndex } from '../model/policy-index';
+import { LayerVerdict, Probe } from '../model/probe';
 import { parseLabelList, routeHosts } from '../monitoring/plan';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { compareStrings } from '../util/order';
@@ -20,45 +25,11 @@ export const NOT_FIXED = 'node IP (SNAT) — not fixed';
 export const GATEWAY_NOT_FIXED = 'gateway node IP (SNAT) — not fixed';
 const IN_CLUSTER = 'pod IP (in-cluster)';
 
-const labelText = (l: Record<string, string> | undefined) => Object.entries(l ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-
-export function workloadId(s: SourceConfig): string {
-  return s.podLabels && Object.keys(s.podLabels).length > 0 ? `${s.namespace}/${labelText(sortedLabels(s.podLabels))}` : s.namespace;
-}
-
-export function describeWorkload(s: SourceConfig): string {
-  return s.podLabels && Object.keys(s.podLabels).length > 0 ? `pods ${labelText(sortedLabels(s.podLabels))} in namespace ${s.namespace}` : `every pod in namespace ${s.namespace}`;
-}
-
 /** True when `outer` selects every pod `inner` selects. */
 export function covers(outer: SourceConfig, inner: SourceConfig): boolean {
   if (outer.namespace !== inner.namespace) return false;
   if (outer.podLabels === undefined || Object.keys(outer.podLabels).length === 0) return true;
   return inner.podLabels !== undefined && labelsMatch(outer.podLabels, inner.podLabels);
-}
-
-export function describeDestination(d: DestinationConfig, policyNamespace: string): string {
-  switch (d.kind) {
-    case DestinationKind.PODS: {
-      const pods = d.podLabels ? `pods ${labelText(d.podLabels)}` : 'every pod';
-      if (d.namespaceLabels) return `${pods} in namespaces ${labelText(d.namespaceLabels)}`;
-      return `${pods} in namespace ${d.namespace ?? policyNamespace}`;
-    }
-    case DestinationKind.CIDR:
-      return `${d.cidr}${d.except && d.except.length ? ` except ${d.except.join(', ')}` : ''}`;
-    case DestinationKind.FQDN:
-    case DestinationKind.FQDN_PATTERN:
-      return d.hostname!;
-    case DestinationKind.FQDN_SUFFIX:
-      return `${d.hostname!} (any depth)`;
-    case DestinationKind.KUBE_API_SERVER:
-      return `Kubernetes API server${d.apiServerCidrs && d.apiServerCidrs.length ? ` (${d.apiServerCidrs.join(', ')})` : ''}`;
-  }
-}
-
-export function describePort(p: PortConfig): string {
-  const range = p.port === undefined ? '*' : p.endPort !== undefined && p.endPort !== p.port ? `${p.port}-${p.endPort}` : `${p.port}`;
-  return `${p.protocol}/${range}${p.appProtocol ? ` (${p.appProtocol})` : ''}`;
 }
 
 function isExternal(d: DestinationConfig): boolean {
@@ -177,7 +148,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
 
   const workloads: WorkloadData[] = [...keys.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([id, w]) => {
     // Policies that isolate the workload: the pods they select, or their whole namespace.
-    const mine = policies.filter((p) => p.isolates !== false && (p.wholeNamespace ? p.source.namespace === w.namespace : covers(p.source, w)));
+    const mine = policies.filter((p) => p.semantics.isolates !== false
+      && (p.semantics.wholeNamespace ? p.source.namespace === w.namespace : covers(p.source, w)));
     const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
     const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
     const myFixed = factsFor(FactKind.FIXED_EGRESS_IP);
@@ -265,8 +237,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       podLabels: w.podLabels ?? {},
       description: describeWorkload(w),
       isolated: mine.length > 0,
-      ...(mine.length > 0 && mine.every((p) => p.protocols !== undefined)
-        ? { isolatedProtocols: [...new Set(mine.flatMap((p) => p.protocols!))].sort() } : {}),
+      ...(mine.length > 0 && mine.every((p) => p.semantics.protocols !== undefined)
+        ? { isolatedProtocols: [...new Set(mine.flatMap((p) => p.semantics.protocols!))].sort() } : {}),
       isolatedBy: [...new Set(mine.map((p) => objectLine(p, p.purpose === GrantPurpose.DENY ? ', deny baseline' : '')))].sort(),
       reach,
       dns: [...dnsLines.entries()].map(([k, v]) => `${k} — ${[...v].sort().join(', ')}`).sort(),

@@ -2,10 +2,12 @@
 // (curl from the pod, the NetworkPolicy, cilium bpf egress list / policy get, istioctl
 // proxy-config routes on the gateway), tailored to each workload and gateway.
 import { CommandData, GatewayData, WorkloadData } from './data';
+import { labelText } from '../core/describe';
 import { DestinationKind } from '../core/destination';
 import { isHostnameKind } from '../core/hosts';
-import { EgressFact, ModelPolicy } from '../model/egress-model';
 import { EgressFactDetails as K } from '../model/fact-details';
+import { EgressFact } from '../model/facts';
+import { ModelPolicy } from '../model/policy';
 import { compareStrings } from '../util/order';
 
 interface GatewayRef {
@@ -18,8 +20,6 @@ interface GatewayRef {
 export function sq(value: string): string {
   return /^[A-Za-z0-9_./:=,@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
-
-const labelText = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
 
 /** `Kind/namespace/name` → `kubectl get kind -n namespace name -o yaml`. */
 export function getObject(ref: string): string | undefined {

@@ -6,8 +6,11 @@ const PUBLIC_CLASSES = new Set([
   'Port', 'Destination', 'EgressSource', 'DnsResolver', 'EgressBackend', 'FixedEgressIpProvider', 'HttpRule',
   'EgressGatewayProvider', 'AlibabaEipReleaseStrategy', 'Duration', 'App', 'Chart', 'EgressPolicy',
   'DnsEgressRule', 'DefaultDenyEgress', 'AllowedExternalService', 'FixedEgressIp', 'EgressGateway', 'EgressRoute',
-  'EgressMonitoring', 'ApiObject',
+  'EgressMonitoring', 'ApiObject', 'EgressBackendBase', 'FixedEgressIpProviderBase',
 ]);
+
+/** Contract base classes, printed by the name of the factory class their instances come from. */
+const SHOWN_AS: Record<string, string> = { EgressBackendBase: 'EgressBackend', FixedEgressIpProviderBase: 'FixedEgressIpProvider' };
 
 /** The public class a value is an instance of (its own class when none of ours), or undefined for plain objects. */
 function className(v: object): string | undefined {
@@ -16,7 +19,7 @@ function className(v: object): string | undefined {
   const own = (v as { constructor?: { name?: string } }).constructor?.name;
   while (proto && proto !== Object.prototype) {
     const name = (proto as { constructor?: { name?: string } }).constructor?.name;
-    if (name && PUBLIC_CLASSES.has(name)) return name;
+    if (name && PUBLIC_CLASSES.has(name)) return SHOWN_AS[name] ?? name;
     proto = Object.getPrototypeOf(proto);
   }
   return own || 'object';

@@ -5,12 +5,12 @@ import { Chart } from 'cdk8s';
 import { Case, Ctx, asGiven, barrage, pods } from './harness';
 import {
   AlibabaEipReleaseStrategy, AppProtocol, CalicoEdition, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway, EgressGatewayProvider,
-  EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, HttpRule, Port, Protocol,
+  IEgressBackend, IFixedEgressIpProvider, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, HttpRule, Port, Protocol,
 } from '../../src';
 
 const allowPort = (port: () => unknown) => ({ chart }: Ctx) =>
   new EgressPolicy(chart, 'p', { source: pods() }).allow(Destination.ipv4('203.0.113.0/24'), port() as Port);
-const allowDest = (d: () => unknown, backend?: () => EgressBackend) => ({ chart }: Ctx) =>
+const allowDest = (d: () => unknown, backend?: () => IEgressBackend) => ({ chart }: Ctx) =>
   new EgressPolicy(chart, 'p', { source: pods(), ...(backend ? { backend: backend() } : {}) }).allow(d() as Destination, Port.HTTPS);
 
 function portCases(): Case[] {
@@ -262,7 +262,7 @@ function gatewayValueCases(): Case[] {
 
 function backendCases(): Case[] {
   const cases: Case[] = [];
-  const list: Array<[string, () => EgressBackend, string, string]> = [
+  const list: Array<[string, () => IEgressBackend, string, string]> = [
     ['cilium(null)', () => EgressBackend.cilium(null as never), 'EGRESS_INVALID_ARGUMENT', 'EgressBackend.cilium() options must be an object with the properties clusterwide, version, dnsFilter, got null'],
     ['cilium({ clusterwide: "true" })', () => EgressBackend.cilium({ clusterwide: 'true' as never }), 'EGRESS_INVALID_ARGUMENT', 'options.clusterwide must be true or false, got "true" (a string). Write true without quotes'],
     ['cilium({ clusterWide: true })', () => EgressBackend.cilium({ clusterWide: true } as never), 'EGRESS_INVALID_ARGUMENT', 'unknown property "clusterWide" (set to true): did you mean "clusterwide"?'],
@@ -291,7 +291,7 @@ function backendCases(): Case[] {
   for (const [name, b, code, value] of list) {
     cases.push({ name: `EgressBackend.${name}`, run: ({ chart }) => new EgressPolicy(chart, 'p', { source: pods(), backend: b() }), code, path: 'c/p', value });
   }
-  const capability: Array<[string, () => EgressBackend, () => Destination, () => Port, string]> = [
+  const capability: Array<[string, () => IEgressBackend, () => Destination, () => Port, string]> = [
     ['SCTP to a hostname on NetworkPolicy', () => EgressBackend.kubernetes(), () => Destination.fqdn('api.example.com'), () => Port.sctp(5000),
       'cannot express destination api.example.com (needs capability Fqdn). Use a backend that can express the whole rule: EgressBackend.cilium(), EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE }),'],
     ['a port range to a hostname on NetworkPolicy', () => EgressBackend.kubernetes(), () => Destination.fqdn('api.example.com'), () => Port.tcpRange(8000, 8080),
@@ -313,10 +313,10 @@ function backendCases(): Case[] {
 
 function providerCases(): Case[] {
   const cases: Case[] = [];
-  const use = (p: () => FixedEgressIpProvider, extra: Record<string, unknown> = {}) => ({ chart }: Ctx) =>
+  const use = (p: () => IFixedEgressIpProvider, extra: Record<string, unknown> = {}) => ({ chart }: Ctx) =>
     new FixedEgressIp(chart, 'f', { sources: [pods()], provider: p(), ...extra } as never);
   const dest = { destinations: [Destination.ipv4('203.0.113.0/24')] };
-  const list: Array<[string, () => FixedEgressIpProvider, Record<string, unknown>, string, string]> = [
+  const list: Array<[string, () => IFixedEgressIpProvider, Record<string, unknown>, string, string]> = [
     ['cilium(undefined)', () => FixedEgressIpProvider.cilium(undefined as never), dest, 'EGRESS_INVALID_ARGUMENT', 'FixedEgressIpProvider.cilium() options must be an object'],
     ['cilium(null)', () => FixedEgressIpProvider.cilium(null as never), dest, 'EGRESS_INVALID_ARGUMENT', 'got null'],
     ['cilium({ nodeSelector: "a=b" })', () => FixedEgressIpProvider.cilium({ nodeSelector: 'a=b' as never }), dest, 'EGRESS_INVALID_ARGUMENT', 'Write it as an object: { "a": "b" }'],

@@ -11,11 +11,11 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   AllowedExternalService, CiliumEgressGatewayValues, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressGateway,
-  FixedEgressIp, FixedEgressIpProvider,
+  IEgressBackend, FixedEgressIp, FixedEgressIpProvider,
   EgressModel, EgressPolicy, EgressSource, Port, Protocol,
 } from '../../src';
 import { requiredCapabilities } from '../../src/core/policy-config';
-import { checkProbe } from '../../src/model/egress-model';
+import { checkProbe } from '../../src/model/matching';
 
 export const NAMESPACES = ['shop', 'payments', 'data', 'batch'];
 export const LABELS: Array<Record<string, string>> = [{ app: 'api' }, { app: 'web' }, { app: 'worker', tier: 'backend' }, { tier: 'backend' }];
@@ -28,7 +28,7 @@ const PORTS = [53, 80, 443, 5432, 8080, 8443];
  * Backends in the corpus, one per app (weights: NetworkPolicy apps also feed the oracle probes).
  * Each app uses only destinations its backend can express.
  */
-const BACKENDS: Array<() => EgressBackend> = [
+const BACKENDS: Array<() => IEgressBackend> = [
   () => EgressBackend.kubernetes(),
   () => EgressBackend.kubernetes(),
   () => EgressBackend.calico(),
@@ -89,7 +89,7 @@ function source(ns: string, labels?: Record<string, string>): EgressSource {
 }
 
 /** One random app of intents for one backend (the cluster tier's corpus; the dataplane tier's too, NetworkPolicy only). */
-export function build(app: App, id: string, intents: Intent[], backend: EgressBackend): void {
+export function build(app: App, id: string, intents: Intent[], backend: IEgressBackend): void {
   const chart = new Chart(app, id);
   const expressible = (d: Destination) => requiredCapabilities(d.toConfig()).every((c) => backend.supports(c));
   intents.forEach((it, i) => {

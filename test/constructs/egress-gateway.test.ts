@@ -6,6 +6,7 @@ import {
   Destination,
   DnsResolver,
   EgressBackend,
+  EgressBackendBase,
   EgressModel,
   EgressPolicy,
   EgressSource,
@@ -23,7 +24,7 @@ import { expectError, synth } from '../backends/istio/istio-helpers';
 import { chart, ofKind } from '../helpers';
 
 /** A DNS-aware enforcement backend, as a third party (or the Cilium backend) would provide. */
-class HostnameAwareBackend extends EgressBackend {
+class HostnameAwareBackend extends EgressBackendBase {
   public readonly id = 'hostname-aware';
   public readonly displayName = 'Hostname-aware test backend';
   public readonly capabilities = [Capability.POD_SELECTOR, Capability.CIDR, Capability.FQDN, Capability.FQDN_PATTERN];

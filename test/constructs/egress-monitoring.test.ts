@@ -104,8 +104,8 @@ describe('EgressMonitoring | rules from declared intent', () => {
   test('Cilium alerts switch on when a policy uses the Cilium backend; cluster anomaly stays cluster-level', () => {
     const c = chart('monitoring');
     // a Cilium policy as the model records it (the backend itself is tested with the backend)
-    EgressModel.of(c).record({
-      toModelPolicy: () => ({ constructPath: 'test/cnp', backend: 'cilium', objectRef: 'CiliumNetworkPolicy/shop/cnp', purpose: GrantPurpose.ALLOW, source: { namespace: 'shop', podLabels: { app: 'web' } }, rules: [], providesDns: true }),
+    EgressModel.of(c)._record({
+      toModelPolicy: () => ({ constructPath: 'test/cnp', backend: 'cilium', objectRef: 'CiliumNetworkPolicy/shop/cnp', purpose: GrantPurpose.ALLOW, source: { namespace: 'shop', podLabels: { app: 'web' } }, rules: [], providesDns: true, semantics: { cidrMatchesPods: false } }),
     });
     new EgressMonitoring(c, 'm', { ruleSelectorLabels: SELECTOR });
     const all = rules(synth(c));

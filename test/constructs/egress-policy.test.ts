@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { Destination, DnsResolver, EgressModel, EgressPolicy, EgressSource, EgressWarnings, Port, Protocol, egressErrorCode } from '../../src';
 import { chart, synth, tempApp, writtenFiles, expectEgressError } from '../helpers';
-import { evaluate } from '../np-eval';
+import { evaluate } from '../oracles/np-eval';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 

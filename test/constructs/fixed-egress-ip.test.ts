@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { Destination, EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
-import { FixedEgressIpProvider } from '../../src/fixed-ip/provider';
+import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
 import { chart, deployment, expectError, expectSynthError, statefulSet } from '../fixed-ip/util';
 import { tempApp, writtenFiles } from '../helpers';
 

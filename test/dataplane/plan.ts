@@ -23,7 +23,10 @@ import { buildSeedApp } from '../../examples/seed/app';
 import { EgressBackend, EgressModel, Protocol } from '../../src';
 import { DestinationConfig, DestinationKind } from '../../src/core/destination';
 import { PortConfig } from '../../src/core/port';
-import { LayerVerdict, ModelPolicy, networkVerdict, policyIndex, Probe } from '../../src/model/egress-model';
+import { networkVerdict } from '../../src/model/network-verdict';
+import { ModelPolicy } from '../../src/model/policy';
+import { policyIndex } from '../../src/model/policy-index';
+import { LayerVerdict, Probe } from '../../src/model/probe';
 import { build as buildCorpusApp, intentArb, NAMESPACES as CORPUS_NAMESPACES } from '../cluster/corpus';
 
 type Labels = Record<string, string>;

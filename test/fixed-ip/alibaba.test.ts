@@ -3,11 +3,11 @@ import * as kplus from 'cdk8s-plus-30';
 import { chart, deployment, expectError, expectSynthError, statefulSet } from './util';
 import { EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
+import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
 import {
   AlibabaAnnotationPrefix, AlibabaEipChargeType, AlibabaEipOptions, AlibabaEipReleaseStrategy, AlibabaPodNetworkingOptions,
   TerwayEniType, TerwayVSwitchSelectionPolicy,
 } from '../../src/fixed-ip/options';
-import { FixedEgressIpProvider } from '../../src/fixed-ip/provider';
 
 const template = (manifests: any[], kind: string) => manifests.find((m) => m.kind === kind).spec.template;
 

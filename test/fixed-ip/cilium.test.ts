@@ -3,8 +3,8 @@ import { chart, deployment, expectError } from './util';
 import { Destination, EgressModel, EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { CiliumEgressGatewayValues } from '../../src/fixed-ip/cilium-values';
+import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
 import { CiliumFixedEgressIpOptions } from '../../src/fixed-ip/options';
-import { FixedEgressIpProvider } from '../../src/fixed-ip/provider';
 
 const apiClient = () => EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
 const build = (options: CiliumFixedEgressIpOptions, destinations = [Destination.ipv4('203.0.113.0/24')]) => {

@@ -9,6 +9,7 @@ import {
   EgressSource,
   EgressWarnings,
   EnforcementLayer,
+  EnforcementSemantics,
   Port,
 } from '../../src';
 import { CiliumBackend } from '../../src/backends/cilium/cilium-backend';
@@ -91,7 +92,7 @@ describe('gateway bypass through other policies', () => {
   test('the check reads each backend\'s enforcement layer, so a backend of the user\'s own is judged by what it declares', () => {
     // A backend rendering through the sidecar opens no network path around the gateway ...
     class MeshBackend extends CiliumBackend {
-      public readonly enforcementLayer = EnforcementLayer.MESH;
+      public readonly semantics: EnforcementSemantics = { cidrMatchesPods: false, layer: EnforcementLayer.MESH };
     }
     const mesh = Testing.chart();
     route(gateway(mesh));

@@ -75,7 +75,9 @@ describe('EgressModel', () => {
       .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
     expect(EgressModel.of(open).check({ from: from('a'), toHostname: 'evil.example.com', port: 443, protocol: Protocol.TCP })).toMatchObject({ allowed: true, isolated: false, allowedBy: [] });
     expect(EgressModel.of(open).policies()[0])
-      .toMatchObject({ wholeNamespace: true, protocols: [Protocol.TCP], isolates: false, layer: EnforcementLayer.MESH });
+      .toMatchObject({
+        semantics: { wholeNamespace: true, protocols: [Protocol.TCP], isolates: false, layer: EnforcementLayer.MESH, controlsDns: false },
+      });
   });
 
   test('each policy records the layer that enforces it: the network plugin unless the backend says otherwise', () => {
@@ -84,11 +86,11 @@ describe('EgressModel', () => {
     new EgressPolicy(c, 'np', { source }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     new EgressPolicy(c, 'cilium', { source, backend: EgressBackend.cilium() }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
     new EgressPolicy(c, 'mesh', { source, dns: [], backend: EgressBackend.istio() }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
-    const layers = Object.fromEntries(EgressModel.of(c).policies().map((p) => [p.constructPath, p.layer]));
+    const layers = Object.fromEntries(EgressModel.of(c).policies().map((p) => [p.constructPath, p.semantics.layer]));
     expect(layers).toEqual({ 'test/np': undefined, 'test/cilium': undefined, 'test/mesh': EnforcementLayer.MESH });
-    expect(EgressBackend.kubernetes().enforcementLayer).toBe(EnforcementLayer.NETWORK);
-    expect(EgressBackend.calico().enforcementLayer).toBe(EnforcementLayer.NETWORK);
-    expect(EgressBackend.clusterNetworkPolicy().enforcementLayer).toBe(EnforcementLayer.NETWORK);
+    expect(EgressBackend.kubernetes().semantics.layer ?? EnforcementLayer.NETWORK).toBe(EnforcementLayer.NETWORK);
+    expect(EgressBackend.calico().semantics.layer ?? EnforcementLayer.NETWORK).toBe(EnforcementLayer.NETWORK);
+    expect(EgressBackend.clusterNetworkPolicy().semantics.layer ?? EnforcementLayer.NETWORK).toBe(EnforcementLayer.NETWORK);
   });
 
   test('pods that no policy selects are not isolated', () => {

@@ -6,9 +6,9 @@ import * as fc from 'fast-check';
 import { DeclaredIntents, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
 import { ClusterNetworkPolicyTier } from '../../src/backends/cluster-network-policy/options';
 import { labelArb, nsArb } from '../arbitraries';
-import { evaluateCnp } from '../backends/cluster-network-policy/cnp-eval';
-import { evaluateMesh } from '../backends/istio/mesh-eval';
-import { evaluate as evaluateNp } from '../np-eval';
+import { evaluateCnp } from '../oracles/cnp-eval';
+import { evaluateMesh } from '../oracles/mesh-eval';
+import { evaluate as evaluateNp } from '../oracles/np-eval';
 
 const CIDRS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/28'];
 const IPS = ['203.0.113.7', '198.51.100.9', '192.0.2.3', '192.0.2.200'];

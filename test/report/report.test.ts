@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { buildRepresentativeApp } from './representative-app';
 import { Destination, EgressBackend, EgressGateway, EgressModel, EgressPolicy, EgressSource, FactKind, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
-import { describeDestination, describePort } from '../../src/report/build';
+import { describeDestination, describePort } from '../../src/core/describe';
 import { commandsForWorkload } from '../../src/report/commands';
 import { ReportData } from '../../src/report/data';
 import { EgressReport } from '../../src/report/egress-report';

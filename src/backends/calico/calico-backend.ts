@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { CALICO_ENTERPRISE_INFO, CALICO_INFO } from './capabilities';
 import { CalicoBackendOptions, CalicoEdition } from './options';
 import { CALICO_VERSIONS } from './versions';
 import {
@@ -24,7 +25,7 @@ import { EgressWarnings } from '../../core/warnings';
 import { minimizeDestinations } from '../../emit/minimize';
 import { plainApiObject } from '../../emit/objects';
 import { isCidr, parseCidr } from '../../util/cidr';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /**
  * Tiers in Calico Open Source exist from 3.29: the 3.28 NetworkPolicy reference has no `tier` field
@@ -55,7 +56,6 @@ const NETWORK_SET_LABEL = 'cdk8s-egress.dev/network-set';
 const DEFAULT_NETWORK_SET_THRESHOLD = 10;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const OSS_CAPABILITIES = [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP];
 
 /**
  * Renders egress policy as Calico `projectcalico.org/v3` objects: one namespaced `NetworkPolicy`
@@ -77,7 +77,7 @@ const OSS_CAPABILITIES = [Capability.POD_SELECTOR, Capability.CIDR, Capability.C
  * a destination would allow everything, and is never emitted. Objects are the policy first,
  * then the NetworkSets in the order they become needed (the array grows while rules are added).
  */
-export class CalicoBackend extends EgressBackend {
+export class CalicoBackend extends EgressBackendBase {
   public readonly id: string;
   public readonly displayName: string;
   public readonly capabilities: Capability[];
@@ -95,9 +95,10 @@ export class CalicoBackend extends EgressBackend {
     this.tier = options.tier;
     this.networkSetThreshold = options.networkSetThreshold ?? DEFAULT_NETWORK_SET_THRESHOLD;
     const enterprise = this.edition === CalicoEdition.ENTERPRISE;
-    this.id = enterprise ? 'calico-enterprise' : 'calico';
+    const info = enterprise ? CALICO_ENTERPRISE_INFO : CALICO_INFO;
+    this.id = info.id;
     this.displayName = enterprise ? 'Calico Enterprise' : 'Calico (open source)';
-    this.capabilities = enterprise ? [...OSS_CAPABILITIES, Capability.FQDN, Capability.FQDN_SUFFIX] : [...OSS_CAPABILITIES];
+    this.capabilities = [...info.capabilities];
   }
 
   /** The Calico Open Source release; undefined for Calico Enterprise and Cloud (see the `version` option). */

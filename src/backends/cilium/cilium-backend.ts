@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { CILIUM_INFO } from './capabilities';
 import { CiliumBackendOptions, CiliumDnsFilter } from './options';
 import {
   CILIUM_DEFAULT_DENY_AND_PORT_RANGES,
@@ -22,13 +23,13 @@ import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../../../im
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError, Problem, raise } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
-import { BackendVersion, Capability, EgressRuleConfig } from '../../core/policy-config';
+import { BackendVersion, Capability, EgressRuleConfig, EnforcementSemantics } from '../../core/policy-config';
 import { atLeast, ResolvedVersion, VersionCache } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { plainApiObject } from '../../emit/objects';
 import { addKeptValidation } from '../../emit/validation';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /** Names of the clusterwide policies of each app (cluster-scoped names must be unique). */
 const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();
@@ -55,22 +56,12 @@ const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();
  * - `enableDefaultDeny.egress` is explicit where the release has it, and a policy that allows
  *   nothing still isolates (`egress: [{ toEntities: [none] }]`).
  */
-export class CiliumBackend extends EgressBackend {
-  public readonly id = 'cilium';
+export class CiliumBackend extends EgressBackendBase {
+  public readonly id = CILIUM_INFO.id;
   public readonly displayName = 'Cilium';
+  public readonly capabilities: Capability[] = [...CILIUM_INFO.capabilities];
   /** Cilium selects pods, nodes and the host by identity, never by CIDR. */
-  public readonly cidrMatchesPods = false;
-  public readonly capabilities: Capability[] = [
-    Capability.POD_SELECTOR,
-    Capability.CIDR,
-    Capability.CIDR_EXCEPT,
-    Capability.FQDN,
-    Capability.FQDN_PATTERN,
-    Capability.FQDN_SUFFIX,
-    Capability.KUBE_API_SERVER_ENTITY,
-    Capability.PORT_RANGE,
-    Capability.SCTP,
-  ];
+  public readonly semantics: EnforcementSemantics = { cidrMatchesPods: false };
 
   private readonly clusterwide: boolean;
   private readonly versions: VersionCache;

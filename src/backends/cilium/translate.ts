@@ -14,6 +14,7 @@ import {
   CiliumNetworkPolicySpecEgressToPortsPorts,
   CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
 } from '../../../imports/cilium.io';
+import { describeDestinationForCilium, describePortRange } from '../../core/describe';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { Problem } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
@@ -381,7 +382,7 @@ export function fqdnWithoutDnsProblem(d: DestinationConfig): Problem {
  */
 export function dnsRuleProblems(rule: EgressRuleConfig): Problem[] {
   if (rule.dns !== true) return [];
-  const where = `the DNS rule to ${rule.destinations.map(describe).join(', ')}`;
+  const where = `the DNS rule to ${rule.destinations.map(describeDestinationForCilium).join(', ')}`;
   if (rule.ports.length === 0) {
     return [{
       code: EgressErrorCode.UNSUPPORTED_BY_BACKEND,
@@ -393,7 +394,7 @@ export function dnsRuleProblems(rule: EgressRuleConfig): Problem[] {
   if (bad.length === 0) return [];
   return [{
     code: EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-    message: `Cilium cannot attach its DNS proxy to ${where} on ${bad.map(describePort).join(', ')}: DNS-proxy rules need single UDP or TCP ports (no port ranges, not every port). `
+    message: `Cilium cannot attach its DNS proxy to ${where} on ${bad.map(describePortRange).join(', ')}: DNS-proxy rules need single UDP or TCP ports (no port ranges, not every port). `
       + 'Give the resolver one port, e.g. DnsResolver.kubeDns({ port: 53 })',
   }];
 }
@@ -437,20 +438,4 @@ export function isIdentityLabel(key: string): boolean {
   const ignoredMatches = IDENTITY_IGNORE.map((re) => prefixMatch(re, key)).filter((n) => n > 0);
   if (ignoredMatches.length === 0) return true;
   return included > Math.min(...ignoredMatches);
-}
-
-function describe(d: DestinationConfig): string {
-  switch (d.kind) {
-    case DestinationKind.PODS: return d.namespace ? `pods in namespace ${d.namespace}` : 'pods';
-    case DestinationKind.CIDR: return d.cidr!;
-    case DestinationKind.FQDN:
-    case DestinationKind.FQDN_PATTERN: return d.hostname!;
-    case DestinationKind.FQDN_SUFFIX: return `**${d.hostname!.slice(1)}`;
-    case DestinationKind.KUBE_API_SERVER: return 'the API server';
-  }
-}
-
-function describePort(p: PortConfig): string {
-  const range = p.port === undefined ? '*' : p.endPort !== undefined ? `${p.port}-${p.endPort}` : `${p.port}`;
-  return `${p.protocol}/${range}`;
 }

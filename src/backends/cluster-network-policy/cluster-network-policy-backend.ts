@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { CLUSTER_NETWORK_POLICY_INFO, clusterNetworkPolicyCapabilities } from './capabilities';
 import { ClusterNetworkPolicyBackendOptions, ClusterNetworkPolicyTier } from './options';
 import {
   ClusterNetworkPolicy,
@@ -12,26 +13,26 @@ import {
   ClusterNetworkPolicySpecSubject,
   ClusterNetworkPolicySpecTier,
 } from '../../../imports/policy.networking.k8s.io';
-import { describeSource } from '../../core/describe';
+import { describeDestinationClusterWide, describePortRange, describeSource } from '../../core/describe';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../core/names';
-import { Capability, EgressRuleConfig, PolicyTier } from '../../core/policy-config';
+import { Capability, EgressRuleConfig, EnforcementSemantics, PolicyTier } from '../../core/policy-config';
 import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
 import { minimizeDestinations } from '../../emit/minimize';
 import { plainApiObject } from '../../emit/objects';
 import { EgressModel } from '../../model/egress-model';
 import { cidrContains, isCidr, parseCidr } from '../../util/cidr';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /** CRD limits of policy.networking.k8s.io/v1alpha2 (v0.2.0 standard channel). */
 const MAX_RULES = 25;
 const MAX_PEERS = 25;
 const MAX_NETWORKS = 25;
 const MAX_PROTOCOLS = 25;
-const BACKEND_ID = 'cluster-network-policy';
+const BACKEND_ID = CLUSTER_NETWORK_POLICY_INFO.id;
 const ISOLATION_RULE_NAME = 'deny-all-other-egress';
 
 /** What one policy rendered by this backend needs for the app-wide checks. */
@@ -78,11 +79,12 @@ function appState(scope: IConstruct): AppState {
  * The v0.2.0 standard channel has no `except` for networks and no domain names, so neither is a
  * capability. Port ranges need start < end; "every port" of a protocol is the range 1-65535.
  */
-export class ClusterNetworkPolicyBackend extends EgressBackend {
+export class ClusterNetworkPolicyBackend extends EgressBackendBase {
   public readonly id = BACKEND_ID;
   public readonly displayName: string;
   public readonly capabilities: Capability[];
-  public readonly policyTier: PolicyTier;
+  /** Cluster-scoped policies in the Admin tier (before namespaced policies) or the Baseline tier (after them). */
+  public readonly semantics: EnforcementSemantics;
   private readonly tier: ClusterNetworkPolicyTier;
   private readonly priority: number;
   private readonly isolationPriority: number;
@@ -93,9 +95,9 @@ export class ClusterNetworkPolicyBackend extends EgressBackend {
     this.priority = options.priority ?? 100;
     this.isolationPriority = options.isolationPriority ?? 1000;
     const admin = this.tier === ClusterNetworkPolicyTier.ADMIN;
-    this.policyTier = admin ? PolicyTier.ADMIN : PolicyTier.BASELINE;
+    this.semantics = { tier: admin ? PolicyTier.ADMIN : PolicyTier.BASELINE };
     this.displayName = `ClusterNetworkPolicy (${admin ? 'Admin' : 'Baseline'} tier)`;
-    this.capabilities = [Capability.POD_SELECTOR, Capability.CIDR, Capability.PORT_RANGE, Capability.SCTP, ...(admin ? [Capability.ADMIN_TIER] : [])];
+    this.capabilities = clusterNetworkPolicyCapabilities(admin);
   }
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
@@ -352,22 +354,6 @@ function firstUncovered(entries: readonly Entry[], by: readonly Entry[]): Entry 
   return entries.find((e) => !by.some((b) => destinationCovers(b.destination, e.destination) && portCovers(b.port, e.port)));
 }
 
-function describeDestination(d: DestinationConfig): string {
-  const labels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
-  switch (d.kind) {
-    case DestinationKind.PODS:
-      return `${d.podLabels ? `pods ${labels(d.podLabels)}` : 'every pod'}${d.namespace ? ` in namespace ${d.namespace}` : d.namespaceLabels ? ` in namespaces ${labels(d.namespaceLabels)}` : ''}`;
-    case DestinationKind.CIDR: return `${d.cidr}${d.except?.length ? ` except ${d.except.join(', ')}` : ''}`;
-    case DestinationKind.KUBE_API_SERVER: return 'the Kubernetes API server';
-    default: return d.hostname ?? d.kind;
-  }
-}
-
-function describePort(p: PortConfig | undefined): string {
-  if (!p) return 'every port';
-  return `${p.protocol}/${p.port === undefined ? '*' : p.endPort !== undefined ? `${p.port}-${p.endPort}` : p.port}`;
-}
-
 /**
  * Policies of other backends (namespaced NetworkPolicies and the like) for pods this policy also
  * selects: the Admin tier overrides them (what they allow beyond our accepts is denied), and a
@@ -383,7 +369,7 @@ function backendConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord
     const missing = firstUncovered(entriesOf(record.definition.resolve().rules), others.flatMap((p) => entriesOf(p.rules)));
     if (!missing) return [];
     return [`${describeSource(source)} is also selected by ${others.map((p) => `${p.constructPath} (backend ${p.backend})`).join(', ')}, and Baseline-tier `
-      + `ClusterNetworkPolicies do not apply to pods that a namespaced policy selects: egress to ${describeDestination(missing.destination)} on ${describePort(missing.port)} `
+      + `ClusterNetworkPolicies do not apply to pods that a namespaced policy selects: egress to ${describeDestinationClusterWide(missing.destination)} on ${describePortRange(missing.port)} `
       + `accepted here would be denied. Allow it through the other backend too, or give these pods one kind of backend (${EgressErrorCode.CONFLICTING_OPTIONS})`];
   }
   const ourEntries = ours.flatMap((r) => entriesOf(r.definition.resolve().rules));
@@ -392,7 +378,7 @@ function backendConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord
     const missing = firstUncovered(entriesOf(other.rules), ourEntries);
     if (missing) {
       messages.push(`${describeSource(source)} is isolated by this Admin-tier ClusterNetworkPolicy, which namespaced policies cannot override, but ${other.constructPath} `
-        + `(backend ${other.backend}) allows the same pods egress to ${describeDestination(missing.destination)} on ${describePort(missing.port)}, which no Admin-tier ClusterNetworkPolicy for them accepts: `
+        + `(backend ${other.backend}) allows the same pods egress to ${describeDestinationClusterWide(missing.destination)} on ${describePortRange(missing.port)}, which no Admin-tier ClusterNetworkPolicy for them accepts: `
         + `the cluster would deny it. Allow it through the ClusterNetworkPolicy backend too, or give these pods one kind of backend (${EgressErrorCode.CONFLICTING_OPTIONS})`);
     }
   }

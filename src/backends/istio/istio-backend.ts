@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ISTIO_INFO } from './capabilities';
 import { MeshRegistry } from './mesh-registry';
 import { IstioBackendOptions, IstioWildcardResolution } from './options';
 import {
@@ -10,11 +11,12 @@ import {
   ServiceEntrySpecResolution,
 } from '../../../imports/networking.istio.io';
 import { ISTIO_VERSION_CONTEXT } from '../../core/context';
+import { describeDestinationTarget } from '../../core/describe';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { namespaceProblems } from '../../core/names';
-import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer } from '../../core/policy-config';
+import { BackendVersion, Capability, EgressRuleConfig, EnforcementLayer, EnforcementSemantics } from '../../core/policy-config';
 import { AppProtocol, PortConfig, Protocol } from '../../core/port';
 import { atLeast, VersionCache, VersionedProduct } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
@@ -22,7 +24,7 @@ import { EgressWarnings } from '../../core/warnings';
 import { plainApiObject } from '../../emit/objects';
 import { shortHash, slug } from '../../util/naming';
 import { compareStrings } from '../../util/order';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /** Context key: the Istio release of the whole app (`"1.29"`), for backends without `version`. */
 export { ISTIO_VERSION_CONTEXT };
@@ -97,19 +99,16 @@ const SIDECAR_HOST = /^(\*|\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/(\*|(\*\.)?
  * Pods, UDP/SCTP, port ranges and "every port" cannot be expressed and are refused.
  * REGISTRY_ONLY is enforced by the sidecar only: see docs/istio.md for what it does not cover.
  */
-export class IstioBackend extends EgressBackend {
-  public readonly id = 'istio';
+export class IstioBackend extends EgressBackendBase {
+  public readonly id = ISTIO_INFO.id;
   public readonly displayName = 'Istio';
-  public readonly capabilities: Capability[] = [Capability.FQDN, Capability.FQDN_SUFFIX, Capability.CIDR, Capability.TLS_SNI];
-  /** Istio sidecars do not intercept DNS; DNS stays with the CNI's NetworkPolicy. */
-  public readonly controlsDns = false;
-  /** The Sidecar and the ServiceEntries apply to the whole namespace. */
-  public readonly selectsWholeNamespace = true;
-  public readonly enforcementLayer = EnforcementLayer.MESH;
-  /** Sidecars intercept TCP only. */
-  public readonly enforcedProtocols = [Protocol.TCP];
-  /** Without REGISTRY_ONLY the ServiceEntries block nothing. */
-  public readonly isolatesSource: boolean;
+  public readonly capabilities: Capability[] = [...ISTIO_INFO.capabilities];
+  /**
+   * Enforced by the sidecar, which intercepts TCP only and not DNS (DNS stays with the CNI's
+   * NetworkPolicy); the Sidecar and the ServiceEntries apply to the whole namespace; without
+   * REGISTRY_ONLY the ServiceEntries block nothing.
+   */
+  public readonly semantics: EnforcementSemantics;
 
   private readonly registryOnly: boolean;
   private readonly exportTo: string[];
@@ -120,7 +119,13 @@ export class IstioBackend extends EgressBackend {
   public constructor(options: IstioBackendOptions = {}) {
     super();
     this.registryOnly = options.registryOnly ?? true;
-    this.isolatesSource = this.registryOnly;
+    this.semantics = {
+      layer: EnforcementLayer.MESH,
+      controlsDns: false,
+      wholeNamespace: true,
+      protocols: [Protocol.TCP],
+      isolates: this.registryOnly,
+    };
     this.exportTo = options.exportTo ?? ['.'];
     this.sidecarEgressHosts = options.sidecarEgressHosts ?? [];
     this.wildcardResolution = options.wildcardResolution ?? IstioWildcardResolution.NONE;
@@ -217,7 +222,7 @@ export class IstioBackend extends EgressBackend {
     const what = `The Istio backend (policy ${scope.node.path})`;
     if (rule.ports.length === 0) {
       throw EgressError.at(scope, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-        `The Istio backend cannot allow every port of ${rule.destinations.map(describe).join(', ')}: a ServiceEntry declares its ports. `
+        `The Istio backend cannot allow every port of ${rule.destinations.map(describeDestinationTarget).join(', ')}: a ServiceEntry declares its ports. `
         + 'List the ports, e.g. allow(destination, Port.https(443))');
     }
     for (const p of rule.ports) {
@@ -280,11 +285,6 @@ export class IstioBackend extends EgressBackend {
         + 'and sends it to this host (unless Istio DNS proxying auto-allocates addresses). Use Port.tls()/Port.https() when the protocol is TLS, or Destination.ipv4() with the service\'s addresses');
     }
   }
-}
-
-
-function describe(d: DestinationConfig): string {
-  return d.hostname ?? d.cidr ?? d.kind;
 }
 
 /** What a destination becomes in ServiceEntries. */

@@ -1,14 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { KUBERNETES_INFO } from './capabilities';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { NAMESPACE_NAME_LABEL } from '../../core/names';
-import { Capability, EgressRuleConfig } from '../../core/policy-config';
+import { EgressRuleConfig } from '../../core/policy-config';
 import { PortConfig } from '../../core/port';
 import { minimizeDestinations } from '../../emit/minimize';
 import { plainApiObject } from '../../emit/objects';
 import { configKey, configListKey } from '../../util/keys';
-import { EgressBackend, IEgressPolicyDefinition } from '../backend';
+import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /**
  * Renders egress policy as Kubernetes `networking.k8s.io/v1` NetworkPolicy.
@@ -17,10 +18,10 @@ import { EgressBackend, IEgressPolicyDefinition } from '../backend';
  * rules exist, so a deny-all policy would silently not isolate). Destinations that share the
  * same port list are folded into one rule with several peers.
  */
-export class KubernetesNetworkPolicyBackend extends EgressBackend {
-  public readonly id = 'kubernetes';
+export class KubernetesNetworkPolicyBackend extends EgressBackendBase {
+  public readonly id = KUBERNETES_INFO.id;
   public readonly displayName = 'Kubernetes NetworkPolicy';
-  public readonly capabilities = [Capability.POD_SELECTOR, Capability.CIDR, Capability.CIDR_EXCEPT, Capability.PORT_RANGE, Capability.SCTP];
+  public readonly capabilities = [...KUBERNETES_INFO.capabilities];
 
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
     const m = policy.metadata;

@@ -3,7 +3,7 @@
 // gateway's `backends` (sources) and `gatewayBackends` (gateway pods), one EgressPolicy per
 // backend, from what the provider reports: any provider's routes close the same way.
 import { Construct } from 'constructs';
-import { EgressBackend } from '../../backends/backend';
+import { IEgressBackend } from '../../backends/contract';
 import { Destination } from '../../core/destination';
 import { DnsResolver } from '../../core/dns-resolver';
 import { Port } from '../../core/port';
@@ -16,8 +16,8 @@ import { EgressPolicy } from '../egress-policy';
 
 /** How the closure's policies are rendered. */
 export interface ClosureSettings {
-  readonly backends: readonly EgressBackend[];
-  readonly gatewayBackends: readonly EgressBackend[];
+  readonly backends: readonly IEgressBackend[];
+  readonly gatewayBackends: readonly IEgressBackend[];
   readonly anyAddress: boolean;
   readonly dns?: DnsResolver[];
   readonly labels?: Record<string, string>;
@@ -81,7 +81,7 @@ export class BypassClosure {
 
   /** One policy per backend: the plain id with one backend, `<id>-<backend id>` with several. */
   private policies(
-    id: string, source: EgressSource, backends: readonly EgressBackend[], gatewayEgress: boolean, controlPlane: GatewayControlPlane | undefined,
+    id: string, source: EgressSource, backends: readonly IEgressBackend[], gatewayEgress: boolean, controlPlane: GatewayControlPlane | undefined,
   ): EgressPolicy[] {
     const s = this.settings;
     const annotations = s.annotations(gatewayEgress);

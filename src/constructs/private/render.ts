@@ -2,15 +2,16 @@
 // policy brings no DNS of its own, checks at synth that the app gives the same pods a DNS path.
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EgressBackend, IEgressPolicyDefinition, IRuleListener } from '../../backends/backend';
+import { IEgressBackend, IEgressPolicyDefinition, IRuleListener } from '../../backends/contract';
 import { DeclaredIntents } from '../../checks/intents';
 import { describeSource } from '../../core/describe';
 import { raise } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { labelsMatch, objectNameProblems } from '../../core/names';
-import { EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata, PolicyTier } from '../../core/policy-config';
+import { EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata } from '../../core/policy-config';
 import { SourceConfig } from '../../core/source';
-import { EgressModel, GrantPurpose, IModelPolicySource, ModelPolicy } from '../../model/egress-model';
+import { EgressModel } from '../../model/egress-model';
+import { GrantPurpose, IModelPolicySource, ModelPolicy } from '../../model/policy';
 
 export interface RenderOptions {
   readonly purpose: GrantPurpose;
@@ -38,11 +39,11 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
   public readonly constructPath: string;
   private readonly listeners: IRuleListener[] = [];
   private readonly backendId: string;
-  private readonly semantics: Pick<ModelPolicy, 'wholeNamespace' | 'protocols' | 'isolates' | 'cidrMatchesPods' | 'layer' | 'tier' | 'allowAllAddresses' | 'backendVersion'>;
+  private readonly recorded: Pick<ModelPolicy, 'semantics' | 'allowAllAddresses' | 'backendVersion'>;
   private readonly model: EgressModel;
   private readonly meshVisibility?: (namespace: string) => string[];
 
-  public constructor(scope: Construct, backend: EgressBackend, private readonly options: RenderOptions) {
+  public constructor(scope: Construct, backend: IEgressBackend, private readonly options: RenderOptions) {
     if (options.name !== undefined) raise(scope, objectNameProblems(options.name));
     this.metadata = {
       namespace: options.source().namespace,
@@ -54,22 +55,18 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
     this.backendId = backend.id;
     // Resolved before rendering: a bad declared release fails here, at this construct.
     const version = backend.targetVersion(scope);
-    // Only what differs from NetworkPolicy semantics is recorded.
-    this.semantics = {
-      ...(backend.selectsWholeNamespace ? { wholeNamespace: true } : {}),
-      ...(backend.enforcedProtocols ? { protocols: [...backend.enforcedProtocols] } : {}),
-      ...(backend.isolatesSource ? {} : { isolates: false }),
-      ...(backend.cidrMatchesPods ? {} : { cidrMatchesPods: false }),
-      ...(backend.enforcementLayer === EnforcementLayer.NETWORK ? {} : { layer: backend.enforcementLayer }),
-      ...(backend.policyTier === PolicyTier.NAMESPACED ? {} : { tier: backend.policyTier }),
+    // The backend's semantics, copied whole (a copy: the backend's own value stays as declared).
+    const semantics = backend.semantics;
+    this.recorded = {
+      semantics: { ...semantics, ...(semantics.protocols ? { protocols: [...semantics.protocols] } : {}) },
       ...(options.allowAllAddresses ? { allowAllAddresses: true } : {}),
       ...(version ? { backendVersion: { version: version.version, declaredBy: version.declaredBy } } : {}),
     };
-    if (backend.enforcementLayer === EnforcementLayer.MESH) this.meshVisibility = (ns) => backend.meshVisibleNamespaces(scope, ns);
+    if (semantics.layer === EnforcementLayer.MESH) this.meshVisibility = (ns) => backend.meshVisibleNamespaces(scope, ns);
     this.apiObjects = backend.renderPolicy(scope, 'Resource', this);
     const model = EgressModel.of(scope);
     this.model = model;
-    model.record(this);
+    model._record(this);
     DeclaredIntents._watch(scope);
     this.needsDnsCheck(scope, model, options);
   }
@@ -96,7 +93,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
       source,
       rules: this.options.rules(),
       providesDns: this.options.providesDns,
-      ...this.semantics,
+      ...this.recorded,
       ...(visible && visible.length > 0 ? { meshVisibleNamespaces: visible } : {}),
     };
   }

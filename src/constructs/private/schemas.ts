@@ -2,19 +2,19 @@
 // the fix when a required one is missing. The constructs raise these first, with their path,
 // before they read anything from their props.
 import { Duration } from 'cdk8s';
-import { EgressBackend } from '../../backends/backend';
+import { isEgressBackend } from '../../backends/contract';
 import { Destination } from '../../core/destination';
 import { DnsResolver } from '../../core/dns-resolver';
 import { EgressErrorCode } from '../../core/errors';
-import { Check, Fields, argProblem, bool, duration, instance, isConstruct, list, num, optionalStruct, required, str, stringMap, struct } from '../../core/inputs';
+import { Check, Fields, argProblem, bool, duration, implementing, instance, isConstruct, list, num, optionalStruct, required, str, stringMap, struct } from '../../core/inputs';
 import { Port } from '../../core/port';
 import { EgressSource } from '../../core/source';
-import { FixedEgressIpProvider } from '../../fixed-ip/provider';
+import { isFixedEgressIpProvider } from '../../fixed-ip/contract';
 
 export const SOURCE = instance(EgressSource, 'EgressSource', 'EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })');
 export const DESTINATION = instance(Destination, 'Destination', 'Destination.ipv4(\'203.0.113.0/24\')');
 export const PORT = instance(Port, 'Port', 'Port.HTTPS or Port.tcp(443)');
-export const BACKEND = instance(EgressBackend, 'EgressBackend', 'EgressBackend.kubernetes()');
+export const BACKEND = implementing(isEgressBackend, 'EgressBackend', 'EgressBackend.kubernetes()');
 export const RESOLVERS: Check = list(instance(DnsResolver, 'DnsResolver', 'DnsResolver.kubeDns()'), {
   itemName: 'DnsResolver values',
   nestedFix: 'DnsResolver.addresses() returns a list: spread it into the list, [...DnsResolver.addresses([\'10.0.0.10/32\'])], or pass it alone',
@@ -82,7 +82,7 @@ export const CLUSTER_CIDRS = struct({
 
 export const FIXED_EGRESS_IP_PROPS = struct({
   sources: required(list(SOURCE, { itemName: 'EgressSource values' }), 'list the pods that need the fixed address, e.g. [EgressSource.workload(deployment)]'),
-  provider: required(instance(FixedEgressIpProvider, 'FixedEgressIpProvider', 'FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' } })'),
+  provider: required(implementing(isFixedEgressIpProvider, 'FixedEgressIpProvider', 'FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' } })'),
     'say how the address is provided, e.g. FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' }, egressIp: \'10.0.0.100\' })'),
   destinations: list(DESTINATION, { itemName: 'Destination values' }),
   allowAllAddresses: bool,

@@ -1,12 +1,12 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { evaluateCalico } from './calico-eval';
 import {
   CalicoEdition, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy,
   EgressSource, EgressWarningId, EgressWarnings, Port,
 } from '../../../src';
 import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../arbitraries';
 import { chart, ofKind, synth, expectEgressError } from '../../helpers';
+import { evaluateCalico } from '../../oracles/calico-eval';
 import { schemaErrors } from '../../schema';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });

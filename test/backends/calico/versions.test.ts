@@ -1,6 +1,6 @@
 // The declared Calico Open Source release: tiers from 3.29.
 import { App, Chart, Testing } from 'cdk8s';
-import { CalicoEdition, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port } from '../../../src';
+import { CalicoEdition, Destination, EgressBackend, IEgressBackend, EgressModel, EgressPolicy, EgressSource, Port } from '../../../src';
 import { expectEgressError, synth } from '../../helpers';
 
 function chartWith(context: Record<string, unknown> = {}): Chart {
@@ -8,7 +8,7 @@ function chartWith(context: Record<string, unknown> = {}): Chart {
   for (const [k, v] of Object.entries(context)) app.node.setContext(k, v);
   return new Chart(app, 'test');
 }
-const policy = (c: Chart, backend: EgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backend, source: EgressSource.namespace('production') });
+const policy = (c: Chart, backend: IEgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backend, source: EgressSource.namespace('production') });
 
 describe('EgressBackend.calico | declared release', () => {
   test('default 3.32 (the pinned CRDs), the cdk8s-egress:calicoVersion context, the option; none for Enterprise', () => {

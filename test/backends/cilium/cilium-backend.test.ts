@@ -1,7 +1,6 @@
 import { Chart, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
-import { agentRuleProblems, decodeSelector, grants, grantSet, portText } from './agent-rules';
 import {
   Capability,
   DefaultDenyEgress,
@@ -20,6 +19,7 @@ import {
 } from '../../../src';
 import { isIdentityLabel } from '../../../src/backends/cilium/translate';
 import { chart, synth, tempApp, expectEgressError } from '../../helpers';
+import { agentRuleProblems, decodeSelector, grants, grantSet, portText } from '../../oracles/cilium-agent-rules';
 
 const cilium = () => EgressBackend.cilium();
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });

@@ -1,12 +1,12 @@
 // The declared Cilium release and what follows from it (both sides of each threshold), and DNS
 // proxying only where a policy has a hostname to resolve.
 import { App, Chart, Testing } from 'cdk8s';
-import { agentRuleProblems } from './agent-rules';
 import {
   CiliumDnsFilter, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port, Protocol,
 } from '../../../src';
 import { EgressReport } from '../../../src/report/egress-report';
 import { expectEgressError, synth } from '../../helpers';
+import { agentRuleProblems } from '../../oracles/cilium-agent-rules';
 
 const source = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const KUBE_DNS = { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } };

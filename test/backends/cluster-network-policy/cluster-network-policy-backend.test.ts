@@ -1,12 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { evaluateCnp } from './cnp-eval';
 import {
   AllowedExternalService, ClusterNetworkPolicyTier, DefaultDenyEgress, Destination, EgressBackend, EgressModel, EgressPolicy,
   EgressSource, Port,
 } from '../../../src';
 import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../arbitraries';
 import { chart, ofKind, synth, expectEgressError } from '../../helpers';
+import { evaluateCnp } from '../../oracles/cnp-eval';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const cnp = (options = {}) => EgressBackend.clusterNetworkPolicy(options);

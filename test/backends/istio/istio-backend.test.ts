@@ -5,7 +5,7 @@ import {
   Capability,
   Destination,
   DnsResolver,
-  EgressBackend,
+  EgressBackend, IEgressBackend,
   EgressPolicy,
   EgressRuleConfig,
   EgressSource,
@@ -24,7 +24,7 @@ import { chart, ofKind } from '../../helpers';
 // capability checks for DNS resolvers on backends that do not control DNS, these policies name
 // the resolver by address (a CIDR, which the backend accepts and then ignores as a DNS rule).
 const DNS = DnsResolver.addresses(['10.96.0.10/32']);
-interface PolicyOptions { name?: string; namespace?: string; labels?: Record<string, string>; backend?: EgressBackend }
+interface PolicyOptions { name?: string; namespace?: string; labels?: Record<string, string>; backend?: IEgressBackend }
 const istioPolicy = (scope: Chart, id: string, props: PolicyOptions = {}) =>
   new EgressPolicy(scope, id, {
     ...(props.name ? { name: props.name } : {}),

@@ -1,6 +1,6 @@
 // The declared Istio release and DYNAMIC_DNS on both sides of 1.30.
 import { App, Chart, Testing } from 'cdk8s';
-import { DnsResolver, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource, IstioWildcardResolution, Port } from '../../../src';
+import { DnsResolver, Destination, EgressBackend, IEgressBackend, EgressModel, EgressPolicy, EgressSource, IstioWildcardResolution, Port } from '../../../src';
 import { EgressReport } from '../../../src/report/egress-report';
 import { expectEgressError, ofKind, synth } from '../../helpers';
 
@@ -14,7 +14,7 @@ function chartWith(context: Record<string, unknown> = {}): Chart {
 
 const dynamic = (version?: string) =>
   EgressBackend.istio({ wildcardResolution: IstioWildcardResolution.DYNAMIC_DNS, ...(version ? { version } : {}) });
-const policy = (c: Chart, backend: EgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backend, source: EgressSource.namespace('production'), dns: DNS });
+const policy = (c: Chart, backend: IEgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backend, source: EgressSource.namespace('production'), dns: DNS });
 
 describe('EgressBackend.istio | declared release', () => {
   test('default 1.30 (the pinned CRDs); the cdk8s-egress:istioVersion context; the option wins', () => {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.cdk8segress.egress.EgressBackend;
 import dev.cdk8segress.egress.EgressWarnings;
+import dev.cdk8segress.egress.IEgressBackend;
 import org.cdk8s.App;
 
 /** The seed's egress scenarios, section by section (examples/seed/app.ts). */
@@ -16,7 +17,7 @@ public final class SeedApp {
      * (Istio): a workload's own external allowance goes to both layers (MESH_AND_NETWORK in
      * examples/seed/fixed-ip.ts).
      */
-    static List<EgressBackend> meshAndNetwork() {
+    static List<IEgressBackend> meshAndNetwork() {
         return List.of(EgressBackend.kubernetes(), EgressBackend.istio());
     }
 

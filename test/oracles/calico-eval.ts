@@ -3,7 +3,7 @@
 // so tests can compare what the objects allow with what the library's model says they allow.
 // Scope: the default tier, Allow rules, the selector forms `all()`, `k == 'v'`, `has(k)`, `!has(k)`
 // joined by `&&` (anything else throws, so a new form cannot slip through unread).
-import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/util/cidr';
+import { blockContains, parseAddress, parseBlock } from './cidr';
 
 export interface CalicoPod { namespace: string; labels: Record<string, string>; namespaceLabels?: Record<string, string>; ip?: string }
 export interface CalicoProbe { from: CalicoPod; toPod?: CalicoPod; toIp?: string; toHostname?: string; port: number; protocol: string }
@@ -21,12 +21,12 @@ export function selectorMatches(selector: string, labels: Record<string, string>
 }
 
 function inNets(nets: string[], ip: string): boolean {
-  const a = parseIp(ip);
+  const a = parseAddress(ip);
   if (!a) throw new Error(`calico-eval: bad probe IP ${ip}`);
   return nets.some((n) => {
-    const c = parseCidr(n);
-    if (!isCidr(c)) throw new Error(`calico-eval: bad CIDR ${n}`);
-    return cidrContainsAddress(c, a.family, a.value);
+    const c = parseBlock(n);
+    if (!c) throw new Error(`calico-eval: bad CIDR ${n}`);
+    return blockContains(c, a);
   });
 }
 

@@ -1,6 +1,6 @@
 // An independent reading of Kubernetes NetworkPolicy egress semantics over synthesized JSON,
 // written from the API reference (not from src/), so tests can compare it with the library's model.
-import { isCidr, parseCidr, parseIp, cidrContainsAddress } from '../src/util/cidr';
+import { inBlockExcept, parseAddress } from './cidr';
 
 export interface Pod { namespace: string; labels: Record<string, string>; namespaceLabels?: Record<string, string>; ip?: string }
 export interface NpProbe { from: Pod; toPod?: Pod; toIp?: string; port: number; protocol: string }
@@ -13,13 +13,8 @@ function matchLabels(sel: any, labels: Record<string, string>): boolean {
 
 function inBlock(block: any, ip: string | undefined): boolean {
   if (!ip) return false;
-  const a = parseIp(ip)!;
-  const c = parseCidr(block.cidr);
-  if (!isCidr(c) || !cidrContainsAddress(c, a.family, a.value)) return false;
-  return !(block.except ?? []).some((e: string) => {
-    const ec = parseCidr(e);
-    return isCidr(ec) && cidrContainsAddress(ec, a.family, a.value);
-  });
+  if (!parseAddress(ip)) throw new Error(`np-eval: bad probe IP ${ip}`);
+  return inBlockExcept(block.cidr, block.except ?? [], ip);
 }
 
 function peerMatches(peer: any, policyNs: string, p: NpProbe): boolean {

@@ -1,14 +1,13 @@
-import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+// The factories of the bundled fixed-IP providers. Each factory loads its provider module on first
+// use, so `require('cdk8s-egress')` loads no generated bindings it does not use; the providers
+// import only the contract (contract.ts), never this module.
+import { Duration } from 'cdk8s';
+import { FixedEgressIpProviderBase, IFixedEgressIpProvider } from './contract';
 import {
   AlibabaAnnotationPrefix, AlibabaEipChargeType, AlibabaEipOptions, AlibabaEipReleaseStrategy, AlibabaPodNetworkingOptions, CalicoEncapsulation,
   CalicoFixedEgressIpOptions, CalicoPoolReservation, CiliumFixedEgressIpOptions, TerwayEniType, TerwayVSwitchSelectionPolicy,
 } from './options';
-import { ClusterCidrs } from '../core/cluster-cidrs';
-import { DestinationConfig } from '../core/destination';
-import { Problem } from '../core/egress-error';
 import { Check, argProblem, bool, instance, list, num, oneOf, optionalStruct, required, str, stringMap, struct } from '../core/inputs';
-import { EgressSource } from '../core/source';
 import { registerFactories } from '../util/show';
 
 /** A declared release is checked where it is read (src/core/versions.ts, EGRESS_INVALID_VERSION). */
@@ -67,7 +66,7 @@ const PROVIDER_OPTIONS: Record<string, Check> = {
 };
 
 /** The provider, carrying the problems of the options it was given (raised by the FixedEgressIp that uses it). */
-function checked<T extends FixedEgressIpProvider>(factory: string, given: unknown, build: (options: never) => T, fallback: unknown): T {
+function checked<T extends FixedEgressIpProviderBase>(factory: string, given: unknown, build: (options: never) => T, fallback: unknown): T {
   const problems = PROVIDER_OPTIONS[factory](given, `FixedEgressIpProvider.${factory}() options`);
   const provider = build((problems.length > 0 ? fallback : given ?? {}) as never);
   if (problems.length > 0) provider._inputProblems = problems;
@@ -75,62 +74,9 @@ function checked<T extends FixedEgressIpProvider>(factory: string, given: unknow
 }
 
 /**
- * What a `FixedEgressIp` hands to its provider.
- */
-export interface FixedEgressIpBindOptions {
-  /** The pods that get the fixed address. Validated, never empty. */
-  readonly sources: EgressSource[];
-  /**
-   * The destinations the fixed address is for (canonical CIDR configs). Empty for providers
-   * that are not scoped by destination.
-   */
-  readonly destinations: DestinationConfig[];
-  /**
-   * Name of the main emitted object.
-   * @default - a unique name derived from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Labels for every emitted object.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Annotations for every emitted object.
-   * @default - none
-   */
-  readonly annotations?: Record<string, string>;
-  /**
-   * The cluster's own ranges, when declared.
-   * @default - not declared
-   */
-  readonly clusterCidrs?: ClusterCidrs;
-}
-
-/**
- * What a provider did for one `FixedEgressIp`.
- */
-export interface FixedEgressIpBinding {
-  /** The objects it emitted (pod-template annotations are not objects and are not listed). */
-  readonly apiObjects: ApiObject[];
-  /**
-   * The address (or address source) external systems see, in words, such as
-   * `Cilium gateway egress-gateway=true with 10.0.0.100`. Two `FixedEgressIp` that select the
-   * same pods for overlapping destinations must have the same identity.
-   */
-  readonly egressIdentity: string;
-  /**
-   * How the binding's objects work, and the release they target, in words
-   * (`reserved by assignmentMode Manual, Calico 3.32`). Shown with the fixed-IP fact in the
-   * egress report; not part of the identity.
-   * @default - nothing to add
-   */
-  readonly details?: string;
-}
-
-/**
- * How a `FixedEgressIp` gets its fixed source address, in the style of aws-cdk's `NatProvider`:
- * an abstract class with static factories.
+ * The fixed-IP providers this library ships, in the style of aws-cdk's `NatProvider` (static
+ * factories returning the `IFixedEgressIpProvider` contract). How a `FixedEgressIp` gets its
+ * fixed source address:
  *
  * - `cilium()` — a Cilium egress gateway (`CiliumEgressGatewayPolicy`), scoped to destination
  *   CIDRs;
@@ -141,13 +87,13 @@ export interface FixedEgressIpBinding {
  *
  * A provider instance configures one `FixedEgressIp`.
  */
-export abstract class FixedEgressIpProvider {
+export class FixedEgressIpProvider {
   /**
    * Cilium egress gateway: traffic of the pods to the destinations is routed through a gateway
    * node and SNATed to its egress IP. Needs Cilium with `egressGateway.enabled`,
    * `bpf.masquerade` and `kubeProxyReplacement` (see `CiliumEgressGatewayValues`).
    */
-  public static cilium(options: CiliumFixedEgressIpOptions): FixedEgressIpProvider {
+  public static cilium(options: CiliumFixedEgressIpOptions): IFixedEgressIpProvider {
     // Loaded on first use: keeps `require('cdk8s-egress')` from loading generated bindings.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./cilium-provider') as typeof import('./cilium-provider');
@@ -159,7 +105,7 @@ export abstract class FixedEgressIpProvider {
    * `cni.projectcalico.org/ipv4pools` (or `ipv6pools`) annotation. All traffic of the pods
    * leaves with addresses from the pool (unless `natOutgoing`).
    */
-  public static calico(options: CalicoFixedEgressIpOptions): FixedEgressIpProvider {
+  public static calico(options: CalicoFixedEgressIpOptions): IFixedEgressIpProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./calico-provider') as typeof import('./calico-provider');
     return checked('calico', options, (o) => new mod.CalicoFixedEgressIpProvider(o), { poolCidr: '192.0.2.0/24' });
@@ -169,7 +115,7 @@ export abstract class FixedEgressIpProvider {
    * Alibaba Cloud ACK: an elastic IP for each pod, attached by `ack-extend-network-controller`
    * from pod-template annotations. The source must be a workload (`EgressSource.workload()`: cdk8s-plus or L1).
    */
-  public static alibabaEip(options: AlibabaEipOptions = {}): FixedEgressIpProvider {
+  public static alibabaEip(options: AlibabaEipOptions = {}): IFixedEgressIpProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./alibaba-eip-provider') as typeof import('./alibaba-eip-provider');
     return checked('alibabaEip', options, (o) => new mod.AlibabaEipProvider(o), {});
@@ -180,42 +126,13 @@ export abstract class FixedEgressIpProvider {
    * The fixed address comes from the SNAT entry of those vSwitches on the VPC NAT gateway,
    * which is configured outside Kubernetes.
    */
-  public static alibabaPodNetworking(options: AlibabaPodNetworkingOptions): FixedEgressIpProvider {
+  public static alibabaPodNetworking(options: AlibabaPodNetworkingOptions): IFixedEgressIpProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./alibaba-pod-networking-provider') as typeof import('./alibaba-pod-networking-provider');
     return checked('alibabaPodNetworking', options, (o) => new mod.AlibabaPodNetworkingProvider(o), { vSwitchIds: [], securityGroupIds: [] });
   }
 
-  /**
-   * Short id of the implementation (`cilium`, `calico`, `alibaba`), recorded as the `provider`
-   * detail of the fixed-IP fact that monitoring and the report read.
-   */
-  public abstract readonly id: string;
-
-  /** Human-readable name, used in messages (`Cilium egress gateway`). */
-  public abstract readonly displayName: string;
-
-  /**
-   * True when the fixed address applies only to the `destinations` of the `FixedEgressIp`
-   * (which are then required); false when it applies to all egress of the pods (and
-   * destinations are refused, since they could not narrow it).
-   */
-  public abstract readonly scopedByDestination: boolean;
-
-  /** Problems of the options the factory was given (wrong types, unknown names). @internal */
-  public _inputProblems?: Problem[];
-
-  /**
-   * Emit the objects and pod-template changes for one `FixedEgressIp`. Called by the
-   * construct; don't call this directly. Throws on invalid options.
-   */
-  public abstract bind(scope: Construct, options: FixedEgressIpBindOptions): FixedEgressIpBinding;
-
-
-  /** Problems of the options this provider was built with, raised by the FixedEgressIp that uses it. @internal */
-  public _problems(): Problem[] {
-    return [...(this._inputProblems ?? [])];
-  }
+  private constructor() {}
 }
 
 registerFactories(FixedEgressIpProvider, 'FixedEgressIpProvider');

@@ -3,7 +3,7 @@
 // what the objects allow with what the library's model says.
 // Tiers: Admin, then namespaced NetworkPolicies (none in these tests), then Baseline; inside a tier,
 // policies by ascending priority, rules in written order; the first Accept or Deny decides.
-import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/util/cidr';
+import { blockContains, parseAddress, parseBlock } from './cidr';
 
 export interface CnpPod { namespace: string; labels: Record<string, string>; namespaceLabels?: Record<string, string>; ip?: string }
 export interface CnpProbe { from: CnpPod; toPod?: CnpPod; toIp?: string; port: number; protocol: string }
@@ -34,11 +34,12 @@ function peerMatches(peer: any, p: CnpProbe): boolean {
     if (Object.keys(peer).length !== 1) throw new Error('cnp-eval: a peer sets exactly one field');
     const ip = p.toIp ?? p.toPod?.ip;
     if (ip === undefined) return false;
-    const a = parseIp(ip)!;
+    const a = parseAddress(ip);
+    if (!a) throw new Error(`cnp-eval: bad probe IP ${ip}`);
     return peer.networks.some((n: string) => {
-      const c = parseCidr(n);
-      if (!isCidr(c)) throw new Error(`cnp-eval: bad CIDR ${n}`);
-      return cidrContainsAddress(c, a.family, a.value);
+      const c = parseBlock(n);
+      if (!c) throw new Error(`cnp-eval: bad CIDR ${n}`);
+      return blockContains(c, a);
     });
   }
   return p.toPod !== undefined && podSelected(peer, p.toPod);

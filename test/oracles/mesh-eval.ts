@@ -3,7 +3,7 @@
 // `outboundTrafficPolicy`, ServiceEntry `hosts`/`addresses`/`ports`/`exportTo`), not from src/.
 // Scope: namespace-wide Sidecars (no workloadSelector), TCP (sidecars intercept TCP only), no
 // egress gateways.
-import { cidrContainsAddress, isCidr, parseCidr, parseIp } from '../../../src/util/cidr';
+import { blockContains, parseAddress, parseBlock } from './cidr';
 
 export interface MeshPod { namespace: string; labels: Record<string, string> }
 export interface MeshProbe { from: MeshPod; toPod?: MeshPod; toIp?: string; toHostname?: string; port: number; protocol: string }
@@ -30,11 +30,11 @@ function hostMatches(pattern: string, host: string): boolean {
 
 function inAddresses(addresses: string[] | undefined, ip: string | undefined): boolean {
   if (!addresses || !ip) return false;
-  const a = parseIp(ip);
+  const a = parseAddress(ip);
   if (!a) return false;
   return addresses.some((c) => {
-    const block = parseCidr(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`);
-    return isCidr(block) && cidrContainsAddress(block, a.family, a.value);
+    const block = parseBlock(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`);
+    return block !== undefined && blockContains(block, a);
   });
 }
 

@@ -1,9 +1,9 @@
-import { CalicoEdition, EgressBackend } from '../../src';
+import { CalicoEdition, EgressBackend, IEgressBackend } from '../../src';
 
 describe('EgressBackend.bundled()', () => {
-  // bundled() is a static table (so error messages can name alternatives without loading every
-  // backend module); it must say exactly what each backend declares.
-  const instances: Record<string, () => EgressBackend> = {
+  // bundled() is derived from each backend's capabilities module (so error messages can name
+  // alternatives without loading every backend module); it must say exactly what each backend declares.
+  const instances: Record<string, () => IEgressBackend> = {
     'kubernetes': () => EgressBackend.kubernetes(),
     'cilium': () => EgressBackend.cilium(),
     'calico': () => EgressBackend.calico(),
@@ -20,5 +20,12 @@ describe('EgressBackend.bundled()', () => {
       const declared = { id: backend.id, capabilities: [...backend.capabilities].sort() };
       expect({ id: entry.id, capabilities: [...entry.capabilities].sort() }).toEqual(declared);
     }
+  });
+
+  test('returns copies: changing an answer does not change the catalogue', () => {
+    const first = EgressBackend.bundled();
+    first[0].capabilities.length = 0;
+    first.length = 0;
+    expect(EgressBackend.bundled().map((b) => b.capabilities.length > 0)).toEqual([true, true, true, true, true, true]);
   });
 });
