@@ -38,7 +38,7 @@ func NewCiliumEgressGatewaySection(scope constructs.Construct, id string) cdk8s.
 	})
 	egressExternalApi := egress.NewFixedEgressIp(chart, jsii.String("egress-external-api"), &egress.FixedEgressIpProps{
 		Name:         jsii.String("egress-external-api"),
-		Sources:      &[]egress.EgressSource{apiClient},
+		Source:       apiClient,
 		Destinations: &[]egress.Destination{egress.Destination_Ipv4(jsii.String("203.0.113.0/24"), nil)},
 		Provider: egress.FixedEgressIpProvider_Cilium(&egress.CiliumFixedEgressIpOptions{
 			NodeSelector: &map[string]*string{"egress-gateway": jsii.String("true")},
@@ -68,7 +68,7 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 		Containers: &[]*kplus.ContainerProps{{Name: jsii.String("app"), Image: jsii.String("myapp")}},
 	})
 	natEnabledEip := egress.NewFixedEgressIp(chart, jsii.String("nat-enabled-eip"), &egress.FixedEgressIpProps{
-		Sources:  &[]egress.EgressSource{egress.EgressSource_Workload(natEnabled)},
+		Source:   egress.EgressSource_Workload(natEnabled),
 		Provider: egress.FixedEgressIpProvider_AlibabaEip(&egress.AlibabaEipOptions{Bandwidth: jsii.Number(5)}),
 	})
 	egress.EgressWarnings_Acknowledge(natEnabledEip, jsii.String("cdk8s-egress:ackEipNotFixed"),
@@ -94,7 +94,7 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 		Backends:     meshAndNetwork(),
 	})
 	ledgerEip := egress.NewFixedEgressIp(chart, jsii.String("ledger-eip"), &egress.FixedEgressIpProps{
-		Sources: &[]egress.EgressSource{egress.EgressSource_Workload(ledger)},
+		Source: egress.EgressSource_Workload(ledger),
 		Provider: egress.FixedEgressIpProvider_AlibabaEip(&egress.AlibabaEipOptions{
 			ReleaseStrategy: egress.AlibabaEipReleaseStrategy_After(cdk8s.Duration_Minutes(jsii.Number(10))),
 		}),
@@ -114,8 +114,8 @@ func NewAckEgressSection(scope constructs.Construct, id string) cdk8s.Chart {
 		Backends:     meshAndNetwork(),
 	})
 	reportUploaderSnat := egress.NewFixedEgressIp(chart, jsii.String("report-uploader-snat"), &egress.FixedEgressIpProps{
-		Name:    jsii.String("report-uploader-egress"),
-		Sources: &[]egress.EgressSource{uploader},
+		Name:   jsii.String("report-uploader-egress"),
+		Source: uploader,
 		Provider: egress.FixedEgressIpProvider_AlibabaPodNetworking(&egress.AlibabaPodNetworkingOptions{
 			VSwitchIds:       jsii.Strings("vsw-egresszonea", "vsw-egresszoneb"),
 			SecurityGroupIds: jsii.Strings("sg-egressuploader"),
@@ -147,8 +147,8 @@ func NewCalicoFixedEgressIpSection(scope constructs.Construct, id string) cdk8s.
 		Backends:     meshAndNetwork(),
 	})
 	legacySyncPool := egress.NewFixedEgressIp(chart, jsii.String("legacy-sync-pool"), &egress.FixedEgressIpProps{
-		Name:    jsii.String("legacy-sync-egress"),
-		Sources: &[]egress.EgressSource{egress.EgressSource_Workload(legacySync)},
+		Name:   jsii.String("legacy-sync-egress"),
+		Source: egress.EgressSource_Workload(legacySync),
 		Provider: egress.FixedEgressIpProvider_Calico(&egress.CalicoFixedEgressIpOptions{
 			PoolCidr: jsii.String("10.244.240.0/24"),
 			AdvertiseServices: &egress.CalicoServiceAdvertisement{

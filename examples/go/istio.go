@@ -69,9 +69,9 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 	// partner range (the NetworkPolicy section) is declared to the mesh too; the other sections
 	// do the same with AllowedExternalService and both backends.
 	egress.NewEgressPolicy(chart, jsii.String("backend-partner-range"), &egress.EgressPolicyProps{
-		Name:    jsii.String("backend-partner-range"),
-		Backend: egress.EgressBackend_Istio(nil),
-		Source:  backendPods(),
+		Name:     jsii.String("backend-partner-range"),
+		Backends: &[]egress.EgressBackend{egress.EgressBackend_Istio(nil)},
+		Source:   backendPods(),
 		// Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
 		Dns: &[]egress.DnsResolver{},
 	}).Allow(egress.Destination_Ipv4(jsii.String("203.0.113.0/24"), nil), egress.Port_HTTPS())

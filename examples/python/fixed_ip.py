@@ -46,7 +46,7 @@ class CiliumEgressGatewaySection(Chart):
             self,
             "egress-external-api",
             name="egress-external-api",
-            sources=[api_client],
+            source=api_client,
             destinations=[Destination.ipv4("203.0.113.0/24")],
             provider=FixedEgressIpProvider.cilium(
                 node_selector={"egress-gateway": "true"}, egress_ip="10.0.0.100"
@@ -95,7 +95,7 @@ class AckEgressSection(Chart):
         nat_enabled_eip = FixedEgressIp(
             self,
             "nat-enabled-eip",
-            sources=[EgressSource.workload(nat_enabled)],
+            source=EgressSource.workload(nat_enabled),
             provider=FixedEgressIpProvider.alibaba_eip(bandwidth=5),
         )
         EgressWarnings.acknowledge(
@@ -132,7 +132,7 @@ class AckEgressSection(Chart):
         ledger_eip = FixedEgressIp(
             self,
             "ledger-eip",
-            sources=[EgressSource.workload(ledger)],
+            source=EgressSource.workload(ledger),
             provider=FixedEgressIpProvider.alibaba_eip(
                 release_strategy=AlibabaEipReleaseStrategy.after(Duration.minutes(10))
             ),
@@ -157,7 +157,7 @@ class AckEgressSection(Chart):
             self,
             "report-uploader-snat",
             name="report-uploader-egress",
-            sources=[uploader],
+            source=uploader,
             provider=FixedEgressIpProvider.alibaba_pod_networking(
                 v_switch_ids=["vsw-egresszonea", "vsw-egresszoneb"],
                 security_group_ids=["sg-egressuploader"],
@@ -203,7 +203,7 @@ class CalicoFixedEgressIpSection(Chart):
             self,
             "legacy-sync-pool",
             name="legacy-sync-egress",
-            sources=[EgressSource.workload(legacy_sync)],
+            source=EgressSource.workload(legacy_sync),
             provider=FixedEgressIpProvider.calico(
                 pool_cidr="10.244.240.0/24",
                 advertise_services={

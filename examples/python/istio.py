@@ -88,7 +88,7 @@ class IstioExternalServicesSection(Chart):
             self,
             "backend-partner-range",
             name="backend-partner-range",
-            backend=EgressBackend.istio(),
+            backends=[EgressBackend.istio()],
             source=backend_pods(),
             # Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
             dns=[],

@@ -45,7 +45,7 @@ export class CiliumEgressGatewaySection extends Chart {
     });
     const egressExternalApi = new FixedEgressIp(this, 'egress-external-api', {
       name: 'egress-external-api',
-      sources: [apiClient],
+      source: apiClient,
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });
@@ -88,7 +88,7 @@ export class AckEgressSection extends Chart {
       containers: [{ name: 'app', image: 'myapp' }],
     });
     const natEnabledEip = new FixedEgressIp(this, 'nat-enabled-eip', {
-      sources: [EgressSource.workload(natEnabled)],
+      source: EgressSource.workload(natEnabled),
       provider: FixedEgressIpProvider.alibabaEip({ bandwidth: 5 }),
     });
     EgressWarnings.acknowledge(natEnabledEip, 'cdk8s-egress:ackEipNotFixed',
@@ -110,7 +110,7 @@ export class AckEgressSection extends Chart {
       backends: MESH_AND_NETWORK,
     });
     const ledgerEip = new FixedEgressIp(this, 'ledger-eip', {
-      sources: [EgressSource.workload(ledger)],
+      source: EgressSource.workload(ledger),
       provider: FixedEgressIpProvider.alibabaEip({ releaseStrategy: AlibabaEipReleaseStrategy.after(Duration.minutes(10)) }),
     });
     EgressWarnings.acknowledge(ledgerEip, 'cdk8s-egress:ackEipPerPod',
@@ -126,7 +126,7 @@ export class AckEgressSection extends Chart {
     });
     const reportUploaderSnat = new FixedEgressIp(this, 'report-uploader-snat', {
       name: 'report-uploader-egress',
-      sources: [uploader],
+      source: uploader,
       provider: FixedEgressIpProvider.alibabaPodNetworking({
         vSwitchIds: ['vsw-egresszonea', 'vsw-egresszoneb'],
         securityGroupIds: ['sg-egressuploader'],
@@ -170,7 +170,7 @@ export class CalicoFixedEgressIpSection extends Chart {
     });
     const legacySyncPool = new FixedEgressIp(this, 'legacy-sync-pool', {
       name: 'legacy-sync-egress',
-      sources: [EgressSource.workload(legacySync)],
+      source: EgressSource.workload(legacySync),
       provider: FixedEgressIpProvider.calico({
         poolCidr: '10.244.240.0/24',
         advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'], serviceExternalIpCidrs: ['203.0.113.0/24'] },

@@ -101,7 +101,7 @@ export class IstioExternalServicesSection extends Chart {
     // do the same with AllowedExternalService and both backends.
     new EgressPolicy(this, 'backend-partner-range', {
       name: 'backend-partner-range',
-      backend: EgressBackend.istio(),
+      backends: [EgressBackend.istio()],
       source: backendPods(),
       // Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
       dns: [],

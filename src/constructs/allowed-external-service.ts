@@ -4,7 +4,6 @@ import type { EgressGateway } from './egress-gateway';
 import { EgressPolicy } from './egress-policy';
 import type { EgressRoute } from './egress-route';
 import { IEgressBackend, backendProblems } from '../backends/contract';
-import { EgressBackend } from '../backends/egress-backend';
 import { checkContext } from '../core/context';
 import { Destination, DestinationKind } from '../core/destination';
 import { DnsResolver } from '../core/dns-resolver';
@@ -18,6 +17,7 @@ import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { isCidr, parseCidr } from '../util/cidr';
+import { policyBackends } from './private/backends';
 import { ALLOWED_EXTERNAL_SERVICE_PROPS } from './private/schemas';
 
 /**
@@ -156,19 +156,11 @@ export class AllowedExternalService extends Construct {
       });
       return;
     }
-    const backends = props.backends ?? [EgressBackend.kubernetes()];
-    if (backends.length === 0) {
-      throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY, 'AllowedExternalService was given an empty backends list: omit it for Kubernetes NetworkPolicy, or name the backends');
-    }
-    const ids = backends.map((b) => b.id);
-    const dup = ids.find((b, i) => ids.indexOf(b) !== i);
-    if (dup) {
-      throw EgressError.at(this, EgressErrorCode.DUPLICATE_RULE, `Backend "${dup}" is listed twice in backends: list each backend once`);
-    }
+    const backends = policyBackends(this, props.backends, 'AllowedExternalService');
     this.warnBroad();
     this.policies = backends.map((backend) => new EgressPolicy(this, backend.id, {
       source: props.source,
-      backend,
+      backends: [backend],
       dns: props.dns,
       allowAllAddresses: props.allowAllAddresses,
       ...(props.name ? { name: backends.length === 1 ? props.name : `${props.name}-${backend.id}` } : {}),

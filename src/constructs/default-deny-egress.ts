@@ -2,8 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DnsEgressRule } from './dns-egress-rule';
 import { EgressPolicyOptions } from './egress-policy';
-import { backendProblems } from '../backends/contract';
-import { EgressBackend } from '../backends/egress-backend';
+import { IEgressBackend } from '../backends/contract';
 import { checkContext } from '../core/context';
 import { defaultDnsResolvers } from '../core/dns-defaults';
 import { DnsResolver } from '../core/dns-resolver';
@@ -12,6 +11,7 @@ import { EgressErrorCode } from '../core/errors';
 import { constructScope } from '../core/inputs';
 import { EgressSource } from '../core/source';
 import { GrantPurpose } from '../model/policy';
+import { backendObjectName, backendScope, policyBackends } from './private/backends';
 import { PolicyRenderer } from './private/render';
 import { DEFAULT_DENY_EGRESS_PROPS } from './private/schemas';
 
@@ -45,50 +45,58 @@ export interface DefaultDenyEgressProps extends EgressPolicyOptions {
 export class DefaultDenyEgress extends Construct {
   /** The isolated pods. */
   public readonly source: EgressSource;
-  /** The deny policy object. */
-  public readonly apiObjects: ApiObject[];
+  /** The backends that render it, in the order given. */
+  public readonly backends: IEgressBackend[];
   /**
    * The DNS rule kept open for the pods.
-   * @default - none when `dns` is empty or the backend does not control DNS (Istio)
+   * @default - none when `dns` is empty or no backend controls DNS (Istio)
    */
   public readonly dnsRule?: DnsEgressRule;
+
+  private readonly renderers: PolicyRenderer[];
 
   public constructor(scope: Construct, id: string, props: DefaultDenyEgressProps) {
     super(constructScope(scope, id, 'DefaultDenyEgress'), id);
     raise(this, DEFAULT_DENY_EGRESS_PROPS(props, 'DefaultDenyEgress props'));
     checkContext(this);
-    if (props.backend) raise(this, backendProblems(props.backend));
+    this.backends = policyBackends(this, props.backends, 'DefaultDenyEgress');
     this.source = props.source;
-    const backend = props.backend ?? EgressBackend.kubernetes();
     raise(this, props.source._problems());
     for (const resolver of props.dns ?? []) raise(this, resolver._problems());
-    // A backend that does not control DNS (Istio) neither blocks nor keeps DNS: no DNS rule then.
-    if (backend.semantics.controlsDns === false && props.dns !== undefined && props.dns.length > 0) {
+    // A backend that does not control DNS (Istio) neither blocks nor keeps DNS: no DNS rule for it.
+    const dnsBackends = this.backends.filter((b) => (b.semantics.controlsDns !== false));
+    if (dnsBackends.length === 0 && props.dns !== undefined && props.dns.length > 0) {
+      const names = this.backends.map((b) => b.displayName).join(' and ');
       throw EgressError.at(this, EgressErrorCode.CONFLICTING_OPTIONS,
-        `DefaultDenyEgress was given dns resolvers, but the ${backend.displayName} backend does not control DNS traffic, so they would be ignored. `
+        `DefaultDenyEgress was given dns resolvers, but the ${names} backend${this.backends.length > 1 ? 's do' : ' does'} not control DNS traffic, so they would be ignored. `
         + 'Drop dns, or keep DNS open with a DnsEgressRule rendered by the network plugin\'s backend');
     }
     // An explicit list is checked against a declared NodeLocal DNSCache by the DnsEgressRule below.
-    const dns = backend.semantics.controlsDns !== false ? props.dns ?? defaultDnsResolvers(this) : [];
-    this.apiObjects = new PolicyRenderer(this, backend, {
+    const dns = dnsBackends.length > 0 ? props.dns ?? defaultDnsResolvers(this) : [];
+    this.renderers = this.backends.map((backend) => new PolicyRenderer(backendScope(this, backend, this.backends), backend, {
       purpose: GrantPurpose.DENY,
       source: () => this.source.toConfig(),
       rules: () => [],
-      name: props.name,
+      name: backendObjectName(props.name, backend, this.backends),
       labels: props.labels,
       annotations: props.annotations,
       providesDns: false,
-      needsDns: dns.length === 0 && backend.semantics.controlsDns !== false,
-    }).apiObjects;
+      needsDns: dns.length === 0 && (backend.semantics.controlsDns !== false),
+    }));
     if (dns.length > 0) {
       this.dnsRule = new DnsEgressRule(this, 'Dns', {
         source: props.source,
-        resolvers: dns,
-        backend,
+        dns,
+        backends: dnsBackends,
         ...(props.name ? { name: `${props.name}-dns` } : {}),
         labels: props.labels,
         annotations: props.annotations,
       });
     }
+  }
+
+  /** The deny policy objects, of every backend in the order of `backends` (the DNS rule's are on `dnsRule`). */
+  public get apiObjects(): ApiObject[] {
+    return this.renderers.length === 1 ? this.renderers[0].apiObjects : this.renderers.flatMap((r) => r.apiObjects);
   }
 }

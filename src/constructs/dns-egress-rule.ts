@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPolicyOptions } from './egress-policy';
-import { backendProblems } from '../backends/contract';
-import { EgressBackend } from '../backends/egress-backend';
+import { IEgressBackend } from '../backends/contract';
 import { checkCapabilities, inClusterProblem, refuseCoveredFamily } from '../checks/policy-checks';
 import { checkContext } from '../core/context';
 import { checkNodeLocalDnsCache, defaultDnsResolvers } from '../core/dns-defaults';
@@ -15,6 +14,7 @@ import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/policy';
+import { backendObjectName, backendScope, policyBackends } from './private/backends';
 import { PolicyRenderer } from './private/render';
 import { DNS_EGRESS_RULE_PROPS } from './private/schemas';
 
@@ -29,7 +29,7 @@ export interface DnsEgressRuleProps extends EgressPolicyOptions {
    * @default [DnsResolver.kubeDns()], plus the NodeLocal DNSCache declared in the
    * `cdk8s-egress:nodeLocalDnsCache` context
    */
-  readonly resolvers?: DnsResolver[];
+  readonly dns?: DnsResolver[];
 }
 
 /**
@@ -47,56 +47,61 @@ export interface DnsEgressRuleProps extends EgressPolicyOptions {
  * @example
  * new DnsEgressRule(chart, 'dns', {
  *   source: EgressSource.namespace('production'),
- *   resolvers: [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()],
+ *   dns: [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()],
  * });
  */
 export class DnsEgressRule extends Construct {
   /** The pods that get DNS. */
   public readonly source: EgressSource;
-  /** The resolvers they may reach. */
-  public readonly resolvers: DnsResolver[];
-  /** The emitted objects. */
-  public readonly apiObjects: ApiObject[];
+  /** The DNS resolvers they may reach. */
+  public readonly dns: DnsResolver[];
+  /** The backends that render it, in the order given. */
+  public readonly backends: IEgressBackend[];
+  private readonly renderers: PolicyRenderer[];
 
   public constructor(scope: Construct, id: string, props: DnsEgressRuleProps) {
     super(constructScope(scope, id, 'DnsEgressRule'), id);
     raise(this, DNS_EGRESS_RULE_PROPS(props, 'DnsEgressRule props'));
     checkContext(this);
-    if (props.backend) raise(this, backendProblems(props.backend));
+    this.backends = policyBackends(this, props.backends, 'DnsEgressRule');
     this.source = props.source;
-    this.resolvers = props.resolvers ?? defaultDnsResolvers(this);
-    const backend = props.backend ?? EgressBackend.kubernetes();
+    this.dns = props.dns ?? defaultDnsResolvers(this);
     raise(this, props.source._problems());
-    for (const resolver of this.resolvers) raise(this, resolver._problems());
-    if (backend.semantics.controlsDns === false) {
+    for (const resolver of this.dns) raise(this, resolver._problems());
+    const other = this.backends.find((b) => !(b.semantics.controlsDns !== false));
+    if (other) {
       throw EgressError.at(this, EgressErrorCode.UNSUPPORTED_BY_BACKEND,
-        `The ${backend.displayName} backend does not control DNS traffic, so a DnsEgressRule cannot be rendered with it. `
+        `The ${other.displayName} backend does not control DNS traffic, so a DnsEgressRule cannot be rendered with it. `
         + 'Render DNS rules with the CNI backend that enforces egress (EgressBackend.kubernetes(), .cilium() or .calico())');
     }
-    if (this.resolvers.length === 0) {
+    if (this.dns.length === 0) {
       throw EgressError.at(this, EgressErrorCode.EMPTY_POLICY,
-        'DnsEgressRule was given no resolvers, which would isolate the source without allowing DNS. Omit resolvers for kube-dns, or list them');
+        'DnsEgressRule was given no resolvers, which would isolate the source without allowing DNS. Omit dns for kube-dns, or list them');
     }
-    if (props.resolvers !== undefined) checkNodeLocalDnsCache(this, props.resolvers);
-    const rules: EgressRuleConfig[] = this.resolvers.map((resolver) => {
-      raise(this, resolver._problems());
+    if (props.dns !== undefined) checkNodeLocalDnsCache(this, props.dns);
+    const rules: EgressRuleConfig[] = this.dns.map((resolver) => {
       const rule = resolver._rule();
-      checkCapabilities(this, backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
+      for (const b of this.backends) checkCapabilities(this, b, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
       const inCluster = inClusterProblem(this, rule.destinations[0]);
       if (inCluster) EgressWarnings.add(this, EgressWarningId.IP_BLOCK_IN_CLUSTER, `DNS resolver: ${inCluster}`);
       return rule;
     });
-    refuseCoveredFamily(this, rules.flatMap((r) => r.destinations), `DNS to ${this.resolvers.map((r) => r.description).join(', ')}`,
+    refuseCoveredFamily(this, rules.flatMap((r) => r.destinations), `DNS to ${this.dns.map((r) => r.description).join(', ')}`,
       'list the resolver addresses');
-    this.apiObjects = new PolicyRenderer(this, backend, {
+    this.renderers = this.backends.map((backend) => new PolicyRenderer(backendScope(this, backend, this.backends), backend, {
       purpose: GrantPurpose.DNS,
       source: () => this.source.toConfig(),
       rules: () => rules,
-      name: props.name,
+      name: backendObjectName(props.name, backend, this.backends),
       labels: props.labels,
       annotations: props.annotations,
       providesDns: true,
       needsDns: false,
-    }).apiObjects;
+    }));
+  }
+
+  /** The emitted objects, of every backend in the order of `backends`. */
+  public get apiObjects(): ApiObject[] {
+    return this.renderers.length === 1 ? this.renderers[0].apiObjects : this.renderers.flatMap((r) => r.apiObjects);
   }
 }

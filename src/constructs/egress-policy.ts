@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IEgressBackend, backendProblems } from '../backends/contract';
-import { EgressBackend } from '../backends/egress-backend';
+import { IEgressBackend } from '../backends/contract';
 import { addressShare, checkCapabilities, inClusterProblem, isAllAddresses, mayCoverFamily, refuseCoveredFamily } from '../checks/policy-checks';
 import { checkContext } from '../core/context';
 import { describePort } from '../core/describe';
@@ -19,6 +18,7 @@ import { EgressWarnings } from '../core/warnings';
 import { GrantPurpose } from '../model/policy';
 import { configKey, sameConfig } from '../util/keys';
 import { show, uncalledFactory } from '../util/show';
+import { backendObjectName, backendScope, policyBackends } from './private/backends';
 import { PolicyRenderer } from './private/render';
 import { EGRESS_POLICY_PROPS } from './private/schemas';
 
@@ -54,12 +54,13 @@ export interface EgressRule {
  */
 export interface EgressPolicyOptions {
   /**
-   * The backend that renders and enforces the policy.
-   * @default EgressBackend.kubernetes()
+   * The backends that render and enforce the policy. Each emits its own objects: with several,
+   * each renders in a child named after the backend id and appends the id to `name`.
+   * @default [EgressBackend.kubernetes()]
    */
-  readonly backend?: IEgressBackend;
+  readonly backends?: IEgressBackend[];
   /**
-   * Name of the emitted object.
+   * Name of the emitted object (with several backends, each appends its id).
    * @default - a unique name derived from the construct path
    */
   readonly name?: string;
@@ -118,10 +119,8 @@ export interface EgressPolicyProps extends EgressPolicyOptions {
 export class EgressPolicy extends Construct {
   /** Whose egress this policy controls. */
   public readonly source: EgressSource;
-  /** The backend that renders it. */
-  public readonly backend: IEgressBackend;
-  /** The emitted objects. */
-  public readonly apiObjects: ApiObject[];
+  /** The backends that render it, in the order given. */
+  public readonly backends: IEgressBackend[];
 
   private readonly rules: EgressRuleConfig[] = [];
   private readonly dnsRules: EgressRuleConfig[];
@@ -131,7 +130,8 @@ export class EgressPolicy extends Construct {
    */
   private index?: Map<string, PortConfig | undefined>;
   private readonly allowAllAddresses: boolean;
-  private readonly renderer: PolicyRenderer;
+  /** One renderer per backend, in the order of `backends`. */
+  private readonly renderers: PolicyRenderer[];
   /** Destination×port entries so far (DNS rules included), for the size budget. */
   private peers = 0;
   private overBudget = false;
@@ -143,20 +143,20 @@ export class EgressPolicy extends Construct {
     super(constructScope(scope, id, 'EgressPolicy'), id);
     raise(this, EGRESS_POLICY_PROPS(props, 'EgressPolicy props'));
     checkContext(this);
-    if (props.backend) raise(this, backendProblems(props.backend));
+    this.backends = policyBackends(this, props.backends, 'EgressPolicy');
     this.source = props.source;
-    this.backend = props.backend ?? EgressBackend.kubernetes();
     this.allowAllAddresses = props.allowAllAddresses ?? false;
     raise(this, props.source._problems());
 
     const dns = props.dns ?? defaultDnsResolvers(this);
     for (const resolver of dns) raise(this, resolver._problems());
-    if (props.dns !== undefined && this.backend.semantics.controlsDns !== false) checkNodeLocalDnsCache(this, props.dns);
+    // DNS is the business of the backends that control it (an L7 mesh neither blocks nor keeps it).
+    const dnsBackends = this.backends.filter((b) => (b.semantics.controlsDns !== false));
+    if (props.dns !== undefined && dnsBackends.length > 0) checkNodeLocalDnsCache(this, props.dns);
     this.dnsRules = dns.map((resolver) => {
-      raise(this, resolver._problems());
       const rule = resolver._rule();
-      if (this.backend.semantics.controlsDns !== false) checkCapabilities(this, this.backend, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
-      const inCluster = this.backend.semantics.controlsDns !== false ? inClusterProblem(this, rule.destinations[0]) : undefined;
+      for (const b of dnsBackends) checkCapabilities(this, b, () => `the DNS resolver ${resolver.description}`, rule.destinations[0], rule.ports);
+      const inCluster = dnsBackends.length > 0 ? inClusterProblem(this, rule.destinations[0]) : undefined;
       if (inCluster) EgressWarnings.add(this, EgressWarningId.IP_BLOCK_IN_CLUSTER, `DNS resolver: ${inCluster}`);
       this.countPeers(1, rule.ports.length);
       return rule;
@@ -166,18 +166,22 @@ export class EgressPolicy extends Construct {
       this.allow(rule.destination, ...(rule.ports ?? []));
     }
 
-    this.renderer = new PolicyRenderer(this, this.backend, {
+    this.renderers = this.backends.map((backend) => new PolicyRenderer(backendScope(this, backend, this.backends), backend, {
       purpose: GrantPurpose.ALLOW,
       source: () => this.source.toConfig(),
       rules: () => [...this.dnsRules, ...this.rules],
-      name: props.name,
+      name: backendObjectName(props.name, backend, this.backends),
       labels: props.labels,
       annotations: props.annotations,
-      providesDns: dns.length > 0 && this.backend.semantics.controlsDns !== false,
-      needsDns: dns.length === 0 && this.backend.semantics.controlsDns !== false,
+      providesDns: dns.length > 0 && (backend.semantics.controlsDns !== false),
+      needsDns: dns.length === 0 && (backend.semantics.controlsDns !== false),
       allowAllAddresses: this.allowAllAddresses,
-    });
-    this.apiObjects = this.renderer.apiObjects;
+    }));
+  }
+
+  /** The emitted objects, of every backend in the order of `backends`. */
+  public get apiObjects(): ApiObject[] {
+    return this.renderers.length === 1 ? this.renderers[0].apiObjects : this.renderers.flatMap((r) => r.apiObjects);
   }
 
   /**
@@ -244,9 +248,10 @@ export class EgressPolicy extends Construct {
   /**
    * Allow egress to `destination` on `ports` (every port when none are given).
    * Throws when the destination or a port is invalid, already allowed, would allow every address
-   * without opt-in, or cannot be expressed by the backend.
+   * without opt-in, or cannot be expressed by a backend. Returns nothing: call it once per
+   * destination (no fluent chain, as the aws-cdk guidelines ask).
    */
-  public allow(destination: Destination, ...ports: Port[]): EgressPolicy {
+  public allow(destination: Destination, ...ports: Port[]): void {
     raise(this, allowArgumentProblems(destination, ports));
     raise(this, destination._problems());
     for (const p of ports) raise(this, p._problems());
@@ -257,7 +262,7 @@ export class EgressPolicy extends Construct {
         `Refusing to allow egress to ${d.cidr}: it covers every IPv${d.ipFamily} address, so the source could reach the whole internet. `
         + 'List the external ranges you need, or set allowAllAddresses: true on the policy to opt in');
     }
-    checkCapabilities(this, this.backend, () => `destination ${destination}`, d, portConfigs);
+    for (const b of this.backends) checkCapabilities(this, b, () => `destination ${destination}`, d, portConfigs);
     this.checkCoverage(d, () => `egress to ${destination}`);
     const inCluster = inClusterProblem(this, d);
     const entries: Array<PortConfig | undefined> = portConfigs.length > 0 ? portConfigs : [undefined];
@@ -277,8 +282,7 @@ export class EgressPolicy extends Construct {
     else if (this.rules.length > SCAN_LIMIT) this.rules.forEach((r) => this.indexRule(r));
     this.countPeers(1, portConfigs.length);
     // Rules given as props are rendered with the policy; later ones are passed on.
-    if (this.renderer) this.renderer.ruleAdded(rule);
-    return this;
+    for (const r of this.renderers ?? []) r.ruleAdded(rule);
   }
 }
 

@@ -29,8 +29,11 @@ const REGISTRY = Symbol.for('cdk8s-egress.fixedEgressIps');
  * Properties of a `FixedEgressIp`.
  */
 export interface FixedEgressIpProps {
-  /** The pods that leave with the fixed address. At least one. */
-  readonly sources: EgressSource[];
+  /**
+   * The pods that leave with the fixed address: one source, or several sharing the address with
+   * `EgressSource.anyOf(a, b)`.
+   */
+  readonly source: EgressSource;
   /** How the address is provided: `FixedEgressIpProvider.cilium()`, `.calico()`, `.alibabaEip()`, `.alibabaPodNetworking()`. */
   readonly provider: IFixedEgressIpProvider;
   /**
@@ -72,6 +75,8 @@ interface Registered {
   /** Creation order: each conflicting pair is reported once, by the later construct. */
   readonly index: number;
   readonly construct: FixedEgressIp;
+  /** Each set of pods of its source. */
+  readonly sources: readonly EgressSource[];
   readonly destinations: DestinationConfig[] | undefined;
 }
 
@@ -96,27 +101,32 @@ interface Registry {
  * @example
  * new FixedEgressIp(chart, 'egress-external-api', {
  *   name: 'egress-external-api',
- *   sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+ *   source: EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } }),
  *   destinations: [Destination.ipv4('203.0.113.0/24')],
  *   provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
  * });
  */
 export class FixedEgressIp extends Construct {
-  /** The pods that get the fixed address. */
-  public readonly sources: EgressSource[];
+  /** The pods that get the fixed address, as given. */
+  public readonly source: EgressSource;
   /** The provider. */
   public readonly provider: IFixedEgressIpProvider;
   /** The emitted objects (pod-template annotations are applied to the workloads themselves). */
   public readonly apiObjects: ApiObject[];
   /** The address, or where it comes from, in words. */
   public readonly egressIdentity: string;
+  /** Each set of pods of `source` (the members of an `anyOf()`). */
+  private readonly sources: EgressSource[];
 
   public constructor(scope: Construct, id: string, props: FixedEgressIpProps) {
     super(constructScope(scope, id, 'FixedEgressIp'), id);
     raise(this, FIXED_EGRESS_IP_PROPS(props, 'FixedEgressIp props'));
     checkContext(this);
     raise(this, providerProblems(props.provider));
-    this.sources = [...props.sources];
+    this.source = props.source;
+    const anyOf = props.source._anyOf();
+    if (anyOf) raise(this, anyOf.problems);
+    this.sources = anyOf ? [...anyOf.members] : [props.source];
     this.provider = props.provider;
     if (this.sources.length === 0) {
       throw EgressError.at(this, EgressErrorCode.EMPTY_SELECTOR,
@@ -229,7 +239,7 @@ export class FixedEgressIp extends Construct {
       Object.defineProperty(root, REGISTRY, { value: registry, enumerable: false });
     }
     const reg = registry;
-    const me: Registered = { index: reg.all.length, construct: this, destinations };
+    const me: Registered = { index: reg.all.length, construct: this, sources: this.sources, destinations };
     reg.all.push(me);
     if (this.sources.some((s) => workloadOf(s) !== undefined)) reg.workloads = true;
     // The answer changes when FixedEgressIps are added, or when the pod labels of a workload
@@ -251,7 +261,7 @@ export class FixedEgressIp extends Construct {
     for (const other of earlier) {
       if (other.construct.egressIdentity === this.egressIdentity) continue;
       // The cheap test (selectors) first, then the address blocks.
-      const pairs = this.sources.map((mine) => ({ mine, theirs: other.construct.sources.find((s) => sourcesOverlap(s, mine)) }));
+      const pairs = this.sources.map((mine) => ({ mine, theirs: other.sources.find((s) => sourcesOverlap(s, mine)) }));
       const first = pairs.find((x) => x.theirs !== undefined);
       if (!first || !destinationsOverlap(destinations, other.destinations)) continue;
       const { mine, theirs } = first;
@@ -268,7 +278,7 @@ function namespaceIndex(reg: Registry): Map<string, Registered[]> {
   if (reg.byNamespace?.size !== reg.all.length) {
     const map = new Map<string, Registered[]>();
     for (const r of reg.all) {
-      for (const ns of new Set(r.construct.sources.map((s) => s.toConfig().namespace))) {
+      for (const ns of new Set(r.sources.map((s) => s.toConfig().namespace))) {
         const bucket = map.get(ns);
         if (bucket) bucket.push(r);
         else map.set(ns, [r]);

@@ -1,116 +1,23 @@
+// Destination: the value object and its factories. Each kind is an internal spec (its config,
+// text and rules); the factory checks the arguments, and the destination finds its problems once,
+// when it is built. The consuming construct raises them with its path.
 import { describeCidr, labelText } from './describe';
+import { CidrDestinationOptions, DestinationConfig, DestinationKind, KubeApiServerDestinationProps, PodsDestinationProps } from './destination-config';
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
+import { HostForm, hostProblems } from './hostname-rules';
 import { Check, list, optionalStruct, raiseUnscoped, required, str, stringMap, struct } from './inputs';
 import { labelProblems, namespaceProblems, sortedLabels } from './names';
 import { Cidr, CidrProblem, IpFamily, cidrContains, cidrProblemText, isCidr, parseCidr } from '../util/cidr';
 import { registerFactories, show } from '../util/show';
 
-/**
- * The kind of a destination.
- */
-export enum DestinationKind {
-  /** Pods selected by labels, in the policy's namespace, a named namespace or namespaces by labels. */
-  PODS = 'Pods',
-  /** An IPv4 or IPv6 block, optionally with exceptions. */
-  CIDR = 'Cidr',
-  /** An exact hostname (`api.github.com`). */
-  FQDN = 'Fqdn',
-  /** A hostname pattern with one leading wildcard label (`*.googleapis.com`). */
-  FQDN_PATTERN = 'FqdnPattern',
-  /** Every subdomain of a domain, at any depth (`*.googleapis.com` as Istio and Envoy read it). */
-  FQDN_SUFFIX = 'FqdnSuffix',
-  /** The Kubernetes API server. */
-  KUBE_API_SERVER = 'KubeApiServer',
-}
+export * from './destination-config';
 
-/**
- * A destination resolved to a backend-neutral struct. Which fields are set depends on `kind`.
- */
-export interface DestinationConfig {
-  /** What kind of destination this is. */
-  readonly kind: DestinationKind;
-  /**
-   * PODS: labels the destination pods carry.
-   * @default - every pod of the selected namespace(s)
-   */
-  readonly podLabels?: Record<string, string>;
-  /**
-   * PODS: the single namespace the pods are in.
-   * @default - the policy's own namespace, unless `namespaceLabels` is set
-   */
-  readonly namespace?: string;
-  /**
-   * PODS: labels that select the namespaces the pods are in.
-   * @default - see `namespace`
-   */
-  readonly namespaceLabels?: Record<string, string>;
-  /**
-   * CIDR: the block, canonical form.
-   * @default - not a CIDR destination
-   */
-  readonly cidr?: string;
-  /**
-   * CIDR: blocks inside `cidr` that are excluded.
-   * @default - no exceptions
-   */
-  readonly except?: string[];
-  /**
-   * CIDR: 4 or 6.
-   * @default - not a CIDR destination
-   */
-  readonly ipFamily?: number;
-  /**
-   * FQDN: the hostname; FQDN_PATTERN: the pattern; FQDN_SUFFIX: `*.` and the domain.
-   * @default - not a hostname destination
-   */
-  readonly hostname?: string;
-  /**
-   * KUBE_API_SERVER: the CIDRs of the API server endpoints, where the backend needs them.
-   * @default - none given (only backends that know the API server as an entity can express it)
-   */
-  readonly apiServerCidrs?: string[];
-}
-
-/**
- * Options for `Destination.pods`.
- */
-export interface PodsDestinationProps {
-  /** Labels that select the destination pods (matchLabels). Must not be empty. */
-  readonly labels: Record<string, string>;
-  /**
-   * The namespace of the destination pods.
-   * @default - the namespace of the policy's source (or of `namespaceLabels` when set)
-   */
-  readonly namespace?: string;
-  /**
-   * Select the destination namespaces by labels instead of by name. Must not be empty.
-   * @default - see `namespace`
-   */
-  readonly namespaceLabels?: Record<string, string>;
-}
-
-/**
- * Options for `Destination.ipv4` and `Destination.ipv6`.
- */
-export interface CidrDestinationOptions {
-  /**
-   * Blocks inside the CIDR to exclude. Each must be a strict subset of the CIDR.
-   * @default - no exceptions
-   */
-  readonly except?: string[];
-}
-
-/**
- * Options for `Destination.kubeApiServer`.
- */
-export interface KubeApiServerDestinationProps {
-  /**
-   * The API server endpoint addresses as CIDRs (`kubectl get endpoints kubernetes -n default`).
-   * Needed by backends that only know IP blocks, such as Kubernetes NetworkPolicy.
-   * @default - none: only backends that know the API server as an entity can express it
-   */
-  readonly endpoints?: string[];
+/** One kind of destination: what it resolves to, how it reads, and its problems. */
+interface DestinationSpec {
+  config(): DestinationConfig;
+  text(): string;
+  problems(): readonly Problem[];
 }
 
 /**
@@ -124,19 +31,19 @@ export interface KubeApiServerDestinationProps {
  * Destination.ipv4('203.0.113.0/24');
  * Destination.fqdn('api.github.com');
  */
-export abstract class Destination {
+export class Destination {
   /** Pods by labels, in the source's namespace unless a namespace (or namespace labels) is given. */
   public static pods(props: PodsDestinationProps): Destination {
     const problems = PODS_PROPS(props, 'Destination.pods() props');
-    if (problems.length > 0) return new InvalidDestination('pods', [props], problems);
-    return new PodsDestination(props.labels, props.namespace, props.namespaceLabels);
+    if (problems.length > 0) return new Destination(new InvalidSpec('pods', [props], problems));
+    return new Destination(new PodsSpec(props.labels, props.namespace, props.namespaceLabels));
   }
 
   /** Every pod of the named namespace. */
   public static namespace(name: string): Destination {
     const problems = str({ example: 'production' })(name, 'Destination.namespace() name');
-    if (problems.length > 0) return new InvalidDestination('namespace', [name], problems);
-    return new PodsDestination(undefined, name, undefined);
+    if (problems.length > 0) return new Destination(new InvalidSpec('namespace', [name], problems));
+    return new Destination(new PodsSpec(undefined, name, undefined));
   }
 
   /** Every pod of the namespaces carrying `labels`. Labels must not be empty. */
@@ -144,8 +51,8 @@ export abstract class Destination {
     const problems = labels === undefined || labels === null
       ? [emptySelector(`Destination.namespacesWithLabels() was given ${show(labels)} instead of labels, which would select every namespace. Pass the labels of the namespaces, or name one with Destination.namespace(name)`)]
       : stringMap(labels, 'Destination.namespacesWithLabels() labels');
-    if (problems.length > 0) return new InvalidDestination('namespacesWithLabels', [labels], problems);
-    return new PodsDestination(undefined, undefined, labels);
+    if (problems.length > 0) return new Destination(new InvalidSpec('namespacesWithLabels', [labels], problems));
+    return new Destination(new PodsSpec(undefined, undefined, labels));
   }
 
   /**
@@ -153,7 +60,7 @@ export abstract class Destination {
    * `0.0.0.0/0` means the whole IPv4 internet and needs the policy's explicit opt-in.
    */
   public static ipv4(cidr: string, options: CidrDestinationOptions = {}): Destination {
-    return cidrDestination('ipv4', cidr, 4, options);
+    return new Destination(cidrSpec('ipv4', cidr, 4, options));
   }
 
   /**
@@ -161,17 +68,17 @@ export abstract class Destination {
    * `::/0` means the whole IPv6 internet and needs the policy's explicit opt-in.
    */
   public static ipv6(cidr: string, options: CidrDestinationOptions = {}): Destination {
-    return cidrDestination('ipv6', cidr, 6, options);
+    return new Destination(cidrSpec('ipv6', cidr, 6, options));
   }
 
   /** Every IPv4 address (`0.0.0.0/0`). Needs the policy's explicit allow-all opt-in. */
   public static anyIpv4(options: CidrDestinationOptions = {}): Destination {
-    return cidrDestination('anyIpv4', '0.0.0.0/0', 4, options);
+    return new Destination(cidrSpec('anyIpv4', '0.0.0.0/0', 4, options));
   }
 
   /** Every IPv6 address (`::/0`). Needs the policy's explicit allow-all opt-in. */
   public static anyIpv6(options: CidrDestinationOptions = {}): Destination {
-    return cidrDestination('anyIpv6', '::/0', 6, options);
+    return new Destination(cidrSpec('anyIpv6', '::/0', 6, options));
   }
 
   /**
@@ -179,7 +86,7 @@ export abstract class Destination {
    * (Kubernetes NetworkPolicy has none).
    */
   public static fqdn(hostname: string): Destination {
-    return hostnameDestination('fqdn', hostname, HostForm.EXACT);
+    return new Destination(hostnameSpec('fqdn', hostname, HostForm.EXACT));
   }
 
   /**
@@ -187,7 +94,7 @@ export abstract class Destination {
    * (matches `storage.googleapis.com`, not `googleapis.com`).
    */
   public static fqdnPattern(pattern: string): Destination {
-    return hostnameDestination('fqdnPattern', pattern, HostForm.PATTERN);
+    return new Destination(hostnameSpec('fqdnPattern', pattern, HostForm.PATTERN));
   }
 
   /**
@@ -197,24 +104,40 @@ export abstract class Destination {
    * one-label pattern.
    */
   public static anySubdomainOf(domain: string): Destination {
-    return hostnameDestination('anySubdomainOf', domain, HostForm.SUFFIX);
+    return new Destination(hostnameSpec('anySubdomainOf', domain, HostForm.SUFFIX));
   }
 
   /** The Kubernetes API server. */
   public static kubeApiServer(props: KubeApiServerDestinationProps = {}): Destination {
     const problems = API_SERVER_PROPS(props, 'Destination.kubeApiServer() props');
-    if (problems.length > 0) return new InvalidDestination('kubeApiServer', [props], problems);
-    return new ApiServerDestination(props.endpoints);
+    if (problems.length > 0) return new Destination(new InvalidSpec('kubeApiServer', [props], problems));
+    return new Destination(new ApiServerSpec(props.endpoints));
+  }
+
+  /** Every problem of this destination, found once when it is built (a destination is a value). */
+  private readonly problems: readonly Problem[];
+
+  /** Built only by the factories above (the kinds are not a public extension point). */
+  private constructor(private readonly spec: DestinationSpec) {
+    this.problems = Object.freeze([...spec.problems()]);
   }
 
   /** The destination as a backend-neutral struct. */
-  public abstract toConfig(): DestinationConfig;
+  public toConfig(): DestinationConfig {
+    return this.spec.config();
+  }
 
   /** Human-readable form, used in messages and reports. */
-  public abstract toString(): string;
+  public toString(): string {
+    return this.spec.text();
+  }
 
-  /** @internal */
-  public abstract _problems(): Problem[];
+  /**
+   * The problems of this destination (none when it is valid), found when it was built. @internal
+   */
+  public _problems(): readonly Problem[] {
+    return this.problems;
+  }
 }
 
 registerFactories(Destination, 'Destination');
@@ -245,75 +168,71 @@ const CIDR_OPTIONS = optionalStruct({ except: list(str({ allowEmpty: true }), { 
 
 const API_SERVER_PROPS = optionalStruct({ endpoints: list(str({ allowEmpty: true }), { itemName: 'CIDR strings' }) });
 
-function cidrDestination(factory: string, cidr: string, family: IpFamily, opts: CidrDestinationOptions | undefined): Destination {
+function cidrSpec(factory: string, cidr: string, family: IpFamily, opts: CidrDestinationOptions | undefined): DestinationSpec {
   const given = factory === 'ipv4' || factory === 'ipv6' ? [cidr, opts] : [opts];
   const problems = [
     ...(factory === 'ipv4' || factory === 'ipv6' ? str({ allowEmpty: true, example: family === 4 ? '203.0.113.0/24' : '2001:db8::/32' })(cidr, `Destination.${factory}() cidr`) : []),
     ...CIDR_OPTIONS(opts, `Destination.${factory}() options`),
   ];
-  if (problems.length > 0) return new InvalidDestination(factory, given.filter((g, i) => i === 0 || g !== undefined), problems);
-  return new CidrDestination(cidr, family, exceptList(opts?.except));
+  if (problems.length > 0) return new InvalidSpec(factory, given.filter((g, i) => i === 0 || g !== undefined), problems);
+  return new CidrSpec(cidr, family, exceptList(opts?.except));
 }
 
-function hostnameDestination(factory: string, host: string, form: HostForm): Destination {
+function hostnameSpec(factory: string, host: string, form: HostForm): DestinationSpec {
   const problems = str({ example: form === HostForm.PATTERN ? '*.example.com' : form === HostForm.SUFFIX ? 'example.com' : 'api.example.com' })(host, `Destination.${factory}() ${form === HostForm.SUFFIX ? 'domain' : form === HostForm.PATTERN ? 'pattern' : 'hostname'}`);
-  if (problems.length > 0) return new InvalidDestination(factory, [host], problems);
-  return new HostnameDestination(host, form);
+  if (problems.length > 0) return new InvalidSpec(factory, [host], problems);
+  return new HostnameSpec(host, form);
 }
 
 /**
  * A destination whose factory was given arguments of the wrong type or none: it reports them
  * (with the construct path, through the construct that uses it) and can be printed, but not used.
  */
-class InvalidDestination extends Destination {
-  public constructor(private readonly factory: string, private readonly args: readonly unknown[], private readonly problems: readonly Problem[]) {
-    super();
-  }
+class InvalidSpec implements DestinationSpec {
+  public constructor(private readonly factory: string, private readonly args: readonly unknown[], private readonly found: readonly Problem[]) {}
 
-  public toConfig(): DestinationConfig {
-    raiseUnscoped(this.problems);
+  public config(): DestinationConfig {
+    raiseUnscoped(this.found);
     throw new Error('unreachable');
   }
 
-  public toString(): string {
+  public text(): string {
     return `Destination.${this.factory}(${this.args.map((a) => show(a)).join(', ')}) (invalid)`;
   }
 
-  public _problems(): Problem[] {
-    return [...this.problems];
+  public problems(): readonly Problem[] {
+    return this.found;
   }
 }
 
-class PodsDestination extends Destination {
-  private config?: DestinationConfig;
+class PodsSpec implements DestinationSpec {
+  private cached?: DestinationConfig;
 
   public constructor(
     private readonly labels: Record<string, string> | undefined,
     private readonly ns: string | undefined,
     private readonly nsLabels: Record<string, string> | undefined,
-  ) {
-    super();
-  }
+  ) {}
 
-  public toConfig(): DestinationConfig {
+  public config(): DestinationConfig {
     // Destinations are values: the config is computed once (and frozen, as it is shared).
-    this.config ??= Object.freeze({
+    this.cached ??= Object.freeze({
       kind: DestinationKind.PODS,
       ...(this.labels ? { podLabels: Object.freeze(sortedLabels(this.labels)) } : {}),
       ...(this.ns !== undefined ? { namespace: this.ns } : {}),
       ...(this.nsLabels ? { namespaceLabels: Object.freeze(sortedLabels(this.nsLabels)) } : {}),
     });
-    return this.config;
+    return this.cached;
   }
 
-  public toString(): string {
+  public text(): string {
     const pods = this.labels ? `pods ${labelText(sortedLabels(this.labels))}` : 'every pod';
     if (this.ns !== undefined) return `${pods} in namespace ${this.ns}`;
     if (this.nsLabels) return `${pods} in namespaces ${labelText(sortedLabels(this.nsLabels))}`;
     return `${pods} in the source namespace`;
   }
 
-  public _problems(): Problem[] {
+  public problems(): readonly Problem[] {
     const problems: Problem[] = [];
     if (this.ns !== undefined && this.nsLabels !== undefined) {
       problems.push({
@@ -351,38 +270,36 @@ function exceptList(except: readonly string[] | undefined): readonly string[] {
   return except && except.length > 0 ? [...except] : NO_EXCEPT;
 }
 
-class CidrDestination extends Destination {
-  private config?: DestinationConfig;
+class CidrSpec implements DestinationSpec {
+  private cached?: DestinationConfig;
 
-  public constructor(private readonly cidr: string, private readonly family: IpFamily, private readonly except: readonly string[]) {
-    super();
-  }
+  public constructor(private readonly cidr: string, private readonly family: IpFamily, private readonly except: readonly string[]) {}
 
   private parsed(): Cidr | undefined {
     const c = parseCidr(this.cidr, this.family);
     return isCidr(c) ? c : undefined;
   }
 
-  public toConfig(): DestinationConfig {
-    if (!this.config) {
+  public config(): DestinationConfig {
+    if (!this.cached) {
       const c = this.parsed();
       const except = this.except.map((e) => parseCidr(e, this.family)).filter(isCidr).map((e) => e.text);
-      this.config = Object.freeze({
+      this.cached = Object.freeze({
         kind: DestinationKind.CIDR,
         cidr: c ? c.text : this.cidr,
         ipFamily: this.family,
         ...(except.length > 0 ? { except: Object.freeze([...new Set(except)].sort()) as string[] } : {}),
       });
     }
-    return this.config;
+    return this.cached;
   }
 
-  public toString(): string {
+  public text(): string {
     const c = this.parsed();
     return describeCidr(c ? c.text : this.cidr, this.except);
   }
 
-  public _problems(): Problem[] {
+  public problems(): readonly Problem[] {
     const factory = this.family === 4 ? 'Destination.ipv4()' : 'Destination.ipv6()';
     const c = parseCidr(this.cidr, this.family);
     if (!isCidr(c)) return [cidrProblem(c, factory, this.family)];
@@ -402,137 +319,40 @@ class CidrDestination extends Destination {
   }
 }
 
-const HOST_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+class HostnameSpec implements DestinationSpec {
+  private cached?: DestinationConfig;
 
-enum HostForm { EXACT, PATTERN, SUFFIX }
+  public constructor(private readonly host: string, private readonly form: HostForm) {}
 
-const HOST_FACTORY: Record<HostForm, string> = {
-  [HostForm.EXACT]: 'Destination.fqdn()',
-  [HostForm.PATTERN]: 'Destination.fqdnPattern()',
-  [HostForm.SUFFIX]: 'Destination.anySubdomainOf()',
-};
-
-class HostnameDestination extends Destination {
-  private config?: DestinationConfig;
-
-  public constructor(private readonly host: string, private readonly form: HostForm) {
-    super();
-  }
-
-  public toConfig(): DestinationConfig {
-    this.config ??= Object.freeze(this.form === HostForm.SUFFIX
+  public config(): DestinationConfig {
+    this.cached ??= Object.freeze(this.form === HostForm.SUFFIX
       ? { kind: DestinationKind.FQDN_SUFFIX, hostname: `*.${this.host}` }
       : { kind: this.form === HostForm.PATTERN ? DestinationKind.FQDN_PATTERN : DestinationKind.FQDN, hostname: this.host });
-    return this.config;
+    return this.cached;
   }
 
-  public toString(): string {
+  public text(): string {
     return this.form === HostForm.SUFFIX ? `*.${this.host} (any depth)` : this.host;
   }
 
-  public _problems(): Problem[] {
+  public problems(): readonly Problem[] {
     return hostProblems(this.host, this.form);
   }
 }
 
-/** A hostname destination's problems (none when valid). */
-function hostProblems(host: string, form: HostForm): Problem[] {
-  const factory = HOST_FACTORY[form];
-  const normalized = host.trim().toLowerCase().replace(/\.+$/, '');
-  if (host !== normalized) {
-    const again = hostProblems(normalized, form);
-    if (again.length === 0) {
-      return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${host}" in ${factory}: write it in lower case, without surrounding spaces or a trailing dot. Did you mean "${normalized}"?` }];
-    }
-    return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname "${host}" in ${factory}: write it in lower case, without surrounding spaces or a trailing dot; and then: ${again[0].message}` }];
-  }
-  if (host.includes('*')) return wildcardProblems(host, form);
-  const labels = host.split('.');
-  if (host.length > 253 || labels.length < 2 || !labels.every((l) => HOST_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
-    const expected = form === HostForm.SUFFIX
-      ? 'expected a domain of at least two labels such as "googleapis.com" (every subdomain of a top-level domain would be most of the internet)'
-      : form === HostForm.PATTERN
-        ? 'expected a leading "*." and a domain of at least two labels, such as "*.example.com"'
-        : 'expected a fully qualified name such as "api.example.com" (at least two labels of letters, digits and \'-\')';
-    const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? validSuggestion(`Destination.ipv4("${host}/32")`) : undefined;
-    return [{
-      code: EgressErrorCode.INVALID_FQDN,
-      message: `Invalid hostname "${host}" in ${factory}: ${expected}.${form === HostForm.PATTERN && labels.length >= 2 && !host.startsWith('*') && hostProblems(host, HostForm.EXACT).length === 0
-        ? ` Did you mean ${validSuggestion(`Destination.fqdn("${host}")`) ?? 'Destination.fqdn()'}?`
-        : ip ? ` For an IP address use ${ip}` : ' For an IP address use Destination.ipv4() with a /32 mask'}`,
-    }];
-  }
-  if (form === HostForm.PATTERN) {
-    // A pattern without a wildcard: the exact name is what it matches.
-    const fix = validSuggestion(`Destination.fqdn("${host}")`);
-    return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname pattern "${host}" in ${factory}: only one leading wildcard label ("*.example.com") is supported.${fix ? ` Did you mean ${fix}?` : ''}` }];
-  }
-  return [];
-}
+class ApiServerSpec implements DestinationSpec {
+  public constructor(private readonly endpoints: string[] | undefined) {}
 
-/**
- * Problems of a name with a wildcard. The only suggestions are ones that match exactly what the
- * input reads as (never more): a leading `*.` is one label (`fqdnPattern`), a leading `**.` any
- * depth (`anySubdomainOf`); a wildcard anywhere else has no exact equivalent.
- */
-function wildcardProblems(host: string, form: HostForm): Problem[] {
-  const factory = HOST_FACTORY[form];
-  const oneLabel = /^\*\.([^*]+)$/.exec(host);
-  const anyDepth = /^\*\*\.([^*]+)$/.exec(host);
-  if (form === HostForm.PATTERN && oneLabel) {
-    const rest = hostProblems(oneLabel[1], HostForm.EXACT);
-    if (rest.length === 0) return [];
-    return [{
-      code: EgressErrorCode.INVALID_FQDN,
-      message: `Invalid hostname pattern "${host}" in ${factory}: after "*." ${rest[0].message.replace(/^Invalid hostname "[^"]*" in [^:]*: /, '')}`,
-    }];
-  }
-  const alone = /^[*.]+$/.test(host);
-  const ALONE = 'A wildcard alone would match every hostname: list the services\' hostnames or their domains';
-  let hint: string;
-  if (alone) {
-    hint = ALONE;
-  } else if (anyDepth) {
-    // "**." is Cilium's spelling of any depth: exactly what anySubdomainOf() means.
-    const fix = validSuggestion(`Destination.anySubdomainOf("${anyDepth[1]}")`);
-    hint = fix ? `"**." means subdomains at any depth: use ${fix}` : 'List the hostnames with Destination.fqdn()';
-  } else if (oneLabel) {
-    const fix = validSuggestion(form === HostForm.SUFFIX ? `Destination.anySubdomainOf("${oneLabel[1]}")` : `Destination.fqdnPattern("${host}")`);
-    hint = fix ? (form === HostForm.SUFFIX ? `Pass the domain alone: ${fix}` : `Use ${fix}`) : 'List the hostnames with Destination.fqdn()';
-  } else {
-    hint = 'A wildcard is only allowed as the first label: a wildcard inside a name or a label has no exact equivalent '
-      + '(a one-label pattern or every subdomain of a shorter domain would match other names). List the hostnames with Destination.fqdn()';
-  }
-  const why = form === HostForm.SUFFIX ? 'no wildcard is needed'
-    : form === HostForm.PATTERN ? 'only one leading wildcard label ("*.example.com") is supported'
-      : 'a wildcard is only allowed as the first label of a pattern (Destination.fqdnPattern())';
-  return [{ code: EgressErrorCode.INVALID_FQDN, message: `Invalid hostname${form === HostForm.PATTERN ? ' pattern' : ''} "${host}" in ${factory}: ${why}. ${hint}` }];
-}
-
-/** `text` when the destination it writes is valid input, else undefined (a suggestion is never refused in turn). */
-function validSuggestion(text: string): string | undefined {
-  const m = /^Destination\.(fqdn|fqdnPattern|anySubdomainOf|ipv4|ipv6)\("([^"]*)"\)$/.exec(text);
-  if (!m) return undefined;
-  const d = m[1] === 'ipv4' ? Destination.ipv4(m[2]) : m[1] === 'ipv6' ? Destination.ipv6(m[2])
-    : m[1] === 'fqdn' ? Destination.fqdn(m[2]) : m[1] === 'fqdnPattern' ? Destination.fqdnPattern(m[2]) : Destination.anySubdomainOf(m[2]);
-  return d._problems().length === 0 ? text : undefined;
-}
-
-class ApiServerDestination extends Destination {
-  public constructor(private readonly endpoints: string[] | undefined) {
-    super();
-  }
-
-  public toConfig(): DestinationConfig {
+  public config(): DestinationConfig {
     const cidrs = (this.endpoints ?? []).map((e) => parseCidr(e)).filter(isCidr).map((c) => c.text);
     return { kind: DestinationKind.KUBE_API_SERVER, ...(this.endpoints ? { apiServerCidrs: [...new Set(cidrs)].sort() } : {}) };
   }
 
-  public toString(): string {
+  public text(): string {
     return 'the Kubernetes API server';
   }
 
-  public _problems(): Problem[] {
+  public problems(): readonly Problem[] {
     const problems: Problem[] = [];
     for (const e of this.endpoints ?? []) {
       const c = parseCidr(e);

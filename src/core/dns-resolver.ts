@@ -122,16 +122,16 @@ export class DnsResolver {
 
   private readonly portList: readonly Port[];
   private rule?: { readonly destinations: DestinationConfig[]; readonly ports: PortConfig[]; readonly dns: true };
-  private problems?: readonly Problem[];
-
-  private readonly inputProblems: readonly Problem[];
+  /** Every problem of this resolver, found once when it is built (a resolver is a value). */
+  private readonly problems: readonly Problem[];
 
   private constructor(destination: Destination, port: number, description: string, inputProblems: readonly Problem[] = []) {
-    this.inputProblems = inputProblems;
     this.destination = destination;
     this.port = port;
     this.description = description;
     this.portList = [Port.udp(port), Port.tcp(port)];
+    this.problems = Object.freeze(inputProblems.length > 0 ? [...inputProblems]
+      : [...destination._problems(), ...this.portList[0]._problems(), ...this.allAddressProblems()]);
   }
 
   /** The UDP and TCP ports of this resolver. */
@@ -153,10 +153,8 @@ export class DnsResolver {
     return this.rule;
   }
 
-  /** @internal */
+  /** The problems of this resolver (none when it is valid), found when it was built. @internal */
   public _problems(): readonly Problem[] {
-    this.problems ??= Object.freeze(this.inputProblems.length > 0 ? [...this.inputProblems]
-      : [...this.destination._problems(), ...this.portList[0]._problems(), ...this.allAddressProblems()]);
     return this.problems;
   }
 

@@ -188,8 +188,9 @@ export function required(check: Check, fix: string, missingCode?: EgressErrorCod
  * A struct (plain object) with these fields. Unknown keys are refused with the closest known one
  * (a misspelt optional field would otherwise be dropped silently, and some drop a restriction:
  * `excepts` instead of `except`). `undefined` and `null` count as absent for optional fields.
+ * `renamed` maps a removed property name to the one that replaced it, for the suggestion.
  */
-export function struct(fields: Fields, opts: { readonly optional?: boolean } = {}): Check {
+export function struct(fields: Fields, opts: { readonly optional?: boolean; readonly renamed?: Readonly<Record<string, string>> } = {}): Check {
   const names = Object.keys(fields);
   return (v, where) => {
     if (v === undefined && opts.optional) return [];
@@ -199,7 +200,7 @@ export function struct(fields: Fields, opts: { readonly optional?: boolean } = {
     const problems: Problem[] = [];
     for (const key of Object.keys(v)) {
       if (names.includes(key)) continue;
-      const close = closestName(key, names);
+      const close = opts.renamed?.[key] ?? closestName(key, names);
       problems.push({
         code: EgressErrorCode.INVALID_ARGUMENT,
         message: `${where} has an unknown property "${key}" (set to ${show(v[key])})${close ? `: did you mean "${close}"?` : '.'} Known properties: ${names.join(', ')}`,

@@ -2,6 +2,7 @@ import { describePort } from './describe';
 import { Problem } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { argProblem, num, oneOf, raiseUnscoped, struct } from './inputs';
+import { isPortNumber } from './port-number';
 import { registerFactories, show } from '../util/show';
 
 /**
@@ -238,6 +239,8 @@ export class Port {
   private config?: PortConfig;
   /** Problems with the arguments as given (missing or of the wrong type), found by the factory. */
   private readonly inputProblems: readonly Problem[];
+  /** Every problem of this port, found once when it is built (a port is a value: it never changes). */
+  private readonly problems: readonly Problem[];
   private readonly call?: FactoryCall;
 
   private constructor(protocol: Protocol, port?: number, endPort?: number, appProtocol?: AppProtocol, call?: FactoryCall) {
@@ -247,6 +250,7 @@ export class Port {
     this.appProtocol = appProtocol;
     this.call = call;
     this.inputProblems = call ? call.problems ?? argumentProblems(call) : [];
+    this.problems = Object.freeze(this.inputProblems.length > 0 ? [...this.inputProblems] : portProblems(protocol, port, endPort, appProtocol));
   }
 
   /** The port as a backend-neutral struct. Throws EGRESS_INVALID_ARGUMENT for a port built from arguments of the wrong type. */
@@ -268,42 +272,47 @@ export class Port {
     return describePort({ protocol: this.protocol, port: this.startPort, endPort: this.endPort, appProtocol: this.appProtocol });
   }
 
-  /** @internal */
-  public _problems(): Problem[] {
-    if (this.inputProblems.length > 0) return [...this.inputProblems];
-    const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
-    if (!PROTOCOLS.has(this.protocol)) {
-      const match = typeof this.protocol === 'string' ? [...PROTOCOLS].find((p) => p.toLowerCase() === (this.protocol as string).toLowerCase()) : undefined;
-      return [{
-        code: EgressErrorCode.INVALID_PORT,
-        message: `Invalid protocol ${show(this.protocol)}: use Protocol.TCP, Protocol.UDP or Protocol.SCTP${match ? `. Did you mean Protocol.${match}?` : ''}`,
-      }];
-    }
-    if (this.appProtocol !== undefined && this.protocol !== Protocol.TCP) {
-      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port ${this.protocol}/${this.startPort}: application protocol ${this.appProtocol} needs TCP` }];
-    }
-    if (this.appProtocol !== undefined && (this.startPort === undefined || (this.endPort !== undefined && this.endPort !== this.startPort))) {
-      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port: application protocol ${this.appProtocol} needs a single port, not a range or every port` }];
-    }
-    if (this.startPort === undefined) {
-      if (this.endPort !== undefined) {
-        return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port range: endPort ${this.endPort} given without a start port. Use Port.${this.protocol.toLowerCase()}Range(from, ${this.endPort})` }];
-      }
-      return [];
-    }
-    if (!valid(this.startPort)) {
-      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port ${this.startPort}: ports must be whole numbers from 1 to 65535` }];
-    }
-    if (this.endPort !== undefined) {
-      if (!valid(this.endPort)) {
-        return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid end port ${this.endPort}: ports must be whole numbers from 1 to 65535` }];
-      }
-      if (this.endPort < this.startPort) {
-        return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port range ${this.startPort}-${this.endPort}: the range is reversed. Did you mean ${this.endPort}-${this.startPort}?` }];
-      }
+  /**
+   * The problems of this port (none when it is valid), found by its factory. @internal
+   */
+  public _problems(): readonly Problem[] {
+    return this.problems;
+  }
+}
+
+/** The rules of a port built from values of the right types: the protocol, the application protocol and the numbers. */
+function portProblems(protocol: Protocol, port: number | undefined, endPort: number | undefined, appProtocol: AppProtocol | undefined): Problem[] {
+  if (!PROTOCOLS.has(protocol)) {
+    const match = typeof protocol === 'string' ? [...PROTOCOLS].find((p) => p.toLowerCase() === (protocol as string).toLowerCase()) : undefined;
+    return [{
+      code: EgressErrorCode.INVALID_PORT,
+      message: `Invalid protocol ${show(protocol)}: use Protocol.TCP, Protocol.UDP or Protocol.SCTP${match ? `. Did you mean Protocol.${match}?` : ''}`,
+    }];
+  }
+  if (appProtocol !== undefined && protocol !== Protocol.TCP) {
+    return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port ${protocol}/${port}: application protocol ${appProtocol} needs TCP` }];
+  }
+  if (appProtocol !== undefined && (port === undefined || (endPort !== undefined && endPort !== port))) {
+    return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port: application protocol ${appProtocol} needs a single port, not a range or every port` }];
+  }
+  if (port === undefined) {
+    if (endPort !== undefined) {
+      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port range: endPort ${endPort} given without a start port. Use Port.${protocol.toLowerCase()}Range(from, ${endPort})` }];
     }
     return [];
   }
+  if (!isPortNumber(port)) {
+    return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port ${port}: ports must be whole numbers from 1 to 65535` }];
+  }
+  if (endPort !== undefined) {
+    if (!isPortNumber(endPort)) {
+      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid end port ${endPort}: ports must be whole numbers from 1 to 65535` }];
+    }
+    if (endPort < port) {
+      return [{ code: EgressErrorCode.INVALID_PORT, message: `Invalid port range ${port}-${endPort}: the range is reversed. Did you mean ${endPort}-${port}?` }];
+    }
+  }
+  return [];
 }
 
 registerFactories(Port, 'Port');

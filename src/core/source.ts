@@ -30,6 +30,15 @@ export interface PodsSourceProps {
   readonly labels: Record<string, string>;
 }
 
+/** One kind of source: pods by labels or a namespace (a value), or a workload (read when used). */
+interface SourceSpec {
+  readonly workload?: Workload;
+  readonly anyOf?: { readonly members: readonly EgressSource[]; readonly problems: readonly Problem[] };
+  config(): SourceConfig;
+  describe(): string;
+  problems(): readonly Problem[];
+}
+
 /**
  * Whose egress a policy controls: pods by labels in a namespace, a whole namespace, or a
  * workload (Deployment, StatefulSet, DaemonSet or Job; cdk8s-plus or L1).
@@ -39,19 +48,19 @@ export interface PodsSourceProps {
  * EgressSource.namespace('production');
  * EgressSource.workload(deployment);
  */
-export abstract class EgressSource {
+export class EgressSource {
   /** Pods carrying `labels` in `namespace`. */
   public static pods(props: PodsSourceProps): EgressSource {
     const problems = PODS_SOURCE_PROPS(props, 'EgressSource.pods() props');
-    if (problems.length > 0) return new StaticSource('', undefined, 'EgressSource.pods()', problems, `EgressSource.pods(${show(props)})`);
-    return new StaticSource(props.namespace, props.labels, 'EgressSource.pods()');
+    if (problems.length > 0) return new EgressSource(new StaticSource('', undefined, 'EgressSource.pods()', problems, `EgressSource.pods(${show(props)})`));
+    return new EgressSource(new StaticSource(props.namespace, props.labels, 'EgressSource.pods()'));
   }
 
   /** Every pod of a namespace. */
   public static namespace(name: string): EgressSource {
     const problems = str({ example: 'production' })(name, 'EgressSource.namespace() name');
-    if (problems.length > 0) return new StaticSource('', undefined, 'EgressSource.namespace()', problems, `EgressSource.namespace(${show(name)})`);
-    return new StaticSource(name, undefined, 'EgressSource.namespace()');
+    if (problems.length > 0) return new EgressSource(new StaticSource('', undefined, 'EgressSource.namespace()', problems, `EgressSource.namespace(${show(name)})`));
+    return new EgressSource(new StaticSource(name, undefined, 'EgressSource.namespace()'));
   }
 
   /**
@@ -75,24 +84,62 @@ export abstract class EgressSource {
       raiseUnscoped([argProblem('EgressSource.workload() workload', workload,
         'a Deployment, StatefulSet, DaemonSet or Job construct (cdk8s-plus or L1)', 'Pass the workload construct itself, or select the pods with EgressSource.pods({ namespace, labels })')]);
     }
-    return new WorkloadSource(resolveWorkload(workload));
+    return new EgressSource(new WorkloadSource(resolveWorkload(workload)));
   }
 
+  /**
+   * Several sets of pods as one source, for a construct that gives them all the same thing:
+   * `FixedEgressIp` (one address for several workloads), in the way aws-iam's
+   * `CompositePrincipal` is one principal. Every other construct refuses it, because a policy or a
+   * route selects one set of pods (one pod selector): declare one per source.
+   *
+   * @param sources the sets of pods (an `anyOf()` among them is flattened)
+   */
+  public static anyOf(...sources: EgressSource[]): EgressSource {
+    const problems: Problem[] = [];
+    sources.forEach((s, i) => {
+      if (!(s instanceof EgressSource)) problems.push(argProblem(`EgressSource.anyOf() source ${i + 1}`, s, 'an EgressSource, e.g. EgressSource.workload(deployment)'));
+    });
+    const members = problems.length > 0 ? [] : sources.flatMap((s) => s._anyOf()?.members ?? [s]);
+    return new EgressSource(new AnyOfSpec(members, problems, `EgressSource.anyOf(${sources.map((s) => show(s)).join(', ')})`));
+  }
+
+  /** Built only by the factories above (the internal kinds are not a public extension point). */
+  private constructor(private readonly spec: SourceSpec) {}
+
   /** Resolve to a backend-neutral struct. Problems are raised by the caller. */
-  public abstract toConfig(): SourceConfig;
+  public toConfig(): SourceConfig {
+    return this.spec.config();
+  }
 
   /** A short human-readable description, used in messages and reports. */
-  public abstract describe(): string;
+  public describe(): string {
+    return this.spec.describe();
+  }
 
-  /** @internal */
-  public abstract _problems(): Problem[];
+  /**
+   * The problems of this source (none when it is valid). A label or namespace source is a value,
+   * checked once by its factory; a workload source is checked against the workload as it is now
+   * (its selector may still change until synth). @internal
+   */
+  public _problems(): readonly Problem[] {
+    return this.spec.problems();
+  }
 
   /**
    * The workload behind this source, when there is one.
    * @internal
    */
   public _workload(): Workload | undefined {
-    return undefined;
+    return this.spec.workload;
+  }
+
+  /**
+   * The sets of pods of an `anyOf()` source and the problems of its arguments; undefined for a
+   * source that is one set of pods. @internal
+   */
+  public _anyOf(): { readonly members: readonly EgressSource[]; readonly problems: readonly Problem[] } | undefined {
+    return this.spec.anyOf;
   }
 }
 
@@ -105,8 +152,9 @@ const PODS_SOURCE_PROPS = struct({
   EgressErrorCode.EMPTY_SELECTOR),
 });
 
-class StaticSource extends EgressSource {
-  private config?: SourceConfig;
+class StaticSource implements SourceSpec {
+  private cached?: SourceConfig;
+  private readonly found: readonly Problem[];
 
   public constructor(
     private readonly ns: string,
@@ -115,14 +163,15 @@ class StaticSource extends EgressSource {
     private readonly inputProblems: readonly Problem[] = [],
     private readonly asGiven?: string,
   ) {
-    super();
+    // Sources of labels or a namespace are values: checked once, here.
+    this.found = Object.freeze(inputProblems.length > 0 ? [...inputProblems] : this.check());
   }
 
-  public toConfig(): SourceConfig {
+  public config(): SourceConfig {
     raiseUnscoped(this.inputProblems);
     // Sources are values: the config is computed once (and frozen, as it is shared).
-    this.config ??= Object.freeze({ namespace: this.ns, ...(this.labels ? { podLabels: Object.freeze(sortedLabels(this.labels)) } : {}) });
-    return this.config;
+    this.cached ??= Object.freeze({ namespace: this.ns, ...(this.labels ? { podLabels: Object.freeze(sortedLabels(this.labels)) } : {}) });
+    return this.cached;
   }
 
   public describe(): string {
@@ -132,8 +181,11 @@ class StaticSource extends EgressSource {
       : `every pod in namespace ${this.ns}`;
   }
 
-  public _problems(): Problem[] {
-    if (this.inputProblems.length > 0) return [...this.inputProblems];
+  public problems(): readonly Problem[] {
+    return this.found;
+  }
+
+  private check(): Problem[] {
     const problems = namespaceProblems(this.ns, `namespace in ${this.factory}`);
     if (this.labels !== undefined) {
       if (Object.keys(this.labels).length === 0) {
@@ -148,21 +200,45 @@ class StaticSource extends EgressSource {
   }
 }
 
+/**
+ * Several sets of pods: only a construct that reads the members (FixedEgressIp) accepts it; to
+ * every other it is one problem, so a policy or a route never renders it as one pod selector.
+ */
+class AnyOfSpec implements SourceSpec {
+  public readonly anyOf: { readonly members: readonly EgressSource[]; readonly problems: readonly Problem[] };
+  private readonly found: readonly Problem[];
+
+  public constructor(members: readonly EgressSource[], inputProblems: readonly Problem[], private readonly asGiven: string) {
+    this.anyOf = Object.freeze({ members: Object.freeze([...members]), problems: Object.freeze([...inputProblems]) });
+    this.found = Object.freeze(inputProblems.length > 0 ? [...inputProblems] : [{
+      code: EgressErrorCode.INVALID_ARGUMENT,
+      message: `${asGiven} selects several sets of pods, which only FixedEgressIp accepts: a policy or a route selects one set of pods (one pod selector). Declare one per source`,
+    }]);
+  }
+
+  public config(): SourceConfig {
+    raiseUnscoped(this.found);
+    throw new Error('unreachable');
+  }
+
+  public describe(): string {
+    return this.anyOf.problems.length > 0 ? `${this.asGiven} (invalid)` : `any of: ${this.anyOf.members.map((m) => m.describe()).join('; ')}`;
+  }
+
+  public problems(): readonly Problem[] {
+    return this.found;
+  }
+}
+
 registerFactories(EgressSource, 'EgressSource');
 
 /** Workloads whose selector is checked again at synth (once each, whatever the number of sources). */
 const WATCHED = new WeakSet<IConstruct>();
 
-class WorkloadSource extends EgressSource {
-  public constructor(private readonly workload: Workload) {
-    super();
-  }
+class WorkloadSource implements SourceSpec {
+  public constructor(public readonly workload: Workload) {}
 
-  public _workload(): Workload | undefined {
-    return this.workload;
-  }
-
-  public toConfig(): SourceConfig {
+  public config(): SourceConfig {
     return { namespace: this.workload.namespace() ?? '', podLabels: sortedLabels(this.workload.selector().matchLabels) };
   }
 
@@ -170,7 +246,7 @@ class WorkloadSource extends EgressSource {
     return `workload ${this.workload.path}`;
   }
 
-  public _problems(): Problem[] {
+  public problems(): readonly Problem[] {
     const problems = workloadProblems(this.workload);
     // Consumers check a source when they are built; the workload may still change (select(),
     // JSON patches) before synth, so a source in use is checked again then.

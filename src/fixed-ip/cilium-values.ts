@@ -6,6 +6,7 @@ import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { constructScope, num, optionalStruct, str } from '../core/inputs';
 import { namespaceProblems, objectNameProblems } from '../core/names';
+import { isPortNumber } from '../core/port-number';
 import { claimObjectName } from '../emit/objects';
 
 export const CILIUM_VALUES_PROPS = optionalStruct({
@@ -86,7 +87,7 @@ export class CiliumEgressGatewayValues extends Construct {
         `Invalid valuesKey "${key}": ConfigMap keys are letters, digits, '-', '_' and '.' (Flux reads "values.yaml" by default)`);
     }
     const port = props.k8sServicePort;
-    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    if (port !== undefined && !isPortNumber(port)) {
       throw EgressError.at(this, EgressErrorCode.INVALID_PORT, `Invalid k8sServicePort ${port}: give a port from 1 to 65535`);
     }
     // Fixed key order, so the text is byte-identical on every synth.

@@ -2,11 +2,11 @@
 // (a Prometheus rule file), the gateways to scrape, and the ALERT facts to record. Pure: no
 // constructs, no generated bindings, so it is unit-testable and the report can explain it.
 import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
+import { routeGateway, routeHosts } from './route-facts';
 import { labelText } from '../core/describe';
 import { DestinationConfig } from '../core/destination';
 import { Problem } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
-import { isHostnameKind } from '../core/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
 import { SourceConfig } from '../core/source';
 import { EgressFactDetails as K } from '../model/fact-details';
@@ -94,63 +94,6 @@ export interface MonitoringPlan {
   readonly namespaces: string[];
   /** GATEWAY_ROUTE facts skipped because their provider is not Istio (constructPath → provider). */
   readonly skippedRoutes: Array<{ constructPath: string; provider: string }>;
-}
-
-
-/** Parse `k=v,k2=v2`. Undefined when malformed or empty. */
-export function parseLabelList(text: string): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
-    const i = part.indexOf('=');
-    if (i <= 0) return undefined;
-    out[part.slice(0, i)] = part.slice(i + 1);
-  }
-  return Object.keys(out).length > 0 ? sortedLabels(out) : undefined;
-}
-
-/** Split a comma-separated list, dropping blanks. */
-export function parseList(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-}
-
-/** Hostnames a GATEWAY_ROUTE fact routes: the `hosts` detail, else its hostname destinations. */
-export function routeHosts(fact: EgressFact): string[] {
-  const listed = fact.gatewayRoute ? [...fact.gatewayRoute.hosts] : parseList(fact.details?.[K.HOSTS]);
-  if (listed.length > 0) return [...new Set(listed)].sort();
-  return [...new Set((fact.destinations ?? [])
-    .filter((d) => isHostnameKind(d.kind))
-    .map((d) => d.hostname!))].sort();
-}
-
-/** The gateway of a GATEWAY_ROUTE fact, as monitoring needs it. */
-interface RouteGateway {
-  readonly provider: string;
-  readonly namespace?: string;
-  readonly workload?: string;
-  /** The pod labels; undefined when not given or not a label list. */
-  readonly labels?: Record<string, string>;
-  /** The pod labels as given (`k=v,k2=v2`), for messages. */
-  readonly labelsText?: string;
-}
-
-/**
- * The gateway of a route: its typed `gatewayRoute` when set (gateway constructs), else the string
- * details of a fact recorded by hand, parsed here and nowhere else.
- */
-function routeGateway(fact: EgressFact): RouteGateway {
-  const r = fact.gatewayRoute;
-  if (r) {
-    const labels = sortedLabels(r.gateway.labels);
-    return { provider: r.provider, namespace: r.gateway.namespace, workload: r.gateway.workload, labels, labelsText: labelText(labels) };
-  }
-  const d = fact.details ?? {};
-  const text = d[K.GATEWAY_LABELS];
-  return {
-    provider: d[K.PROVIDER] ?? 'istio',
-    namespace: d[K.GATEWAY_NAMESPACE],
-    workload: d[K.GATEWAY_WORKLOAD],
-    ...(text ? { labelsText: text, labels: parseLabelList(text) } : {}),
-  };
 }
 
 const GROUP_PREFIX = 'cdk8s-egress';

@@ -17,7 +17,7 @@ import { checkLayered } from '../model/layered';
 import { GrantPurpose, ModelPolicy } from '../model/policy';
 import { policyIndex } from '../model/policy-index';
 import { LayerVerdict, Probe } from '../model/probe';
-import { parseLabelList, routeHosts } from '../monitoring/plan';
+import { parseLabelList, routeHosts } from '../monitoring/route-facts';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { compareStrings } from '../util/order';
 

@@ -40,7 +40,7 @@ describe('the backend contract', () => {
     const c = chart();
     // controlsDns: false — the pods need no DNS path from this backend's policies
     const semantics: EnforcementSemantics = { controlsDns: false, wholeNamespace: true, protocols: [Protocol.TCP], cidrMatchesPods: false };
-    new EgressPolicy(c, 'p', { source: source(), dns: [], backend: new ConfigMapBackend(semantics) }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'p', { source: source(), dns: [], backends: [new ConfigMapBackend(semantics)] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     const [policy] = EgressModel.of(c).policies();
     expect(policy).toMatchObject({ backend: 'config-map', semantics, backendVersion: { version: '2.1', declaredBy: 'the test' } });
     // a copy: the backend's own declaration is not shared with the model
@@ -52,7 +52,7 @@ describe('the backend contract', () => {
   test('the model reads each field of the declared semantics', () => {
     const check = (semantics: EnforcementSemantics, from: ProbePod, to: object, protocol = Protocol.TCP) => {
       const c = chart();
-      new EgressPolicy(c, 'p', { source: source(), dns: [], backend: new ConfigMapBackend(semantics) }).allow(Destination.ipv4('10.0.0.0/8'), Port.tcp(443));
+      new EgressPolicy(c, 'p', { source: source(), dns: [], backends: [new ConfigMapBackend(semantics)] }).allow(Destination.ipv4('10.0.0.0/8'), Port.tcp(443));
       return EgressModel.of(c).check({ from, ...to, port: 443, protocol });
     };
     const toIp = { toIp: '10.1.1.1' };
@@ -75,7 +75,7 @@ describe('the backend contract', () => {
   test('controlsDns: false means the backend\'s policies need no DNS path (and give none)', () => {
     const synthWith = (semantics: EnforcementSemantics) => {
       const c = chart();
-      new EgressPolicy(c, 'p', { source: source(), dns: [], backend: new ConfigMapBackend(semantics) }).allow(Destination.ipv4('10.0.0.0/8'), Port.HTTPS);
+      new EgressPolicy(c, 'p', { source: source(), dns: [], backends: [new ConfigMapBackend(semantics)] }).allow(Destination.ipv4('10.0.0.0/8'), Port.HTTPS);
       return () => Testing.synth(c);
     };
     expect(synthWith({})).toThrow(/has no DNS path.*EGRESS_DNS_PATH_MISSING/);
@@ -97,7 +97,7 @@ describe('the backend contract', () => {
   });
 
   test('an object that does not implement the contract is refused, named as an EgressBackend', () => {
-    expectEgressError(() => new EgressPolicy(chart(), 'p', { source: source(), backend: { id: 'x', capabilities: [] } as never }),
-      'EGRESS_INVALID_ARGUMENT', 'test/p', /backend must be an EgressBackend, e\.g\. EgressBackend\.kubernetes\(\), got \{ id: "x", capabilities: \[\] \}/);
+    expectEgressError(() => new EgressPolicy(chart(), 'p', { source: source(), backends: [{ id: 'x', capabilities: [] } as never] }),
+      'EGRESS_INVALID_ARGUMENT', 'test/p', /backends\[0\] must be an EgressBackend, e\.g\. EgressBackend\.kubernetes\(\), got \{ id: "x", capabilities: \[\] \}/);
   });
 });

@@ -35,9 +35,9 @@ function methodCases(): Case[] {
     ['allow(Port.HTTPS, d)', (p) => p.allow(Port.HTTPS as never, ext() as never), 'got Port TCP/443 (HTTPS)'],
   ];
   const cases: Case[] = allow.map(([name, f, value]) => ({ name: `EgressPolicy.${name}`, run: (ctx) => f(policy(ctx)), code: 'EGRESS_INVALID_ARGUMENT', path: 'c/p', value }));
-  cases.push({ name: 'EgressPolicy.allow twice', run: (ctx) => policy(ctx).allow(ext(), Port.HTTPS).allow(ext(), Port.HTTPS), code: 'EGRESS_DUPLICATE_RULE', path: 'c/p', value: 'Egress to 203.0.113.0/24 on TCP/443 (HTTPS) is allowed twice' });
+  cases.push({ name: 'EgressPolicy.allow twice', run: (ctx) => { const p = policy(ctx); p.allow(ext(), Port.HTTPS); p.allow(ext(), Port.HTTPS); }, code: 'EGRESS_DUPLICATE_RULE', path: 'c/p', value: 'Egress to 203.0.113.0/24 on TCP/443 (HTTPS) is allowed twice' });
   cases.push({ name: 'EgressPolicy.allow(0.0.0.0/0) without opt-in', run: (ctx) => policy(ctx).allow(Destination.anyIpv4()), code: 'EGRESS_ALLOW_ALL', path: 'c/p', value: 'Refusing to allow egress to 0.0.0.0/0' });
-  cases.push({ name: 'EgressPolicy halves that add up to 0.0.0.0/0', run: (ctx) => policy(ctx).allow(Destination.ipv4('0.0.0.0/1')).allow(Destination.ipv4('128.0.0.0/1')), code: 'EGRESS_ALLOW_ALL', path: 'c/p', value: '0.0.0.0/1, 128.0.0.0/1 cover every IPv4 address' });
+  cases.push({ name: 'EgressPolicy halves that add up to 0.0.0.0/0', run: (ctx) => { const p = policy(ctx); p.allow(Destination.ipv4('0.0.0.0/1')); p.allow(Destination.ipv4('128.0.0.0/1')); }, code: 'EGRESS_ALLOW_ALL', path: 'c/p', value: '0.0.0.0/1, 128.0.0.0/1 cover every IPv4 address' });
   const route: Array<[string, (g: EgressGateway) => unknown, string, string, string]> = [
     ['addRoute(42, props)', (g) => g.addRoute(42 as never, routeProps()), 'EGRESS_INVALID_ARGUMENT', 'c/g', 'The id of addRoute(id, props) must be a non-empty string such as \'external-api\', got 42'],
     ['addRoute("", props)', (g) => g.addRoute('', routeProps()), 'EGRESS_INVALID_ARGUMENT', 'c/g', 'got "" (a string)'],
@@ -112,7 +112,7 @@ function contextCases(): Case[] {
     [{ podCidrs: ['10.244.0.0'] }, 'EGRESS_INVALID_CIDR', 'Invalid CIDR in the cdk8s-egress:clusterCidrs context\'s podCidrs: "10.244.0.0" has no prefix length (mask). Did you mean "10.244.0.0/32"?'],
   ] as Array<[unknown, string, string]>) {
     cases.push({ name: `context clusterCidrs = ${asGiven(value)}`, run: withContext('cdk8s-egress:clusterCidrs', value, allowIn), code, path: 'e/p', value: text });
-    cases.push({ name: `context clusterCidrs = ${asGiven(value)} (FixedEgressIp)`, run: withContext('cdk8s-egress:clusterCidrs', value, (c) => new FixedEgressIp(c, 'f', { sources: [pods()], provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' } }), destinations: [ext()] })), code, path: 'e/f', value: text.replace("the cdk8s-egress:clusterCidrs context's podCidrs", 'clusterCidrs.podCidrs') });
+    cases.push({ name: `context clusterCidrs = ${asGiven(value)} (FixedEgressIp)`, run: withContext('cdk8s-egress:clusterCidrs', value, (c) => new FixedEgressIp(c, 'f', { source: pods(), provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' } }), destinations: [ext()] })), code, path: 'e/f', value: text.replace("the cdk8s-egress:clusterCidrs context's podCidrs", 'clusterCidrs.podCidrs') });
   }
   for (const [key, close] of [
     ['cdk8s-egress:nodeLocalDNSCache', 'cdk8s-egress:nodeLocalDnsCache'], ['cdk8s-egress:clustercidrs', 'cdk8s-egress:clusterCidrs'], ['cdk8s-egress:clusterCidr', 'cdk8s-egress:clusterCidrs'],
@@ -238,7 +238,7 @@ function synthCases(): Case[] {
   cases.push({
     name: 'an intent another construct blocks',
     run: ({ chart }) => {
-      new EgressPolicy(chart, 'p', { source: pods(), backend: EgressBackend.istio() }).allow(Destination.fqdn('api.example.com'), Port.HTTPS);
+      new EgressPolicy(chart, 'p', { source: pods(), backends: [EgressBackend.istio()] }).allow(Destination.fqdn('api.example.com'), Port.HTTPS);
       new DefaultDenyEgress(chart, 'deny', { source: EgressSource.namespace('prod') });
     },
     code: 'EGRESS_INTENT_BLOCKED',
@@ -252,16 +252,16 @@ function nameCases(): Case[] {
   // Each builder emits one named object into the chart it is given; the second chart's copy collides.
   const named: Array<[string, string, (c: Chart) => unknown, string]> = [
     ['NetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods() }), 'NetworkPolicy "egress" in namespace "prod"'],
-    ['CiliumNetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods(), backend: EgressBackend.cilium() }), 'CiliumNetworkPolicy "egress" in namespace "prod"'],
-    ['Calico NetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods(), backend: EgressBackend.calico() }), 'NetworkPolicy "egress" in namespace "prod"'],
-    ['Calico Enterprise NetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods(), backend: EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE }) }), 'NetworkPolicy "egress" in namespace "prod"'],
+    ['CiliumNetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods(), backends: [EgressBackend.cilium()] }), 'CiliumNetworkPolicy "egress" in namespace "prod"'],
+    ['Calico NetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods(), backends: [EgressBackend.calico()] }), 'NetworkPolicy "egress" in namespace "prod"'],
+    ['Calico Enterprise NetworkPolicy', 'x/p', (c) => new EgressPolicy(c, 'p', { name: 'egress', source: pods(), backends: [EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE })] }), 'NetworkPolicy "egress" in namespace "prod"'],
     ['DNS NetworkPolicy', 'x/d', (c) => new DnsEgressRule(c, 'd', { name: 'dns', source: EgressSource.namespace('prod') }), 'NetworkPolicy "dns" in namespace "prod"'],
     ['default deny', 'x/b', (c) => new DefaultDenyEgress(c, 'b', { name: 'deny', source: EgressSource.namespace('prod') }), 'NetworkPolicy "deny" in namespace "prod"'],
-    ['CiliumEgressGatewayPolicy (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'fixed', sources: [pods()], provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' }, egressIp: '10.0.0.100' }), destinations: [ext()] }),
+    ['CiliumEgressGatewayPolicy (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'fixed', source: pods(), provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' }, egressIp: '10.0.0.100' }), destinations: [ext()] }),
       'CiliumEgressGatewayPolicy "fixed" (cluster-scoped)'],
-    ['IPPool (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pool', sources: [EgressSource.namespace(`ns-${c.node.id}`)], provider: FixedEgressIpProvider.calico({ poolCidr: c.node.id === 'c' ? '10.244.200.0/24' : '10.244.201.0/24', emitNamespaces: true }) }),
+    ['IPPool (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pool', source: EgressSource.namespace(`ns-${c.node.id}`), provider: FixedEgressIpProvider.calico({ poolCidr: c.node.id === 'c' ? '10.244.200.0/24' : '10.244.201.0/24', emitNamespaces: true }) }),
       'IPPool "pool" (cluster-scoped)'],
-    ['PodNetworking (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pn', sources: [EgressSource.namespace(`ns-${c.node.id}`)], provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-bp1exampleid'], securityGroupIds: ['sg-bp1exampleid'] }) }),
+    ['PodNetworking (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pn', source: EgressSource.namespace(`ns-${c.node.id}`), provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-bp1exampleid'], securityGroupIds: ['sg-bp1exampleid'] }) }),
       'PodNetworking "pn" (cluster-scoped)'],
     ['ConfigMap', 'x/v', (c) => new CiliumEgressGatewayValues(c, 'v', { namespace: 'flux-system' }), 'ConfigMap "cilium-egress" in namespace "flux-system"'],
     ['AuthorizationPolicy (deny)', 'x/g', (c) => new EgressGateway(c, 'g', { name: 'egress-gateway', gatewayBackends: [EgressBackend.cilium()] }).denyHosts([`*.${c.node.id}.example.com`]),

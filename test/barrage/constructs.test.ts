@@ -7,7 +7,7 @@ import {
 } from '../../src';
 
 type Kind = 'bool' | 'str' | 'map' | 'num' | 'dur' | 'source' | 'destination' | 'backend' | 'provider' | 'gateway' | 'gatewayProvider'
-  | 'resolvers' | 'destinations' | 'ports' | 'sources' | 'backends' | 'rules' | 'strings' | 'clusterCidrs' | 'httpRules' | 'struct';
+  | 'resolvers' | 'destinations' | 'ports' | 'backends' | 'rules' | 'strings' | 'clusterCidrs' | 'httpRules' | 'struct';
 
 /** Wrong values for each kind of field, each with the text it must appear as (the offending value, or the item of a list). */
 function wrongValues(kind: Kind): Array<{ v: unknown; text: string; code?: string }> {
@@ -46,9 +46,6 @@ function wrongValues(kind: Kind): Array<{ v: unknown; text: string; code?: strin
         item(['443'], '[0] must be a Port, e.g. Port.HTTPS or Port.tcp(443), got "443"'),
         { v: Port.HTTPS, text: 'Port TCP/443 (HTTPS)' }, { v: [[Port.HTTPS]], text: 'is a list inside the list ([Port TCP/443 (HTTPS)])' },
         { v: [Port.tcp], text: 'Port.tcp (the factory itself, not called). Call the factory: Port.tcp(…)' }];
-    case 'sources':
-      return [...plain(['prod', 42, {}]), item([42], '[0] must be an EgressSource, e.g. EgressSource.pods'),
-        { v: pods(), text: 'EgressSource pods app=backend in namespace prod' }];
     case 'backends':
       return [...plain(['cilium', 42]), item(['cilium'], '[0] must be an EgressBackend, e.g. EgressBackend.kubernetes(), got "cilium"'),
         { v: EgressBackend.cilium(), text: 'EgressBackend Cilium' },
@@ -90,7 +87,7 @@ const SPECS: Spec[] = [
     path: 'c/p',
     build: ({ chart }, p) => new EgressPolicy(chart, 'p', p),
     valid: () => ({ source: pods() }),
-    fields: { backend: 'backend', name: 'str', labels: 'map', annotations: 'map', source: 'source', rules: 'rules', dns: 'resolvers', allowAllAddresses: 'bool' },
+    fields: { backends: 'backends', name: 'str', labels: 'map', annotations: 'map', source: 'source', rules: 'rules', dns: 'resolvers', allowAllAddresses: 'bool' },
     required: ['source'],
   },
   {
@@ -98,7 +95,7 @@ const SPECS: Spec[] = [
     path: 'c/d',
     build: ({ chart }, p) => new DnsEgressRule(chart, 'd', p),
     valid: () => ({ source: ns() }),
-    fields: { backend: 'backend', name: 'str', labels: 'map', annotations: 'map', source: 'source', resolvers: 'resolvers' },
+    fields: { backends: 'backends', name: 'str', labels: 'map', annotations: 'map', source: 'source', dns: 'resolvers' },
     required: ['source'],
   },
   {
@@ -106,7 +103,7 @@ const SPECS: Spec[] = [
     path: 'c/b',
     build: ({ chart }, p) => new DefaultDenyEgress(chart, 'b', p),
     valid: () => ({ source: ns() }),
-    fields: { backend: 'backend', name: 'str', labels: 'map', annotations: 'map', source: 'source', dns: 'resolvers' },
+    fields: { backends: 'backends', name: 'str', labels: 'map', annotations: 'map', source: 'source', dns: 'resolvers' },
     required: ['source'],
   },
   {
@@ -132,9 +129,9 @@ const SPECS: Spec[] = [
     name: 'FixedEgressIp',
     path: 'c/f',
     build: ({ chart }, p) => new FixedEgressIp(chart, 'f', p),
-    valid: () => ({ sources: [pods()], provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }), destinations: [ext()] }),
+    valid: () => ({ source: pods(), provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }), destinations: [ext()] }),
     fields: {
-      sources: 'sources',
+      source: 'source',
       provider: 'provider',
       destinations: 'destinations',
       allowAllAddresses: 'bool',
@@ -143,7 +140,7 @@ const SPECS: Spec[] = [
       labels: 'map',
       annotations: 'map',
     },
-    required: ['sources', 'provider'],
+    required: ['source', 'provider'],
   },
   {
     name: 'EgressGateway',
@@ -296,7 +293,7 @@ const CONSTRUCTORS: Array<[string, (scope: any, id: any) => unknown]> = [
   ['DnsEgressRule', (s, id) => new DnsEgressRule(s, id, { source: ns() })],
   ['DefaultDenyEgress', (s, id) => new DefaultDenyEgress(s, id, { source: ns() })],
   ['AllowedExternalService', (s, id) => new AllowedExternalService(s, id, { source: pods(), destinations: [ext()], ports: [Port.HTTPS] })],
-  ['FixedEgressIp', (s, id) => new FixedEgressIp(s, id, { sources: [pods()], provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' } }), destinations: [ext()] })],
+  ['FixedEgressIp', (s, id) => new FixedEgressIp(s, id, { source: pods(), provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' } }), destinations: [ext()] })],
   ['EgressGateway', (s, id) => new EgressGateway(s, id, { gatewayBackends: [EgressBackend.cilium()] })],
   ['EgressMonitoring', (s, id) => new EgressMonitoring(s, id, { namespace: 'monitoring', ruleSelectorLabels: { release: 'x' } })],
   ['CiliumEgressGatewayValues', (s, id) => new CiliumEgressGatewayValues(s, id)],

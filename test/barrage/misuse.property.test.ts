@@ -104,7 +104,7 @@ const listOf = (a: fc.Arbitrary<unknown>) => fc.oneof(
 type Step = (chart: Chart, id: string) => void;
 
 const steps: fc.Arbitrary<Step> = fc.oneof(
-  fc.tuple(props({ source, backend, dns: resolvers, allowAllAddresses: fc.boolean(), name: fc.constantFrom('egress', 'Egress', 'e2') }, ['source']),
+  fc.tuple(props({ source, backends: backend.map((b) => [b]), dns: resolvers, allowAllAddresses: fc.boolean(), name: fc.constantFrom('egress', 'Egress', 'e2') }, ['source']),
     fc.array(fc.tuple(destination, fc.array(port, { maxLength: 2 })), { maxLength: 3 }))
     .map(([p, allows]) => (c: Chart, id: string) => {
       const policy = new EgressPolicy(c, id, p as never);
@@ -115,8 +115,8 @@ const steps: fc.Arbitrary<Step> = fc.oneof(
   },
   ['source', 'destinations', 'ports'])
     .map((p) => (c: Chart, id: string) => { new AllowedExternalService(c, id, p as never); }),
-  props({ source, dns: resolvers, backend }, ['source']).map((p) => (c: Chart, id: string) => { new DefaultDenyEgress(c, id, p as never); }),
-  props({ source, resolvers, backend }, ['source']).map((p) => (c: Chart, id: string) => { new DnsEgressRule(c, id, p as never); }),
+  props({ source, dns: resolvers, backends: backend.map((b) => [b]) }, ['source']).map((p) => (c: Chart, id: string) => { new DefaultDenyEgress(c, id, p as never); }),
+  props({ source, dns: resolvers, backends: backend.map((b) => [b]) }, ['source']).map((p) => (c: Chart, id: string) => { new DnsEgressRule(c, id, p as never); }),
   fc.tuple(
     props({ gatewayBackends: listOf(backend), mtls: fc.boolean(), bypassClosure: fc.boolean(), allowGatewayEgressToAnyAddress: fc.boolean() }),
     props({
@@ -131,14 +131,14 @@ const steps: fc.Arbitrary<Step> = fc.oneof(
     ['source', 'destinations', 'ports']),
   ).map(([g, r]) => (c: Chart, id: string) => { new EgressGateway(c, id, g as never).addRoute('r', r as never); }),
   props({
-    sources: listOf(source),
+    source: fc.oneof(source, fc.array(source, { maxLength: 3 }).map((l) => EgressSource.anyOf(...(l as EgressSource[])))),
     destinations: listOf(destination),
     allowAllAddresses: fc.boolean(),
     provider: fc.oneof(
       fc.record({ nodeSelector: maybe(labels), egressIp: maybe(fc.constantFrom('10.0.0.100', '10.0.0.100/32', 'x')) }, { requiredKeys: [] }).map((o) => FixedEgressIpProvider.cilium(o as never)),
       fc.record({ poolCidr: cidr, emitNamespaces: fc.boolean() }, { requiredKeys: [] }).map((o) => FixedEgressIpProvider.calico(o as never)),
     ),
-  }, ['sources', 'provider']).map((p) => (c: Chart, id: string) => { new FixedEgressIp(c, id, p as never); }),
+  }, ['source', 'provider']).map((p) => (c: Chart, id: string) => { new FixedEgressIp(c, id, p as never); }),
 );
 
 let run = 0;

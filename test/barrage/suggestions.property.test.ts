@@ -291,7 +291,7 @@ describe('every suggestion is valid input and never wider than the input', () =>
   });
 
   test('misspelt property names and context keys: the suggestion is accepted', () => {
-    const FIELDS = ['source', 'rules', 'dns', 'allowAllAddresses', 'backend', 'name', 'labels', 'annotations'];
+    const FIELDS = ['source', 'rules', 'dns', 'allowAllAddresses', 'backends', 'name', 'labels', 'annotations'];
     const typo = (w: string) => fc.tuple(fc.nat(w.length - 1), fc.constantFrom('drop', 'case', 'double')).map(([i, how]) => (how === 'drop'
       ? w.slice(0, i) + w.slice(i + 1) : how === 'case' ? w.slice(0, i) + w[i].toUpperCase() + w.slice(i + 1) : w.slice(0, i) + w[i] + w.slice(i)));
     fc.assert(fc.property(fc.constantFrom(...FIELDS).chain(typo), (key) => {
@@ -362,7 +362,7 @@ describe('every suggestion is valid input and never wider than the input', () =>
       const attempt = (cidr: string) => {
         const c = Testing.chart();
         try {
-          new FixedEgressIp(c, 'f', { sources: [EgressSource.namespace('prod')], provider: FixedEgressIpProvider.calico({ poolCidr: cidr, emitNamespaces: true }) });
+          new FixedEgressIp(c, 'f', { source: EgressSource.namespace('prod'), provider: FixedEgressIpProvider.calico({ poolCidr: cidr, emitNamespaces: true }) });
           return '';
         } catch (e) {
           return (e as Error).message;

@@ -11,7 +11,7 @@ import {
 const allowPort = (port: () => unknown) => ({ chart }: Ctx) =>
   new EgressPolicy(chart, 'p', { source: pods() }).allow(Destination.ipv4('203.0.113.0/24'), port() as Port);
 const allowDest = (d: () => unknown, backend?: () => IEgressBackend) => ({ chart }: Ctx) =>
-  new EgressPolicy(chart, 'p', { source: pods(), ...(backend ? { backend: backend() } : {}) }).allow(d() as Destination, Port.HTTPS);
+  new EgressPolicy(chart, 'p', { source: pods(), ...(backend ? { backends: [backend()] } : {}) }).allow(d() as Destination, Port.HTTPS);
 
 function portCases(): Case[] {
   const cases: Case[] = [];
@@ -192,7 +192,7 @@ function sourceCases(): Case[] {
 
 function resolverCases(): Case[] {
   const cases: Case[] = [];
-  const use = (r: () => unknown) => ({ chart }: Ctx) => new DnsEgressRule(chart, 'd', { source: EgressSource.namespace('prod'), resolvers: r() as DnsResolver[] });
+  const use = (r: () => unknown) => ({ chart }: Ctx) => new DnsEgressRule(chart, 'd', { source: EgressSource.namespace('prod'), dns: r() as DnsResolver[] });
   const list: Array<[string, () => unknown, string, string]> = [
     ['kubeDns(null)', () => [DnsResolver.kubeDns(null as never)], 'EGRESS_INVALID_ARGUMENT', 'DnsResolver.kubeDns() options must be an object with the properties namespace, labels, port, got null'],
     ['kubeDns({ port: "53" })', () => [DnsResolver.kubeDns({ port: '53' as never })], 'EGRESS_INVALID_ARGUMENT', 'options.port must be a number, got "53" (a string). Write 53 without quotes'],
@@ -214,7 +214,7 @@ function resolverCases(): Case[] {
     ['addresses(["0.0.0.0/0"])', () => DnsResolver.addresses(['0.0.0.0/0']), 'EGRESS_ALLOW_ALL', 'covers every IPv4 address'],
   ];
   for (const [name, r, code, value] of list) cases.push({ name: `DnsResolver.${name}`, run: use(r), code, path: 'c/d', value });
-  cases.push({ name: 'DnsEgressRule resolvers: [] isolates without DNS', run: use(() => []), code: 'EGRESS_EMPTY_POLICY', path: 'c/d', value: 'DnsEgressRule was given no resolvers' });
+  cases.push({ name: 'DnsEgressRule dns: [] isolates without DNS', run: use(() => []), code: 'EGRESS_EMPTY_POLICY', path: 'c/d', value: 'DnsEgressRule was given no resolvers' });
   return cases;
 }
 
@@ -289,7 +289,7 @@ function backendCases(): Case[] {
     ['clusterNetworkPolicy({ priority: 500, isolationPriority: 400 })', () => EgressBackend.clusterNetworkPolicy({ priority: 500, isolationPriority: 400 }), 'EGRESS_CONFLICTING_OPTIONS', 'isolationPriority 400 is not above priority 500'],
   ];
   for (const [name, b, code, value] of list) {
-    cases.push({ name: `EgressBackend.${name}`, run: ({ chart }) => new EgressPolicy(chart, 'p', { source: pods(), backend: b() }), code, path: 'c/p', value });
+    cases.push({ name: `EgressBackend.${name}`, run: ({ chart }) => new EgressPolicy(chart, 'p', { source: pods(), backends: [b()] }), code, path: 'c/p', value });
   }
   const capability: Array<[string, () => IEgressBackend, () => Destination, () => Port, string]> = [
     ['SCTP to a hostname on NetworkPolicy', () => EgressBackend.kubernetes(), () => Destination.fqdn('api.example.com'), () => Port.sctp(5000),
@@ -304,7 +304,7 @@ function backendCases(): Case[] {
       'cannot express destination *.example.com (needs capability FqdnPattern). Use a backend that can express the whole rule: EgressBackend.cilium(),'],
   ];
   for (const [name, b, d, p, value] of capability) {
-    cases.push({ name: `capability: ${name}`, run: ({ chart }) => new EgressPolicy(chart, 'p', { source: pods(), backend: b() }).allow(d(), p()), code: 'EGRESS_UNSUPPORTED_BY_BACKEND', path: 'c/p', value });
+    cases.push({ name: `capability: ${name}`, run: ({ chart }) => new EgressPolicy(chart, 'p', { source: pods(), backends: [b()] }).allow(d(), p()), code: 'EGRESS_UNSUPPORTED_BY_BACKEND', path: 'c/p', value });
   }
   // the alternatives never include Istio for SCTP or a range
   cases.push({ name: 'capability: Istio is not suggested for SCTP', run: ({ chart }) => new EgressPolicy(chart, 'p', { source: pods() }).allow(Destination.fqdn('api.example.com'), Port.sctp(1)), code: 'EGRESS_UNSUPPORTED_BY_BACKEND', path: 'c/p', value: /^((?!EgressBackend\.istio\(\)).)*$/ });
@@ -313,8 +313,8 @@ function backendCases(): Case[] {
 
 function providerCases(): Case[] {
   const cases: Case[] = [];
-  const use = (p: () => IFixedEgressIpProvider, extra: Record<string, unknown> = {}) => ({ chart }: Ctx) =>
-    new FixedEgressIp(chart, 'f', { sources: [pods()], provider: p(), ...extra } as never);
+  const use = (p: () => FixedEgressIpProvider, extra: Record<string, unknown> = {}) => ({ chart }: Ctx) =>
+    new FixedEgressIp(chart, 'f', { source: pods(), provider: p(), ...extra } as never);
   const dest = { destinations: [Destination.ipv4('203.0.113.0/24')] };
   const list: Array<[string, () => IFixedEgressIpProvider, Record<string, unknown>, string, string]> = [
     ['cilium(undefined)', () => FixedEgressIpProvider.cilium(undefined as never), dest, 'EGRESS_INVALID_ARGUMENT', 'FixedEgressIpProvider.cilium() options must be an object'],

@@ -97,7 +97,7 @@ export function build(app: App, id: string, intents: Intent[], backend: IEgressB
     switch (it.kind) {
       case 'policy': {
         const dns = [[DnsResolver.kubeDns()], [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()], DnsResolver.addresses(['10.96.0.10/32'])][it.dns];
-        const p = new EgressPolicy(chart, cid, { source: source(it.ns, it.labels), dns, backend });
+        const p = new EgressPolicy(chart, cid, { source: source(it.ns, it.labels), dns, backends: [backend] });
         for (const r of it.rules) {
           const d = destination(r.dest, it.ns);
           if (expressible(d)) p.allow(d, ...r.ports.map((n) => Port.tcp(n)));
@@ -105,13 +105,13 @@ export function build(app: App, id: string, intents: Intent[], backend: IEgressB
         break;
       }
       case 'deny':
-        new DefaultDenyEgress(chart, cid, { source: source(it.ns, it.labels), backend });
+        new DefaultDenyEgress(chart, cid, { source: source(it.ns, it.labels), backends: [backend] });
         break;
       case 'dns':
         new DnsEgressRule(chart, cid, {
           source: source(it.ns, it.labels),
-          resolvers: it.nodeLocal ? [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()] : undefined,
-          backend,
+          dns: it.nodeLocal ? [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()] : undefined,
+          backends: [backend],
         });
         break;
       case 'external':
@@ -162,14 +162,14 @@ function buildFixedIp(app: App, id: string, n: number): void {
     case 0:
       new CiliumEgressGatewayValues(chart, 'values', { name: `cilium-egress-${n}` });
       new FixedEgressIp(chart, 'ip', {
-        sources: [pods],
+        source: pods,
         destinations: [Destination.ipv4(`198.51.100.${(n % 32) * 8}/29`), Destination.ipv4('203.0.113.0/24')],
         provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: `10.0.${n % 250}.100` }),
       });
       break;
     case 1:
       new FixedEgressIp(chart, 'ip', {
-        sources: [EgressSource.namespace(ns)],
+        source: EgressSource.namespace(ns),
         provider: FixedEgressIpProvider.calico({
           poolCidr: `10.${100 + (n % 100)}.0.0/24`,
           emitNamespaces: true,
@@ -178,7 +178,7 @@ function buildFixedIp(app: App, id: string, n: number): void {
       break;
     default:
       new FixedEgressIp(chart, 'ip', {
-        sources: [pods],
+        source: pods,
         provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: [`vsw-corpus${n}a`, `vsw-corpus${n}b`], securityGroupIds: [`sg-corpus${n}`] }),
       });
   }

@@ -366,7 +366,7 @@ describe('EgressGateway | Istio routing', () => {
 
   test('the source namespace\'s REGISTRY_ONLY Sidecar sees the routed hosts and the gateway', () => {
     const c = chart();
-    new EgressPolicy(c, 'direct', { backend: EgressBackend.istio(), source: backendPods(), dns: DnsResolver.addresses(['10.96.0.10/32']) })
+    new EgressPolicy(c, 'direct', { backends: [EgressBackend.istio()], source: backendPods(), dns: DnsResolver.addresses(['10.96.0.10/32']) })
       .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     gateway(c).addRoute('api', { source: backendPods(), destinations: [Destination.fqdn('api.external.com')], ports: [Port.HTTPS] });
     // (api.github.com is declared to the mesh only, which the bypass closure drops at the network

@@ -15,7 +15,7 @@ describe('FixedEgressIp | the seed "Cilium Egress Gateway" policy', () => {
     // WHEN
     const ip = new FixedEgressIp(c, 'egress-external-api', {
       name: 'egress-external-api',
-      sources: [apiClient()],
+      source: apiClient(),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: gateway(),
     });
@@ -38,7 +38,7 @@ describe('FixedEgressIp | the seed "Cilium Egress Gateway" policy', () => {
 
   test('the documented limits are warnings with stable ids', () => {
     const c = chart();
-    new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'ip', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
     expect(EgressWarnings.list(c).map((w) => w.id)).toEqual([
       'cdk8s-egress:ciliumEgressGatewayChangeBreaksConnections',
       'cdk8s-egress:ciliumEgressIncompatibleFeatures',
@@ -57,14 +57,14 @@ describe('FixedEgressIp | the seed "Cilium Egress Gateway" policy', () => {
     const app = tempApp();
     const c = new Chart(app, 'c');
     EgressWarnings.enableStrictMode(app);
-    new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'ip', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
     expect(() => app.synth()).toThrow(/\[c\/ip\] Cilium's open-source egress gateway has no high availability.*cdk8s-egress:ciliumEgressNoHa; strict mode/s);
     expect(writtenFiles(app)).toEqual([]);
 
     const app2 = tempApp();
     const c2 = new Chart(app2, 'c');
     EgressWarnings.enableStrictMode(app2);
-    new FixedEgressIp(c2, 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c2, 'ip', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
     for (const w of EgressWarnings.list(c2)) EgressWarnings.acknowledge(app2, w.id, 'single gateway accepted; documented in the runbook');
     app2.synth();
     expect(writtenFiles(app2)).toEqual(['c.k8s.yaml']);
@@ -74,7 +74,7 @@ describe('FixedEgressIp | the seed "Cilium Egress Gateway" policy', () => {
     const build = () => {
       const c = chart();
       new FixedEgressIp(c, 'ip', {
-        sources: [apiClient(), EgressSource.namespace('batch')],
+        source: EgressSource.anyOf(apiClient(), EgressSource.namespace('batch')),
         destinations: [Destination.ipv4('198.51.100.0/24'), Destination.ipv6('2001:db8::/32')],
         provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'zone': 'a', 'egress-gateway': 'true' }, egressInterface: 'eth1' }),
       });
@@ -86,73 +86,73 @@ describe('FixedEgressIp | the seed "Cilium Egress Gateway" policy', () => {
 
 describe('FixedEgressIp | sources and destinations', () => {
   test('throws without sources', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
+    () => new FixedEgressIp(chart(), 'ip', { source: EgressSource.anyOf(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
     'EGRESS_EMPTY_SELECTOR', /FixedEgressIp was given no sources: list the pods/));
 
   test('throws on an invalid source', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [EgressSource.namespace('Prod')], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
+    () => new FixedEgressIp(chart(), 'ip', { source: EgressSource.namespace('Prod'), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
     'EGRESS_INVALID_NAME', /Invalid namespace in EgressSource.namespace\(\) "Prod".*Did you mean "prod"/));
 
   test('throws on a workload without namespace', () => {
     const c = chart();
     const d = deployment(c, 'api', 'api', { metadata: {} });
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(d)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
+    expectError(() => new FixedEgressIp(c, 'ip', { source: EgressSource.workload(d), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
       'EGRESS_NAMESPACE_REQUIRED', /EgressSource.workload\(test\/api\) has no namespace/);
   });
 
   test('a provider scoped by destination needs destinations', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], provider: gateway() }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), provider: gateway() }),
     'EGRESS_EMPTY_POLICY', /The Cilium egress gateway applies to listed destinations only, and none were given.*Destination.anyIpv4\(\) with allowAllAddresses: true/));
 
   test('throws on an invalid destination CIDR, with the fix', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.7')], provider: gateway() }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.7')], provider: gateway() }),
     'EGRESS_INVALID_CIDR', /"203.0.113.7" has no prefix length \(mask\). Did you mean "203.0.113.7\/32"\?/));
 
   test('destinations must be IP blocks', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.fqdn('api.example.com')], provider: gateway() }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.fqdn('api.example.com')], provider: gateway() }),
     'EGRESS_UNSUPPORTED_BY_BACKEND', /FixedEgressIp destinations must be IP blocks, got api.example.com: the Cilium egress gateway matches destination CIDRs only/));
 
   test('0.0.0.0/0 needs the explicit opt-in', () => {
-    expectError(() => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.anyIpv4()], provider: gateway() }),
+    expectError(() => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.anyIpv4()], provider: gateway() }),
       'EGRESS_ALLOW_ALL', /Refusing to send all IPv4 egress \(0.0.0.0\/0\) of the pods through the Cilium egress gateway.*allowAllAddresses: true/);
     const c = chart();
-    new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: [Destination.anyIpv4()], allowAllAddresses: true, provider: gateway() });
+    new FixedEgressIp(c, 'ip', { source: apiClient(), destinations: [Destination.anyIpv4()], allowAllAddresses: true, provider: gateway() });
     expect(Testing.synth(c)[0].spec.destinationCIDRs).toEqual(['0.0.0.0/0']);
   });
 
   test('blocks that together cover a family need the same opt-in', () => {
     const halves = [Destination.ipv4('0.0.0.0/1'), Destination.ipv4('128.0.0.0/1')];
-    expectError(() => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: halves, provider: gateway() }),
+    expectError(() => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: halves, provider: gateway() }),
       'EGRESS_ALLOW_ALL', /Refusing to route 0.0.0.0\/1, 128.0.0.0\/1 through the Cilium egress gateway: together .* cover every IPv4 address.*allowAllAddresses: true/);
     const c = chart();
-    new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: halves, allowAllAddresses: true, provider: gateway() });
+    new FixedEgressIp(c, 'ip', { source: apiClient(), destinations: halves, allowAllAddresses: true, provider: gateway() });
     expect(Testing.synth(c)[0].spec.destinationCIDRs).toEqual(['0.0.0.0/1', '128.0.0.0/1']);
   });
 
   test('throws on a duplicate destination', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24'), Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24'), Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
     'EGRESS_DUPLICATE_RULE', /Destination 203.0.113.0\/24 is listed twice/));
 
   test('providers that apply to all egress refuse destinations instead of ignoring them', () => expectError(
     () => new FixedEgressIp(chart(), 'ip', {
-      sources: [EgressSource.namespace('batch')],
+      source: EgressSource.namespace('batch'),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'] }),
     }),
     'EGRESS_UNSUPPORTED_BY_BACKEND', /The Terway PodNetworking gives the pods their address for all egress and cannot be limited to destinations \(203.0.113.0\/24\)/));
 
   test('throws on an invalid object name', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { name: 'Egress_API', sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
+    () => new FixedEgressIp(chart(), 'ip', { name: 'Egress_API', source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() }),
     'EGRESS_INVALID_NAME', /Invalid object name "Egress_API": it must be a DNS-1123 subdomain.*Did you mean "egress-api"\?/));
 
   test('throws on invalid labels for the emitted objects', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway(), labels: { 'team name': 'x' } }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway(), labels: { 'team name': 'x' } }),
     'EGRESS_INVALID_LABEL', /Invalid label key "team name" in labels/));
 
   test('labels and annotations go on the emitted object', () => {
     const c = chart();
     new FixedEgressIp(c, 'ip', {
-      sources: [apiClient()],
+      source: apiClient(),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: gateway(),
       labels: { team: 'payments' },
@@ -168,21 +168,21 @@ describe('FixedEgressIp | cluster CIDRs', () => {
   const cluster = { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] };
 
   test('a destination inside the pod CIDR is refused (it never leaves through the gateway)', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('10.244.3.0/24')], provider: gateway(), clusterCidrs: cluster }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.ipv4('10.244.3.0/24')], provider: gateway(), clusterCidrs: cluster }),
     'EGRESS_INVALID_CIDR', /Destination 10.244.3.0\/24 lies inside the cluster's pod CIDR 10.244.0.0\/16: in-cluster traffic never leaves through the Cilium egress gateway/));
 
   test('a destination inside the Service CIDR is refused', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('10.96.0.10/32')], provider: gateway(), clusterCidrs: cluster }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.ipv4('10.96.0.10/32')], provider: gateway(), clusterCidrs: cluster }),
     'EGRESS_INVALID_CIDR', /lies inside the cluster's Service CIDR 10.96.0.0\/12/));
 
   test('a destination containing a cluster CIDR is a warning', () => {
     const c = chart();
-    new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('10.0.0.0/8')], provider: gateway(), clusterCidrs: cluster });
+    new FixedEgressIp(c, 'ip', { source: apiClient(), destinations: [Destination.ipv4('10.0.0.0/8')], provider: gateway(), clusterCidrs: cluster });
     const w = EgressWarnings.list(c).find((x) => x.id === 'cdk8s-egress:fixedEgressIpClusterCidrExcluded');
     expect(w?.message).toMatch(/Destination 10.0.0.0\/8 contains the cluster's pod CIDR 10.244.0.0\/16 and Service CIDR 10.96.0.0\/12/);
     // AND so does every address, opted into
     const all = chart();
-    new FixedEgressIp(all, 'ip', { sources: [apiClient()], destinations: [Destination.anyIpv4()], allowAllAddresses: true, provider: gateway(), clusterCidrs: cluster });
+    new FixedEgressIp(all, 'ip', { source: apiClient(), destinations: [Destination.anyIpv4()], allowAllAddresses: true, provider: gateway(), clusterCidrs: cluster });
     expect(EgressWarnings.list(all).find((x) => x.id === 'cdk8s-egress:fixedEgressIpClusterCidrExcluded')?.message)
       .toMatch(/Destination 0.0.0.0\/0 contains the cluster's pod CIDR 10.244.0.0\/16 and Service CIDR 10.96.0.0\/12/);
   });
@@ -191,21 +191,21 @@ describe('FixedEgressIp | cluster CIDRs', () => {
     const app = Testing.app();
     app.node.setContext('cdk8s-egress:clusterCidrs', cluster);
     const c = new Chart(app, 'test');
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('10.244.3.0/24')], provider: gateway() }),
+    expectError(() => new FixedEgressIp(c, 'ip', { source: apiClient(), destinations: [Destination.ipv4('10.244.3.0/24')], provider: gateway() }),
       'EGRESS_INVALID_CIDR', /inside the cluster's pod CIDR 10.244.0.0\/16/);
   });
 
   test('throws on an invalid declared cluster CIDR', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway(), clusterCidrs: { podCidrs: ['10.244.0.0'] } }),
+    () => new FixedEgressIp(chart(), 'ip', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway(), clusterCidrs: { podCidrs: ['10.244.0.0'] } }),
     'EGRESS_INVALID_CIDR', /Invalid CIDR in clusterCidrs.podCidrs: "10.244.0.0" has no prefix length \(mask\). Did you mean "10.244.0.0\/32"\?/));
 });
 
 describe('FixedEgressIp | two policies for the same pods must agree on the address', () => {
   test('the same pods and destinations through two gateways fail at synth, naming both', () => {
     const c = chart();
-    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'a', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
     new FixedEgressIp(c, 'b', {
-      sources: [EgressSource.namespace('production')],
+      source: EgressSource.namespace('production'),
       destinations: [Destination.ipv4('203.0.113.128/25')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'eu' }, egressIp: '10.0.0.200' }),
     });
@@ -216,31 +216,31 @@ describe('FixedEgressIp | two policies for the same pods must agree on the addre
   test('a workload selected by a Calico pool and by a Cilium gateway fails', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api-client');
-    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
-    new FixedEgressIp(c, 'b', { name: 'api-pool', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) });
+    new FixedEgressIp(c, 'a', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'b', { name: 'api-pool', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) });
     expectSynthError(c, /\[test\/b\] workload test\/api may also be selected by test\/a .* Calico pool api-pool \(10.244.200.0\/24\) here, Cilium gateway/);
   });
 
   test('disjoint destinations, disjoint pods or the same gateway do not conflict', () => {
     const c = chart();
-    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'a', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
     // disjoint destinations
     new FixedEgressIp(c, 'b', {
-      sources: [apiClient()],
+      source: apiClient(),
       destinations: [Destination.ipv4('198.51.100.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'eu' } }),
     });
     // same pods and destinations, same gateway and address
-    new FixedEgressIp(c, 'c', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/25')], provider: gateway() });
+    new FixedEgressIp(c, 'c', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/25')], provider: gateway() });
     // other pods (a different value for the same label key)
     new FixedEgressIp(c, 'd', {
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'billing' } })],
+      source: EgressSource.pods({ namespace: 'production', labels: { app: 'billing' } }),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'eu' } }),
     });
     // a destination carved out by `except`
     new FixedEgressIp(c, 'e', {
-      sources: [apiClient()],
+      source: apiClient(),
       destinations: [Destination.ipv4('203.0.0.0/16', { except: ['203.0.113.0/24'] })],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'us' } }),
     });
@@ -251,29 +251,29 @@ describe('FixedEgressIp | two policies for the same pods must agree on the addre
     const c = chart();
     const billing = deployment(c, 'billing', 'billing');
     const api = deployment(c, 'api', 'api-client');
-    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'a', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
     // billing pods do not carry app=api-client: no conflict
-    new FixedEgressIp(c, 'b', { sources: [EgressSource.workload(billing)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
+    new FixedEgressIp(c, 'b', { source: EgressSource.workload(billing), destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
     expect(Testing.synth(c).filter((m) => m.kind === 'CiliumEgressGatewayPolicy')).toHaveLength(2);
     // api pods do
-    new FixedEgressIp(c, 'c', { sources: [EgressSource.workload(api)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'c' } }) });
+    new FixedEgressIp(c, 'c', { source: EgressSource.workload(api), destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'c' } }) });
     expectSynthError(c, /\[test\/c\] workload test\/api may also be selected by test\/a/);
   });
 
   test('only sources in the same namespace are compared, every earlier conflict is reported, in creation order', () => {
     const c = chart();
     const dest = () => [Destination.ipv4('203.0.113.0/24')];
-    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: dest(), provider: gateway() });
+    new FixedEgressIp(c, 'a', { source: apiClient(), destinations: dest(), provider: gateway() });
     // the same labels in another namespace: other pods, no conflict
     new FixedEgressIp(c, 'b', {
-      sources: [EgressSource.pods({ namespace: 'staging', labels: { app: 'api-client' } })],
+      source: EgressSource.pods({ namespace: 'staging', labels: { app: 'api-client' } }),
       destinations: dest(),
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }),
     });
     expect(Testing.synth(c)).toHaveLength(2);
     // sources in two namespaces: conflicts with a (production) and with b (staging)
     new FixedEgressIp(c, 'c', {
-      sources: [EgressSource.namespace('staging'), EgressSource.namespace('production')],
+      source: EgressSource.anyOf(EgressSource.namespace('staging'), EgressSource.namespace('production')),
       destinations: dest(),
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'c' } }),
     });
@@ -289,8 +289,8 @@ describe('FixedEgressIp | two policies for the same pods must agree on the addre
   test('a workload whose pod labels change after a synth is compared with its new labels', () => {
     const c = chart();
     const billing = deployment(c, 'billing', 'billing');
-    new FixedEgressIp(c, 'a', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
-    new FixedEgressIp(c, 'b', { sources: [EgressSource.workload(billing)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
+    new FixedEgressIp(c, 'a', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'b', { source: EgressSource.workload(billing), destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
     expect(Testing.synth(c).filter((m) => m.kind === 'CiliumEgressGatewayPolicy')).toHaveLength(2);
     billing.podMetadata.addLabel('app', 'api-client');
     expectSynthError(c, /\[test\/b\] workload test\/billing may also be selected by test\/a/);
@@ -299,8 +299,8 @@ describe('FixedEgressIp | two policies for the same pods must agree on the addre
   test('... also when the workload is the earlier of the two', () => {
     const c = chart();
     const billing = deployment(c, 'billing', 'billing');
-    new FixedEgressIp(c, 'a', { sources: [EgressSource.workload(billing)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
-    new FixedEgressIp(c, 'b', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
+    new FixedEgressIp(c, 'a', { source: EgressSource.workload(billing), destinations: [Destination.ipv4('203.0.113.0/24')], provider: gateway() });
+    new FixedEgressIp(c, 'b', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'b' } }) });
     expect(Testing.synth(c).filter((m) => m.kind === 'CiliumEgressGatewayPolicy')).toHaveLength(2);
     billing.podMetadata.addLabel('app', 'api-client');
     expectSynthError(c, /\[test\/b\] pods app=api-client in namespace production may also be selected by test\/a \(workload test\/billing\)/);
@@ -309,9 +309,9 @@ describe('FixedEgressIp | two policies for the same pods must agree on the addre
   test('an EIP and a PodNetworking on the same StatefulSet conflict (a pod EIP bypasses the NAT gateway)', () => {
     const c = chart();
     const db = statefulSet(c, 'db', 'db');
-    new FixedEgressIp(c, 'eip', { sources: [EgressSource.workload(db)], provider: FixedEgressIpProvider.alibabaEip() });
+    new FixedEgressIp(c, 'eip', { source: EgressSource.workload(db), provider: FixedEgressIpProvider.alibabaEip() });
     new FixedEgressIp(c, 'pn', {
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'db' } })],
+      source: EgressSource.pods({ namespace: 'production', labels: { app: 'db' } }),
       provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'] }),
     });
     expectSynthError(c, /\[test\/pn\] pods app=db in namespace production may also be selected by test\/eip \(workload test\/db\) for all egress/);

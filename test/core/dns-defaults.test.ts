@@ -71,7 +71,7 @@ describe('NodeLocal DNSCache declared in the cdk8s-egress:nodeLocalDnsCache cont
 
   test('an explicit resolver list without the cache is a warning on the construct that was given it', () => {
     const c = chartWithCache(true);
-    new DnsEgressRule(c, 'dns', { source, resolvers: [DnsResolver.kubeDns()] });
+    new DnsEgressRule(c, 'dns', { source, dns: [DnsResolver.kubeDns()] });
     new EgressPolicy(c, 'policy', { source, dns: [DnsResolver.kubeDns()] });
     new DefaultDenyEgress(c, 'baseline', { source: EgressSource.namespace('production'), dns: [DnsResolver.kubeDns()] });
     const warnings = missing(c);
@@ -83,20 +83,20 @@ describe('NodeLocal DNSCache declared in the cdk8s-egress:nodeLocalDnsCache cont
 
   test('no warning where the list has the cache (any port), is empty, or the backend does not control DNS', () => {
     const c = chartWithCache(true);
-    new DnsEgressRule(c, 'with-cache', { source, resolvers: [DnsResolver.nodeLocalDnsCache({ port: 5353 })] });
-    new DnsEgressRule(c, 'cache-only', { source: EgressSource.namespace('batch'), resolvers: [DnsResolver.nodeLocalDnsCache()] });
+    new DnsEgressRule(c, 'with-cache', { source, dns: [DnsResolver.nodeLocalDnsCache({ port: 5353 })] });
+    new DnsEgressRule(c, 'cache-only', { source: EgressSource.namespace('batch'), dns: [DnsResolver.nodeLocalDnsCache()] });
     new EgressPolicy(c, 'no-dns', { source: EgressSource.namespace('batch'), dns: [] });
     new AllowedExternalService(c, 'istio', {
       source: EgressSource.namespace('mesh'), destinations: [Destination.fqdn('api.example.com')], ports: [Port.HTTPS], backends: [EgressBackend.istio()],
     });
-    new EgressPolicy(c, 'istio-dns', { source: EgressSource.namespace('mesh'), backend: EgressBackend.istio(), dns: [DnsResolver.kubeDns()] });
+    new EgressPolicy(c, 'istio-dns', { source: EgressSource.namespace('mesh'), backends: [EgressBackend.istio()], dns: [DnsResolver.kubeDns()] });
     expect(missing(c)).toEqual([]);
   });
 
   test('the warning can be acknowledged like any other', () => {
     const c = chartWithCache(true);
     EgressWarnings.acknowledge(c, EgressWarningId.NODE_LOCAL_DNS_CACHE_MISSING, 'these pods use dnsPolicy: None with an external resolver');
-    new DnsEgressRule(c, 'dns', { source, resolvers: DnsResolver.addresses(['198.51.100.53/32']) });
+    new DnsEgressRule(c, 'dns', { source, dns: DnsResolver.addresses(['198.51.100.53/32']) });
     expect(missing(c)[0].acknowledgedReason).toBe('these pods use dnsPolicy: None with an external resolver');
   });
 
@@ -115,7 +115,7 @@ describe('NodeLocal DNSCache declared in the cdk8s-egress:nodeLocalDnsCache cont
 
   test('false means no cache', () => {
     const c = chartWithCache(false);
-    new DnsEgressRule(c, 'dns', { source, resolvers: [DnsResolver.kubeDns()] });
+    new DnsEgressRule(c, 'dns', { source, dns: [DnsResolver.kubeDns()] });
     expect(synth(c)[0].spec.egress).toEqual([{ to: [KUBE_DNS_PEER], ports: DNS_PORTS }]);
     expect(missing(c)).toEqual([]);
   });

@@ -46,7 +46,7 @@ function appRaisingEveryWarning(): App {
   // Fixed egress IP providers
   const fixed = new Chart(app, 'fixed');
   new FixedEgressIp(fixed, 'cilium', {
-    sources: [pods('production', 'api-client')],
+    source: pods('production', 'api-client'),
     destinations: [Destination.ipv4('10.0.0.0/8')], // contains the cluster ranges
     provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
   });
@@ -54,33 +54,33 @@ function appRaisingEveryWarning(): App {
     metadata: { namespace: 'production' }, podMetadata: { labels: { app: id } }, replicas, containers: [{ image: `example/${id}:1` }],
   });
   new FixedEgressIp(fixed, 'calico-routed', {
-    sources: [EgressSource.workload(workload('routed', 1))],
+    source: EgressSource.workload(workload('routed', 1)),
     provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.240.0/24', advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'] } }),
   });
   new FixedEgressIp(fixed, 'calico-nat', {
-    sources: [EgressSource.workload(workload('natted', 1))],
+    source: EgressSource.workload(workload('natted', 1)),
     provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.241.0/24', natOutgoing: true }),
   });
   const eipPods = workload('eip', 2);
   eipPods.podMetadata.addAnnotation('k8s.aliyun.com/pod-eip', 'true');
-  new FixedEgressIp(fixed, 'eip-ip', { sources: [EgressSource.workload(eipPods)], provider: FixedEgressIpProvider.alibabaEip() });
+  new FixedEgressIp(fixed, 'eip-ip', { source: EgressSource.workload(eipPods), provider: FixedEgressIpProvider.alibabaEip() });
   new FixedEgressIp(fixed, 'snat', {
-    sources: [pods('production', 'uploader')],
+    source: pods('production', 'uploader'),
     provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'], eniType: TerwayEniType.TRUNK }),
   });
 
   // Policies and backends
   const policies = new Chart(app, 'policies');
   new AllowedExternalService(policies, 'broad', { source: pods('production', 'partner'), destinations: [Destination.ipv4('64.0.0.0/2')], ports: [Port.HTTPS] });
-  new EgressPolicy(policies, 'tiered', { source: pods('production', 'tiered'), backend: EgressBackend.calico({ tier: 'security' }) })
+  new EgressPolicy(policies, 'tiered', { source: pods('production', 'tiered'), backends: [EgressBackend.calico({ tier: 'security' })] })
     .allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
-  new EgressPolicy(policies, 'hash', { source: pods('production', 'hash'), backend: EgressBackend.cilium() })
+  new EgressPolicy(policies, 'hash', { source: pods('production', 'hash'), backends: [EgressBackend.cilium()] })
     .allow(Destination.pods({ labels: { 'pod-template-hash': 'abc' } }), Port.HTTPS);
   new EgressPolicy(policies, 'in-cluster', { source: pods('production', 'in-cluster') }).allow(Destination.ipv4('10.244.1.0/24'), Port.HTTPS);
   new EgressPolicy(policies, 'own-dns', { source: pods('production', 'own-dns'), dns: [DnsResolver.kubeDns()] }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
-  const istio = new EgressPolicy(policies, 'istio', { source: pods('mesh', 'web'), backend: EgressBackend.istio(), dns: [] });
+  const istio = new EgressPolicy(policies, 'istio', { source: pods('mesh', 'web'), backends: [EgressBackend.istio()], dns: [] });
   istio.allow(Destination.fqdn('db.example.com'), Port.POSTGRES);
-  new EgressPolicy(policies, 'istio-open', { source: EgressSource.namespace('open'), backend: EgressBackend.istio({ registryOnly: false }), dns: [] })
+  new EgressPolicy(policies, 'istio-open', { source: EgressSource.namespace('open'), backends: [EgressBackend.istio({ registryOnly: false })], dns: [] })
     .allow(Destination.fqdn('api.example.com'), Port.HTTPS);
 
   // Gateways, the app-wide bypass check and monitoring

@@ -125,7 +125,7 @@ describe.each(PLUS)('EgressSource.workload() with %s', (name, kplus) => {
       const w = plusWorkload(kplus, 'Deployment', c, 'web', { spread: true } as plus33.DeploymentProps);
       if (withPolicy) {
         new EgressPolicy(c, 'p', { source: EgressSource.workload(w) });
-        new FixedEgressIp(c, 'ip', { name: 'pool', sources: [EgressSource.workload(w)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }), clusterCidrs: { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] } });
+        new FixedEgressIp(c, 'ip', { name: 'pool', source: EgressSource.workload(w), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }), clusterCidrs: { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] } });
       }
       return manifestOf(c, w);
     };
@@ -140,20 +140,20 @@ describe.each(PLUS)('EgressSource.workload() with %s', (name, kplus) => {
   test('FixedEgressIp annotates the pod template (Calico) and adds the EIP readiness gate (Alibaba)', () => {
     const c = chartIn('shop');
     const api = plusWorkload(kplus, 'Deployment', c, 'api');
-    new FixedEgressIp(c, 'pool', { name: 'api-pool', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }), clusterCidrs: { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] } });
+    new FixedEgressIp(c, 'pool', { name: 'api-pool', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }), clusterCidrs: { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] } });
     expect(manifestOf(c, api).spec.template.metadata.annotations).toEqual({ 'cni.projectcalico.org/ipv4pools': '["api-pool"]' });
 
     const db = new kplus.StatefulSet(c, 'db', { containers: [{ image: 'example/db:1', portNumber: 5432 }], replicas: 1 });
-    new FixedEgressIp(c, 'eip', { sources: [EgressSource.workload(db)], provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) });
+    new FixedEgressIp(c, 'eip', { source: EgressSource.workload(db), provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) });
     const m = manifestOf(c, db);
     expect(m.spec.template.metadata.annotations).toEqual({ 'k8s.aliyun.com/pod-eip-instanceid': 'eip-bp1example' });
     expect(m.spec.template.spec.readinessGates).toEqual([{ conditionType: 'k8s.aliyun.com/eip' }]);
 
     const web = plusWorkload(kplus, 'Deployment', c, 'web');
-    expectEgressError(() => new FixedEgressIp(c, 'eip2', { sources: [EgressSource.workload(web)], provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1other' }) }),
+    expectEgressError(() => new FixedEgressIp(c, 'eip2', { source: EgressSource.workload(web), provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1other' }) }),
       EgressErrorCode.UNSUPPORTED_BY_BACKEND, 'c/eip2', /attaches one existing EIP to one pod, but c\/web is a Deployment, whose pods are replaced/);
     const host = plusWorkload(kplus, 'DaemonSet', c, 'host', { hostNetwork: true } as plus33.DaemonSetProps);
-    expectEgressError(() => new FixedEgressIp(c, 'eip3', { sources: [EgressSource.workload(host)], provider: FixedEgressIpProvider.alibabaEip({}) }),
+    expectEgressError(() => new FixedEgressIp(c, 'eip3', { source: EgressSource.workload(host), provider: FixedEgressIpProvider.alibabaEip({}) }),
       EgressErrorCode.UNSUPPORTED_BY_BACKEND, 'c/eip3', /c\/host uses the host network/);
   });
 });
@@ -234,7 +234,7 @@ describe.each(L1)('EgressSource.workload() with L1 objects (%s)', (_name, k8s) =
     const c = chartIn('shop');
     const cluster = { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] };
     const calico = (id: string, obj: ApiObject, poolCidr: string) => new FixedEgressIp(c, id, {
-      name: id, sources: [EgressSource.workload(obj)], provider: FixedEgressIpProvider.calico({ poolCidr }), clusterCidrs: cluster,
+      name: id, source: EgressSource.workload(obj), provider: FixedEgressIpProvider.calico({ poolCidr }), clusterCidrs: cluster,
     });
     // no metadata on the template, metadata without annotations, existing annotations
     const bare = new k8s.KubeJob(c, 'bare', { spec: { template: { spec: { containers: [{ name: 'a', image: 'x' }], restartPolicy: 'Never' } } } });
@@ -251,7 +251,7 @@ describe.each(L1)('EgressSource.workload() with L1 objects (%s)', (_name, k8s) =
     const sts = new k8s.KubeStatefulSet(c, 'sts', {
       spec: { serviceName: 'sts', replicas: 1, selector: { matchLabels: { app: 's' } }, template: template({ app: 's' }, { readinessGates: [{ conditionType: 'example.com/ready' }] }) },
     });
-    new FixedEgressIp(c, 'eip', { sources: [EgressSource.workload(sts)], provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) });
+    new FixedEgressIp(c, 'eip', { source: EgressSource.workload(sts), provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) });
     expect(json(sts).spec.readinessGates).toEqual([{ conditionType: 'example.com/ready' }, { conditionType: 'k8s.aliyun.com/eip' }]);
     expect(json(sts).metadata.annotations).toEqual({ 'k8s.aliyun.com/pod-eip-instanceid': 'eip-bp1example' });
     expect(() => Testing.synth(c)).not.toThrow();
@@ -270,13 +270,13 @@ describe.each(L1)('EgressSource.workload() with L1 objects (%s)', (_name, k8s) =
   test('FixedEgressIp reads kind, replicas and hostNetwork from what an L1 object synthesizes', () => {
     const c = chartIn('shop');
     const three = new k8s.KubeStatefulSet(c, 'three', { spec: { serviceName: 'x', replicas: 3, selector: { matchLabels: { app: 'x' } }, template: template({ app: 'x' }) } });
-    expectEgressError(() => new FixedEgressIp(c, 'e1', { sources: [EgressSource.workload(three)], provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) }),
+    expectEgressError(() => new FixedEgressIp(c, 'e1', { source: EgressSource.workload(three), provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) }),
       EgressErrorCode.UNSUPPORTED_BY_BACKEND, 'c/e1', /but StatefulSet c\/three has 3 replicas/);
     const job = new k8s.KubeJob(c, 'job', { spec: { template: template({ job: 'j' }, { restartPolicy: 'Never' }) } });
-    expectEgressError(() => new FixedEgressIp(c, 'e2', { sources: [EgressSource.workload(job)], provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) }),
+    expectEgressError(() => new FixedEgressIp(c, 'e2', { source: EgressSource.workload(job), provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) }),
       EgressErrorCode.UNSUPPORTED_BY_BACKEND, 'c/e2', /but c\/job is a Job, whose pods are replaced/);
     const host = new k8s.KubeDaemonSet(c, 'host', { spec: { selector: { matchLabels: { app: 'h' } }, template: template({ app: 'h' }, { hostNetwork: true }) } });
-    expectEgressError(() => new FixedEgressIp(c, 'e3', { sources: [EgressSource.workload(host)], provider: FixedEgressIpProvider.alibabaEip({}) }),
+    expectEgressError(() => new FixedEgressIp(c, 'e3', { source: EgressSource.workload(host), provider: FixedEgressIpProvider.alibabaEip({}) }),
       EgressErrorCode.UNSUPPORTED_BY_BACKEND, 'c/e3', /c\/host uses the host network/);
   });
 });

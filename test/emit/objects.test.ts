@@ -23,7 +23,7 @@ describe('emitted object names', () => {
     const app = new App();
     const c = new Chart(app, 'c');
     new EgressPolicy(c, 'np', { name: 'egress', source: pods('a') });
-    new EgressPolicy(c, 'cnp', { name: 'egress', source: pods('a'), backend: EgressBackend.cilium() });
+    new EgressPolicy(c, 'cnp', { name: 'egress', source: pods('a'), backends: [EgressBackend.cilium()] });
     new EgressPolicy(c, 'other-ns', { name: 'egress', source: EgressSource.pods({ namespace: 'staging', labels: { app: 'a' } }) });
     new EgressPolicy(new Chart(app, 'other-chart'), 'np', { name: 'egress', source: EgressSource.pods({ namespace: 'dev', labels: { app: 'a' } }) });
     expect(() => app.synthYaml()).not.toThrow();

@@ -15,7 +15,7 @@ describe('FixedEgressIpProvider.alibabaEip() | pod EIP annotations (ack-extend-n
   test('a created EIP per pod: official keys, readiness gate, and the seed keys are not used', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api', { replicas: 1 });
-    const ip = new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.alibabaEip({ bandwidth: 5 }) });
+    const ip = new FixedEgressIp(c, 'ip', { source: EgressSource.workload(api), provider: FixedEgressIpProvider.alibabaEip({ bandwidth: 5 }) });
     const manifests = Testing.synth(c);
     expect(manifests.map((m) => m.kind)).toEqual(['Deployment']);
     const t = template(manifests, 'Deployment');
@@ -34,7 +34,7 @@ describe('FixedEgressIpProvider.alibabaEip() | pod EIP annotations (ack-extend-n
     const c = chart();
     const db = statefulSet(c, 'db', 'db', 2);
     new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.workload(db)],
+      source: EgressSource.workload(db),
       provider: FixedEgressIpProvider.alibabaEip({
         bandwidth: 20,
         internetChargeType: AlibabaEipChargeType.PAY_BY_BANDWIDTH,
@@ -64,13 +64,13 @@ describe('FixedEgressIpProvider.alibabaEip() | pod EIP annotations (ack-extend-n
     [AlibabaEipReleaseStrategy.after(Duration.hours(2)), '2h'],
   ])('release strategy %#', (strategy, value) => {
     const c = chart();
-    new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(statefulSet(c, 'db', 'db'))], provider: FixedEgressIpProvider.alibabaEip({ releaseStrategy: strategy }) });
+    new FixedEgressIp(c, 'ip', { source: EgressSource.workload(statefulSet(c, 'db', 'db')), provider: FixedEgressIpProvider.alibabaEip({ releaseStrategy: strategy }) });
     expect(template(Testing.synth(c), 'StatefulSet').metadata.annotations['k8s.aliyun.com/pod-eip-release-strategy']).toBe(value);
   });
 
   test('an existing EIP on a one-replica StatefulSet', () => {
     const c = chart();
-    const ip = new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(statefulSet(c, 'db', 'db'))], provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) });
+    const ip = new FixedEgressIp(c, 'ip', { source: EgressSource.workload(statefulSet(c, 'db', 'db')), provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }) });
     const t = template(Testing.synth(c), 'StatefulSet');
     expect(t.metadata.annotations).toEqual({ 'k8s.aliyun.com/pod-eip-instanceid': 'eip-bp1example' });
     expect(ip.egressIdentity).toBe('Alibaba Cloud EIP eip-bp1example');
@@ -81,19 +81,19 @@ describe('FixedEgressIpProvider.alibabaEip() | pod EIP annotations (ack-extend-n
 describe('FixedEgressIpProvider.alibabaEip() | bad input fails with path, value and fix', () => {
   const build = (options: AlibabaEipOptions, make: (c: any) => kplus.Workload = (c) => statefulSet(c, 'db', 'db')) => {
     const c = chart();
-    return new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(make(c))], provider: FixedEgressIpProvider.alibabaEip(options) });
+    return new FixedEgressIp(c, 'ip', { source: EgressSource.workload(make(c)), provider: FixedEgressIpProvider.alibabaEip(options) });
   };
 
   test('throws when one provider is used twice', () => {
     const c = chart();
     const provider = FixedEgressIpProvider.alibabaEip();
-    new FixedEgressIp(c, 'first', { sources: [EgressSource.workload(statefulSet(c, 'a', 'a'))], provider });
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(statefulSet(c, 'b', 'b'))], provider }),
+    new FixedEgressIp(c, 'first', { source: EgressSource.workload(statefulSet(c, 'a', 'a')), provider });
+    expectError(() => new FixedEgressIp(c, 'ip', { source: EgressSource.workload(statefulSet(c, 'b', 'b')), provider }),
       'EGRESS_CONFLICTING_OPTIONS', /This FixedEgressIpProvider.alibabaEip\(\) instance already configures another FixedEgressIp/);
   });
 
   test('throws on a non-workload source', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { sources: [EgressSource.namespace('batch')], provider: FixedEgressIpProvider.alibabaEip() }),
+    () => new FixedEgressIp(chart(), 'ip', { source: EgressSource.namespace('batch'), provider: FixedEgressIpProvider.alibabaEip() }),
     'EGRESS_UNSUPPORTED_BY_BACKEND', /needs a workload \(Deployment, StatefulSet, DaemonSet or Job\) as source, got every pod in namespace batch.*Use EgressSource.workload/));
 
   test('throws on an instance id for a Deployment', () => expectError(() => build({ instanceId: 'eip-bp1example' }, (c) => deployment(c, 'api', 'api')),
@@ -105,7 +105,7 @@ describe('FixedEgressIpProvider.alibabaEip() | bad input fails with path, value 
   test('throws on an instance id for several workloads', () => {
     const c = chart();
     expectError(() => new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.workload(statefulSet(c, 'a', 'a')), EgressSource.workload(statefulSet(c, 'b', 'b'))],
+      source: EgressSource.anyOf(EgressSource.workload(statefulSet(c, 'a', 'a')), EgressSource.workload(statefulSet(c, 'b', 'b'))),
       provider: FixedEgressIpProvider.alibabaEip({ instanceId: 'eip-bp1example' }),
     }), 'EGRESS_CONFLICTING_OPTIONS', /EIP eip-bp1example can be attached to one pod only, but 2 workloads were given/);
   });
@@ -132,14 +132,14 @@ describe('FixedEgressIpProvider.alibabaEip() | bad input fails with path, value 
     const api = deployment(c, 'api', 'api', { replicas: 1 });
     api.podMetadata.addAnnotation('k8s.aliyun.com/pod-eip', 'true');
     api.podMetadata.addAnnotation('k8s.aliyun.com/eip-bindingtype', 'NAT');
-    new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.alibabaEip() });
+    new FixedEgressIp(c, 'ip', { source: EgressSource.workload(api), provider: FixedEgressIpProvider.alibabaEip() });
     const w = EgressWarnings.list(c).filter((x) => x.id === 'cdk8s-egress:ackUnofficialEipKeys');
     expect(w).toHaveLength(1);
     expect(w[0].constructPath).toBe('test/ip');
     expect(w[0].message).toMatch(/test\/api carries k8s.aliyun.com\/eip-bindingtype, k8s.aliyun.com\/pod-eip, keys that appear only in unofficial notes.*\(k8s.aliyun.com\/pod-with-eip\)/);
     // none without them
     const clean = chart();
-    new FixedEgressIp(clean, 'ip', { sources: [EgressSource.workload(deployment(clean, 'api', 'api', { replicas: 1 }))], provider: FixedEgressIpProvider.alibabaEip() });
+    new FixedEgressIp(clean, 'ip', { source: EgressSource.workload(deployment(clean, 'api', 'api', { replicas: 1 })), provider: FixedEgressIpProvider.alibabaEip() });
     expect(EgressWarnings.list(clean).filter((x) => x.id === 'cdk8s-egress:ackUnofficialEipKeys')).toEqual([]);
   });
 
@@ -159,7 +159,7 @@ describe('FixedEgressIpProvider.alibabaPodNetworking() | Terway PodNetworking on
     const c = chart('production');
     const ip = new FixedEgressIp(c, 'ip', {
       name: 'api-client-egress',
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+      source: EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } }),
       provider: FixedEgressIpProvider.alibabaPodNetworking(options),
     });
     const [pn, ...rest] = Testing.synth(c);
@@ -187,7 +187,7 @@ describe('FixedEgressIpProvider.alibabaPodNetworking() | Terway PodNetworking on
     const api = deployment(c, 'api', 'api');
     new FixedEgressIp(c, 'ip', {
       name: 'egress',
-      sources: [EgressSource.namespace('batch'), EgressSource.workload(api)],
+      source: EgressSource.anyOf(EgressSource.namespace('batch'), EgressSource.workload(api)),
       provider: FixedEgressIpProvider.alibabaPodNetworking({
         ...options, eniType: TerwayEniType.ENI, vSwitchSelectionPolicy: TerwayVSwitchSelectionPolicy.MOST,
       }),
@@ -203,35 +203,35 @@ describe('FixedEgressIpProvider.alibabaPodNetworking() | Terway PodNetworking on
   test('PodNetworkings of the app must not select the same pods (Terway takes the first match)', () => {
     const c = chart();
     new FixedEgressIp(c, 'a', {
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+      source: EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } }),
       provider: FixedEgressIpProvider.alibabaPodNetworking(options),
     });
     // the same vSwitches (so the same egress identity) but a namespace-wide selector
-    new FixedEgressIp(c, 'b', { sources: [EgressSource.namespace('production')], provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
+    new FixedEgressIp(c, 'b', { source: EgressSource.namespace('production'), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
     expectSynthError(c,
       /\[test\/b\] PodNetworking test-b-c8[0-9a-f]+ \(every pod in namespace production\) and PodNetworking test-a-c8[0-9a-f]+ of test\/a \(pods app=api-client in namespace production\) can select the same pods.*first Ready match in list order.*EGRESS_CONFLICTING_OPTIONS/s);
   });
 
   test('disjoint selectors are fine', () => {
     const c = chart();
-    new FixedEgressIp(c, 'a', { sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'a' } })], provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
-    new FixedEgressIp(c, 'b', { sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'b' } })], provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
-    new FixedEgressIp(c, 'c', { sources: [EgressSource.namespace('batch')], provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
+    new FixedEgressIp(c, 'a', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
+    new FixedEgressIp(c, 'b', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'b' } }), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
+    new FixedEgressIp(c, 'c', { source: EgressSource.namespace('batch'), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
     expect(Testing.synth(c)).toHaveLength(3);
   });
 });
 
 describe('FixedEgressIpProvider.alibabaPodNetworking() | bad input fails with path, value and fix', () => {
   const build = (options: AlibabaPodNetworkingOptions) =>
-    new FixedEgressIp(chart(), 'ip', { sources: [EgressSource.namespace('batch')], provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
+    new FixedEgressIp(chart(), 'ip', { source: EgressSource.namespace('batch'), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
 
   test('throws without vSwitches (Terway would use the shared ones)', () => expectError(() => build({ vSwitchIds: [], securityGroupIds: ['sg-a'] }),
     'EGRESS_EMPTY_SELECTOR', /no vSwitchIds: Terway would fill them from the cluster's eni-config \(the vSwitches shared by all pods\)/));
   test('throws when one provider is used twice', () => {
     const c = chart();
     const provider = FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'] });
-    new FixedEgressIp(c, 'first', { sources: [EgressSource.namespace('a')], provider });
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [EgressSource.namespace('b')], provider }),
+    new FixedEgressIp(c, 'first', { source: EgressSource.namespace('a'), provider });
+    expectError(() => new FixedEgressIp(c, 'ip', { source: EgressSource.namespace('b'), provider }),
       'EGRESS_CONFLICTING_OPTIONS', /This FixedEgressIpProvider.alibabaPodNetworking\(\) instance already configures another FixedEgressIp/);
   });
 
@@ -247,7 +247,7 @@ describe('FixedEgressIpProvider.alibabaPodNetworking() | bad input fails with pa
   test('throws on a repeated vSwitch', () => expectError(() => build({ vSwitchIds: ['vsw-a', 'vsw-a'], securityGroupIds: ['sg-a'] }),
     'EGRESS_CONFLICTING_OPTIONS', /vSwitchIds lists vsw-a twice/));
   test('throws on an invalid name', () => expectError(
-    () => new FixedEgressIp(chart(), 'ip', { name: 'Egress', sources: [EgressSource.namespace('batch')], provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'] }) }),
+    () => new FixedEgressIp(chart(), 'ip', { name: 'Egress', source: EgressSource.namespace('batch'), provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'] }) }),
     'EGRESS_INVALID_NAME', /Invalid object name "Egress"/));
 
   test('fails at synth for pods Terway would skip', () => {
@@ -255,7 +255,7 @@ describe('FixedEgressIpProvider.alibabaPodNetworking() | bad input fails with pa
     const host = deployment(c, 'host', 'host', { hostNetwork: true });
     const pinned = deployment(c, 'pinned', 'pinned', { podMetadata: { labels: { 'app': 'pinned', 'k8s.aliyun.com/ignore-by-terway': 'true' }, annotations: { 'k8s.aliyun.com/pod-networks-request': '[]' } } });
     new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.workload(host), EgressSource.workload(pinned)],
+      source: EgressSource.anyOf(EgressSource.workload(host), EgressSource.workload(pinned)),
       provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-a'], securityGroupIds: ['sg-a'] }),
     });
     expectSynthError(c,

@@ -10,7 +10,7 @@ const cluster = { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] };
 const withWorkload = (options: CalicoFixedEgressIpOptions) => {
   const c = chart('production');
   const api = deployment(c, 'api', 'api-client');
-  const ip = new FixedEgressIp(c, 'ip', { name: 'api-egress', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico(options), clusterCidrs: cluster });
+  const ip = new FixedEgressIp(c, 'ip', { name: 'api-egress', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico(options), clusterCidrs: cluster });
   const manifests = Testing.synth(c);
   return { c, ip, manifests, pool: manifests.find((m) => m.kind === 'IPPool'), deploy: manifests.find((m) => m.kind === 'Deployment') };
 };
@@ -50,7 +50,7 @@ describe('FixedEgressIpProvider.calico() | a dedicated IP pool requested by anno
     app.node.setContext('cdk8s-egress:calicoVersion', '3.30');
     const c = new Chart(app, 'test', { namespace: 'production' });
     const api = deployment(c, 'api', 'api-client');
-    const ip = new FixedEgressIp(c, 'ip', { name: 'api-egress', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }), clusterCidrs: cluster });
+    const ip = new FixedEgressIp(c, 'ip', { name: 'api-egress', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }), clusterCidrs: cluster });
     const pool = Testing.synth(c).find((m) => m.kind === 'IPPool');
     expect(pool.spec.assignmentMode).toBe('Manual');
     expect(pool.spec.nodeSelector).toBeUndefined();
@@ -82,14 +82,14 @@ describe('FixedEgressIpProvider.calico() | a dedicated IP pool requested by anno
   test('an IPv6 pool uses the ipv6pools annotation', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api-client');
-    new FixedEgressIp(c, 'ip', { name: 'api-v6', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: 'fd00:10:244:200::/64' }) });
+    new FixedEgressIp(c, 'ip', { name: 'api-v6', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico({ poolCidr: 'fd00:10:244:200::/64' }) });
     const deploy = Testing.synth(c).find((m) => m.kind === 'Deployment');
     expect(deploy.spec.template.metadata.annotations).toEqual({ 'cni.projectcalico.org/ipv6pools': '["api-v6"]' });
   });
 
   test('a namespace source: the Namespace is emitted with the annotation only when asked', () => {
     const c = chart();
-    new FixedEgressIp(c, 'ip', { name: 'batch-egress', sources: [EgressSource.namespace('batch')], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.201.0/24', emitNamespaces: true }) });
+    new FixedEgressIp(c, 'ip', { name: 'batch-egress', source: EgressSource.namespace('batch'), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.201.0/24', emitNamespaces: true }) });
     const ns = Testing.synth(c).find((m) => m.kind === 'Namespace');
     expect(ns).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'batch', annotations: { 'cni.projectcalico.org/ipv4pools': '["batch-egress"]' } } });
   });
@@ -98,7 +98,7 @@ describe('FixedEgressIpProvider.calico() | a dedicated IP pool requested by anno
     const c = chart();
     const api = deployment(c, 'api', 'api-client');
     new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.workload(api)],
+      source: EgressSource.workload(api),
       provider: FixedEgressIpProvider.calico({
         poolCidr: '10.244.200.0/24',
         advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'], serviceExternalIpCidrs: ['203.0.113.0/24'] },
@@ -120,16 +120,16 @@ describe('FixedEgressIpProvider.calico() | bad input fails with path, value and 
   const build = (options: CalicoFixedEgressIpOptions, source?: EgressSource) => {
     const c = chart();
     const api = deployment(c, 'api', 'api-client');
-    return new FixedEgressIp(c, 'ip', { sources: [source ?? EgressSource.workload(api)], provider: FixedEgressIpProvider.calico(options), clusterCidrs: cluster });
+    return new FixedEgressIp(c, 'ip', { source: source ?? EgressSource.workload(api), provider: FixedEgressIpProvider.calico(options), clusterCidrs: cluster });
   };
 
   test('throws on pools that overlap another FixedEgressIp\'s pool (Calico refuses overlapping pools)', () => {
     const c = chart();
-    new FixedEgressIp(c, 'a', { name: 'a', sources: [EgressSource.workload(deployment(c, 'd1', 'one'))], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.8.0/24' }), clusterCidrs: cluster });
-    expectError(() => new FixedEgressIp(c, 'b', { name: 'b', sources: [EgressSource.workload(deployment(c, 'd2', 'two'))], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.8.0/25' }), clusterCidrs: cluster }),
+    new FixedEgressIp(c, 'a', { name: 'a', source: EgressSource.workload(deployment(c, 'd1', 'one')), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.8.0/24' }), clusterCidrs: cluster });
+    expectError(() => new FixedEgressIp(c, 'b', { name: 'b', source: EgressSource.workload(deployment(c, 'd2', 'two')), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.8.0/25' }), clusterCidrs: cluster }),
       'EGRESS_CONFLICTING_OPTIONS', /poolCidr 10.244.8.0\/25 overlaps the pool 10.244.8.0\/24 of test\/a: Calico refuses overlapping IP pools.*Give each FixedEgressIp a disjoint block/, 'test/b');
     // a disjoint pool is fine
-    new FixedEgressIp(c, 'c', { name: 'c', sources: [EgressSource.workload(deployment(c, 'd3', 'three'))], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.9.0/24' }), clusterCidrs: cluster });
+    new FixedEgressIp(c, 'c', { name: 'c', source: EgressSource.workload(deployment(c, 'd3', 'three')), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.9.0/24' }), clusterCidrs: cluster });
     expect(Testing.synth(c).filter((m) => m.kind === 'IPPool').map((m) => m.spec.cidr)).toEqual(['10.244.8.0/24', '10.244.9.0/24']);
   });
 
@@ -165,14 +165,14 @@ describe('FixedEgressIpProvider.calico() | bad input fails with path, value and 
   test('throws when the workload already requests another pool', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api-client', { podMetadata: { labels: { app: 'api' }, annotations: { 'cni.projectcalico.org/ipv4pools': '["default-pool"]' } } });
-    expectError(() => new FixedEgressIp(c, 'ip', { name: 'p', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) }),
+    expectError(() => new FixedEgressIp(c, 'ip', { name: 'p', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) }),
       'EGRESS_CONFLICTING_OPTIONS', /The pod template of test\/api already has annotation cni.projectcalico.org\/ipv4pools: "\[\\"default-pool\\"\]"/);
   });
 
   test('fails at synth when the annotation is overwritten afterwards', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api-client');
-    new FixedEgressIp(c, 'ip', { name: 'p', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) });
+    new FixedEgressIp(c, 'ip', { name: 'p', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) });
     api.podMetadata.addAnnotation('cni.projectcalico.org/ipv4pools', '["other"]');
     expectSynthError(c, /\[test\/ip\] The pod-template annotation cni.projectcalico.org\/ipv4pools: "\[\\"p\\"\]".*was changed to "\[\\"other\\"\]" afterwards.*EGRESS_CONFLICTING_OPTIONS/);
   });
@@ -180,14 +180,14 @@ describe('FixedEgressIpProvider.calico() | bad input fails with path, value and 
   test('throws on an invalid pool name', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api-client');
-    expectError(() => new FixedEgressIp(c, 'ip', { name: 'Pool_1', sources: [EgressSource.workload(api)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) }),
+    expectError(() => new FixedEgressIp(c, 'ip', { name: 'Pool_1', source: EgressSource.workload(api), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) }),
       'EGRESS_INVALID_NAME', /Invalid object name "Pool_1"/);
   });
 
   test('throws on destinations (a pool applies to all egress)', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api-client');
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(api)], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) }),
+    expectError(() => new FixedEgressIp(c, 'ip', { source: EgressSource.workload(api), destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' }) }),
       'EGRESS_UNSUPPORTED_BY_BACKEND', /The Calico IP pool gives the pods their address for all egress/);
   });
 
@@ -198,16 +198,16 @@ describe('FixedEgressIpProvider.calico() | bad input fails with path, value and 
     const c = chart();
     const a = deployment(c, 'a', 'a');
     const b = deployment(c, 'b', 'b');
-    new FixedEgressIp(c, 'first', { sources: [EgressSource.workload(a)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24', advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'] } }) });
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(b)], provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.201.0/24', advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'] } }) }),
+    new FixedEgressIp(c, 'first', { source: EgressSource.workload(a), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24', advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'] } }) });
+    expectError(() => new FixedEgressIp(c, 'ip', { source: EgressSource.workload(b), provider: FixedEgressIpProvider.calico({ poolCidr: '10.244.201.0/24', advertiseServices: { serviceClusterIpCidrs: ['10.96.0.0/12'] } }) }),
       'EGRESS_CONFLICTING_OPTIONS', /advertiseServices is already set by test\/first: the BGPConfiguration "default" is a cluster singleton/);
   });
 
   test('throws when one provider is used twice', () => {
     const c = chart();
     const provider = FixedEgressIpProvider.calico({ poolCidr: '10.244.200.0/24' });
-    new FixedEgressIp(c, 'first', { sources: [EgressSource.workload(deployment(c, 'a', 'a'))], provider });
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [EgressSource.workload(deployment(c, 'b', 'b'))], provider }),
+    new FixedEgressIp(c, 'first', { source: EgressSource.workload(deployment(c, 'a', 'a')), provider });
+    expectError(() => new FixedEgressIp(c, 'ip', { source: EgressSource.workload(deployment(c, 'b', 'b')), provider }),
       'EGRESS_CONFLICTING_OPTIONS', /already configures another FixedEgressIp/);
   });
 });

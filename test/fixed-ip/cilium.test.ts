@@ -9,7 +9,7 @@ import { CiliumFixedEgressIpOptions } from '../../src/fixed-ip/options';
 const apiClient = () => EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
 const build = (options: CiliumFixedEgressIpOptions, destinations = [Destination.ipv4('203.0.113.0/24')]) => {
   const c = chart();
-  new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations, provider: FixedEgressIpProvider.cilium(options) });
+  new FixedEgressIp(c, 'ip', { source: apiClient(), destinations, provider: FixedEgressIpProvider.cilium(options) });
   return Testing.synth(c)[0];
 };
 
@@ -32,7 +32,7 @@ describe('FixedEgressIpProvider.cilium() | rendering', () => {
   test('no egressIp and no interface: the gateway uses its default-route address', () => {
     const c = chart();
     const ip = new FixedEgressIp(c, 'ip', {
-      sources: [apiClient()],
+      source: apiClient(),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' } }),
     });
@@ -58,7 +58,7 @@ describe('FixedEgressIpProvider.cilium() | rendering', () => {
     const c = chart();
     const api = deployment(c, 'api', 'api');
     new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.namespace('batch'), EgressSource.workload(api)],
+      source: EgressSource.anyOf(EgressSource.namespace('batch'), EgressSource.workload(api)),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'a' } }),
     });
@@ -72,7 +72,7 @@ describe('FixedEgressIpProvider.cilium() | rendering', () => {
   test('several gateways: the no-HA warning says pods are pinned, not failed over', () => {
     const c = chart();
     new FixedEgressIp(c, 'ip', {
-      sources: [apiClient()],
+      source: apiClient(),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ gateways: [{ nodeSelector: { gw: 'a' } }, { nodeSelector: { gw: 'b' } }] }),
     });
@@ -94,7 +94,7 @@ describe('FixedEgressIpProvider.cilium() | the declared Cilium release: egressGa
   test('1.18: the egressGateways list; the fixed-IP fact names the release', () => {
     const c = chart();
     const ip = new FixedEgressIp(c, 'ip', {
-      sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ gateways: two, version: '1.18' }),
+      source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider: FixedEgressIpProvider.cilium({ gateways: two, version: '1.18' }),
     });
     expect(Testing.synth(c)[0].spec.egressGateways).toHaveLength(2);
     expect(EgressModel.of(ip).facts()[0].summary).toMatch(/\(CiliumEgressGatewayPolicy for Cilium 1\.18\)$/);
@@ -165,7 +165,7 @@ describe('FixedEgressIpProvider.cilium() | bad input fails with path, value and 
   test('throws when the pod selector uses the reserved namespace label', () => {
     const c = chart();
     new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.pods({ namespace: 'production', labels: { 'io.kubernetes.pod.namespace': 'other' } })],
+      source: EgressSource.pods({ namespace: 'production', labels: { 'io.kubernetes.pod.namespace': 'other' } }),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'a' } }),
     });
@@ -175,8 +175,8 @@ describe('FixedEgressIpProvider.cilium() | bad input fails with path, value and 
   test('throws when one provider is used twice', () => {
     const c = chart();
     const provider = FixedEgressIpProvider.cilium({ nodeSelector: { gw: 'a' } });
-    new FixedEgressIp(c, 'first', { sources: [apiClient()], destinations: [Destination.ipv4('203.0.113.0/24')], provider });
-    expectError(() => new FixedEgressIp(c, 'ip', { sources: [apiClient()], destinations: [Destination.ipv4('198.51.100.0/24')], provider }),
+    new FixedEgressIp(c, 'first', { source: apiClient(), destinations: [Destination.ipv4('203.0.113.0/24')], provider });
+    expectError(() => new FixedEgressIp(c, 'ip', { source: apiClient(), destinations: [Destination.ipv4('198.51.100.0/24')], provider }),
       'EGRESS_CONFLICTING_OPTIONS', /already configures another FixedEgressIp: create one provider per FixedEgressIp/);
   });
 });

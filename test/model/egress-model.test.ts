@@ -44,7 +44,7 @@ describe('EgressModel', () => {
     const c = chart();
     const src = (app: string) => EgressSource.pods({ namespace: 'production', labels: { app } });
     new EgressPolicy(c, 'np', { source: src('np'), dns: [] }).allow(Destination.ipv4('10.0.0.0/8'), Port.HTTPS);
-    new EgressPolicy(c, 'cnp', { source: src('cnp'), dns: [], backend: EgressBackend.cilium() }).allow(Destination.ipv4('10.0.0.0/8'), Port.HTTPS);
+    new EgressPolicy(c, 'cnp', { source: src('cnp'), dns: [], backends: [EgressBackend.cilium()] }).allow(Destination.ipv4('10.0.0.0/8'), Port.HTTPS);
     const model = EgressModel.of(c);
     const toPod = { namespace: 'data', labels: { app: 'db' }, ip: '10.1.2.3' };
     const probe = (app: string, to: object) => model.check({ from: { namespace: 'production', labels: { app } }, ...to, port: 443, protocol: Protocol.TCP }).allowed;
@@ -57,7 +57,7 @@ describe('EgressModel', () => {
     // GIVEN two Istio allow-lists for different pods of one namespace
     const c = chart();
     const istioPolicy = (id: string, app: string, host: string, registryOnly = true) => new EgressPolicy(c, id, {
-      source: EgressSource.pods({ namespace: 'production', labels: { app } }), dns: [], backend: EgressBackend.istio({ registryOnly }),
+      source: EgressSource.pods({ namespace: 'production', labels: { app } }), dns: [], backends: [EgressBackend.istio({ registryOnly })],
     }).allow(Destination.fqdn(host), Port.HTTPS);
     istioPolicy('a', 'a', 'api.a.com');
     istioPolicy('b', 'b', 'api.b.com');
@@ -71,7 +71,7 @@ describe('EgressModel', () => {
     expect(model.check({ from: from('a', 'staging'), toHostname: 'evil.example.com', port: 443, protocol: Protocol.TCP }).isolated).toBe(false);
     // AND without REGISTRY_ONLY the ServiceEntries isolate nothing
     const open = chart();
-    new EgressPolicy(open, 'p', { source: EgressSource.namespace('production'), dns: [], backend: EgressBackend.istio({ registryOnly: false }) })
+    new EgressPolicy(open, 'p', { source: EgressSource.namespace('production'), dns: [], backends: [EgressBackend.istio({ registryOnly: false })] })
       .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
     expect(EgressModel.of(open).check({ from: from('a'), toHostname: 'evil.example.com', port: 443, protocol: Protocol.TCP })).toMatchObject({ allowed: true, isolated: false, allowedBy: [] });
     expect(EgressModel.of(open).policies()[0])
@@ -84,8 +84,8 @@ describe('EgressModel', () => {
     const c = chart();
     const source = EgressSource.namespace('production');
     new EgressPolicy(c, 'np', { source }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'cilium', { source, backend: EgressBackend.cilium() }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
-    new EgressPolicy(c, 'mesh', { source, dns: [], backend: EgressBackend.istio() }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
+    new EgressPolicy(c, 'cilium', { source, backends: [EgressBackend.cilium()] }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
+    new EgressPolicy(c, 'mesh', { source, dns: [], backends: [EgressBackend.istio()] }).allow(Destination.fqdn('api.a.com'), Port.HTTPS);
     const layers = Object.fromEntries(EgressModel.of(c).policies().map((p) => [p.constructPath, p.semantics.layer]));
     expect(layers).toEqual({ 'test/np': undefined, 'test/cilium': undefined, 'test/mesh': EnforcementLayer.MESH });
     expect(EgressBackend.kubernetes().semantics.layer ?? EnforcementLayer.NETWORK).toBe(EnforcementLayer.NETWORK);

@@ -77,7 +77,7 @@ describe('layered EgressModel vs independent NetworkPolicy and sidecar readings'
         meshes.forEach((m, i) => {
           if (meshNs.has(m.ns)) return; // one allow-list per namespace keeps host:port claims simple
           meshNs.add(m.ns);
-          const policy = new EgressPolicy(c, `mesh${i}`, { source: EgressSource.namespace(m.ns), backend: EgressBackend.istio(), dns: [] });
+          const policy = new EgressPolicy(c, `mesh${i}`, { source: EgressSource.namespace(m.ns), backends: [EgressBackend.istio()], dns: [] });
           const seen = new Set<string>();
           for (const r of m.rules) {
             if (seen.has(r.key)) continue;
@@ -106,7 +106,7 @@ describe('layered EgressModel vs independent NetworkPolicy and sidecar readings'
     const c = new Chart(app, 'c');
     DeclaredIntents.enforcedOutsideApp(c, 'negative control');
     new EgressPolicy(c, 'np', { source: EgressSource.pods({ namespace: 'ns-a', labels: { app: 'a' } }) }).allow(Destination.ipv4('203.0.113.0/24'), Port.tcp(443));
-    new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('ns-a'), backend: EgressBackend.istio(), dns: [] }).allow(Destination.fqdn('api.a.com'), Port.https(443));
+    new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('ns-a'), backends: [EgressBackend.istio()], dns: [] }).allow(Destination.fqdn('api.a.com'), Port.https(443));
     const manifests = c.toJson();
     const probe = { from: { namespace: 'ns-a', labels: { app: 'a' } }, toIp: '203.0.113.7', port: 443, protocol: 'TCP' };
     const ored = evaluateNp(manifests, probe).allowed || evaluateMesh(manifests, probe).allowed;
@@ -119,7 +119,7 @@ describe('layered EgressModel vs independent NetworkPolicy and sidecar readings'
 describe('Istio ServiceEntries regrouped as rules arrive', () => {
   test('a host that moves to another port group frees its old ServiceEntry name for the next host (found by the property above)', () => {
     const c = Testing.chart();
-    const p = new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('ns-a'), backend: EgressBackend.istio(), dns: [] });
+    const p = new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('ns-a'), backends: [EgressBackend.istio()], dns: [] });
     p.allow(Destination.fqdn('api.b.com'), Port.https(443));
     p.allow(Destination.fqdn('api.b.com'), Port.https(8443));
     p.allow(Destination.fqdn('api.a.com'), Port.https(443));
@@ -158,7 +158,7 @@ describe('layered EgressModel vs independent readings of the network layer\'s ti
           new EgressPolicy(c, `cnp${i}`, {
             name: `cnp-${i}`,
             source: p.labels ? EgressSource.pods({ namespace: p.ns, labels: p.labels }) : EgressSource.namespace(p.ns),
-            backend: EgressBackend.clusterNetworkPolicy({ tier: p.tier, priority: 10 + i, isolationPriority: 900 + i }),
+            backends: [EgressBackend.clusterNetworkPolicy({ tier: p.tier, priority: 10 + i, isolationPriority: 900 + i })],
           }).allow(Destination.ipv4(p.cidr), Port.tcp(p.port));
         });
         // Each object as emitted, without the app-wide validations: the library refuses apps whose

@@ -22,7 +22,7 @@ describe('EgressModel: layered semantics', () => {
     const c = unchecked();
     new EgressPolicy(c, 'np', { name: 'np', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
       .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     const v = EgressModel.of(c).check({ from: backend, toIp: '203.0.113.7', port: 443, protocol: Protocol.TCP });
     expect(v.allowed).toBe(false);
@@ -35,7 +35,7 @@ describe('EgressModel: layered semantics', () => {
   test('a ServiceEntry host that a default-deny NetworkPolicy drops is denied by the network layer', () => {
     const c = unchecked();
     new DefaultDenyEgress(c, 'deny', { name: 'deny', source: EgressSource.namespace('production') });
-    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     const v = EgressModel.of(c).check({ from: backend, toHostname: 'api.github.com', port: 443, protocol: Protocol.TCP });
     expect(v).toMatchObject({ allowed: false, decidingLayer: { layer: EnforcementLayer.NETWORK, blockedByConstructs: ['test/deny', 'test/deny/Dns'] } });
@@ -45,9 +45,9 @@ describe('EgressModel: layered semantics', () => {
 
   test('a hostname is matched by an address block only when the block is a whole family', () => {
     const c = unchecked();
-    new EgressPolicy(c, 'np', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }), allowAllAddresses: true })
-      .allow(Destination.anyIpv4(), Port.HTTPS)
-      .allow(Destination.ipv4('140.82.112.0/20'), Port.HTTP);
+    const np = new EgressPolicy(c, 'np', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }), allowAllAddresses: true });
+    np.allow(Destination.anyIpv4(), Port.HTTPS);
+    np.allow(Destination.ipv4('140.82.112.0/20'), Port.HTTP);
     const m = EgressModel.of(c);
     expect(m.check({ from: backend, toHostname: 'api.github.com', port: 443, protocol: Protocol.TCP }).allowed).toBe(true);
     expect(m.check({ from: backend, toHostname: 'api.github.com', port: 80, protocol: Protocol.TCP }).allowed).toBe(false);
@@ -55,7 +55,7 @@ describe('EgressModel: layered semantics', () => {
 
   test('the sidecar sees in-cluster pods of its own namespace, not of others', () => {
     const c = unchecked();
-    new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+    new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     const m = EgressModel.of(c);
     expect(m.check({ from: backend, toPod: { namespace: 'production', labels: { app: 'db' } }, port: 5432, protocol: Protocol.TCP }).allowed).toBe(true);
@@ -68,14 +68,14 @@ describe('EgressModel: layered semantics', () => {
   test('the ClusterNetworkPolicy Admin tier overrides namespaced allowances; the Baseline tier applies only where none selects the pod', () => {
     const admin = unchecked();
     new EgressPolicy(admin, 'np', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
-    new EgressPolicy(admin, 'cnp', { source: EgressSource.namespace('production'), backend: EgressBackend.clusterNetworkPolicy() }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(admin, 'cnp', { source: EgressSource.namespace('production'), backends: [EgressBackend.clusterNetworkPolicy()] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     const a = EgressModel.of(admin);
     expect(a.check({ from: backend, toIp: '198.51.100.1', port: 443, protocol: Protocol.TCP })).toMatchObject({ allowed: false, decidingLayer: { blockedByConstructs: ['test/cnp'] } });
     expect(a.check({ from: backend, toIp: '203.0.113.1', port: 443, protocol: Protocol.TCP }).allowed).toBe(true);
 
     const baseline = unchecked();
     new EgressPolicy(baseline, 'np', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
-    new EgressPolicy(baseline, 'cnp', { source: EgressSource.namespace('production'), backend: EgressBackend.clusterNetworkPolicy({ tier: ClusterNetworkPolicyTier.BASELINE }) })
+    new EgressPolicy(baseline, 'cnp', { source: EgressSource.namespace('production'), backends: [EgressBackend.clusterNetworkPolicy({ tier: ClusterNetworkPolicyTier.BASELINE })] })
       .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     const b = EgressModel.of(baseline);
     // the backend pods are selected by a NetworkPolicy: the Baseline tier does not apply to them
@@ -102,7 +102,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
     const c = chart();
     new EgressPolicy(c, 'np', { name: 'np', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
       .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     const msg = synthError(c);
     expect(msg).toMatch(/\[test\/np\] NetworkPolicy\/production\/np allows pod app=backend in production → 203\.0\.113\.1 TCP\/443, but the mesh layer .*declared at test\/mesh.*Probe: .*Declare the destination to the mesh too.*\(EGRESS_INTENT_BLOCKED\)/);
@@ -113,7 +113,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
     new DefaultDenyEgress(bad, 'deny', { source: EgressSource.namespace('production') });
     new EgressPolicy(bad, 'istiod', { source: EgressSource.namespace('production'), dns: [] })
       .allow(Destination.pods({ namespace: 'istio-system', labels: { app: 'istiod' } }), Port.tcp(15012));
-    new EgressPolicy(bad, 'mesh', { source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+    new EgressPolicy(bad, 'mesh', { source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     expect(synthError(bad)).toMatch(/\[test\/mesh\] .*api\.github\.com TCP\/443, but the network layer, hop pod → destination: .*declared at test\/deny.*DNS-aware network backend.*EGRESS_INTENT_BLOCKED/);
 
@@ -133,7 +133,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
   test('sidecars under a default deny without a path to istiod fail synth', () => {
     const c = chart();
     new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production') });
-    new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+    new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     new EgressPolicy(c, 'np', { source: EgressSource.namespace('production'), dns: [] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     expect(synthError(c)).toMatch(/\[test\/mesh\] Pods in namespace production run under the REGISTRY_ONLY Sidecar .* must reach istiod .*Allow these pods istiod on the network layer.*EGRESS_INTENT_BLOCKED/);
@@ -144,7 +144,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
     const pods = EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
     new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production') });
     new FixedEgressIp(c, 'ip', {
-      sources: [pods],
+      source: pods,
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });
@@ -158,7 +158,7 @@ describe('DeclaredIntents: every declared intent is reachable, or synth says why
     const c = chart();
     new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production') });
     const ip = new FixedEgressIp(c, 'ip', {
-      sources: [EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } })],
+      source: EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } }),
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });
@@ -176,7 +176,7 @@ describe('EgressReport: each layer\'s verdict per workload and destination', () 
     const c = new Chart(app, 'c');
     new EgressPolicy(c, 'np', { name: 'np', source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
       .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backend: EgressBackend.istio(), dns: [] })
+    new EgressPolicy(c, 'mesh', { name: 'mesh', source: EgressSource.namespace('production'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     DeclaredIntents.enforcedOutsideApp(c, 'a ServiceEntry another pipeline applies');
     const data = JSON.parse(EgressReport.of(app).renderJson());
@@ -196,7 +196,7 @@ describe('one ServiceEntry per host for a namespace\'s sidecars', () => {
     const source = EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
     const route = () => new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] })
       .addRoute('r', { source, destinations: [Destination.fqdn('api.external.com')], ports: [Port.HTTPS] });
-    const direct = () => new EgressPolicy(c, 'direct', { source, backend: EgressBackend.istio(), dns: [] })
+    const direct = () => new EgressPolicy(c, 'direct', { source, backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.external.com'), Port.https(8443));
     if (routeFirst) { route(); direct(); } else { direct(); route(); }
   };
@@ -210,7 +210,7 @@ describe('one ServiceEntry per host for a namespace\'s sidecars', () => {
     const c = chart();
     new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] })
       .addRoute('r', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }), destinations: [Destination.fqdn('api.external.com')], ports: [Port.HTTPS] });
-    expect(() => new EgressPolicy(c, 'direct', { source: EgressSource.namespace('staging'), backend: EgressBackend.istio(), dns: [] })
+    expect(() => new EgressPolicy(c, 'direct', { source: EgressSource.namespace('staging'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.external.com'), Port.HTTPS)).not.toThrow();
   });
 });
@@ -253,10 +253,10 @@ describe('DeclaredIntents: in-cluster destinations behind a REGISTRY_ONLY sideca
   test('an EgressPolicy allowance to pods of another namespace that the Sidecar cannot see fails synth; importing the namespace fixes it', () => {
     const build = (sidecarEgressHosts?: string[]) => {
       const c = chart();
-      new EgressPolicy(c, 'db', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) })
-        .allow(Destination.pods({ namespace: 'data', labels: { app: 'db' } }), Port.POSTGRES)
-        .allow(Destination.pods({ namespace: 'istio-system', labels: { app: 'istiod' } }), Port.tcp(15012));
-      new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('production'), backend: EgressBackend.istio(sidecarEgressHosts ? { sidecarEgressHosts } : {}), dns: [] })
+      const db = new EgressPolicy(c, 'db', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }) });
+      db.allow(Destination.pods({ namespace: 'data', labels: { app: 'db' } }), Port.POSTGRES);
+      db.allow(Destination.pods({ namespace: 'istio-system', labels: { app: 'istiod' } }), Port.tcp(15012));
+      new EgressPolicy(c, 'mesh', { source: EgressSource.namespace('production'), backends: [EgressBackend.istio(sidecarEgressHosts ? { sidecarEgressHosts } : {})], dns: [] })
         .allow(Destination.fqdn('api.github.com'), Port.HTTPS);
       return c;
     };

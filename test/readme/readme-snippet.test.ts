@@ -32,7 +32,7 @@ function readmeSnippet(app: App): void {
   const settlement = EgressSource.pods({ namespace: 'payments', labels: { app: 'settlement' } });
   new AllowedExternalService(chart, 'bank', { source: settlement, destinations: [Destination.ipv4('203.0.113.0/24')], ports: [Port.HTTPS] });
   new FixedEgressIp(chart, 'bank-ip', {
-    sources: [settlement],
+    source: settlement,
     destinations: [Destination.ipv4('203.0.113.0/24')],
     provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
   });

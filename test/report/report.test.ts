@@ -202,11 +202,13 @@ describe('EgressReport | fixed source IPs', () => {
     const c = new Chart(app, 'c');
     const pods = EgressSource.pods({ namespace: 'payments', labels: { app: 'billing' } });
     new FixedEgressIp(c, 'ip', {
-      sources: [pods],
+      source: pods,
       destinations: [Destination.ipv4('203.0.113.0/24', { except: ['203.0.113.128/25'] })],
       provider: FixedEgressIpProvider.cilium({ egressIp: '10.0.0.100', nodeSelector: { 'egress-gateway': 'true' } }),
     });
-    new EgressPolicy(c, 'p', { source: pods }).allow(Destination.ipv4('203.0.113.0/26'), Port.HTTPS).allow(Destination.ipv4('203.0.113.200/32'), Port.HTTPS);
+    const p = new EgressPolicy(c, 'p', { source: pods });
+    p.allow(Destination.ipv4('203.0.113.0/26'), Port.HTTPS);
+    p.allow(Destination.ipv4('203.0.113.200/32'), Port.HTTPS);
     // THEN the report gives the fixed IP for the included block only
     const data = JSON.parse(EgressReport.of(app).renderJson());
     const reach = data.workloads.find((w: any) => w.id === 'payments/app=billing').reach.map((r: any) => [r.destination, r.sourceIp.includes('10.0.0.100') ? 'fixed' : r.sourceIp]);
@@ -218,10 +220,10 @@ describe('EgressReport | Istio allow-lists', () => {
   test('isolate the whole namespace on TCP only, and nothing without REGISTRY_ONLY', () => {
     const app = Testing.app();
     const c = new Chart(app, 'c');
-    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), dns: [], backend: EgressBackend.istio() })
+    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), dns: [], backends: [EgressBackend.istio()] })
       .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
     new EgressPolicy(c, 'other', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'b' } }) }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'open', { source: EgressSource.namespace('staging'), dns: [], backend: EgressBackend.istio({ registryOnly: false }) })
+    new EgressPolicy(c, 'open', { source: EgressSource.namespace('staging'), dns: [], backends: [EgressBackend.istio({ registryOnly: false })] })
       .allow(Destination.fqdn('api.a.com'), Port.HTTPS);
     const istioReport = EgressReport.of(app);
     const w = (id: string) => JSON.parse(istioReport.renderJson()).workloads.find((x: any) => x.id === id);
@@ -313,7 +315,7 @@ describe('EgressReport | facts recorded by the real constructs', () => {
     const pods = EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
     new EgressPolicy(c, 'allow', { source: pods }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     new FixedEgressIp(c, 'ip', {
-      sources: [pods],
+      source: pods,
       destinations: [Destination.ipv4('203.0.113.0/24')],
       provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' }),
     });

@@ -88,7 +88,7 @@ export class BypassClosure {
     return backends.map((backend) => {
       const policy = new EgressPolicy(this.scope, backends.length === 1 ? id : `${id}-${backend.id}`, {
         source,
-        backend,
+        backends: [backend],
         ...(gatewayEgress ? { allowAllAddresses: s.anyAddress } : {}),
         ...(s.dns ? { dns: s.dns } : {}),
         ...(s.labels ? { labels: s.labels } : {}),

@@ -10,6 +10,7 @@ import { Check, Fields, argProblem, bool, duration, implementing, instance, isCo
 import { Port } from '../../core/port';
 import { EgressSource } from '../../core/source';
 import { isFixedEgressIpProvider } from '../../fixed-ip/contract';
+import { show } from '../../util/show';
 
 export const SOURCE = instance(EgressSource, 'EgressSource', 'EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })');
 export const DESTINATION = instance(Destination, 'Destination', 'Destination.ipv4(\'203.0.113.0/24\')');
@@ -28,8 +29,13 @@ export function portList(emptyFix: string): Check {
 
 const SOURCE_MISSING = 'name the pods whose egress this controls, e.g. EgressSource.pods({ namespace: \'production\', labels: { app: \'backend\' } })';
 
+export const BACKENDS: Check = list(BACKEND, { itemName: 'EgressBackend values' });
+
+/** Props removed when one name was given to each concept: the name that replaced each, for "did you mean". */
+const RENAMED = { renamed: { backend: 'backends', resolvers: 'dns', sources: 'source' } } as const;
+
 /** Fields of EgressPolicyOptions, shared by the policy constructs. */
-export const POLICY_OPTIONS: Fields = { backend: BACKEND, name: NAME, labels: stringMap, annotations: stringMap };
+export const POLICY_OPTIONS: Fields = { backends: BACKENDS, name: NAME, labels: stringMap, annotations: stringMap };
 
 const RULE = struct({
   destination: required(DESTINATION, 'give the destination of the rule, e.g. { destination: Destination.ipv4(\'203.0.113.0/24\'), ports: [Port.HTTPS] }'),
@@ -42,19 +48,19 @@ export const EGRESS_POLICY_PROPS = struct({
   rules: list(RULE, { itemName: 'rules ({ destination, ports })' }),
   dns: RESOLVERS,
   allowAllAddresses: bool,
-});
+}, RENAMED);
 
 export const DNS_EGRESS_RULE_PROPS = struct({
   ...POLICY_OPTIONS,
   source: required(SOURCE, 'name the pods that need DNS, e.g. EgressSource.namespace(\'production\')'),
-  resolvers: RESOLVERS,
-});
+  dns: RESOLVERS,
+}, RENAMED);
 
 export const DEFAULT_DENY_EGRESS_PROPS = struct({
   ...POLICY_OPTIONS,
   source: required(SOURCE, 'name the pods to isolate, e.g. EgressSource.namespace(\'production\')'),
   dns: RESOLVERS,
-});
+}, RENAMED);
 
 /** An EgressGateway (checked by shape: the gateway module loads the Istio renderer). */
 const GATEWAY: Check = (v, where) => (isConstruct(v) && typeof (v as { addRoute?: unknown }).addRoute === 'function'
@@ -66,22 +72,27 @@ export const ALLOWED_EXTERNAL_SERVICE_PROPS = struct({
     'list the hostnames, hostname patterns or address blocks of the service, e.g. [Destination.fqdn(\'api.example.com\')]'),
   ports: required(portList('an empty ports list would allow every port and protocol of the service. List its ports, e.g. [Port.HTTPS]'),
     'list the ports of the service, e.g. ports: [Port.HTTPS] (a missing list never means every port)'),
-  backends: list(BACKEND, { itemName: 'EgressBackend values' }),
+  backends: BACKENDS,
   dns: RESOLVERS,
   allowAllAddresses: bool,
   gateway: GATEWAY,
   name: NAME,
   labels: stringMap,
   annotations: stringMap,
-});
+}, RENAMED);
 
 export const CLUSTER_CIDRS = struct({
   podCidrs: list(str({ allowEmpty: true }), { itemName: 'CIDR strings' }),
   serviceCidrs: list(str({ allowEmpty: true }), { itemName: 'CIDR strings' }),
 });
 
+/** One EgressSource; a list gets the factory that joins several. */
+const FIXED_IP_SOURCE: Check = (v, where) => (Array.isArray(v) && v.length > 1 && v.every((s) => s instanceof EgressSource)
+  ? [argProblem(where, v, 'one EgressSource', `For several sets of pods that share the address, join them: EgressSource.anyOf(${v.map((s) => show(s)).join(', ')})`)]
+  : SOURCE(v, where));
+
 export const FIXED_EGRESS_IP_PROPS = struct({
-  sources: required(list(SOURCE, { itemName: 'EgressSource values' }), 'list the pods that need the fixed address, e.g. [EgressSource.workload(deployment)]'),
+  source: required(FIXED_IP_SOURCE, 'name the pods that need the fixed address, e.g. EgressSource.workload(deployment), or EgressSource.anyOf(a, b) for several'),
   provider: required(implementing(isFixedEgressIpProvider, 'FixedEgressIpProvider', 'FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' } })'),
     'say how the address is provided, e.g. FixedEgressIpProvider.cilium({ nodeSelector: { \'egress-gateway\': \'true\' }, egressIp: \'10.0.0.100\' })'),
   destinations: list(DESTINATION, { itemName: 'Destination values' }),
@@ -90,7 +101,7 @@ export const FIXED_EGRESS_IP_PROPS = struct({
   name: NAME,
   labels: stringMap,
   annotations: stringMap,
-});
+}, RENAMED);
 
 export const EGRESS_GATEWAY_PROPS = optionalStruct({
   provider: (v, where) => (typeof v === 'object' && v !== null && typeof (v as { _problems?: unknown })._problems === 'function' && typeof (v as { _bind?: unknown })._bind === 'function'

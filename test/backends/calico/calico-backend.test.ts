@@ -18,7 +18,7 @@ describe('Calico backend | rendering', () => {
     // GIVEN
     const c = chart();
     // WHEN
-    const policy = new EgressPolicy(c, 'egress-control', { name: 'egress-control', source: backendPods(), backend: calico() });
+    const policy = new EgressPolicy(c, 'egress-control', { name: 'egress-control', source: backendPods(), backends: [calico()] });
     policy.allow(Destination.pods({ labels: { app: 'database' } }), Port.POSTGRES);
     policy.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     // THEN
@@ -42,7 +42,7 @@ describe('Calico backend | rendering', () => {
 
   test('never emits the unsupported crd.projectcalico.org/v1 API (pitfall 18)', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico({ networkSetThreshold: 0 }) });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico({ networkSetThreshold: 0 })] });
     p.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     const manifests = synth(c);
     expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual(['projectcalico.org/v3 NetworkPolicy', 'projectcalico.org/v3 NetworkSet']);
@@ -50,7 +50,7 @@ describe('Calico backend | rendering', () => {
 
   test('every pod of a namespace is selected with all(); a deny-all still says types: [Egress] (pitfall 19)', () => {
     const c = chart();
-    new DefaultDenyEgress(c, 'baseline', { name: 'default-deny-egress', source: EgressSource.namespace('production'), backend: calico() });
+    new DefaultDenyEgress(c, 'baseline', { name: 'default-deny-egress', source: EgressSource.namespace('production'), backends: [calico()] });
     const [deny, dns] = synth(c);
     expect(deny.metadata).toEqual({ name: 'default-deny-egress', namespace: 'production' });
     expect(deny.spec).toEqual({ selector: 'all()', types: ['Egress'], egress: [] });
@@ -60,7 +60,7 @@ describe('Calico backend | rendering', () => {
 
   test('pods in another namespace, namespaces by labels, a whole namespace', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico()] });
     p.allow(Destination.pods({ labels: { tier: 'db', app: 'postgres' }, namespace: 'data' }), Port.POSTGRES);
     p.allow(Destination.pods({ labels: { app: 'cache' }, namespaceLabels: { team: 'platform' } }), Port.REDIS);
     p.allow(Destination.namespace('monitoring'));
@@ -80,7 +80,7 @@ describe('Calico backend | rendering', () => {
 
   test('address blocks: one rule per IP family, except as notNets of the same rule, adjacent blocks merged', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico(), dns: [DnsResolver.nodeLocalDnsCache()] });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico()], dns: [DnsResolver.nodeLocalDnsCache()] });
     p.allow(Destination.ipv4('203.0.113.0/25'), Port.HTTPS);
     p.allow(Destination.ipv6('2001:db8::/32'), Port.HTTPS);
     p.allow(Destination.ipv4('203.0.113.128/25'), Port.HTTPS);
@@ -96,7 +96,7 @@ describe('Calico backend | rendering', () => {
 
   test('ports: one rule per protocol, ranges as "a:b", every port of a protocol, SCTP', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico()] });
     p.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS, Port.udp(443), Port.tcpRange(8000, 8080), Port.sctp(9899));
     p.allow(Destination.ipv4('198.51.100.0/24'), Port.allTcp(), Port.udp(53));
     p.allow(Destination.ipv4('192.0.2.0/24'));
@@ -115,7 +115,7 @@ describe('Calico backend | rendering', () => {
     const c = chart();
     new EgressPolicy(c, 'p', {
       source: backendPods(),
-      backend: calico(),
+      backends: [calico()],
       rules: [
         { destination: Destination.ipv4('198.51.100.0/24'), ports: [Port.HTTPS] },
         { destination: Destination.pods({ labels: { app: 'api' } }), ports: [Port.HTTPS] },
@@ -132,7 +132,7 @@ describe('Calico backend | rendering', () => {
 
   test('the API server by endpoint addresses', () => {
     const c = chart();
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: calico() }).allow(Destination.kubeApiServer({ endpoints: ['172.20.0.10/32', '172.20.0.11/32'] }), Port.HTTPS, Port.KUBE_API_SERVER);
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico()] }).allow(Destination.kubeApiServer({ endpoints: ['172.20.0.10/32', '172.20.0.11/32'] }), Port.HTTPS, Port.KUBE_API_SERVER);
     const [np] = synth(c);
     expect(np.spec.egress[2]).toEqual({ action: 'Allow', protocol: 'TCP', destination: { nets: ['172.20.0.10/32', '172.20.0.11/32'], ports: [443, 6443] } });
   });
@@ -140,7 +140,7 @@ describe('Calico backend | rendering', () => {
   test('more than networkSetThreshold blocks on the same ports move into a NetworkSet, also when added later', () => {
     // GIVEN: 11 blocks on HTTPS (threshold 10), 2 on another port, one with except
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { name: 'egress-control', source: backendPods(), backend: calico(), labels: { team: 'a' } });
+    const p = new EgressPolicy(c, 'p', { name: 'egress-control', source: backendPods(), backends: [calico()], labels: { team: 'a' } });
     const blocks = Array.from({ length: 11 }, (_, i) => `198.51.${i * 2}.0/24`);
     for (const b of blocks.slice(0, 10)) p.allow(Destination.ipv4(b), Port.HTTPS);
     p.allow(Destination.ipv4('192.0.2.0/24'), Port.tcp(8443));
@@ -168,7 +168,7 @@ describe('Calico backend | rendering', () => {
   test('networkSetThreshold: 0 puts every list of blocks in a set; names stay stable', () => {
     const build = () => {
       const c = chart();
-      const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico({ networkSetThreshold: 0 }) });
+      const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico({ networkSetThreshold: 0 })] });
       p.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
       p.allow(Destination.ipv4('198.51.100.0/24'), Port.tcp(8443));
       return synth(c);
@@ -183,10 +183,10 @@ describe('Calico backend | rendering', () => {
 
   test('order and tier: tiered names are prefixed, and the tier warns that it does not add up with other tiers', () => {
     const c = chart();
-    new EgressPolicy(c, 'p', { name: 'egress-control', source: backendPods(), backend: calico({ order: 500, tier: 'security' }) });
-    new EgressPolicy(c, 'q', { source: EgressSource.namespace('other'), backend: calico({ tier: 'security' }) });
-    new EgressPolicy(c, 'r', { name: 'security.already-prefixed', source: EgressSource.namespace('third'), backend: calico({ tier: 'security' }) });
-    new EgressPolicy(c, 's', { name: 'in-default', source: EgressSource.namespace('fourth'), backend: calico({ tier: 'default' }) });
+    new EgressPolicy(c, 'p', { name: 'egress-control', source: backendPods(), backends: [calico({ order: 500, tier: 'security' })] });
+    new EgressPolicy(c, 'q', { source: EgressSource.namespace('other'), backends: [calico({ tier: 'security' })] });
+    new EgressPolicy(c, 'r', { name: 'security.already-prefixed', source: EgressSource.namespace('third'), backends: [calico({ tier: 'security' })] });
+    new EgressPolicy(c, 's', { name: 'in-default', source: EgressSource.namespace('fourth'), backends: [calico({ tier: 'default' })] });
     const [p, q, r, s] = Testing.synth(c);
     expect(p.metadata.name).toBe('security.egress-control');
     expect(p.spec.order).toBe(500);
@@ -201,7 +201,7 @@ describe('Calico backend | rendering', () => {
 
   test('Calico Enterprise: anySubdomainOf() is a *. domain; the one-label fqdnPattern() is refused', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico({ edition: CalicoEdition.ENTERPRISE }) });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico({ edition: CalicoEdition.ENTERPRISE })] });
     p.allow(Destination.anySubdomainOf('example.com'), Port.HTTPS);
     const [np] = Testing.synth(c);
     expect(np.spec.egress.slice(2)).toEqual([{ action: 'Allow', protocol: 'TCP', destination: { domains: ['*.example.com'], ports: [443] } }]);
@@ -212,7 +212,7 @@ describe('Calico backend | rendering', () => {
     const c = chart();
     const backend = calico({ edition: CalicoEdition.ENTERPRISE });
     expect(backend.displayName).toBe('Calico Enterprise');
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [backend] });
     p.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     p.allow(Destination.fqdn('objects.githubusercontent.com'), Port.HTTPS);
     p.allow(Destination.fqdn('ftp.example.com'));
@@ -237,7 +237,7 @@ describe('Calico backend | rendering', () => {
 
   test('labels and annotations on every object', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: calico({ networkSetThreshold: 0 }), labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [calico({ networkSetThreshold: 0 })], labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
     p.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     for (const m of synth(c)) expect(m.metadata).toMatchObject({ labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
   });
@@ -246,7 +246,7 @@ describe('Calico backend | rendering', () => {
     const build = (flip: boolean) => {
       const c = chart();
       const labels = flip ? { z: '1', a: '2' } : { a: '2', z: '1' };
-      const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels }), backend: calico() });
+      const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels }), backends: [calico()] });
       p.allow(Destination.pods({ labels: flip ? { y: '1', b: '2' } : { b: '2', y: '1' }, namespace: 'data' }), Port.POSTGRES);
       return JSON.stringify(synth(c));
     };
@@ -256,7 +256,7 @@ describe('Calico backend | rendering', () => {
 
   test('a DnsEgressRule renders through the backend too', () => {
     const c = chart();
-    new DnsEgressRule(c, 'dns', { source: backendPods(), backend: calico(), resolvers: [DnsResolver.kubeDns({ port: 5353 })] });
+    new DnsEgressRule(c, 'dns', { source: backendPods(), backends: [calico()], dns: [DnsResolver.kubeDns({ port: 5353 })] });
     const [np] = synth(c);
     expect(np.spec.egress).toEqual([
       { action: 'Allow', protocol: 'UDP', destination: { ...KUBE_DNS, ports: [5353] } },
@@ -267,7 +267,7 @@ describe('Calico backend | rendering', () => {
 
 describe('Calico backend | bad input fails with path, value and fix', () => {
   const expectError = (fn: () => void, code: string, message: RegExp) => expectEgressError(fn, code, 'test/p', message);
-  const policy = (options = {}, name?: string) => new EgressPolicy(chart(), 'p', { source: backendPods(), backend: calico(options), ...(name ? { name } : {}) });
+  const policy = (options = {}, name?: string) => new EgressPolicy(chart(), 'p', { source: backendPods(), backends: [calico(options)], ...(name ? { name } : {}) });
 
   test('throws on a hostname with open-source Calico, naming the open-source limitation', () =>
     expectError(() => policy().allow(Destination.fqdn('api.github.com'), Port.HTTPS), 'EGRESS_UNSUPPORTED_BY_BACKEND',
@@ -320,7 +320,7 @@ describe('Calico backend | emitted rules allow exactly the declared intent (prop
       const c = chart();
       intents.forEach((intent, i) => {
         const source = intent.labels ? EgressSource.pods({ namespace: intent.ns, labels: intent.labels }) : EgressSource.namespace(intent.ns);
-        const p = new EgressPolicy(c, `p${i}`, { source, backend: calico({ networkSetThreshold: intent.threshold }) });
+        const p = new EgressPolicy(c, `p${i}`, { source, backends: [calico({ networkSetThreshold: intent.threshold })] });
         for (const r of intent.rules) p.allow(r.dest.d, ...r.ports);
       });
       const manifests = synth(c);

@@ -8,13 +8,13 @@ function chartWith(context: Record<string, unknown> = {}): Chart {
   for (const [k, v] of Object.entries(context)) app.node.setContext(k, v);
   return new Chart(app, 'test');
 }
-const policy = (c: Chart, backend: IEgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backend, source: EgressSource.namespace('production') });
+const policy = (c: Chart, backend: IEgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backends: [backend], source: EgressSource.namespace('production') });
 
 describe('EgressBackend.calico | declared release', () => {
   test('default 3.32 (the pinned CRDs), the cdk8s-egress:calicoVersion context, the option; none for Enterprise', () => {
     const c = chartWith({ 'cdk8s-egress:calicoVersion': '3.30' });
     policy(c, EgressBackend.calico()).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'e', { backend: EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE }), source: EgressSource.namespace('e') }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
+    new EgressPolicy(c, 'e', { backends: [EgressBackend.calico({ edition: CalicoEdition.ENTERPRISE })], source: EgressSource.namespace('e') }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
     expect(EgressModel.of(c).policies().map((p) => p.backendVersion)).toEqual([{ version: '3.30', declaredBy: 'context cdk8s-egress:calicoVersion' }, undefined]);
     const d = chartWith();
     policy(d, EgressBackend.calico()).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);

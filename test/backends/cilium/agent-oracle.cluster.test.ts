@@ -64,7 +64,7 @@ function corpus(o: Oracle, dnsFilter?: CiliumDnsFilter): any[] {
     const c = new Chart(Testing.app(), `fixed-${clusterwide}`);
     const p = new EgressPolicy(c, 'all', {
       source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }),
-      backend: backend(),
+      backends: [backend()],
       dns: [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache(), ...DnsResolver.addresses(['10.96.0.10/32', 'fd00::a/128']),
         DnsResolver.kubeDns({ namespace: 'openshift-dns', labels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, port: 5353 })],
     });
@@ -80,10 +80,10 @@ function corpus(o: Oracle, dnsFilter?: CiliumDnsFilter): any[] {
     if (multiLevel) p.allow(Destination.anySubdomainOf('example.net'), Port.HTTPS);
     p.allow(Destination.kubeApiServer(), Port.HTTPS, Port.KUBE_API_SERVER);
     p.allow(Destination.ipv4('198.51.100.0/24'), ...Array.from({ length: 95 }, (_, i) => Port.tcp(20000 + i)));
-    new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production'), backend: backend() });
-    new DnsEgressRule(c, 'dns', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }), backend: backend() });
-    new EgressPolicy(c, 'nothing', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }), backend: backend(), dns: [] });
-    new EgressPolicy(c, 'cidr-only', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'y' } }), backend: backend() })
+    new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production'), backends: [backend()] });
+    new DnsEgressRule(c, 'dns', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }), backends: [backend()] });
+    new EgressPolicy(c, 'nothing', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }), backends: [backend()], dns: [] });
+    new EgressPolicy(c, 'cidr-only', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'y' } }), backends: [backend()] })
       .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     out.push(...Testing.synth(c));
   }
@@ -108,7 +108,7 @@ function corpus(o: Oracle, dnsFilter?: CiliumDnsFilter): any[] {
     const c = new Chart(Testing.app(), `random-${i}`);
     const p = new EgressPolicy(c, 'p', {
       source: EgressSource.pods({ namespace: 'ns-a', labels: { app: 'src' } }),
-      backend: EgressBackend.cilium({ clusterwide: s.clusterwide, version: o.version, ...(dnsFilter ? { dnsFilter } : {}) }),
+      backends: [EgressBackend.cilium({ clusterwide: s.clusterwide, version: o.version, ...(dnsFilter ? { dnsFilter } : {}) })],
     });
     const seen = new Set<string>();
     for (const r of s.rules) {
@@ -173,7 +173,7 @@ describe.each(ORACLES.map((o) => [o.release, o] as const))('EgressBackend.cilium
     ]);
     const declare = () => new EgressPolicy(new Chart(Testing.app(), 'c'), 'p', {
       source: EgressSource.namespace('a'),
-      backend: EgressBackend.cilium({ version: o.version }),
+      backends: [EgressBackend.cilium({ version: o.version })],
       rules: [{ destination: Destination.anySubdomainOf('example.com'), ports: [Port.HTTPS] }],
     });
     if (o.minor >= 19) expect(declare).not.toThrow();

@@ -46,7 +46,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
     // GIVEN
     const c = chart();
     // WHEN
-    const policy = new EgressPolicy(c, 'egress-control', { name: 'egress-control', source: backendPods(), backend: cilium() });
+    const policy = new EgressPolicy(c, 'egress-control', { name: 'egress-control', source: backendPods(), backends: [cilium()] });
     policy.allow(Destination.pods({ labels: { app: 'database' } }), Port.tcp(5432));
     policy.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     // THEN
@@ -85,7 +85,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
     const c = chart();
     new EgressPolicy(c, 'p', {
       source: backendPods(),
-      backend: cilium(),
+      backends: [cilium()],
       rules: [
         { destination: Destination.anySubdomainOf('googleapis.com'), ports: [Port.HTTPS] },
         { destination: Destination.fqdnPattern('*.example.com'), ports: [Port.HTTPS] },
@@ -102,7 +102,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 
   test('pods and namespaces: the namespace is always explicit', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium(), dns: [DnsResolver.kubeDns()] });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()], dns: [DnsResolver.kubeDns()] });
     p.allow(Destination.pods({ labels: { app: 'cache' } }), Port.REDIS);
     p.allow(Destination.pods({ labels: { app: 'db' }, namespace: 'data' }), Port.POSTGRES);
     p.allow(Destination.namespace('monitoring'), Port.tcp(9090));
@@ -128,7 +128,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 
   test('CIDRs become toCIDRSet with except, IPv4 and IPv6', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()] });
     p.allow(Destination.ipv4('10.0.0.0/8', { except: ['10.96.0.0/12', '10.0.0.0/16'] }), Port.HTTPS);
     p.allow(Destination.ipv6('2001:db8::/32', { except: ['2001:db8:1::/48'] }), Port.HTTPS);
     const [cnp] = synth(c);
@@ -144,7 +144,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
     const c = chart();
     new EgressPolicy(c, 'p', {
       source: backendPods(),
-      backend: cilium(),
+      backends: [cilium()],
       rules: [
         { destination: Destination.pods({ labels: { app: 'proxy' } }), ports: [Port.HTTPS] },
         { destination: Destination.fqdn('api.github.com'), ports: [Port.HTTPS] },
@@ -166,8 +166,8 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 
   test('the API server is the kube-apiserver entity, with or without endpoint addresses', () => {
     const c = chart();
-    new EgressPolicy(c, 'a', { source: backendPods(), backend: cilium() }).allow(Destination.kubeApiServer(), Port.HTTPS, Port.KUBE_API_SERVER);
-    new EgressPolicy(c, 'b', { source: backendPods(), backend: cilium() }).allow(Destination.kubeApiServer({ endpoints: ['172.20.0.10/32'] }), Port.HTTPS);
+    new EgressPolicy(c, 'a', { source: backendPods(), backends: [cilium()] }).allow(Destination.kubeApiServer(), Port.HTTPS, Port.KUBE_API_SERVER);
+    new EgressPolicy(c, 'b', { source: backendPods(), backends: [cilium()] }).allow(Destination.kubeApiServer({ endpoints: ['172.20.0.10/32'] }), Port.HTTPS);
     const [a, b] = synth(c);
     expect(a.spec.egress[1]).toEqual({ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }, { port: '6443', protocol: 'TCP' }] }] });
     // endpoint addresses are for IP-only backends: Cilium CIDR rules do not match node addresses,
@@ -178,7 +178,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 
   test('ports: single, ranges, whole protocol ("0"), SCTP; no ports means no toPorts', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()] });
     p.allow(Destination.ipv4('198.51.100.0/24'), Port.udp(9000), Port.tcpRange(8000, 8080), Port.allTcp(), Port.sctp(9), Port.udpRange(5000, 5000));
     p.allow(Destination.ipv4('192.0.2.0/28'));
     const [cnp] = synth(c);
@@ -197,7 +197,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 
   test('destinations of one kind with the same port set share a rule, whatever the port order; nothing is duplicated', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()] });
     p.allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS, Port.HTTP);
     p.allow(Destination.ipv4('203.0.113.0/24'), Port.http(80), Port.tcp(443));
     p.allow(Destination.pods({ labels: { app: 'a' } }), Port.HTTP, Port.HTTPS);
@@ -216,7 +216,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
   test('more than 40 ports are split into port rules of at most 40, in port order', () => {
     const c = chart();
     const ports = Array.from({ length: 95 }, (_, i) => Port.tcp(10000 - i * 7));
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium() }).allow(Destination.ipv4('203.0.113.0/24'), ...ports);
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()] }).allow(Destination.ipv4('203.0.113.0/24'), ...ports);
     const [cnp] = synth(c);
     const rule = cnp.spec.egress[1];
     expect(rule.toPorts.map((pr: any) => pr.ports.length)).toEqual([40, 40, 15]);
@@ -228,7 +228,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 
   test('rules added after construction are rendered', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()] });
     const before = synth(c)[0].spec.egress.length;
     p.allow(Destination.fqdn('example.com'), Port.HTTPS);
     expect(before).toBe(1);
@@ -238,8 +238,8 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
   test('source: a whole namespace is endpointSelector {}, a workload uses its match labels', () => {
     const c = new Chart(Testing.app(), 'test', { namespace: 'shop' });
     const web = new kplus.Deployment(c, 'web', { containers: [{ image: 'nginx', portNumber: 8080 }] });
-    new EgressPolicy(c, 'ns', { source: EgressSource.namespace('shop'), backend: cilium() });
-    new EgressPolicy(c, 'wl', { source: EgressSource.workload(web), backend: cilium() }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'ns', { source: EgressSource.namespace('shop'), backends: [cilium()] });
+    new EgressPolicy(c, 'wl', { source: EgressSource.workload(web), backends: [cilium()] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     const [ns, wl] = synth(c).filter((m) => m.kind === 'CiliumNetworkPolicy');
     expect(ns.spec.endpointSelector).toEqual({});
     expect(ns.metadata.namespace).toBe('shop');
@@ -250,14 +250,14 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 
   test('labels and annotations on the object', () => {
     const c = chart();
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium(), labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()], labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
     expect(synth(c)[0].metadata).toMatchObject({ namespace: 'production', labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
   });
 
   test('output is byte-identical across runs', () => {
     const build = () => {
       const c = chart();
-      const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { z: '1', a: '2' } }), backend: cilium() });
+      const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { z: '1', a: '2' } }), backends: [cilium()] });
       p.allow(Destination.pods({ labels: { y: '1', b: '2' }, namespace: 'data' }), Port.POSTGRES, Port.tcp(6432));
       p.allow(Destination.fqdnPattern('*.example.com'), Port.HTTPS);
       p.allow(Destination.ipv4('203.0.113.0/24', { except: ['203.0.113.128/25', '203.0.113.0/26'] }), Port.tcp(6432), Port.POSTGRES);
@@ -270,7 +270,7 @@ describe('EgressBackend.cilium | CiliumNetworkPolicy', () => {
 describe('EgressBackend.cilium | isolation', () => {
   test('DefaultDenyEgress isolates with a rule that selects nothing, and keeps DNS in its companion', () => {
     const c = chart();
-    new DefaultDenyEgress(c, 'baseline', { source: EgressSource.namespace('production'), backend: cilium(), name: 'default-deny-egress' });
+    new DefaultDenyEgress(c, 'baseline', { source: EgressSource.namespace('production'), backends: [cilium()], name: 'default-deny-egress' });
     const manifests = synth(c);
     expect(manifests).toMatchSnapshot();
     const [deny, dns] = manifests;
@@ -290,8 +290,8 @@ describe('EgressBackend.cilium | isolation', () => {
   test('an EgressPolicy that allows nothing still isolates', () => {
     const app = tempApp();
     const c = new Chart(app, 'test');
-    new DnsEgressRule(c, 'dns', { source: backendPods(), backend: cilium() });
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium(), dns: [] });
+    new DnsEgressRule(c, 'dns', { source: backendPods(), backends: [cilium()] });
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()], dns: [] });
     app.synth();
     const [, p] = synth(c);
     expect(p.spec.egress).toEqual([{ toEntities: ['none'] }]);
@@ -301,7 +301,7 @@ describe('EgressBackend.cilium | isolation', () => {
   test('every allow policy enables default deny for egress explicitly', () => {
     fc.assert(fc.property(fc.boolean(), fc.boolean(), (clusterwide, withRule) => {
       const c = chart();
-      const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: EgressBackend.cilium({ clusterwide }) });
+      const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [EgressBackend.cilium({ clusterwide })] });
       if (withRule) p.allow(Destination.ipv4('203.0.113.0/24'));
       const [o] = synth(c);
       expect(o.spec.enableDefaultDeny).toEqual({ egress: true, ingress: false });
@@ -315,7 +315,7 @@ describe('EgressBackend.cilium | DNS visibility for toFQDNs', () => {
     const c = chart();
     const p = new EgressPolicy(c, 'p', {
       source: backendPods(),
-      backend: cilium(),
+      backends: [cilium()],
       dns: [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache(), ...DnsResolver.addresses(['10.96.0.10/32'])],
     });
     p.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
@@ -335,7 +335,7 @@ describe('EgressBackend.cilium | DNS visibility for toFQDNs', () => {
     const c = chart();
     new EgressPolicy(c, 'p', {
       source: backendPods(),
-      backend: cilium(),
+      backends: [cilium()],
       dns: [DnsResolver.kubeDns({ namespace: 'openshift-dns', labels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, port: 5353 })],
     }).allow(Destination.fqdnPattern('*.example.com'), Port.HTTPS);
     const [cnp] = synth(c);
@@ -348,7 +348,7 @@ describe('EgressBackend.cilium | DNS visibility for toFQDNs', () => {
 
   test('DnsEgressRule and DefaultDenyEgress companions have no hostname, so they allow DNS at L4 without the proxy', () => {
     const c = chart();
-    new DnsEgressRule(c, 'dns', { source: backendPods(), backend: cilium() });
+    new DnsEgressRule(c, 'dns', { source: backendPods(), backends: [cilium()] });
     const [cnp] = synth(c);
     expect(cnp.spec.egress).toEqual([DNS_RULE_L4]);
   });
@@ -359,7 +359,7 @@ describe('EgressBackend.cilium | CiliumClusterwideNetworkPolicy', () => {
 
   test('cluster-scoped, with the source namespace in the endpoint selector', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { name: 'backend-egress', source: backendPods(), backend: clusterwide() });
+    const p = new EgressPolicy(c, 'p', { name: 'backend-egress', source: backendPods(), backends: [clusterwide()] });
     p.allow(Destination.pods({ labels: { app: 'database' } }), Port.POSTGRES);
     p.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     const manifests = synth(c);
@@ -376,7 +376,7 @@ describe('EgressBackend.cilium | CiliumClusterwideNetworkPolicy', () => {
 
   test('a whole-namespace source selects that namespace only', () => {
     const c = chart();
-    new DefaultDenyEgress(c, 'd', { source: EgressSource.namespace('production'), backend: clusterwide() });
+    new DefaultDenyEgress(c, 'd', { source: EgressSource.namespace('production'), backends: [clusterwide()] });
     const [deny, dns] = synth(c);
     expect(deny.spec.endpointSelector).toEqual({ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'production' } });
     expect(deny.metadata.namespace).toBeUndefined();
@@ -386,38 +386,38 @@ describe('EgressBackend.cilium | CiliumClusterwideNetworkPolicy', () => {
 
   test('throws when two clusterwide policies of an app share a name', () => {
     const c = chart();
-    new EgressPolicy(c, 'a', { name: 'egress', source: EgressSource.namespace('one'), backend: clusterwide() });
+    new EgressPolicy(c, 'a', { name: 'egress', source: EgressSource.namespace('one'), backends: [clusterwide()] });
     // namespaced policies with the same name in another namespace do not collide
-    new EgressPolicy(c, 'b', { name: 'egress', source: EgressSource.namespace('two'), backend: cilium() });
-    expectError(() => new EgressPolicy(c, 'p', { name: 'egress', source: EgressSource.namespace('two'), backend: clusterwide() }),
+    new EgressPolicy(c, 'b', { name: 'egress', source: EgressSource.namespace('two'), backends: [cilium()] });
+    expectError(() => new EgressPolicy(c, 'p', { name: 'egress', source: EgressSource.namespace('two'), backends: [clusterwide()] }),
       'EGRESS_CONFLICTING_OPTIONS', 'test/p', /CiliumClusterwideNetworkPolicy named "egress" is already defined by test\/a: .*unique across namespaces.*clusterwide: false/);
   });
 });
 
 describe('EgressBackend.cilium | bad input fails with path, value and fix', () => {
   test('throws on a hostname in a policy without DNS rule (at allow())', () => {
-    const p = new EgressPolicy(chart(), 'p', { source: backendPods(), backend: cilium(), dns: [] });
+    const p = new EgressPolicy(chart(), 'p', { source: backendPods(), backends: [cilium()], dns: [] });
     expectError(() => p.allow(Destination.fqdn('api.github.com'), Port.HTTPS), 'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p',
       /Cilium cannot enforce hostname api.github.com here: toFQDNs learns addresses only from DNS answers that pass through Cilium's DNS proxy.*given dns: \[\].*Keep the default dns option \(DnsResolver.kubeDns\(\)\)/);
   });
 
   test('throws on a hostname pattern given in props to a policy without DNS rule', () => {
-    expectError(() => new EgressPolicy(chart(), 'p', { source: backendPods(), backend: cilium(), dns: [], rules: [{ destination: Destination.fqdnPattern('*.example.com') }] }),
+    expectError(() => new EgressPolicy(chart(), 'p', { source: backendPods(), backends: [cilium()], dns: [], rules: [{ destination: Destination.fqdnPattern('*.example.com') }] }),
       'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p', /hostname \*.example.com here/);
   });
 
   test('a DNS rule elsewhere in the app does not count: the policy must carry its own', () => {
     const c = chart();
-    new DnsEgressRule(c, 'dns', { source: backendPods(), backend: cilium() });
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cilium(), dns: [] });
+    new DnsEgressRule(c, 'dns', { source: backendPods(), backends: [cilium()] });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cilium()], dns: [] });
     expect(() => p.allow(Destination.fqdn('example.com'))).toThrow(/Cilium cannot enforce hostname example.com/);
   });
 
   test('throws on a reserved Cilium label key in a selector', () => {
-    const p = new EgressPolicy(chart(), 'p', { source: backendPods(), backend: cilium() });
+    const p = new EgressPolicy(chart(), 'p', { source: backendPods(), backends: [cilium()] });
     expectError(() => p.allow(Destination.pods({ labels: { 'io.kubernetes.pod.namespace': 'other' } })), 'EGRESS_INVALID_LABEL', 'test/p',
       /Label key "io.kubernetes.pod.namespace" in the destination pod labels is reserved by Cilium.*namespace or namespaceLabels option/);
-    expectError(() => new EgressPolicy(chart(), 'p', { source: EgressSource.pods({ namespace: 'a', labels: { 'io.cilium.k8s.namespace.labels.team': 'x' } }), backend: cilium() }),
+    expectError(() => new EgressPolicy(chart(), 'p', { source: EgressSource.pods({ namespace: 'a', labels: { 'io.cilium.k8s.namespace.labels.team': 'x' } }), backends: [cilium()] }),
       'EGRESS_INVALID_LABEL', 'test/p', /"io.cilium.k8s.namespace.labels.team" in the source pod labels is reserved by Cilium/);
   });
 
@@ -461,7 +461,7 @@ describe('EgressBackend.cilium | bad input fails with path, value and fix', () =
 describe('EgressBackend.cilium | warnings', () => {
   test('a selector on a label outside Cilium identities is flagged', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'db', labels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } }), backend: cilium() });
+    const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'db', labels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } }), backends: [cilium()] });
     p.allow(Destination.pods({ labels: { 'pod-template-hash': 'abc', 'app.kubernetes.io/name': 'web' } }), Port.HTTPS);
     const warnings = EgressWarnings.list(c).filter((w) => w.id === 'cdk8s-egress:ciliumLabelNotInIdentity');
     expect(warnings.map((w) => w.message.match(/Label key "([^"]+)" in (the \w+ pod labels)/)!.slice(1))).toEqual([
@@ -484,7 +484,7 @@ describe('EgressBackend.cilium | warnings', () => {
 
   test('ordinary labels raise no warning', () => {
     const c = chart();
-    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'db', labels: { 'app': 'x', 'app.kubernetes.io/name': 'y', 'cdk8s.io/metadata.addr': 'z', 'batch.kubernetes.io/job-name': 'j' } }), backend: cilium() });
+    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'db', labels: { 'app': 'x', 'app.kubernetes.io/name': 'y', 'cdk8s.io/metadata.addr': 'z', 'batch.kubernetes.io/job-name': 'j' } }), backends: [cilium()] });
     expect(EgressWarnings.list(c)).toEqual([]);
   });
 });
@@ -572,7 +572,7 @@ describe('EgressBackend.cilium | agent rules and exact intent (property)', () =>
       const hasHost = rules.some((r) => ['Fqdn', 'FqdnPattern'].includes(r.dest.toConfig().kind));
       const source = policy.source ? EgressSource.pods({ namespace: 'ns-a', labels: policy.source }) : EgressSource.namespace('ns-a');
       const build = () => {
-        const p = new EgressPolicy(c, 'p', { source, backend: EgressBackend.cilium({ clusterwide: policy.clusterwide }), dns: policy.dns });
+        const p = new EgressPolicy(c, 'p', { source, backends: [EgressBackend.cilium({ clusterwide: policy.clusterwide })], dns: policy.dns });
         for (const r of rules) p.allow(r.dest, ...r.ports);
       };
       // WHEN it has hostnames but no DNS rule THEN it is refused
@@ -582,7 +582,7 @@ describe('EgressBackend.cilium | agent rules and exact intent (property)', () =>
       }
       build();
       // (a policy without DNS needs a DNS path elsewhere in the app, or synth fails)
-      if (policy.dns.length === 0) new DnsEgressRule(c, 'dns', { source, backend: EgressBackend.cilium() });
+      if (policy.dns.length === 0) new DnsEgressRule(c, 'dns', { source, backends: [EgressBackend.cilium()] });
       const o = synth(c).find((m) => m.metadata.name.startsWith('test-p-'));
       // THEN the agent accepts every rule
       expect(o.kind).toBe(policy.clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy');

@@ -20,7 +20,7 @@ function chartWith(context: Record<string, unknown> = {}): Chart {
 }
 
 function policy(c: Chart, version?: string, id = 'p'): EgressPolicy {
-  return new EgressPolicy(c, id, { name: id, source: source(), backend: EgressBackend.cilium(version === undefined ? {} : { version }) });
+  return new EgressPolicy(c, id, { name: id, source: source(), backends: [EgressBackend.cilium(version === undefined ? {} : { version })] });
 }
 
 describe('EgressBackend.cilium | declared release', () => {
@@ -51,7 +51,7 @@ describe('EgressBackend.cilium | declared release', () => {
     ['context', {}, { 'cdk8s-egress:ciliumVersion': 'latest' }, /Invalid the cdk8s-egress:ciliumVersion context value "latest"/],
   ])('a bad %s value fails at the construct, naming the value and the fix', (_what, options, context, message) => {
     const c = chartWith(context);
-    expectEgressError(() => new EgressPolicy(c, 'p', { source: source(), backend: EgressBackend.cilium(options) }),
+    expectEgressError(() => new EgressPolicy(c, 'p', { source: source(), backends: [EgressBackend.cilium(options)] }),
       'EGRESS_INVALID_VERSION', 'test/p', message);
   });
 });
@@ -60,7 +60,7 @@ describe('EgressBackend.cilium | enableDefaultDeny and port ranges: Cilium 1.16'
   test('1.15: no enableDefaultDeny (the release has no such field; an egress section is default deny there)', () => {
     const c = chartWith();
     policy(c, '1.15').allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production'), backend: EgressBackend.cilium({ version: '1.15' }) });
+    new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production'), backends: [EgressBackend.cilium({ version: '1.15' })] });
     const manifests = synth(c);
     for (const m of manifests) {
       expect(m.spec.enableDefaultDeny).toBeUndefined();
@@ -98,7 +98,7 @@ describe('EgressBackend.cilium | enableDefaultDeny and port ranges: Cilium 1.16'
   test('a range declared in props is refused at construction for 1.15 too', () => {
     const c = chartWith({ 'cdk8s-egress:ciliumVersion': '1.15' });
     expectEgressError(() => new EgressPolicy(c, 'p', {
-      source: source(), backend: EgressBackend.cilium(), rules: [{ destination: Destination.ipv4('203.0.113.0/24'), ports: [Port.udpRange(30000, 30010)] }],
+      source: source(), backends: [EgressBackend.cilium()], rules: [{ destination: Destination.ipv4('203.0.113.0/24'), ports: [Port.udpRange(30000, 30010)] }],
     }), 'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p', /Cilium 1\.15 \(declared by context cdk8s-egress:ciliumVersion\) cannot express the port range UDP 30000-30010/);
   });
 });
@@ -127,7 +127,7 @@ describe('EgressBackend.cilium | anySubdomainOf() (**.): Cilium 1.19', () => {
   test('1.18 through the context: refused at construction when given in props', () => {
     const c = chartWith({ 'cdk8s-egress:ciliumVersion': '1.18.7' });
     expectEgressError(() => new EgressPolicy(c, 'p', {
-      source: source(), backend: EgressBackend.cilium(), rules: [{ destination: Destination.anySubdomainOf('example.com'), ports: [Port.HTTPS] }],
+      source: source(), backends: [EgressBackend.cilium()], rules: [{ destination: Destination.anySubdomainOf('example.com'), ports: [Port.HTTPS] }],
     }), 'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p', /Cilium 1\.18 \(declared by context cdk8s-egress:ciliumVersion\)/);
   });
 });
@@ -136,7 +136,7 @@ describe('EgressBackend.cilium | the DNS proxy only where a policy has a hostnam
   test.each(['1.14', '1.19'])('%s: a policy without hostnames allows DNS at L4 (UDP and TCP to the resolver), no rules.dns', (version) => {
     const c = chartWith();
     const p = new EgressPolicy(c, 'p', {
-      source: source(), backend: EgressBackend.cilium({ version }), dns: [DnsResolver.kubeDns(), ...DnsResolver.addresses(['10.96.0.10/32'])],
+      source: source(), backends: [EgressBackend.cilium({ version })], dns: [DnsResolver.kubeDns(), ...DnsResolver.addresses(['10.96.0.10/32'])],
     });
     p.allow(Destination.pods({ labels: { app: 'db' } }), Port.POSTGRES);
     p.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
@@ -161,8 +161,8 @@ describe('EgressBackend.cilium | the DNS proxy only where a policy has a hostnam
 
   test('DnsEgressRule and the DefaultDenyEgress companion need no proxy', () => {
     const c = chartWith();
-    new DnsEgressRule(c, 'dns', { source: source(), backend: EgressBackend.cilium() });
-    new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production'), backend: EgressBackend.cilium() });
+    new DnsEgressRule(c, 'dns', { source: source(), backends: [EgressBackend.cilium()] });
+    new DefaultDenyEgress(c, 'deny', { source: EgressSource.namespace('production'), backends: [EgressBackend.cilium()] });
     for (const m of synth(c)) expect(JSON.stringify(m.spec)).not.toMatch(/"rules"/);
   });
 });
@@ -170,7 +170,7 @@ describe('EgressBackend.cilium | the DNS proxy only where a policy has a hostnam
 describe('EgressBackend.cilium | CiliumDnsFilter.policyHostnames(): the DNS rule narrowed to what the policy needs', () => {
   test('each hostname as asked and with the Kubernetes search domains appended, patterns as patterns, sorted; no universal "*"', () => {
     const c = chartWith();
-    const p = new EgressPolicy(c, 'p', { source: source(), backend: EgressBackend.cilium({ dnsFilter: CiliumDnsFilter.policyHostnames() }) });
+    const p = new EgressPolicy(c, 'p', { source: source(), backends: [EgressBackend.cilium({ dnsFilter: CiliumDnsFilter.policyHostnames() })] });
     p.allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     p.allow(Destination.fqdnPattern('*.githubusercontent.com'), Port.HTTPS);
     p.allow(Destination.anySubdomainOf('googleapis.com'), Port.HTTPS);
@@ -198,7 +198,7 @@ describe('EgressBackend.cilium | CiliumDnsFilter.policyHostnames(): the DNS rule
     const dnsFilter = CiliumDnsFilter.policyHostnames({
       clusterDomain: 'k8s.internal', searchDomains: ['abc.internal.cloudapp.net'], alsoAllow: ['*.production.svc.k8s.internal', 'db.example.org'],
     });
-    new EgressPolicy(c, 'p', { source: source(), backend: EgressBackend.cilium({ dnsFilter }) }).allow(Destination.fqdn('api.github.com'), Port.HTTPS);
+    new EgressPolicy(c, 'p', { source: source(), backends: [EgressBackend.cilium({ dnsFilter })] }).allow(Destination.fqdn('api.github.com'), Port.HTTPS);
     const [cnp] = synth(c);
     expect(cnp.spec.egress[0].toPorts[0].rules.dns).toEqual([
       { matchName: 'api.github.com' },
@@ -213,7 +213,7 @@ describe('EgressBackend.cilium | CiliumDnsFilter.policyHostnames(): the DNS rule
 
   test('a policy without hostnames still allows DNS at L4 (nothing to narrow)', () => {
     const c = chartWith();
-    new EgressPolicy(c, 'p', { source: source(), backend: EgressBackend.cilium({ dnsFilter: CiliumDnsFilter.policyHostnames() }) })
+    new EgressPolicy(c, 'p', { source: source(), backends: [EgressBackend.cilium({ dnsFilter: CiliumDnsFilter.policyHostnames() })] })
       .allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     expect(synth(c)[0].spec.egress[0]).toEqual({ toEndpoints: [KUBE_DNS], toPorts: [{ ports: DNS_PORTS }] });
   });
@@ -226,17 +226,17 @@ describe('EgressBackend.cilium | CiliumDnsFilter.policyHostnames(): the DNS rule
     [{ searchDomains: ['bad_domain.'] }, 'EGRESS_INVALID_FQDN', /Invalid searchDomains "bad_domain\."/],
   ])('bad options %j fail with the value and the fix', (options, code, message) => {
     const c = chartWith();
-    expectEgressError(() => new EgressPolicy(c, 'p', { source: source(), backend: EgressBackend.cilium({ dnsFilter: CiliumDnsFilter.policyHostnames(options) }) }),
+    expectEgressError(() => new EgressPolicy(c, 'p', { source: source(), backends: [EgressBackend.cilium({ dnsFilter: CiliumDnsFilter.policyHostnames(options) })] }),
       code, 'test/p', message);
   });
 
   test('a leading **. in alsoAllow needs 1.19: refused on 1.18, accepted on 1.19', () => {
     const filter = CiliumDnsFilter.policyHostnames({ alsoAllow: ['**.svc.cluster.local'] });
     const c = chartWith();
-    expectEgressError(() => new EgressPolicy(c, 'p', { source: source(), backend: EgressBackend.cilium({ version: '1.18', dnsFilter: filter }) }),
+    expectEgressError(() => new EgressPolicy(c, 'p', { source: source(), backends: [EgressBackend.cilium({ version: '1.18', dnsFilter: filter })] }),
       'EGRESS_UNSUPPORTED_BY_BACKEND', 'test/p', /needs Cilium 1\.19 \(multi-level "\*\*\."\), but the target is Cilium 1\.18/);
     const ok = chartWith();
-    new EgressPolicy(ok, 'p', { source: source(), backend: EgressBackend.cilium({ version: '1.19', dnsFilter: filter }) }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
+    new EgressPolicy(ok, 'p', { source: source(), backends: [EgressBackend.cilium({ version: '1.19', dnsFilter: filter })] }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
     expect(synth(ok)[0].spec.egress[0].toPorts[0].rules.dns).toContainEqual({ matchPattern: '**.svc.cluster.local' });
   });
 });

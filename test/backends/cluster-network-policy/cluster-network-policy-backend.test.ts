@@ -23,7 +23,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
     // GIVEN
     const c = chart();
     // WHEN
-    const policy = new EgressPolicy(c, 'egress-control', { name: 'egress-control', source: backendPods(), backend: cnp() });
+    const policy = new EgressPolicy(c, 'egress-control', { name: 'egress-control', source: backendPods(), backends: [cnp()] });
     policy.allow(Destination.pods({ labels: { app: 'database' } }), Port.POSTGRES);
     policy.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     // THEN
@@ -55,7 +55,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
 
   test('a whole namespace as subject; namespaces and namespace labels as destinations', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: EgressSource.namespace('production'), backend: cnp() });
+    const p = new EgressPolicy(c, 'p', { source: EgressSource.namespace('production'), backends: [cnp()] });
     p.allow(Destination.namespace('data'), Port.POSTGRES);
     p.allow(Destination.namespacesWithLabels({ team: 'obs' }), Port.POSTGRES);
     p.allow(Destination.pods({ labels: { app: 'cache' }, namespaceLabels: { team: 'platform' } }), Port.REDIS);
@@ -73,7 +73,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
 
   test('ports: numbers, ranges, every port of a protocol as 1-65535, SCTP; the API server by address', () => {
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp()] });
     p.allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS, Port.tcpRange(8000, 8080), Port.allUdp(), Port.sctp(9899));
     p.allow(Destination.kubeApiServer({ endpoints: ['172.20.0.10/32', '2001:db8::10/128'] }), Port.KUBE_API_SERVER);
     const [accept] = synth(c);
@@ -95,7 +95,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
   test('CRD limits: more than 25 networks, peers or ports split into more peers and rules', () => {
     // GIVEN: 30 non-adjacent blocks, 30 pod destinations and 30 ports
     const c = chart();
-    const p = new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp() });
+    const p = new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp()] });
     const blocks = Array.from({ length: 30 }, (_, i) => `198.51.${i * 2}.0/24`);
     for (const b of blocks) p.allow(Destination.ipv4(b), Port.HTTPS);
     for (let i = 0; i < 30; i++) p.allow(Destination.pods({ labels: { app: `svc-${i}` } }), Port.tcp(8080));
@@ -119,7 +119,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
     const c = chart();
     const backend = cnp({ tier: ClusterNetworkPolicyTier.BASELINE, priority: 10, isolationPriority: 20 });
     expect(backend.displayName).toBe('ClusterNetworkPolicy (Baseline tier)');
-    new EgressPolicy(c, 'p', { source: backendPods(), backend });
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [backend] });
     const [accept, isolation] = synth(c);
     expect([accept.spec.tier, accept.spec.priority, isolation.spec.tier, isolation.spec.priority]).toEqual(['Baseline', 10, 'Baseline', 20]);
   });
@@ -133,7 +133,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
 
   test('DefaultDenyEgress: an accept policy without rules, the isolation policy, and DNS', () => {
     const c = chart();
-    new DefaultDenyEgress(c, 'baseline', { name: 'production-default-deny', source: EgressSource.namespace('production'), backend: cnp() });
+    new DefaultDenyEgress(c, 'baseline', { name: 'production-default-deny', source: EgressSource.namespace('production'), backends: [cnp()] });
     const manifests = synth(c);
     expect(manifests.map((m) => m.metadata.name)).toEqual(['production-default-deny', 'production-default-deny-isolation', 'production-default-deny-dns', 'production-default-deny-dns-isolation']);
     expect(manifests[0].spec.egress).toBeUndefined();
@@ -143,8 +143,8 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
 
   test('generated names are unique and the isolation policy is named after its accept policy', () => {
     const c = chart();
-    const a = new EgressPolicy(c, 'a', { source: backendPods(), backend: cnp() });
-    const b = new EgressPolicy(c, 'b', { source: EgressSource.namespace('other'), backend: cnp() });
+    const a = new EgressPolicy(c, 'a', { source: backendPods(), backends: [cnp()] });
+    const b = new EgressPolicy(c, 'b', { source: EgressSource.namespace('other'), backends: [cnp()] });
     expect(a.apiObjects[1].name).toBe(`${a.apiObjects[0].name}-isolation`);
     expect(new Set([...a.apiObjects, ...b.apiObjects].map((o) => o.name)).size).toBe(4);
   });
@@ -152,7 +152,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
   test('labels and annotations on both objects; output is byte-identical across runs', () => {
     const build = () => {
       const c = chart();
-      const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { z: '1', a: '2' } }), backend: cnp(), labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
+      const p = new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { z: '1', a: '2' } }), backends: [cnp()], labels: { team: 'a' }, annotations: { 'example.com/owner': 'a' } });
       p.allow(Destination.pods({ labels: { y: '1', b: '2' }, namespace: 'data' }), Port.POSTGRES);
       return synth(c);
     };
@@ -163,8 +163,8 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
 
   test('policies for the same pods add up: every accept is evaluated before any isolation', () => {
     const c = chart();
-    new EgressPolicy(c, 'a', { source: backendPods(), backend: cnp() }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'b', { source: EgressSource.namespace('production'), backend: cnp({ priority: 200 }) }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'a', { source: backendPods(), backends: [cnp()] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'b', { source: EgressSource.namespace('production'), backends: [cnp({ priority: 200 })] }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
     const manifests = synth(c);
     const from = { namespace: 'production', labels: { app: 'backend' } };
     expect(evaluateCnp(manifests, { from, toIp: '203.0.113.1', port: 443, protocol: 'TCP' }).allowed).toBe(true);
@@ -187,7 +187,7 @@ describe('ClusterNetworkPolicy backend | rendering', () => {
 
 describe('ClusterNetworkPolicy backend | bad input fails with path, value and fix', () => {
   const expectError = (fn: () => void, code: string, message: RegExp) => expectEgressError(fn, code, 'test/p', message);
-  const policy = (options = {}, c: Chart = chart()) => new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp(options) });
+  const policy = (options = {}, c: Chart = chart()) => new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp(options)] });
 
   test('throws on a CIDR with except, which v0.2.0 networks cannot express', () =>
     expectError(() => policy().allow(Destination.ipv4('10.0.0.0/8', { except: ['10.1.0.0/16'] })), 'EGRESS_UNSUPPORTED_BY_BACKEND',
@@ -210,12 +210,12 @@ describe('ClusterNetworkPolicy backend | bad input fails with path, value and fi
     expectError(() => policy({ tier: 'Developer' as ClusterNetworkPolicyTier }), 'EGRESS_CONFLICTING_OPTIONS', /Invalid ClusterNetworkPolicy tier "Developer": use ClusterNetworkPolicyTier.ADMIN or ClusterNetworkPolicyTier.BASELINE/));
   test('throws on a name used twice in the app (cluster-scoped names)', () => {
     const c = new Chart(Testing.app(), 'test');
-    new EgressPolicy(c, 'q', { name: 'egress-control', source: EgressSource.namespace('staging'), backend: cnp() });
-    expectError(() => new EgressPolicy(c, 'p', { name: 'egress-control', source: backendPods(), backend: cnp() }), 'EGRESS_CONFLICTING_OPTIONS',
+    new EgressPolicy(c, 'q', { name: 'egress-control', source: EgressSource.namespace('staging'), backends: [cnp()] });
+    expectError(() => new EgressPolicy(c, 'p', { name: 'egress-control', source: backendPods(), backends: [cnp()] }), 'EGRESS_CONFLICTING_OPTIONS',
       /ClusterNetworkPolicy name "egress-control" is already used by test\/q.*unique across namespaces.*"production-egress-control"/);
   });
   test('throws on a name whose isolation name would be too long', () =>
-    expectError(() => new EgressPolicy(chart(), 'p', { name: 'a'.repeat(250), source: backendPods(), backend: cnp() }), 'EGRESS_INVALID_NAME', /isolation policy is named "a+-isolation", which is longer than 253 characters/));
+    expectError(() => new EgressPolicy(chart(), 'p', { name: 'a'.repeat(250), source: backendPods(), backends: [cnp()] }), 'EGRESS_INVALID_NAME', /isolation policy is named "a+-isolation", which is longer than 253 characters/));
   test('throws at the allow() that needs more than 25 rules', () => {
     const p = policy();
     for (let i = 1; i <= 24; i++) p.allow(Destination.ipv4('203.0.113.0/24'), Port.tcp(i)); // DNS + 24 = 25 rules
@@ -225,36 +225,38 @@ describe('ClusterNetworkPolicy backend | bad input fails with path, value and fi
 
   test('synth fails when another policy isolates the same pods before this one accepts', () => {
     const c = chart();
-    new EgressPolicy(c, 'q', { source: EgressSource.namespace('production'), backend: cnp({ priority: 50, isolationPriority: 150 }) });
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp({ priority: 200, isolationPriority: 300 }), dns: [] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'q', { source: EgressSource.namespace('production'), backends: [cnp({ priority: 50, isolationPriority: 150 })] });
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp({ priority: 200, isolationPriority: 300 })], dns: [] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
     expect(() => Testing.synth(c)).toThrow(/\[test\/p\] This ClusterNetworkPolicy accepts at priority 200, but test\/q denies all other egress of the same pods \(Pods app=backend in namespace production\) at priority 150 in the Admin tier.*EGRESS_CONFLICTING_OPTIONS/s);
   });
 
   test('synth fails when an isolation shares the priority of another policy\'s accepts for the same pods (undefined order)', () => {
     const c = chart();
-    new EgressPolicy(c, 'q', { source: EgressSource.namespace('production'), backend: cnp({ priority: 100, isolationPriority: 200 }) });
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp({ priority: 200, isolationPriority: 300 }) });
+    new EgressPolicy(c, 'q', { source: EgressSource.namespace('production'), backends: [cnp({ priority: 100, isolationPriority: 200 })] });
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp({ priority: 200, isolationPriority: 300 })] });
     expect(() => Testing.synth(c)).toThrow(/\[test\/p\] This ClusterNetworkPolicy accepts at priority 200, but test\/q .* at priority 200 in the Admin tier, which is evaluated first \(at equal priority, in an undefined order\)/s);
   });
 
   test('no priority conflict between pods that cannot overlap', () => {
     const c = chart();
-    new EgressPolicy(c, 'q', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'frontend' } }), backend: cnp({ priority: 50, isolationPriority: 150 }) });
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp({ priority: 200, isolationPriority: 300 }) });
-    new EgressPolicy(c, 'r', { source: EgressSource.namespace('staging'), backend: cnp({ priority: 50, isolationPriority: 150 }) });
+    new EgressPolicy(c, 'q', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'frontend' } }), backends: [cnp({ priority: 50, isolationPriority: 150 })] });
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp({ priority: 200, isolationPriority: 300 })] });
+    new EgressPolicy(c, 'r', { source: EgressSource.namespace('staging'), backends: [cnp({ priority: 50, isolationPriority: 150 })] });
     expect(() => Testing.synth(c)).not.toThrow();
   });
 
   test('synth fails when an Admin-tier isolation would deny what another backend allows the same pods', () => {
     const c = chart();
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp() }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    new EgressPolicy(c, 'k8s', { source: backendPods() }).allow(Destination.ipv4('203.0.113.0/25'), Port.HTTPS).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp()] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    const k8s = new EgressPolicy(c, 'k8s', { source: backendPods() });
+    k8s.allow(Destination.ipv4('203.0.113.0/25'), Port.HTTPS);
+    k8s.allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
     expect(() => Testing.synth(c)).toThrow(/\[test\/p\] Pods app=backend in namespace production is isolated by this Admin-tier ClusterNetworkPolicy.*test\/k8s \(backend kubernetes\) allows the same pods egress to 198.51.100.0\/24 on TCP\/443, which no Admin-tier ClusterNetworkPolicy for them accepts.*EGRESS_CONFLICTING_OPTIONS/s);
   });
 
   test('synth fails when a namespaced policy would make a Baseline-tier accept vanish', () => {
     const c = chart();
-    new EgressPolicy(c, 'p', { source: backendPods(), backend: cnp({ tier: ClusterNetworkPolicyTier.BASELINE }) }).allow(Destination.ipv4('203.0.113.0/24'), Port.allTcp());
+    new EgressPolicy(c, 'p', { source: backendPods(), backends: [cnp({ tier: ClusterNetworkPolicyTier.BASELINE })] }).allow(Destination.ipv4('203.0.113.0/24'), Port.allTcp());
     new EgressPolicy(c, 'k8s', { source: EgressSource.namespace('production') });
     expect(() => Testing.synth(c)).toThrow(/\[test\/p\] Pods app=backend in namespace production is also selected by test\/k8s \(backend kubernetes\), and Baseline-tier ClusterNetworkPolicies do not apply to pods that a namespaced policy selects: egress to 203.0.113.0\/24 on TCP\/\* accepted here would be denied.*EGRESS_CONFLICTING_OPTIONS/s);
   });
@@ -281,7 +283,7 @@ describe('ClusterNetworkPolicy backend | emitted rules allow exactly the declare
       const c = chart();
       intents.forEach((intent, i) => {
         const source = intent.labels ? EgressSource.pods({ namespace: intent.ns, labels: intent.labels }) : EgressSource.namespace(intent.ns);
-        const p = new EgressPolicy(c, `p${i}`, { source, backend: cnp({ priority: intent.priority }) });
+        const p = new EgressPolicy(c, `p${i}`, { source, backends: [cnp({ priority: intent.priority })] });
         for (const r of intent.rules) p.allow(r.dest.d, ...r.ports);
       });
       const manifests = synth(c);

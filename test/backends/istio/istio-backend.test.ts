@@ -28,7 +28,7 @@ interface PolicyOptions { name?: string; namespace?: string; labels?: Record<str
 const istioPolicy = (scope: Chart, id: string, props: PolicyOptions = {}) =>
   new EgressPolicy(scope, id, {
     ...(props.name ? { name: props.name } : {}),
-    backend: props.backend ?? EgressBackend.istio(),
+    backends: [props.backend ?? EgressBackend.istio()],
     source: props.labels
       ? EgressSource.pods({ namespace: props.namespace ?? 'production', labels: props.labels })
       : EgressSource.namespace(props.namespace ?? 'production'),
@@ -176,7 +176,7 @@ describe('IstioBackend | ServiceEntries', () => {
   test('labels and annotations reach every ServiceEntry', () => {
     const c = chart();
     const p = new EgressPolicy(c, 'p', {
-      backend: EgressBackend.istio(),
+      backends: [EgressBackend.istio()],
       source: EgressSource.namespace('production'),
       dns: DNS,
       labels: { team: 'a' },

@@ -14,13 +14,13 @@ function chartWith(context: Record<string, unknown> = {}): Chart {
 
 const dynamic = (version?: string) =>
   EgressBackend.istio({ wildcardResolution: IstioWildcardResolution.DYNAMIC_DNS, ...(version ? { version } : {}) });
-const policy = (c: Chart, backend: IEgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backend, source: EgressSource.namespace('production'), dns: DNS });
+const policy = (c: Chart, backend: IEgressBackend) => new EgressPolicy(c, 'p', { name: 'p', backends: [backend], source: EgressSource.namespace('production'), dns: DNS });
 
 describe('EgressBackend.istio | declared release', () => {
   test('default 1.30 (the pinned CRDs); the cdk8s-egress:istioVersion context; the option wins', () => {
     const c = chartWith({ 'cdk8s-egress:istioVersion': '1.28' });
-    new EgressPolicy(c, 'a', { backend: EgressBackend.istio(), source: EgressSource.namespace('a'), dns: DNS }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
-    new EgressPolicy(c, 'b', { backend: EgressBackend.istio({ version: '1.29.2' }), source: EgressSource.namespace('b'), dns: DNS }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
+    new EgressPolicy(c, 'a', { backends: [EgressBackend.istio()], source: EgressSource.namespace('a'), dns: DNS }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
+    new EgressPolicy(c, 'b', { backends: [EgressBackend.istio({ version: '1.29.2' })], source: EgressSource.namespace('b'), dns: DNS }).allow(Destination.fqdn('a.example.com'), Port.HTTPS);
     expect(EgressModel.of(c).policies().map((p) => p.backendVersion?.version)).toEqual(['1.28', '1.29']);
     const d = chartWith();
     policy(d, EgressBackend.istio()).allow(Destination.fqdn('a.example.com'), Port.HTTPS);

@@ -39,7 +39,7 @@ public class AckEgressSection extends Chart {
                 .containers(List.of(ContainerProps.builder().name("app").image("myapp").build()))
                 .build();
         FixedEgressIp natEnabledEip = FixedEgressIp.Builder.create(this, "nat-enabled-eip")
-                .sources(List.of(EgressSource.workload(natEnabled)))
+                .source(EgressSource.workload(natEnabled))
                 .provider(FixedEgressIpProvider.alibabaEip(AlibabaEipOptions.builder().bandwidth(5).build()))
                 .build();
         EgressWarnings.acknowledge(natEnabledEip, "cdk8s-egress:ackEipNotFixed",
@@ -65,7 +65,7 @@ public class AckEgressSection extends Chart {
                 .backends(SeedApp.meshAndNetwork())
                 .build();
         FixedEgressIp ledgerEip = FixedEgressIp.Builder.create(this, "ledger-eip")
-                .sources(List.of(EgressSource.workload(ledger)))
+                .source(EgressSource.workload(ledger))
                 .provider(FixedEgressIpProvider.alibabaEip(AlibabaEipOptions.builder()
                         .releaseStrategy(AlibabaEipReleaseStrategy.after(Duration.minutes(10)))
                         .build()))
@@ -84,7 +84,7 @@ public class AckEgressSection extends Chart {
                 .build();
         FixedEgressIp reportUploaderSnat = FixedEgressIp.Builder.create(this, "report-uploader-snat")
                 .name("report-uploader-egress")
-                .sources(List.of(uploader))
+                .source(uploader)
                 .provider(FixedEgressIpProvider.alibabaPodNetworking(AlibabaPodNetworkingOptions.builder()
                         .vSwitchIds(List.of("vsw-egresszonea", "vsw-egresszoneb"))
                         .securityGroupIds(List.of("sg-egressuploader"))

@@ -40,7 +40,7 @@ public class CalicoFixedEgressIpSection extends Chart {
                 .build();
         FixedEgressIp legacySyncPool = FixedEgressIp.Builder.create(this, "legacy-sync-pool")
                 .name("legacy-sync-egress")
-                .sources(List.of(EgressSource.workload(legacySync)))
+                .source(EgressSource.workload(legacySync))
                 .provider(FixedEgressIpProvider.calico(CalicoFixedEgressIpOptions.builder()
                         .poolCidr("10.244.240.0/24")
                         .advertiseServices(CalicoServiceAdvertisement.builder()

@@ -38,7 +38,7 @@ public class CiliumEgressGatewaySection extends Chart {
                 .build();
         FixedEgressIp egressExternalApi = FixedEgressIp.Builder.create(this, "egress-external-api")
                 .name("egress-external-api")
-                .sources(List.of(apiClient))
+                .source(apiClient)
                 .destinations(List.of(Destination.ipv4("203.0.113.0/24")))
                 .provider(FixedEgressIpProvider.cilium(CiliumFixedEgressIpOptions.builder()
                         .nodeSelector(Map.of("egress-gateway", "true"))

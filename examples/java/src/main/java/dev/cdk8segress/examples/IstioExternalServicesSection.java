@@ -38,7 +38,7 @@ public class IstioExternalServicesSection extends Chart {
         // do the same with AllowedExternalService and both backends.
         EgressPolicy.Builder.create(this, "backend-partner-range")
                 .name("backend-partner-range")
-                .backend(EgressBackend.istio())
+                .backends(List.of(EgressBackend.istio()))
                 .source(IstioEgressGatewaySection.backendPods())
                 // Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
                 .dns(List.of())
