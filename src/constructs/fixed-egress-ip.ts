@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeclaredIntents } from '../checks/intents';
+import { watchAppChecks } from '../checks/app-checks';
+import { registerFixedEgressIp } from '../checks/fixed-ip-conflicts';
 import { refuseCoveredFamily } from '../checks/policy-checks';
 import { ClusterCidrs } from '../core/cluster-cidrs';
 import { CLUSTER_CIDRS_CONTEXT, clusterRanges } from '../core/cluster-ranges';
 import { checkContext, checkContextValue, recordContextRead } from '../core/context';
-import { describeCidrDestinations } from '../core/describe';
 import { Destination, DestinationConfig, DestinationKind } from '../core/destination';
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
@@ -15,15 +15,11 @@ import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { IFixedEgressIpProvider, providerProblems } from '../fixed-ip/contract';
-import { destinationsOverlap, sourcesOverlap, workloadOf } from '../fixed-ip/private';
 import { EgressModel } from '../model/egress-model';
 import { EgressFactDetails } from '../model/fact-details';
 import { EgressFact, FactKind } from '../model/facts';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { FIXED_EGRESS_IP_PROPS } from './private/schemas';
-import { addKeptValidation } from '../emit/validation';
-
-const REGISTRY = Symbol.for('cdk8s-egress.fixedEgressIps');
 
 /**
  * Properties of a `FixedEgressIp`.
@@ -69,23 +65,6 @@ export interface FixedEgressIpProps {
    * @default - no annotations besides the ones the backend sets
    */
   readonly annotations?: Record<string, string>;
-}
-
-interface Registered {
-  /** Creation order: each conflicting pair is reported once, by the later construct. */
-  readonly index: number;
-  readonly construct: FixedEgressIp;
-  /** Each set of pods of its source. */
-  readonly sources: readonly EgressSource[];
-  readonly destinations: DestinationConfig[] | undefined;
-}
-
-/** Every FixedEgressIp of an app, and an index of them by source namespace (built at validation). */
-interface Registry {
-  readonly all: Registered[];
-  /** True once a FixedEgressIp with a workload source is registered (its pod labels can change until synth). */
-  workloads: boolean;
-  byNamespace?: { readonly size: number; readonly map: Map<string, Registered[]> };
 }
 
 /**
@@ -155,9 +134,15 @@ export class FixedEgressIp extends Construct {
     });
     this.apiObjects = binding.apiObjects;
     this.egressIdentity = binding.egressIdentity;
-    this.register(this.provider.scopedByDestination ? destinations : undefined);
+    // Compared with the app's other FixedEgressIps at synth (src/checks/fixed-ip-conflicts.ts).
+    registerFixedEgressIp(this, {
+      path: this.node.path,
+      sources: this.sources,
+      egressIdentity: this.egressIdentity,
+      destinations: this.provider.scopedByDestination ? destinations : undefined,
+    });
     const model = EgressModel.of(this);
-    DeclaredIntents._watch(this);
+    watchAppChecks(this);
     for (const source of this.sources) {
       model.recordFact({
         toFact: (): EgressFact => ({
@@ -231,66 +216,4 @@ export class FixedEgressIp extends Construct {
     return configs;
   }
 
-  private register(destinations: DestinationConfig[] | undefined): void {
-    const root = this.node.root as unknown as Record<symbol, Registry | undefined>;
-    let registry = root[REGISTRY];
-    if (!registry) {
-      registry = { all: [], workloads: false };
-      Object.defineProperty(root, REGISTRY, { value: registry, enumerable: false });
-    }
-    const reg = registry;
-    const me: Registered = { index: reg.all.length, construct: this, sources: this.sources, destinations };
-    reg.all.push(me);
-    if (this.sources.some((s) => workloadOf(s) !== undefined)) reg.workloads = true;
-    // The answer changes when FixedEgressIps are added, or when the pod labels of a workload
-    // source (this one's or another's) change: while the app has workload sources, every pass
-    // compares again.
-    addKeptValidation(this, () => (reg.workloads ? undefined : reg.all.length), () => {
-      // Sources overlap only within one namespace, so only FixedEgressIps with a source in one
-      // of this construct's namespaces are compared, in creation order.
-      const index = namespaceIndex(reg);
-      const candidates = new Set(this.sources.flatMap((s) => index.get(s.toConfig().namespace) ?? []));
-      const earlier = [...candidates].filter((r) => r.index < me.index).sort((a, b) => a.index - b.index);
-      return this.conflicts(earlier, destinations);
-    });
-  }
-
-  /** Conflicts with FixedEgressIps created earlier (each pair is reported once, by the later one). */
-  private conflicts(earlier: Registered[], destinations: DestinationConfig[] | undefined): string[] {
-    const out: string[] = [];
-    for (const other of earlier) {
-      if (other.construct.egressIdentity === this.egressIdentity) continue;
-      // The cheap test (selectors) first, then the address blocks.
-      const pairs = this.sources.map((mine) => ({ mine, theirs: other.sources.find((s) => sourcesOverlap(s, mine)) }));
-      const first = pairs.find((x) => x.theirs !== undefined);
-      if (!first || !destinationsOverlap(destinations, other.destinations)) continue;
-      const { mine, theirs } = first;
-      out.push(`${mine.describe()} may also be selected by ${other.construct.node.path} (${theirs!.describe()}) for ${describeDestinations(destinations, other.destinations)}, `
-        + `with a different egress address: ${this.egressIdentity} here, ${other.construct.egressIdentity} there. A connection leaves with one source address only, `
-        + `so which one applies would be undefined. Select disjoint pods or destinations, or use the same provider settings (${EgressErrorCode.CONFLICTING_OPTIONS})`);
-    }
-    return out;
-  }
-}
-
-/** The registry's namespace index, rebuilt when FixedEgressIps were added since it was built. */
-function namespaceIndex(reg: Registry): Map<string, Registered[]> {
-  if (reg.byNamespace?.size !== reg.all.length) {
-    const map = new Map<string, Registered[]>();
-    for (const r of reg.all) {
-      for (const ns of new Set(r.sources.map((s) => s.toConfig().namespace))) {
-        const bucket = map.get(ns);
-        if (bucket) bucket.push(r);
-        else map.set(ns, [r]);
-      }
-    }
-    reg.byNamespace = { size: reg.all.length, map };
-  }
-  return reg.byNamespace.map;
-}
-
-function describeDestinations(a: DestinationConfig[] | undefined, b: DestinationConfig[] | undefined): string {
-  if (a === undefined && b === undefined) return 'all egress';
-  const list = a === undefined ? b! : b === undefined ? a : a.filter((d) => destinationsOverlap([d], b));
-  return describeCidrDestinations(list);
 }

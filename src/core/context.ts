@@ -16,6 +16,7 @@ import { EgressError, Problem, raise } from './egress-error';
 import { EgressErrorCode } from './errors';
 import { closestName } from './inputs';
 import { VERBOSE_WARNINGS_CONTEXT } from './warning-catalogue';
+import { AppState, StateKey } from '../util/app-state';
 import { show } from '../util/show';
 
 /** The prefix of every context key of the library. */
@@ -100,10 +101,8 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
 
 /** Scopes whose context (all frozen: every ancestor has a child) was already checked. */
 const CHECKED = new WeakSet<IConstruct>();
-/** Apps whose synth-time check is registered. */
-const WATCHED = new WeakSet<IConstruct>();
-/** Values read at construction, as JSON when first read, by app and key. */
-const READ = new WeakMap<IConstruct, Map<string, { readonly json: string; readonly scope: IConstruct }>>();
+/** Values read at construction, as JSON when first read, by key; created with the app's synth-time check. */
+const READ = StateKey.local<Map<string, { readonly json: string; readonly scope: IConstruct }>>('contextReads');
 
 /**
  * Check every `cdk8s-egress:` key visible at `scope` (a construct of the library, just added to
@@ -209,14 +208,8 @@ export function checkContextValue(scope: IConstruct, key: string, value: unknown
  */
 export function recordContextRead(scope: IConstruct, key: string, value: unknown): void {
   if (value === undefined || value === null || typeof value !== 'object') return;
-  const root = scope.node.root;
-  let reads = READ.get(root);
-  if (!reads) {
-    reads = new Map();
-    READ.set(root, reads);
-  }
+  const reads = watch(scope.node.root);
   if (!reads.has(key)) reads.set(key, { json: safeJson(value), scope });
-  watch(root);
 }
 
 function safeJson(v: unknown): string {
@@ -227,17 +220,23 @@ function safeJson(v: unknown): string {
   }
 }
 
-/** At synth: the App's own keys and its charts' keys, and values changed after they were read. */
-function watch(root: IConstruct): void {
-  if (WATCHED.has(root)) return;
-  WATCHED.add(root);
+/**
+ * At synth: the App's own keys and its charts' keys, and values changed after they were read.
+ * Registered once per app, with the app's record of the values read.
+ */
+function watch(root: IConstruct): Map<string, { readonly json: string; readonly scope: IConstruct }> {
+  const state = AppState.of(root);
+  const known = state.peek(READ);
+  if (known !== undefined) return known;
+  const reads = new Map<string, { readonly json: string; readonly scope: IConstruct }>();
+  state.set(READ, reads);
   root.node.addValidation({
     validate: () => {
       const problems: Problem[] = [];
       for (const chart of [root, ...root.node.children.filter((c) => Chart.isChart(c))]) {
         if (chart === root || !CHECKED.has(chart)) problems.push(...contextProblems(chart).map((p) => ({ ...p, message: `${p.message} (context of ${chart.node.path || 'the App'})` })));
       }
-      for (const [key, read] of READ.get(root) ?? []) {
+      for (const [key, read] of reads) {
         const now = safeJson(read.scope.node.tryGetContext(key));
         if (now !== read.json) {
           problems.push({
@@ -250,6 +249,7 @@ function watch(root: IConstruct): void {
       return [...new Map(problems.map((p) => [p.message, `${p.message} (${p.code})`])).values()];
     },
   });
+  return reads;
 }
 
 /** Every context key the library reads, sorted (docs and tests check against it). */

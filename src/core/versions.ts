@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { EgressError } from './egress-error';
 import { EgressErrorCode } from './errors';
 import type { BackendVersion } from './policy-config';
+import { AppState, StateKey } from '../util/app-state';
 
 /** One product whose release the output depends on. */
 export interface VersionedProduct {
@@ -94,17 +95,14 @@ export function resolveVersion(scope: IConstruct, spec: VersionedProduct, option
  * app root; an explicit option is the same for every scope).
  */
 export class VersionCache {
-  private readonly byRoot = new WeakMap<IConstruct, ResolvedVersion>();
+  /** One slot per cache (per backend instance) in each app's state. */
+  private readonly key: StateKey<ResolvedVersion>;
 
-  public constructor(private readonly spec: VersionedProduct, private readonly option: string | undefined) {}
+  public constructor(private readonly spec: VersionedProduct, private readonly option: string | undefined) {
+    this.key = StateKey.local<ResolvedVersion>(`version of ${spec.product}`);
+  }
 
   public at(scope: IConstruct): ResolvedVersion {
-    const root = scope.node.root;
-    let v = this.byRoot.get(root);
-    if (!v) {
-      v = resolveVersion(scope, this.spec, this.option);
-      this.byRoot.set(root, v);
-    }
-    return v;
+    return AppState.of(scope).get(this.key, () => resolveVersion(scope, this.spec, this.option));
   }
 }

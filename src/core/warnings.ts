@@ -4,6 +4,7 @@ import { EgressErrorCode } from './errors';
 import { argProblem, isConstruct, raiseUnscoped } from './inputs';
 import { VERBOSE_WARNINGS_CONTEXT, WARNING_CATALOGUE, WARNING_METADATA, closestWarningId, firstSentence, isWarningId } from './warning-catalogue';
 import { EgressWarningId } from './warning-ids';
+import { AppState, StateKey } from '../util/app-state';
 import { compareStrings } from '../util/order';
 import { show, showWithKind } from '../util/show';
 
@@ -24,7 +25,11 @@ export interface EgressWarning {
   readonly acknowledgedReason?: string;
 }
 
-const STATE = '__cdk8sEgressWarnings';
+/**
+ * The warnings of an app. Shared by every copy of the library in the process: strict mode and
+ * acknowledgements apply to every warning of the app, and synth prints one summary.
+ */
+const STATE = StateKey.shared<State>('warnings');
 /** How many construct paths a grouped synth line names before "and N more". */
 const PATHS_SHOWN = 5;
 
@@ -43,11 +48,11 @@ interface State {
 }
 
 function state(scope: IConstruct): State {
-  const root = scope.node.root as unknown as Record<string, State | undefined>;
-  let s = root[STATE];
+  const appState = AppState.of(scope);
+  let s = appState.peek(STATE);
   if (!s) {
     s = { strict: false, warnings: [], acks: [], printed: false, checks: [] };
-    Object.defineProperty(root, STATE, { value: s, enumerable: false });
+    appState.set(STATE, s);
     const st = s;
     const app = scope.node.root;
     app.node.addValidation({

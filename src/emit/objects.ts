@@ -6,9 +6,10 @@
 // emitted object is checked against its schema in the unit tests and by a real API server in the
 // cluster tier.
 import { ApiObject, ApiObjectMetadata, Chart, GroupVersionKind } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { EgressError } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
+import { AppState, StateKey } from '../util/app-state';
 
 /** Properties of an emitted object: metadata and a spec in the resource's JSON shape. */
 export interface PlainObjectProps {
@@ -16,8 +17,8 @@ export interface PlainObjectProps {
   readonly spec: unknown;
 }
 
-/** The objects the library emitted in each app (by root): apiVersion -> kind -> namespace -> name -> object. */
-const EMITTED = new WeakMap<IConstruct, Map<string, Map<string, Map<string, Map<string, ApiObject>>>>>();
+/** The objects the library emitted in the app: apiVersion -> kind -> namespace -> name -> object. */
+const EMITTED = StateKey.local<Map<string, Map<string, Map<string, Map<string, ApiObject>>>>>('emittedObjects');
 
 /** Cluster-scoped kinds whose backends check names across the whole app, with a fix of their own. */
 const CHECKED_APP_WIDE = new Set(['ClusterNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
@@ -62,12 +63,7 @@ export function plainApiObject(gvk: GroupVersionKind, scope: Construct, id: stri
  * unisolated). On failure the new object is removed again from `scope` (child `id`).
  */
 export function claimObjectName(scope: Construct, id: string, obj: ApiObject): void {
-  const root = obj.node.root;
-  let emitted = EMITTED.get(root);
-  if (emitted === undefined) {
-    emitted = new Map();
-    EMITTED.set(root, emitted);
-  }
+  const emitted = AppState.of(obj).get(EMITTED, () => new Map());
   // Keyed by existing strings, so nothing is built per object. (A kind in two versions of its
   // group would land in two buckets; the library emits one version of each kind.)
   const clusterScoped = CLUSTER_SCOPED.has(obj.kind);

@@ -2,11 +2,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FixedEgressIpBindOptions, FixedEgressIpBinding, FixedEgressIpProviderBase } from './contract';
 import { AlibabaPodNetworkingOptions, TerwayEniType, TerwayVSwitchSelectionPolicy } from './options';
-import { makeClusterScoped, podTemplateAnnotations, podTemplateLabels, sourcesOverlap, workloadOf } from './private';
+import { makeClusterScoped, podTemplateAnnotations, podTemplateLabels, workloadOf } from './private';
 import {
   PodNetworking, PodNetworkingSpec, PodNetworkingSpecEniOptionsEniType, PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy,
 } from '../../imports/network.alibabacloud.com';
-import { describeSourceInSentence, sortedLabelText } from '../core/describe';
 import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../core/names';
@@ -14,6 +13,7 @@ import { EgressSource, SourceConfig } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { plainApiObject } from '../emit/objects';
+import { AppState, StateKey } from '../util/app-state';
 
 const VSW_ID = /^vsw-[a-z0-9]+$/;
 const SG_ID = /^sg-[a-z0-9]+$/;
@@ -22,7 +22,11 @@ const MAX_SECURITY_GROUPS = 10;
 /** Pod annotations that make Terway skip PodNetworking matching (types/k8s.go). */
 const BYPASS_ANNOTATIONS = ['k8s.aliyun.com/pod-networks', 'k8s.aliyun.com/pod-networks-request'];
 const IGNORE_LABEL = 'k8s.aliyun.com/ignore-by-terway';
-const REGISTRY = Symbol.for('cdk8s-egress.podNetworkings');
+/**
+ * The PodNetworkings of an app, in creation order. Shared by every copy of the library in the
+ * process: Terway matches the cluster's PodNetworkings in one list whichever copy emits them.
+ */
+const REGISTRY = StateKey.shared<PodNetworkingEntry[]>('podNetworkings');
 const ENI_TYPE: Record<TerwayEniType, PodNetworkingSpecEniOptionsEniType> = {
   [TerwayEniType.TRUNK]: PodNetworkingSpecEniOptionsEniType.TRUNK,
   [TerwayEniType.ENI]: PodNetworkingSpecEniOptionsEniType.ENI,
@@ -33,7 +37,8 @@ const VSWITCH_POLICY: Record<TerwayVSwitchSelectionPolicy, PodNetworkingSpecVSwi
   [TerwayVSwitchSelectionPolicy.MOST]: PodNetworkingSpecVSwitchSelectOptionsVSwitchSelectionPolicy.MOST,
 };
 
-interface Entry {
+/** A PodNetworking of the app: the FixedEgressIp that emits it, its name (read at synth) and its source. */
+export interface PodNetworkingEntry {
   readonly scope: IConstruct;
   readonly name: () => string;
   readonly source: EgressSource;
@@ -143,23 +148,12 @@ function selector(s: SourceConfig) {
   };
 }
 
-function register(scope: IConstruct, entry: Entry): void {
-  const root = scope.node.root as unknown as Record<symbol, Entry[] | undefined>;
-  let list = root[REGISTRY];
-  if (!list) {
-    list = [];
-    Object.defineProperty(root, REGISTRY, { value: list, enumerable: false });
-  }
-  const earlier = [...list];
-  list.push(entry);
-  scope.node.addValidation({
-    validate: () => {
-      const mine = entry.source.toConfig();
-      return earlier
-        .filter((e) => sourcesOverlap(e.source, entry.source))
-        .map((e) => `PodNetworking ${entry.name()} (${describeSourceInSentence(mine, sortedLabelText)}) and PodNetworking ${e.name()} of ${e.scope.node.path} (${describeSourceInSentence(e.source.toConfig(), sortedLabelText)}) `
-          + 'can select the same pods. Terway gives such a pod the first Ready match in list order, so its egress would depend on object names: '
-          + `make the sources disjoint (${EgressErrorCode.CONFLICTING_OPTIONS})`);
-    },
-  });
+/** Record a PodNetworking; the app-wide check (src/checks/fixed-ip-conflicts.ts) compares it with the earlier ones. */
+function register(scope: IConstruct, entry: PodNetworkingEntry): void {
+  AppState.of(scope).get(REGISTRY, () => []).push(entry);
+}
+
+/** The PodNetworkings of the app of `scope`, in creation order. */
+export function podNetworkings(scope: IConstruct): readonly PodNetworkingEntry[] {
+  return AppState.of(scope).peek(REGISTRY) ?? [];
 }

@@ -17,10 +17,15 @@ import { atLeast, resolveVersion } from '../core/versions';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { claimObjectName, plainApiObject } from '../emit/objects';
+import { AppState, StateKey } from '../util/app-state';
 import { Cidr, cidrContains, cidrProblemText, cidrsOverlap, isCidr, parseCidr, parseIp } from '../util/cidr';
 
 const LINK_LOCAL = [parseCidr('169.254.0.0/16'), parseCidr('fe80::/10')].filter(isCidr);
-const BGP_SINGLETON = Symbol.for('cdk8s-egress.calicoBgpConfiguration');
+/**
+ * The FixedEgressIp that sets the cluster's singleton BGPConfiguration "default". Shared by every
+ * copy of the library in the process (the cluster has one such object whichever copy emits it).
+ */
+const BGP_SINGLETON = StateKey.shared<IConstruct>('calicoBgpConfiguration');
 
 const ENCAP: Record<CalicoEncapsulation, { ipip: IpPoolSpecIpipMode; vxlan: IpPoolSpecVxlanMode }> = {
   [CalicoEncapsulation.NONE]: { ipip: IpPoolSpecIpipMode.NEVER, vxlan: IpPoolSpecVxlanMode.NEVER },
@@ -31,17 +36,14 @@ const ENCAP: Record<CalicoEncapsulation, { ipip: IpPoolSpecIpipMode; vxlan: IpPo
 };
 
 /** Renders `FixedEgressIpProvider.calico()`. */
-/** The IP pools of an app (a non-enumerable property of the root), to keep them disjoint. */
-const CALICO_POOLS = '__cdk8sEgressCalicoPools';
+/**
+ * The IP pools of an app, to keep them disjoint. Shared by every copy of the library in the
+ * process: the pools share the cluster's address space whichever copy emits them.
+ */
+const CALICO_POOLS = StateKey.shared<Array<{ readonly cidr: Cidr; readonly path: string }>>('calicoPools');
 
 function appPools(scope: Construct): Array<{ readonly cidr: Cidr; readonly path: string }> {
-  const root = scope.node.root as unknown as Record<string, Array<{ cidr: Cidr; path: string }> | undefined>;
-  let pools = root[CALICO_POOLS];
-  if (!pools) {
-    pools = [];
-    Object.defineProperty(root, CALICO_POOLS, { value: pools, enumerable: false });
-  }
-  return pools;
+  return AppState.of(scope).get(CALICO_POOLS, () => []);
 }
 
 export class CalicoFixedEgressIpProvider extends FixedEgressIpProviderBase {
@@ -237,13 +239,13 @@ export class CalicoFixedEgressIpProvider extends FixedEgressIpProviderBase {
   }
 
   private bgpConfiguration(scope: Construct, adv: CalicoServiceAdvertisement, options: FixedEgressIpBindOptions): ApiObject {
-    const root = scope.node.root as unknown as Record<symbol, IConstruct | undefined>;
-    const first = root[BGP_SINGLETON];
+    const state = AppState.of(scope);
+    const first = state.peek(BGP_SINGLETON);
     if (first !== undefined) {
       throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
         `advertiseServices is already set by ${first.node.path}: the BGPConfiguration "default" is a cluster singleton, so only one FixedEgressIp of the app may set it`);
     }
-    Object.defineProperty(root, BGP_SINGLETON, { value: scope, enumerable: false });
+    state.set(BGP_SINGLETON, scope);
     const clusterIps = parseCidrList(scope, adv.serviceClusterIpCidrs ?? [], 'advertiseServices.serviceClusterIpCidrs');
     const externalIps = parseCidrList(scope, adv.serviceExternalIpCidrs ?? [], 'advertiseServices.serviceExternalIpCidrs');
     if (clusterIps.length + externalIps.length === 0) {

@@ -1,6 +1,6 @@
 // The app's EgressModel: where every construct records its policies and facts, and what answers
 // allow/deny for probes (layered.ts) over them.
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { EgressFact, IEgressFactSource } from './facts';
 import { checkLayered } from './layered';
 import { IModelPolicySource, ModelPolicy } from './policy';
@@ -8,6 +8,7 @@ import { policyIndex } from './policy-index';
 import { Probe, Verdict } from './probe';
 import { argProblem, bool, isConstruct, num, oneOf, raiseUnscoped, required, str, stringMap, struct } from '../core/inputs';
 import { Protocol } from '../core/port';
+import { AppState, StateKey } from '../util/app-state';
 
 const PROBE_POD = struct({
   namespace: required(str({ example: 'production' }), 'name the namespace of the pod'),
@@ -27,8 +28,11 @@ const PROBE = struct({
   skipsMesh: bool,
 });
 
-/** Where the model of an app is kept (a non-enumerable property of the root construct). */
-const MODEL_SYMBOL = '__cdk8sEgressModel';
+/**
+ * The model of an app. Shared by every copy of the library in the process: checks of one copy
+ * must see the policies that constructs of another copy declare (a DNS path, an allowance).
+ */
+const MODEL = StateKey.shared<EgressModel>('model');
 
 /**
  * The library's own account of what the egress policies in an app allow. Every construct records
@@ -42,13 +46,7 @@ export class EgressModel {
    */
   public static of(scope: IConstruct): EgressModel {
     if (!isConstruct(scope)) raiseUnscoped([argProblem('The scope of EgressModel.of()', scope, 'a construct (the App, a Chart or a construct in one)')]);
-    const root = scope.node.root as Construct;
-    let model = (root as unknown as Record<string, EgressModel | undefined>)[MODEL_SYMBOL];
-    if (!model) {
-      model = new EgressModel();
-      Object.defineProperty(root, MODEL_SYMBOL, { value: model, enumerable: false });
-    }
-    return model;
+    return AppState.of(scope).get(MODEL, () => new EgressModel());
   }
 
   private readonly records: IModelPolicySource[] = [];

@@ -2,7 +2,7 @@
 import { commandsForGateway, commandsForWorkload } from './commands';
 import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, WorkloadData } from './data';
 import { renderMermaid } from './mermaid';
-import { podOf, witnessHost, witnessPorts, witnessTarget } from '../checks/intents';
+import { podOf, witnessHost, witnessPorts, witnessTarget } from '../checks/witness';
 import { describeDestination, describePort, describeWorkload, workloadId } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination';
 import { hostnameCovers, isHostnameKind, istioHostDestination } from '../core/hosts';

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressBackend, EgressPolicy, EgressSource, EgressWarnings, Destination, Port, egressErrorCode } from '../../src';
+import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressBackend, EgressSource, EgressWarnings, egressErrorCode } from '../../src';
 import { chart, synth, tempApp, writtenFiles } from '../helpers';
 
 describe('DnsEgressRule', () => {
@@ -57,23 +57,6 @@ describe('DnsEgressRule', () => {
     let err: unknown;
     try { new DnsEgressRule(chart(), 'dns', { source: EgressSource.namespace('p'), dns: [DnsResolver.kubeDns({ port: 0 })] }); } catch (e) { err = e; }
     expect(egressErrorCode(err)).toBe('EGRESS_INVALID_PORT');
-  });
-
-  test('an EgressPolicy without its own DNS passes synth when a DnsEgressRule covers its pods', () => {
-    const app = tempApp();
-    const c = new Chart(app, 'test');
-    new DnsEgressRule(c, 'dns', { source: EgressSource.namespace('production') });
-    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }), dns: [] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    app.synth();
-    expect(writtenFiles(app)).toEqual(['test.k8s.yaml']);
-  });
-
-  test('a DNS rule for other pods does not count', () => {
-    const app = tempApp();
-    const c = new Chart(app, 'test');
-    new DnsEgressRule(c, 'dns', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'other' } }) });
-    new EgressPolicy(c, 'p', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'x' } }), dns: [] });
-    expect(() => app.synth()).toThrow(/EGRESS_DNS_PATH_MISSING/);
   });
 });
 

@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { Destination, DnsResolver, EgressModel, EgressPolicy, EgressSource, EgressWarnings, Port, Protocol, egressErrorCode } from '../../src';
-import { chart, synth, tempApp, writtenFiles, expectEgressError } from '../helpers';
+import { chart, synth, expectEgressError } from '../helpers';
 import { evaluate } from '../oracles/np-eval';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
@@ -256,14 +256,6 @@ describe('EgressPolicy | bad input fails with path, value and fix', () => {
     expect(synth(c)).toHaveLength(1);
     p.allow(Destination.ipv4('10.200.0.1/32'), Port.HTTPS);
     expect(() => Testing.synth(c)).toThrow(/\[test\/p\] This policy has 1001 destination×port entries, over the budget of 1000.*EGRESS_POLICY_TOO_LARGE/s);
-  });
-
-  test('no DNS and no other DNS path fails at synth and writes nothing', () => {
-    const app = tempApp();
-    const c = new Chart(app, 'test');
-    new EgressPolicy(c, 'p', { source: backendPods(), dns: [] }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
-    expect(() => app.synth()).toThrow(/\[test\/p\] Pods app=backend in namespace production is egress-isolated here but has no DNS path.*DnsEgressRule.*EGRESS_DNS_PATH_MISSING/s);
-    expect(writtenFiles(app)).toEqual([]);
   });
 });
 

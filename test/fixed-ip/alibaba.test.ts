@@ -199,26 +199,6 @@ describe('FixedEgressIpProvider.alibabaPodNetworking() | Terway PodNetworking on
     expect(pns[0].spec.selector).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'batch' } } });
     expect(pns[1].spec.selector.podSelector.matchLabels).toEqual({ 'cdk8s.io/metadata.addr': expect.stringMatching(/^test-api-/) });
   });
-
-  test('PodNetworkings of the app must not select the same pods (Terway takes the first match)', () => {
-    const c = chart();
-    new FixedEgressIp(c, 'a', {
-      source: EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } }),
-      provider: FixedEgressIpProvider.alibabaPodNetworking(options),
-    });
-    // the same vSwitches (so the same egress identity) but a namespace-wide selector
-    new FixedEgressIp(c, 'b', { source: EgressSource.namespace('production'), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
-    expectSynthError(c,
-      /\[test\/b\] PodNetworking test-b-c8[0-9a-f]+ \(every pod in namespace production\) and PodNetworking test-a-c8[0-9a-f]+ of test\/a \(pods app=api-client in namespace production\) can select the same pods.*first Ready match in list order.*EGRESS_CONFLICTING_OPTIONS/s);
-  });
-
-  test('disjoint selectors are fine', () => {
-    const c = chart();
-    new FixedEgressIp(c, 'a', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
-    new FixedEgressIp(c, 'b', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'b' } }), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
-    new FixedEgressIp(c, 'c', { source: EgressSource.namespace('batch'), provider: FixedEgressIpProvider.alibabaPodNetworking(options) });
-    expect(Testing.synth(c)).toHaveLength(3);
-  });
 });
 
 describe('FixedEgressIpProvider.alibabaPodNetworking() | bad input fails with path, value and fix', () => {

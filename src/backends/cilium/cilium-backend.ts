@@ -29,10 +29,11 @@ import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { plainApiObject } from '../../emit/objects';
 import { addKeptValidation } from '../../emit/validation';
+import { AppState, StateKey } from '../../util/app-state';
 import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /** Names of the clusterwide policies of each app (cluster-scoped names must be unique). */
-const CLUSTERWIDE_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+const CLUSTERWIDE_NAMES = StateKey.local<Map<string, string>>('ciliumClusterwideNames');
 
 /**
  * Renders egress policy as Cilium `cilium.io/v2` `CiliumNetworkPolicy` (namespaced, in the
@@ -178,12 +179,7 @@ function problemText(p: Problem): string {
 }
 
 function claimClusterwideName(scope: Construct, name: string): void {
-  const root = scope.node.root;
-  let names = CLUSTERWIDE_NAMES.get(root);
-  if (!names) {
-    names = new Map();
-    CLUSTERWIDE_NAMES.set(root, names);
-  }
+  const names = AppState.of(scope).get(CLUSTERWIDE_NAMES, () => new Map<string, string>());
   const previous = names.get(name);
   if (previous !== undefined) {
     throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,

@@ -1,7 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { CLUSTER_NETWORK_POLICY_INFO, clusterNetworkPolicyCapabilities } from './capabilities';
 import { ClusterNetworkPolicyBackendOptions, ClusterNetworkPolicyTier } from './options';
+import { recordCnpPolicy } from './records';
 import {
   ClusterNetworkPolicy,
   ClusterNetworkPolicySpec,
@@ -13,18 +14,16 @@ import {
   ClusterNetworkPolicySpecSubject,
   ClusterNetworkPolicySpecTier,
 } from '../../../imports/policy.networking.k8s.io';
-import { describeDestinationClusterWide, describePortRange, describeSource } from '../../core/describe';
 import { DestinationConfig, DestinationKind } from '../../core/destination';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
-import { NAMESPACE_NAME_LABEL, objectNameProblems, sourcesMayOverlap } from '../../core/names';
+import { NAMESPACE_NAME_LABEL, objectNameProblems } from '../../core/names';
 import { Capability, EgressRuleConfig, EnforcementSemantics, PolicyTier } from '../../core/policy-config';
 import { PortConfig, Protocol } from '../../core/port';
 import { SourceConfig } from '../../core/source';
 import { minimizeDestinations } from '../../emit/minimize';
 import { plainApiObject } from '../../emit/objects';
-import { EgressModel } from '../../model/egress-model';
-import { cidrContains, isCidr, parseCidr } from '../../util/cidr';
+import { AppState, StateKey } from '../../util/app-state';
 import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 
 /** CRD limits of policy.networking.k8s.io/v1alpha2 (v0.2.0 standard channel). */
@@ -35,31 +34,8 @@ const MAX_PROTOCOLS = 25;
 const BACKEND_ID = CLUSTER_NETWORK_POLICY_INFO.id;
 const ISOLATION_RULE_NAME = 'deny-all-other-egress';
 
-/** What one policy rendered by this backend needs for the app-wide checks. */
-interface CnpPolicyRecord {
-  readonly path: string;
-  readonly tier: ClusterNetworkPolicyTier;
-  readonly priority: number;
-  readonly isolationPriority: number;
-  readonly definition: IEgressPolicyDefinition;
-}
-
-interface AppState {
-  readonly names: Map<string, string>;
-  readonly policies: CnpPolicyRecord[];
-}
-
-const APP_STATE = new WeakMap<IConstruct, AppState>();
-
-function appState(scope: IConstruct): AppState {
-  const root = scope.node.root;
-  let state = APP_STATE.get(root);
-  if (!state) {
-    state = { names: new Map(), policies: [] };
-    APP_STATE.set(root, state);
-  }
-  return state;
-}
+/** The names of the app's ClusterNetworkPolicies (cluster-scoped: unique across namespaces) -> the construct path. */
+const NAMES = StateKey.local<Map<string, string>>('clusterNetworkPolicyNames');
 
 /**
  * Renders egress policy as network-policy-api `ClusterNetworkPolicy` objects
@@ -140,21 +116,21 @@ export class ClusterNetworkPolicyBackend extends EgressBackendBase {
       }),
     });
 
-    const state = appState(scope);
+    const names = AppState.of(scope).get(NAMES, () => new Map<string, string>());
     for (const obj of [accept, isolation]) {
-      const other = state.names.get(obj.name);
+      const other = names.get(obj.name);
       if (other !== undefined) {
         throw EgressError.at(scope, EgressErrorCode.CONFLICTING_OPTIONS,
           `ClusterNetworkPolicy name "${obj.name}" is already used by ${other}. ClusterNetworkPolicies are cluster-scoped, so names must be unique across namespaces: `
           + `give this policy another name, for example "${m.namespace}-${m.name ?? obj.name}"`);
       }
     }
-    state.names.set(accept.name, scope.node.path);
-    state.names.set(isolation.name, scope.node.path);
-    const record: CnpPolicyRecord = {
+    names.set(accept.name, scope.node.path);
+    names.set(isolation.name, scope.node.path);
+    // What the app-wide tier-conflict check needs (src/checks/tier-conflicts.ts).
+    recordCnpPolicy(scope, {
       path: scope.node.path, tier: this.tier, priority: this.priority, isolationPriority: this.isolationPriority, definition: policy,
-    };
-    state.policies.push(record);
+    });
 
     // Refuse, at the allow() that crosses it, a policy the CRD would reject for size.
     const rules: EgressRuleConfig[] = [];
@@ -169,9 +145,6 @@ export class ClusterNetworkPolicyBackend extends EgressBackendBase {
             + 'Give destinations that share ports the same port list, or split them across several EgressPolicy constructs for the same source (they add up)');
         }
       },
-    });
-    scope.node.addValidation({
-      validate: () => [...priorityConflicts(record, state.policies), ...backendConflicts(record, state.policies, EgressModel.of(scope))],
     });
     return [accept, isolation];
   }
@@ -306,81 +279,4 @@ function acceptRules(source: SourceConfig, rules: readonly EgressRuleConfig[]): 
 /** How many accept rules `rules` need (the source does not change the count). */
 function countAcceptRules(rules: readonly EgressRuleConfig[]): number {
   return acceptRules({ namespace: 'x' }, rules).length;
-}
-
-/** Accepts of `record` that some overlapping policy of the same tier isolates before. */
-function priorityConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord[]): string[] {
-  const source = record.definition.resolve().source;
-  const messages: string[] = [];
-  for (const other of all) {
-    if (other === record || other.tier !== record.tier || other.isolationPriority > record.priority) continue;
-    if (!sourcesMayOverlap(source, other.definition.resolve().source)) continue;
-    messages.push(`This ClusterNetworkPolicy accepts at priority ${record.priority}, but ${other.path} denies all other egress of the same pods `
-      + `(${describeSource(source)}) at priority ${other.isolationPriority} in the ${record.tier} tier, which is evaluated first (at equal priority, in an undefined order), so this policy's accepts may never apply. `
-      + `Keep every priority below every isolationPriority for the same pods (defaults: 100 and 1000) (${EgressErrorCode.CONFLICTING_OPTIONS})`);
-  }
-  return messages;
-}
-
-/** One destination×port of a policy (`port` undefined: every port and protocol). */
-interface Entry {
-  readonly destination: DestinationConfig;
-  readonly port?: PortConfig;
-}
-
-function entriesOf(rules: readonly EgressRuleConfig[]): Entry[] {
-  return rules.flatMap((rule) => rule.destinations.flatMap((destination): Entry[] =>
-    rule.ports.length === 0 ? [{ destination }] : rule.ports.map((port) => ({ destination, port }))));
-}
-
-function destinationCovers(outer: DestinationConfig, inner: DestinationConfig): boolean {
-  if (JSON.stringify(outer) === JSON.stringify(inner)) return true;
-  if (outer.kind !== DestinationKind.CIDR || inner.kind !== DestinationKind.CIDR || (outer.except && outer.except.length)) return false;
-  const o = parseCidr(outer.cidr!);
-  const i = parseCidr(inner.cidr!);
-  return isCidr(o) && isCidr(i) && cidrContains(o, i);
-}
-
-function portCovers(outer: PortConfig | undefined, inner: PortConfig | undefined): boolean {
-  if (outer === undefined) return true;
-  if (inner === undefined || outer.protocol !== inner.protocol) return false;
-  if (outer.port === undefined) return true;
-  if (inner.port === undefined) return false;
-  return outer.port <= inner.port && (outer.endPort ?? outer.port) >= (inner.endPort ?? inner.port);
-}
-
-/** The first entry of `entries` that no entry of `by` allows. */
-function firstUncovered(entries: readonly Entry[], by: readonly Entry[]): Entry | undefined {
-  return entries.find((e) => !by.some((b) => destinationCovers(b.destination, e.destination) && portCovers(b.port, e.port)));
-}
-
-/**
- * Policies of other backends (namespaced NetworkPolicies and the like) for pods this policy also
- * selects: the Admin tier overrides them (what they allow beyond our accepts is denied), and a
- * namespaced policy makes the Baseline tier skip the pods (what we accept beyond theirs is lost).
- * Either way the app would claim more than the cluster allows.
- */
-function backendConflicts(record: CnpPolicyRecord, all: readonly CnpPolicyRecord[], model: EgressModel): string[] {
-  const source = record.definition.resolve().source;
-  const ours = all.filter((r) => r.tier === record.tier && sourcesMayOverlap(source, r.definition.resolve().source));
-  const others = model.policies().filter((p) => p.backend !== BACKEND_ID && sourcesMayOverlap(source, p.source));
-  if (others.length === 0) return [];
-  if (record.tier === ClusterNetworkPolicyTier.BASELINE) {
-    const missing = firstUncovered(entriesOf(record.definition.resolve().rules), others.flatMap((p) => entriesOf(p.rules)));
-    if (!missing) return [];
-    return [`${describeSource(source)} is also selected by ${others.map((p) => `${p.constructPath} (backend ${p.backend})`).join(', ')}, and Baseline-tier `
-      + `ClusterNetworkPolicies do not apply to pods that a namespaced policy selects: egress to ${describeDestinationClusterWide(missing.destination)} on ${describePortRange(missing.port)} `
-      + `accepted here would be denied. Allow it through the other backend too, or give these pods one kind of backend (${EgressErrorCode.CONFLICTING_OPTIONS})`];
-  }
-  const ourEntries = ours.flatMap((r) => entriesOf(r.definition.resolve().rules));
-  const messages: string[] = [];
-  for (const other of others) {
-    const missing = firstUncovered(entriesOf(other.rules), ourEntries);
-    if (missing) {
-      messages.push(`${describeSource(source)} is isolated by this Admin-tier ClusterNetworkPolicy, which namespaced policies cannot override, but ${other.constructPath} `
-        + `(backend ${other.backend}) allows the same pods egress to ${describeDestinationClusterWide(missing.destination)} on ${describePortRange(missing.port)}, which no Admin-tier ClusterNetworkPolicy for them accepts: `
-        + `the cluster would deny it. Allow it through the ClusterNetworkPolicy backend too, or give these pods one kind of backend (${EgressErrorCode.CONFLICTING_OPTIONS})`);
-    }
-  }
-  return messages;
 }

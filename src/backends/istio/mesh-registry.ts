@@ -8,6 +8,7 @@ import { Sidecar, SidecarSpec, SidecarSpecOutboundTrafficPolicyMode } from '../.
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { plainApiObject } from '../../emit/objects';
+import { AppState, StateKey } from '../../util/app-state';
 
 /** Name of the namespace-wide Sidecar the library emits. */
 export const SIDECAR_NAME = 'egress-registry-only';
@@ -24,7 +25,11 @@ class NamespaceState {
   public readonly hostPorts = new Map<string, Claim>();
 }
 
-const REGISTRY = '__cdk8sEgressIstioRegistry';
+/**
+ * Shared by every copy of the library in the process: a namespace has one Sidecar and a host one
+ * ServiceEntry however many copies declare them.
+ */
+const REGISTRY = StateKey.shared<MeshRegistry>('istioRegistry');
 
 /**
  * Istio bookkeeping for one app. Not part of the public API.
@@ -32,13 +37,7 @@ const REGISTRY = '__cdk8sEgressIstioRegistry';
 export class MeshRegistry {
   /** The registry of the app `scope` belongs to. */
   public static of(scope: IConstruct): MeshRegistry {
-    const root = scope.node.root as unknown as Record<string, MeshRegistry | undefined>;
-    let r = root[REGISTRY];
-    if (!r) {
-      r = new MeshRegistry();
-      Object.defineProperty(root, REGISTRY, { value: r, enumerable: false });
-    }
-    return r;
+    return AppState.of(scope).get(REGISTRY, () => new MeshRegistry());
   }
 
   private readonly namespaces = new Map<string, NamespaceState>();

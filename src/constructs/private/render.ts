@@ -1,13 +1,12 @@
-// Renders one policy through its backend, records it in the app's EgressModel and, where the
-// policy brings no DNS of its own, checks at synth that the app gives the same pods a DNS path.
+// Renders one policy through its backend, records it in the app's EgressModel and hands it to the
+// app-wide checks (where the policy brings no DNS of its own, the DNS-path check).
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IEgressBackend, IEgressPolicyDefinition, IRuleListener } from '../../backends/contract';
-import { DeclaredIntents } from '../../checks/intents';
-import { describeSource } from '../../core/describe';
+import { watchAppChecks } from '../../checks/app-checks';
+import { needsDnsPath } from '../../checks/dns-path';
 import { raise } from '../../core/egress-error';
-import { EgressErrorCode } from '../../core/errors';
-import { labelsMatch, objectNameProblems } from '../../core/names';
+import { objectNameProblems } from '../../core/names';
 import { EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata } from '../../core/policy-config';
 import { SourceConfig } from '../../core/source';
 import { EgressModel } from '../../model/egress-model';
@@ -67,8 +66,8 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
     const model = EgressModel.of(scope);
     this.model = model;
     model._record(this);
-    DeclaredIntents._watch(scope);
-    this.needsDnsCheck(scope, model, options);
+    watchAppChecks(scope);
+    if (options.needsDns) needsDnsPath(scope, options.source);
   }
 
   public resolve(): EgressPolicyConfig {
@@ -103,25 +102,4 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
     for (const l of this.listeners) l.ruleAdded(rule);
     this.model._changed();
   }
-
-  private needsDnsCheck(scope: Construct, model: EgressModel, options: RenderOptions): void {
-    if (options.needsDns) {
-      scope.node.addValidation({
-        validate: () => {
-          const source = options.source();
-          if (hasDnsPath(model.policies(), source)) return [];
-          return [`${describeSource(source)} is egress-isolated here but has no DNS path: nothing in the app allows it UDP and TCP to a DNS resolver. `
-            + `Keep the default dns option, or add a DnsEgressRule for the same pods (${EgressErrorCode.DNS_PATH_MISSING})`];
-        },
-      });
-    }
-  }
-}
-
-
-/** True when some policy that keeps DNS open covers every pod of `source`. */
-export function hasDnsPath(policies: readonly ModelPolicy[], source: SourceConfig): boolean {
-  return policies.some((p) => p.providesDns
-    && p.source.namespace === source.namespace
-    && (p.source.podLabels === undefined || (source.podLabels !== undefined && labelsMatch(p.source.podLabels, source.podLabels))));
 }
