@@ -61,7 +61,7 @@ function fixFor(l: LayerVerdict, what: 'allow' | 'route' | 'fixed-ip' | 'istiod'
       + 'or an EgressPolicy with backend EgressBackend.istio() for the same destination and port), or route it through an EgressGateway';
   }
   if (l.hop === 'gateway → destination') {
-    return 'Allow the gateway pods this destination on the network layer (the EgressGateway\'s gatewayEgressBackend must express it)';
+    return 'Allow the gateway pods this destination on the network layer (the EgressGateway\'s gatewayBackends must express it)';
   }
   if (what === 'fixed-ip') {
     return 'Allow these pods the destination on the network layer too (an EgressPolicy or AllowedExternalService for the same pods), or drop the destination from the FixedEgressIp';
