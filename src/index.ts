@@ -21,6 +21,13 @@ export * from './constructs/default-deny-egress';
 export * from './constructs/allowed-external-service';
 export * from './constructs/fixed-egress-ip';
 export * from './constructs/egress-gateway';
+export * from './constructs/egress-route';
+// Egress gateway providers: the contract, its factory and the Istio implementation
+export * from './gateway/provider';
+export * from './gateway/egress-gateway-provider';
+export * from './gateway/http-rule';
+export * from './gateway/istio/provider';
+export * from './gateway/istio/options';
 export * from './fixed-ip/contract';
 export * from './fixed-ip/fixed-egress-ip-provider';
 export * from './core/cluster-cidrs';
@@ -31,11 +38,12 @@ export * from './model/policy';
 export * from './model/facts';
 export * from './model/probe';
 export * from './model/egress-model';
+export * from './model/gateway-route-fact';
 export { DeclaredIntents } from './checks/intents';
 // Monitoring and the explain report
 export * from './constructs/egress-monitoring';
 export * from './report/egress-report';
-export * from './monitoring/fact-details';
+export * from './model/fact-details';
 // Backend options
 export * from './backends/cilium/options';
 export * from './backends/calico/options';

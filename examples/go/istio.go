@@ -25,8 +25,8 @@ func backendPods() egress.EgressSource {
 func NewIstioEgressGatewaySection(scope constructs.Construct, id string) cdk8s.Chart {
 	chart := cdk8s.NewChart(scope, jsii.String(id), nil)
 	gateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{
-		Name:                 jsii.String("egress-gateway"),
-		GatewayEgressBackend: egress.EgressBackend_Cilium(nil),
+		Name:            jsii.String("egress-gateway"),
+		GatewayBackends: &[]egress.EgressBackend{egress.EgressBackend_Cilium(nil)},
 		// The egress audit log the seed's best practices ask for: the gateway runs in Istio's root
 		// namespace, where Istio ignores a workload-scoped Telemetry, so the routed sidecars log
 		// every attempt the mesh blocks or passes through instead.
@@ -37,7 +37,7 @@ func NewIstioEgressGatewaySection(scope constructs.Construct, id string) cdk8s.C
 	// gateway.
 	egress.EgressWarnings_Acknowledge(gateway, jsii.String("cdk8s-egress:gatewayBypass"),
 		jsii.String("the direct allowances are partner ranges (203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24), none of which holds api.external.com"))
-	gateway.AddRoute(jsii.String("external-api"), &egress.EgressRouteProps{
+	gateway.AddRoute(jsii.String("external-api"), &egress.EgressRouteOptions{
 		Name:         jsii.String("external-api"),
 		Source:       backendPods(),
 		Destinations: &[]egress.Destination{egress.Destination_Fqdn(jsii.String("api.external.com"))},
@@ -88,9 +88,9 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 
 	// The deny list belongs to the same gateway pods (istio=egressgateway in istio-system).
 	denyGateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{
-		Name:                 jsii.String("egress-gateway"),
-		DenyPolicyName:       jsii.String("deny-external"),
-		GatewayEgressBackend: egress.EgressBackend_Cilium(nil),
+		Name:            jsii.String("egress-gateway"),
+		DenyPolicyName:  jsii.String("deny-external"),
+		GatewayBackends: &[]egress.EgressBackend{egress.EgressBackend_Cilium(nil)},
 	})
 	denyGateway.DenyHosts(jsii.Strings("*.example.com"))
 	egress.EgressWarnings_Acknowledge(denyGateway, jsii.String("cdk8s-egress:istioGatewayAccessLogRootNamespace"), jsii.String(rootNamespaceAccessLogs))

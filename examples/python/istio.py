@@ -36,7 +36,7 @@ class IstioEgressGatewaySection(Chart):
             self,
             "egress-gateway",
             name="egress-gateway",
-            gateway_egress_backend=EgressBackend.cilium(),
+            gateway_backends=[EgressBackend.cilium()],
             # The egress audit log the seed's best practices ask for: the gateway runs in Istio's
             # root namespace, where Istio ignores a workload-scoped Telemetry, so the routed sidecars
             # log every attempt the mesh blocks or passes through instead.
@@ -109,7 +109,7 @@ class IstioExternalServicesSection(Chart):
             "egress-gateway",
             name="egress-gateway",
             deny_policy_name="deny-external",
-            gateway_egress_backend=EgressBackend.cilium(),
+            gateway_backends=[EgressBackend.cilium()],
         )
         deny_gateway.deny_hosts(["*.example.com"])
         EgressWarnings.acknowledge(

@@ -41,7 +41,7 @@ export class IstioEgressGatewaySection extends Chart {
     super(scope, id);
     this.gateway = new EgressGateway(this, 'egress-gateway', {
       name: 'egress-gateway',
-      gatewayEgressBackend: EgressBackend.cilium(),
+      gatewayBackends: [EgressBackend.cilium()],
       // The egress audit log the seed's best practices ask for: the gateway runs in Istio's root
       // namespace, where Istio ignores a workload-scoped Telemetry, so the routed sidecars log
       // every attempt the mesh blocks or passes through instead.
@@ -118,7 +118,7 @@ export class IstioExternalServicesSection extends Chart {
     const denyGateway = new EgressGateway(this, 'egress-gateway', {
       name: 'egress-gateway',
       denyPolicyName: 'deny-external',
-      gatewayEgressBackend: EgressBackend.cilium(),
+      gatewayBackends: [EgressBackend.cilium()],
     });
     denyGateway.denyHosts(['*.example.com']);
     EgressWarnings.acknowledge(denyGateway, 'cdk8s-egress:istioGatewayAccessLogRootNamespace', ROOT_NAMESPACE_ACCESS_LOGS);

@@ -109,7 +109,7 @@ function buildMix(app, n) {
         break;
       }
       case 'gateway-route': {
-        gateway = gateway ?? new EgressGateway(chart, 'egress-gateway', { gatewayEgressBackend: cilium });
+        gateway = gateway ?? new EgressGateway(chart, 'egress-gateway', { gatewayBackends: [cilium] });
         const destinations = [Destination.fqdn(`route${i}.external.example.com`)];
         gateway.addRoute(id, { source: source(), destinations, ports: [Port.HTTPS] });
         count(destinations, [Port.HTTPS]);

@@ -61,7 +61,7 @@ function fixFor(l: LayerVerdict, what: 'allow' | 'route' | 'fixed-ip' | 'istiod'
       + 'or an EgressPolicy with backend EgressBackend.istio() for the same destination and port), or route it through an EgressGateway';
   }
   if (l.hop === 'gateway → destination') {
-    return 'Allow the gateway pods this destination on the network layer (the EgressGateway\'s gatewayEgressBackend must express it)';
+    return 'Allow the gateway pods this destination on the network layer (the EgressGateway\'s gatewayBackends must express it)';
   }
   if (what === 'fixed-ip') {
     return 'Allow these pods the destination on the network layer too (an EgressPolicy or AllowedExternalService for the same pods), or drop the destination from the FixedEgressIp';
@@ -118,7 +118,7 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
     if (f.kind !== FactKind.GATEWAY_ROUTE || !f.source) continue;
     routeNs.add(f.source.namespace);
     const list = routedHosts.get(f.source.namespace) ?? [];
-    list.push(...(f.details?.hosts ?? '').split(',').filter((h) => h.length > 0));
+    list.push(...f.gatewayRoute?.hosts ?? []);
     routedHosts.set(f.source.namespace, list);
   }
   const routed = (ns: string, host: string) => (routedHosts.get(ns) ?? []).some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1))));
@@ -162,8 +162,8 @@ export function intentProblems(all: readonly ModelPolicy[], facts: readonly Egre
   // 2. Gateway routes: through the sidecar, to the gateway, and out.
   for (const f of facts) {
     if (f.kind !== FactKind.GATEWAY_ROUTE || !f.source || skip(f.constructPath)) continue;
-    const legs = (f.details?.routeLegs ?? '').split(',').filter((x) => x.length > 0).map((x) => Number(x.split('/')[0]));
-    for (const host of (f.details?.hosts ?? '').split(',').filter((h) => h.length > 0)) {
+    const legs = (f.gatewayRoute?.legs ?? []).map((l) => l.appPort);
+    for (const host of f.gatewayRoute?.hosts ?? []) {
       for (const port of [...new Set(legs)]) {
         const probe: Probe = { from: podOf(f.source), toHostname: host.startsWith('*.') ? `probe${host.slice(1)}` : host, port, protocol: Protocol.TCP };
         const v = check(probe);

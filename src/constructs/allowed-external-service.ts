@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { EgressGateway, EgressRoute } from './egress-gateway';
+import type { EgressGateway } from './egress-gateway';
 import { EgressPolicy } from './egress-policy';
+import type { EgressRoute } from './egress-route';
 import { IEgressBackend, backendProblems } from '../backends/contract';
 import { checkContext } from '../core/context';
 import { Destination } from '../core/destination';

@@ -17,8 +17,8 @@ import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { IFixedEgressIpProvider, providerProblems } from '../fixed-ip/contract';
 import { EgressModel } from '../model/egress-model';
+import { EgressFactDetails } from '../model/fact-details';
 import { EgressFact, FactKind } from '../model/facts';
-import { EgressFactDetails } from '../monitoring/fact-details';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { FIXED_EGRESS_IP_PROPS } from './private/schemas';
 

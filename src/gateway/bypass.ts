@@ -6,6 +6,7 @@
 // - an address block is a warning, `cdk8s-egress:gatewayBypass` (it may or may not hold the
 //   routed hosts' addresses; the library cannot know).
 import { IConstruct } from 'constructs';
+import { labelText, sortedLabelText } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { EgressErrorCode } from '../core/errors';
 import { hostnameMatches, isHostnameKind } from '../core/hosts';
@@ -135,9 +136,9 @@ function check(route: RouteRecord, source: SourceConfig, p: ModelPolicy, d: Dest
 }
 
 function labelsKey(s: SourceConfig): string {
-  return s.podLabels ? Object.keys(s.podLabels).sort().map((k) => `${k}=${s.podLabels![k]}`).join(',') : '';
+  return s.podLabels ? sortedLabelText(s.podLabels) : '';
 }
 
 function describe(s: SourceConfig): string {
-  return s.podLabels ? `pods ${Object.entries(s.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in ${s.namespace}` : `every pod in ${s.namespace}`;
+  return s.podLabels ? `pods ${labelText(s.podLabels)} in ${s.namespace}` : `every pod in ${s.namespace}`;
 }

@@ -84,3 +84,12 @@ export function orderedLegs(entry: HostEntry): Leg[] {
 export function orderedHosts(model: GatewayModel): HostEntry[] {
   return [...model.hosts.values()].sort((a, b) => compareStrings(a.host, b.host));
 }
+
+/** A leg as a route plans it, before any source is granted on it. */
+export type PlannedLeg = Omit<Leg, 'grants'>;
+
+/** The two listeners of a gateway: where TLS and HTTP legs arrive. */
+export interface GatewayListeners {
+  readonly tls: GatewayPortData;
+  readonly http: GatewayPortData;
+}

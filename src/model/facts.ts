@@ -1,5 +1,6 @@
 // What the model knows about egress besides what policies allow: gateway paths, fixed source IPs,
 // logging, alerts, opt-outs.
+import { GatewayRouteFact } from './gateway-route-fact';
 import { DestinationConfig } from '../core/destination-config';
 import { SourceConfig } from '../core/source-config';
 
@@ -47,6 +48,11 @@ export interface EgressFact {
    * @default - no details
    */
   readonly details?: Record<string, string>;
+  /**
+   * GATEWAY_ROUTE: the route's gateway, hosts, legs and control plane, typed.
+   * @default - for GATEWAY_ROUTE facts, the gateway keys of `details` (hand-recorded facts)
+   */
+  readonly gatewayRoute?: GatewayRouteFact;
 }
 
 /**

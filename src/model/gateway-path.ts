@@ -20,30 +20,17 @@ export interface RouteView {
   readonly hosts: readonly string[];
 }
 
-function parseLabels(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of text.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
-}
-
 function routeView(f: EgressFact): RouteView | undefined {
-  const d = f.details ?? {};
-  const ns = d.gatewayNamespace;
-  const labels = d.gatewayLabels;
-  if (!ns || !labels || !f.source) return undefined;
+  const r = f.gatewayRoute;
+  if (!r || !f.source) return undefined;
   const legs = new Map<number, readonly [number, number]>();
-  for (const leg of (d.routeLegs ?? '').split(',').filter((x) => x.length > 0)) {
-    const [app, upstream, gw] = leg.split('/').map(Number);
-    if (!legs.has(app)) legs.set(app, [upstream, gw]);
+  for (const leg of r.legs ?? []) {
+    if (!legs.has(leg.appPort)) legs.set(leg.appPort, [leg.upstreamPort, leg.gatewayPort]);
   }
-  const hosts = (d.hosts ?? '').split(',').filter((h) => h.length > 0);
-  const [cpNs, cpLabels, cpPort] = (d.controlPlane ?? '').split('|');
-  const controlPlane = cpNs && cpLabels !== undefined && cpPort
-    ? { pod: { namespace: cpNs, labels: parseLabels(cpLabels) }, port: Number(cpPort) } : undefined;
-  return { fact: f, gatewayPod: { namespace: ns, labels: parseLabels(labels) }, gateway: `${ns}/${d.gatewayWorkload ?? labels}`, legs, hosts, ...(controlPlane ? { controlPlane } : {}) };
+  const cp = r.controlPlane;
+  const controlPlane = cp ? { pod: { namespace: cp.namespace, labels: { ...cp.labels } }, port: cp.port } : undefined;
+  const g = r.gateway;
+  return { fact: f, gatewayPod: { namespace: g.namespace, labels: { ...g.labels } }, gateway: `${g.namespace}/${g.workload}`, legs, hosts: [...r.hosts], ...(controlPlane ? { controlPlane } : {}) };
 }
 
 /** The routes of a fact list by source namespace, read once per list. */

@@ -1,15 +1,15 @@
 // What EgressMonitoring emits, computed from the app's EgressModel as plain data: rule groups
 // (a Prometheus rule file), the gateways to scrape, and the ALERT facts to record. Pure: no
 // constructs, no generated bindings, so it is unit-testable and the report can explain it.
-import { EgressFactDetails as K } from './fact-details';
 import { anyOf, eq, eventsIn, hostsRegex, ne, num, promDuration, re, selector } from './promql';
+import { routeGateway, routeHosts } from './route-facts';
 import { labelText } from '../core/describe';
 import { DestinationConfig } from '../core/destination-config';
 import { Problem } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
-import { isHostnameKind } from '../core/hosts';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
 import { SourceConfig } from '../core/source-config';
+import { EgressFactDetails as K } from '../model/fact-details';
 import { EgressFact, FactKind } from '../model/facts';
 import { ModelPolicy } from '../model/policy';
 import { compareStrings } from '../util/order';
@@ -96,32 +96,6 @@ export interface MonitoringPlan {
   readonly skippedRoutes: Array<{ constructPath: string; provider: string }>;
 }
 
-
-/** Parse `k=v,k2=v2`. Undefined when malformed or empty. */
-export function parseLabelList(text: string): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
-    const i = part.indexOf('=');
-    if (i <= 0) return undefined;
-    out[part.slice(0, i)] = part.slice(i + 1);
-  }
-  return Object.keys(out).length > 0 ? sortedLabels(out) : undefined;
-}
-
-/** Split a comma-separated list, dropping blanks. */
-export function parseList(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-}
-
-/** Hostnames a GATEWAY_ROUTE fact routes: the `hosts` detail, else its hostname destinations. */
-export function routeHosts(fact: EgressFact): string[] {
-  const listed = parseList(fact.details?.[K.HOSTS]);
-  if (listed.length > 0) return [...new Set(listed)].sort();
-  return [...new Set((fact.destinations ?? [])
-    .filter((d) => isHostnameKind(d.kind))
-    .map((d) => d.hostname!))].sort();
-}
-
 const GROUP_PREFIX = 'cdk8s-egress';
 
 function sortedUnique(values: Iterable<string>): string[] {
@@ -142,13 +116,14 @@ export function planMonitoring(
   const byKey = new Map<string, { namespace: string; workload: string; labels: Record<string, string>; hosts: Set<string>; routes: EgressFact[] }>();
 
   for (const fact of facts.filter((f) => f.kind === FactKind.GATEWAY_ROUTE)) {
-    const d = fact.details ?? {};
-    const provider = d[K.PROVIDER] ?? 'istio';
+    const g = routeGateway(fact);
+    const provider = g.provider;
     if (provider !== 'istio') {
       skippedRoutes.push({ constructPath: fact.constructPath, provider });
       continue;
     }
-    const missing = [K.GATEWAY_NAMESPACE, K.GATEWAY_WORKLOAD, K.GATEWAY_LABELS].filter((k) => !d[k]);
+    const given = [[K.GATEWAY_NAMESPACE, g.namespace], [K.GATEWAY_WORKLOAD, g.workload], [K.GATEWAY_LABELS, g.labelsText]] as const;
+    const missing = given.filter(([, v]) => !v).map(([k]) => k);
     if (missing.length > 0) {
       problems.push({
         code: EgressErrorCode.EMPTY_SELECTOR,
@@ -157,13 +132,13 @@ export function planMonitoring(
       });
       continue;
     }
-    const namespace = d[K.GATEWAY_NAMESPACE];
-    const workload = d[K.GATEWAY_WORKLOAD];
-    const labels = parseLabelList(d[K.GATEWAY_LABELS]);
+    const namespace = g.namespace!;
+    const workload = g.workload!;
+    const labels = g.labels;
     const where = `the gateway route declared at ${fact.constructPath}`;
     problems.push(...namespaceProblems(namespace, `gatewayNamespace of ${where}`), ...objectNameProblems(workload));
     if (!labels) {
-      problems.push({ code: EgressErrorCode.INVALID_LABEL, message: `gatewayLabels "${d[K.GATEWAY_LABELS]}" of ${where} is not a list of key=value pairs such as "istio=egressgateway"` });
+      problems.push({ code: EgressErrorCode.INVALID_LABEL, message: `gatewayLabels "${g.labelsText}" of ${where} is not a list of key=value pairs such as "istio=egressgateway"` });
       continue;
     }
     problems.push(...labelProblems(labels, `gatewayLabels of ${where}`));
@@ -177,7 +152,7 @@ export function planMonitoring(
     if (JSON.stringify(gw.labels) !== JSON.stringify(labels)) {
       problems.push({
         code: EgressErrorCode.CONFLICTING_OPTIONS,
-        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${labelText(gw.labels)}) and ${fact.constructPath} (${d[K.GATEWAY_LABELS]}): one Deployment has one set of pod labels`,
+        message: `Gateway ${key} is described with different pod labels by ${gw.routes[0].constructPath} (${labelText(gw.labels)}) and ${fact.constructPath} (${g.labelsText}): one Deployment has one set of pod labels`,
       });
     }
     hosts.forEach((h) => gw.hosts.add(h));

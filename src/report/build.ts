@@ -11,13 +11,13 @@ import { EnforcementLayer } from '../core/policy-config';
 import { Protocol } from '../core/port-config';
 import { SourceConfig } from '../core/source-config';
 import { EgressWarning } from '../core/warnings';
+import { EgressFactDetails as K } from '../model/fact-details';
 import { EgressFact, FactKind } from '../model/facts';
 import { checkLayered } from '../model/layered';
 import { GrantPurpose, ModelPolicy } from '../model/policy';
 import { policyIndex } from '../model/policy-index';
 import { LayerVerdict, Probe } from '../model/probe';
-import { EgressFactDetails as K } from '../monitoring/fact-details';
-import { parseLabelList, routeHosts } from '../monitoring/plan';
+import { parseLabelList, routeHosts } from '../monitoring/route-facts';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { compareStrings } from '../util/order';
 
@@ -60,6 +60,8 @@ interface Gateway {
 }
 
 function gatewayOf(f: EgressFact): Gateway {
+  const r = f.gatewayRoute;
+  if (r) return { namespace: r.gateway.namespace, workload: r.gateway.workload, labels: sortedLabels(r.gateway.labels), id: `${r.gateway.namespace}/${r.gateway.workload}` };
   const d = f.details ?? {};
   const ns = d[K.GATEWAY_NAMESPACE];
   const wl = d[K.GATEWAY_WORKLOAD];
@@ -206,7 +208,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       for (const h of routeHosts(r)) {
         const d = istioHostDestination(h);
         if ([...rows.values()].some((e) => e.row.destination === h)) continue;
-        const appPorts = [...new Set((r.details?.[K.ROUTE_LEGS] ?? '').split(',').filter((x) => x.length > 0).map((x) => Number(x.split('/')[0])))];
+        const appPorts = [...new Set((r.gatewayRoute?.legs ?? []).map((l) => l.appPort))];
         rows.set(`${h}|route`, {
           d,
           enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)),

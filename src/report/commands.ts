@@ -5,9 +5,9 @@ import { CommandData, GatewayData, WorkloadData } from './data';
 import { labelText } from '../core/describe';
 import { DestinationKind } from '../core/destination-config';
 import { isHostnameKind } from '../core/hosts';
+import { EgressFactDetails as K } from '../model/fact-details';
 import { EgressFact } from '../model/facts';
 import { ModelPolicy } from '../model/policy';
-import { EgressFactDetails as K } from '../monitoring/fact-details';
 import { compareStrings } from '../util/order';
 
 interface GatewayRef {

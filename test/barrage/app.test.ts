@@ -14,7 +14,7 @@ import {
 
 const ext = () => Destination.ipv4('203.0.113.0/24');
 const policy = ({ chart }: Ctx) => new EgressPolicy(chart, 'p', { source: pods() });
-const gateway = ({ chart }: Ctx) => new EgressGateway(chart, 'g', { gatewayEgressBackend: EgressBackend.cilium() });
+const gateway = ({ chart }: Ctx) => new EgressGateway(chart, 'g', { gatewayBackends: [EgressBackend.cilium()] });
 const routeProps = () => ({ source: pods(), destinations: [Destination.fqdn('api.example.com')], ports: [Port.HTTPS] });
 const baseline = ({ chart }: Ctx) => new DefaultDenyEgress(chart, 'baseline', { source: EgressSource.namespace('prod') });
 
@@ -230,7 +230,7 @@ function synthCases(): Case[] {
   });
   cases.push({
     name: 'monitoring declared before the egress it watches',
-    run: (ctx) => { baseline(ctx); new EgressMonitoring(ctx.chart, 'm', { namespace: 'monitoring', ruleSelectorLabels: { release: 'x' } }); new EgressGateway(ctx.chart, 'g', { gatewayEgressBackend: EgressBackend.cilium() }).addRoute('r', routeProps()); },
+    run: (ctx) => { baseline(ctx); new EgressMonitoring(ctx.chart, 'm', { namespace: 'monitoring', ruleSelectorLabels: { release: 'x' } }); new EgressGateway(ctx.chart, 'g', { gatewayBackends: [EgressBackend.cilium()] }).addRoute('r', routeProps()); },
     code: 'EGRESS_CONFLICTING_OPTIONS',
     path: 'c/m',
     value: 'Egress declarations changed after this EgressMonitoring was built',
@@ -264,9 +264,9 @@ function nameCases(): Case[] {
     ['PodNetworking (cluster-scoped)', 'x/f', (c) => new FixedEgressIp(c, 'f', { name: 'pn', source: EgressSource.namespace(`ns-${c.node.id}`), provider: FixedEgressIpProvider.alibabaPodNetworking({ vSwitchIds: ['vsw-bp1exampleid'], securityGroupIds: ['sg-bp1exampleid'] }) }),
       'PodNetworking "pn" (cluster-scoped)'],
     ['ConfigMap', 'x/v', (c) => new CiliumEgressGatewayValues(c, 'v', { namespace: 'flux-system' }), 'ConfigMap "cilium-egress" in namespace "flux-system"'],
-    ['AuthorizationPolicy (deny)', 'x/g', (c) => new EgressGateway(c, 'g', { name: 'egress-gateway', gatewayEgressBackend: EgressBackend.cilium() }).denyHosts([`*.${c.node.id}.example.com`]),
+    ['AuthorizationPolicy (deny)', 'x/g', (c) => new EgressGateway(c, 'g', { name: 'egress-gateway', gatewayBackends: [EgressBackend.cilium()] }).denyHosts([`*.${c.node.id}.example.com`]),
       'AuthorizationPolicy "egress-gateway-deny" in namespace "istio-system"'],
-    ['Gateway', 'x/g', (c) => new EgressGateway(c, 'g', { name: 'egress-gateway', gatewayEgressBackend: EgressBackend.cilium() })
+    ['Gateway', 'x/g', (c) => new EgressGateway(c, 'g', { name: 'egress-gateway', gatewayBackends: [EgressBackend.cilium()] })
       .addRoute('r', { source: pods(), destinations: [Destination.fqdn(`${c.node.id}.example.com`)], ports: [Port.HTTPS] }),
     'Gateway "egress-gateway" in namespace "istio-system"'],
     ['PrometheusRule', 'x/m', (c) => { new DefaultDenyEgress(c, 'b', { source: EgressSource.namespace(`ns-${c.node.id}`) }); new EgressMonitoring(c, 'm', { name: 'egress-alerts', namespace: 'monitoring', ruleSelectorLabels: { release: 'x' } }); },

@@ -146,14 +146,14 @@ const SPECS: Spec[] = [
     name: 'EgressGateway',
     path: 'c/g',
     build: ({ chart }, p) => new EgressGateway(chart, 'g', p),
-    valid: () => ({ gatewayEgressBackend: EgressBackend.cilium() }),
+    valid: () => ({ gatewayBackends: [EgressBackend.cilium()] }),
     fields: {
       provider: 'gatewayProvider',
       name: 'str',
       mtls: 'bool',
       bypassClosure: 'bool',
-      enforcementBackend: 'backend',
-      gatewayEgressBackend: 'backend',
+      backends: 'backends',
+      gatewayBackends: 'backends',
       allowGatewayEgressToAnyAddress: 'bool',
       dns: 'resolvers',
       accessLogging: 'bool',
@@ -167,7 +167,7 @@ const SPECS: Spec[] = [
   {
     name: 'EgressGateway.addRoute',
     path: 'c/g',
-    build: ({ chart }, p) => new EgressGateway(chart, 'g', { gatewayEgressBackend: EgressBackend.cilium() }).addRoute('r', p),
+    build: ({ chart }, p) => new EgressGateway(chart, 'g', { gatewayBackends: [EgressBackend.cilium()] }).addRoute('r', p),
     valid: () => ({ source: pods(), destinations: [Destination.fqdn('api.example.com')], ports: [Port.HTTPS] }),
     fields: {
       source: 'source',
@@ -294,7 +294,7 @@ const CONSTRUCTORS: Array<[string, (scope: any, id: any) => unknown]> = [
   ['DefaultDenyEgress', (s, id) => new DefaultDenyEgress(s, id, { source: ns() })],
   ['AllowedExternalService', (s, id) => new AllowedExternalService(s, id, { source: pods(), destinations: [ext()], ports: [Port.HTTPS] })],
   ['FixedEgressIp', (s, id) => new FixedEgressIp(s, id, { source: pods(), provider: FixedEgressIpProvider.cilium({ nodeSelector: { a: 'b' } }), destinations: [ext()] })],
-  ['EgressGateway', (s, id) => new EgressGateway(s, id, { gatewayEgressBackend: EgressBackend.cilium() })],
+  ['EgressGateway', (s, id) => new EgressGateway(s, id, { gatewayBackends: [EgressBackend.cilium()] })],
   ['EgressMonitoring', (s, id) => new EgressMonitoring(s, id, { namespace: 'monitoring', ruleSelectorLabels: { release: 'x' } })],
   ['CiliumEgressGatewayValues', (s, id) => new CiliumEgressGatewayValues(s, id)],
 ];

@@ -118,7 +118,7 @@ const steps: fc.Arbitrary<Step> = fc.oneof(
   props({ source, dns: resolvers, backends: backend.map((b) => [b]) }, ['source']).map((p) => (c: Chart, id: string) => { new DefaultDenyEgress(c, id, p as never); }),
   props({ source, dns: resolvers, backends: backend.map((b) => [b]) }, ['source']).map((p) => (c: Chart, id: string) => { new DnsEgressRule(c, id, p as never); }),
   fc.tuple(
-    props({ gatewayEgressBackend: backend, mtls: fc.boolean(), bypassClosure: fc.boolean(), allowGatewayEgressToAnyAddress: fc.boolean() }),
+    props({ gatewayBackends: listOf(backend), mtls: fc.boolean(), bypassClosure: fc.boolean(), allowGatewayEgressToAnyAddress: fc.boolean() }),
     props({
       source,
       destinations: listOf(destination),

@@ -220,7 +220,7 @@ function resolverCases(): Case[] {
 
 function gatewayValueCases(): Case[] {
   const cases: Case[] = [];
-  const route = (extra: Record<string, unknown>) => ({ chart }: Ctx) => new EgressGateway(chart, 'g', { gatewayEgressBackend: EgressBackend.cilium() })
+  const route = (extra: Record<string, unknown>) => ({ chart }: Ctx) => new EgressGateway(chart, 'g', { gatewayBackends: [EgressBackend.cilium()] })
     .addRoute('r', { source: pods(), destinations: [Destination.fqdn('api.example.com')], ports: [Port.http(80)], ...extra } as never);
   const rules: Array<[string, () => unknown, string, string]> = [
     ['HttpRule.allow(null)', () => HttpRule.allow(null as never), 'EGRESS_INVALID_ARGUMENT', 'HttpRule.allow() props must be an object with the properties methods, paths, got null'],
@@ -251,7 +251,7 @@ function gatewayValueCases(): Case[] {
   for (const [opts, code, value] of provider) {
     cases.push({
       name: `EgressGatewayProvider.istio(${asGiven(opts)})`,
-      run: ({ chart }) => new EgressGateway(chart, 'g', { provider: EgressGatewayProvider.istio(opts as never), gatewayEgressBackend: EgressBackend.cilium() }),
+      run: ({ chart }) => new EgressGateway(chart, 'g', { provider: EgressGatewayProvider.istio(opts as never), gatewayBackends: [EgressBackend.cilium()] }),
       code,
       path: 'c/g',
       value,

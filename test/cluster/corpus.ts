@@ -147,7 +147,7 @@ function buildIstio(app: App, id: string, n: number): void {
     backends: [EgressBackend.istio()],
   });
   if (n % 2 === 0) {
-    const gw = new EgressGateway(chart, 'gw', { name: `gw-${id}`, gatewayEgressBackend: EgressBackend.cilium() });
+    const gw = new EgressGateway(chart, 'gw', { name: `gw-${id}`, gatewayBackends: [EgressBackend.cilium()] });
     gw.addRoute('route', { source: EgressSource.pods({ namespace: routedNs, labels }), destinations: [Destination.fqdn(host(HOSTS[Math.floor(n / 2) % HOSTS.length]))], ports: [Port.HTTPS] });
     if (n % 4 === 0) gw.denyHosts([`*.a${n}.example.com`]);
   }

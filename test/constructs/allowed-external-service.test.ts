@@ -150,7 +150,7 @@ describe('AllowedExternalService | properties', () => {
 });
 
 describe('AllowedExternalService | through an EgressGateway', () => {
-  const gw = (c: Chart) => new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+  const gw = (c: Chart) => new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] });
 
   test('routes the service through the gateway: Istio routing + bypass closure, no direct path', () => {
     const c = chart();

@@ -162,9 +162,8 @@ describe('fixed-IP gateway nodes', () => {
 });
 
 describe('one home', () => {
-  // Files the gateway split (#20) is rewriting: they still print labels themselves until switched
-  // to core/describe.ts. Remove an entry when its file uses labelText/sortedLabelText.
-  const NOT_YET_SWITCHED = new Set(['gateway/bypass.ts', 'constructs/egress-gateway.ts']);
+  // Files allowed to print labels themselves: none (the gateway split switched the last ones).
+  const NOT_YET_SWITCHED = new Set<string>();
 
   test('labels are printed as k=v lists only by core/describe.ts', () => {
     const src = path.join(__dirname, '..', '..', 'src');

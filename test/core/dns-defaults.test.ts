@@ -63,7 +63,7 @@ describe('NodeLocal DNSCache declared in the cdk8s-egress:nodeLocalDnsCache cont
 
   test('the gateway bypass closure keeps the cache for routed pods', () => {
     const c = chartWithCache(true);
-    const gw = new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+    const gw = new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] });
     gw.addRoute('github', { source, destinations: [Destination.fqdn('api.github.com')], ports: [Port.HTTPS] });
     const closure = ofKind(synth(c), 'NetworkPolicy').find((np) => np.spec.podSelector.matchLabels?.app === 'api');
     expect(closure.spec.egress).toContainEqual({ to: [KUBE_DNS_PEER, { ipBlock: { cidr: '169.254.20.10/32' } }], ports: DNS_PORTS });

@@ -85,7 +85,7 @@ function appRaisingEveryWarning(): App {
 
   // Gateways, the app-wide bypass check and monitoring
   const gateways = new Chart(app, 'gateways');
-  const gw = new EgressGateway(gateways, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+  const gw = new EgressGateway(gateways, 'gw', { gatewayBackends: [EgressBackend.cilium()] });
   gw.addRoute('r', { source: pods('prod', 'routed'), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS] });
   new EgressPolicy(gateways, 'direct', { source: pods('prod', 'routed') }).allow(Destination.ipv4('198.51.100.0/24'), Port.HTTPS);
   new EgressGateway(gateways, 'loose', {
@@ -93,7 +93,7 @@ function appRaisingEveryWarning(): App {
   }).addRoute('r', { source: pods('loose', 'web'), destinations: [Destination.fqdn('loose.example.com')], ports: [Port.HTTPS] });
   new EgressGateway(gateways, 'any', {
     provider: EgressGatewayProvider.istio({ namespace: 'istio-any', selector: { istio: 'any-gateway' } }),
-    gatewayEgressBackend: EgressBackend.kubernetes(),
+    gatewayBackends: [EgressBackend.kubernetes()],
     allowGatewayEgressToAnyAddress: true,
   }).addRoute('r', { source: pods('any', 'web'), destinations: [Destination.fqdn('any.example.com')], ports: [Port.HTTPS] });
   EgressModel.of(gateways).recordFact({ toFact: () => ({ kind: FactKind.GATEWAY_ROUTE, constructPath: 'gateways/other', summary: 'via another gateway', objectRefs: [], details: { provider: 'other' } }) });

@@ -18,7 +18,7 @@ import { tempApp, writtenFiles } from '../helpers';
 // Another policy that gives routed pods direct egress reopens the path around the gateway
 // (NetworkPolicies add up): a routed host allowed directly is an error, an address block a warning.
 const routed = () => EgressSource.pods({ namespace: 'prod', labels: { app: 'api' } });
-const gateway = (c: Chart) => new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+const gateway = (c: Chart) => new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] });
 const route = (g: EgressGateway, host = 'api.partner.com') => g.addRoute('r', { source: routed(), destinations: [Destination.fqdn(host)], ports: [Port.HTTPS] });
 const bypassWarnings = (c: Chart) => EgressWarnings.list(c).filter((w) => w.id === 'cdk8s-egress:gatewayBypass');
 

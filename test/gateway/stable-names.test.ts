@@ -4,6 +4,7 @@ import {
   Destination,
   EgressBackend,
   EgressGateway,
+  EgressGatewayProvider,
   EgressPolicy,
   EgressSource,
   Port,
@@ -40,7 +41,7 @@ const otherConstructs: Step = (c) => {
 /** Every emitted object, keyed by kind/namespace/name. */
 function build(...steps: Step[]): Map<string, unknown> {
   const c = Testing.chart();
-  const gw = new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() });
+  const gw = new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] });
   for (const step of steps) step(c, gw);
   const out = new Map<string, unknown>();
   for (const m of synth(c)) {
@@ -103,5 +104,74 @@ describe('emitted names are stable under additions and reordering', () => {
     const a = build((_c, gw) => gw.addRoute('r', { source: EgressSource.pods({ namespace: 'prod', labels: { app: 'backend', tier: 'api' } }), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS] }));
     const b = build((_c, gw) => gw.addRoute('r', { source: EgressSource.pods({ namespace: 'prod', labels: { tier: 'api', app: 'backend' } }), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS] }));
     expect([...b.keys()]).toEqual([...a.keys()]);
+  });
+});
+
+/**
+ * Every emitted object's kind/namespace/name, with the host it is for when it is one host's (a
+ * VirtualService, ServiceEntry or TLS-origination DestinationRule): two hosts swapping names is a
+ * rename too.
+ */
+function names(app: (c: Chart) => void): Set<string> {
+  const c = Testing.chart();
+  app(c);
+  const forHost = (m: any) => (Array.isArray(m.spec?.hosts) && m.spec.hosts.length === 1 ? ` for ${m.spec.hosts[0]}` : '');
+  const keys = synth(c).map((m) => `${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}${forHost(m)}`);
+  expect(new Set(keys).size).toBe(keys.length);
+  return new Set(keys);
+}
+
+const route = (id: string, host: string, ns = 'prod') => (gw: EgressGateway) =>
+  gw.addRoute(id, { source: EgressSource.pods({ namespace: ns, labels: { app: id } }), destinations: [Destination.fqdn(host)], ports: [Port.HTTPS] });
+
+/** Hosts whose slugs clash (api.example.com, api-example.com) among others. */
+const routes = [
+  route('a', 'api.example.com'),
+  route('b', 'api-example.com'),
+  route('c', 'files.partner.com', 'batch'),
+  route('d', 'files-partner.com', 'batch'),
+  route('e', 'hooks.partner.com'),
+];
+
+describe.each([
+  ['a named gateway', { name: 'egress' }],
+  ['an unnamed gateway (names derived from construct paths)', {}],
+] as Array<[string, { name?: string }]>)('%s: names do not depend on declaration order', (_what, gwProps) => {
+  const gatewayWith = (rs: typeof routes) => (c: Chart) => {
+    const gw = new EgressGateway(c, 'gw', { ...gwProps, gatewayBackends: [EgressBackend.cilium()] });
+    for (const r of rs) r(gw);
+  };
+  const all = names(gatewayWith(routes));
+
+  test.each([
+    ['reversed', [...routes].reverse()],
+    ['the clashing host first', [routes[1], routes[0], routes[3], routes[2], routes[4]]],
+    ['rotated', [...routes.slice(2), ...routes.slice(0, 2)]],
+  ])('routes %s: the same object names', (_order, rs) => {
+    expect([...names(gatewayWith(rs))].sort()).toEqual([...all].sort());
+  });
+
+  test('every prefix of the routes emits a subset of the names: adding a route renames nothing', () => {
+    for (let n = 1; n < routes.length; n++) {
+      for (const rs of [routes.slice(0, n), routes.slice(routes.length - n)]) {
+        for (const key of names(gatewayWith(rs))) expect({ key, kept: all.has(key) }).toEqual({ key, kept: true });
+      }
+    }
+  });
+
+  test('another gateway on other pods, declared before or after, renames nothing', () => {
+    const other = (c: Chart) => {
+      const gw2 = new EgressGateway(c, 'gw2', {
+        name: 'partner-egress',
+        provider: EgressGatewayProvider.istio({ namespace: 'istio-egress', serviceHost: 'partner-egressgateway.istio-egress.svc.cluster.local', selector: { istio: 'partner' } }),
+        gatewayBackends: [EgressBackend.cilium()],
+      });
+      route('z', 'api.partner-two.com')(gw2);
+    };
+    for (const app of [(c: Chart) => { other(c); gatewayWith(routes)(c); }, (c: Chart) => { gatewayWith(routes)(c); other(c); }]) {
+      const after = names(app);
+      for (const key of all) expect({ key, kept: after.has(key) }).toEqual({ key, kept: true });
+      expect(after.size).toBeGreaterThan(all.size);
+    }
   });
 });

@@ -112,7 +112,7 @@ describe('one ServiceEntry per host for a namespace\'s sidecars', () => {
   const routeAndDirect = (routeFirst: boolean): (() => void) => () => {
     const c = chart();
     const source = EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
-    const route = () => new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() })
+    const route = () => new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] })
       .addRoute('r', { source, destinations: [Destination.fqdn('api.external.com')], ports: [Port.HTTPS] });
     const direct = () => new EgressPolicy(c, 'direct', { source, backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.external.com'), Port.https(8443));
@@ -126,7 +126,7 @@ describe('one ServiceEntry per host for a namespace\'s sidecars', () => {
 
   test('the same host declared directly in another namespace is fine', () => {
     const c = chart();
-    new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.cilium() })
+    new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.cilium()] })
       .addRoute('r', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }), destinations: [Destination.fqdn('api.external.com')], ports: [Port.HTTPS] });
     expect(() => new EgressPolicy(c, 'direct', { source: EgressSource.namespace('staging'), backends: [EgressBackend.istio()], dns: [] })
       .allow(Destination.fqdn('api.external.com'), Port.HTTPS)).not.toThrow();

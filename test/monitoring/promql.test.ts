@@ -1,6 +1,6 @@
 import { DestinationKind, FactKind } from '../../src';
-import { parseLabelList, parseList, routeHosts } from '../../src/monitoring/plan';
 import { anyOf, hostsRegex, num, promDuration, quote, regexEscape, selector, eq, re } from '../../src/monitoring/promql';
+import { parseLabelList, parseList, routeHosts } from '../../src/monitoring/route-facts';
 
 describe('promql | values cannot change the structure of a query', () => {
   test('string literals and regex escaping', () => {

@@ -20,7 +20,7 @@ function readmeSnippet(app: App): void {
   });
 
   // through an Istio egress gateway, with the NetworkPolicies that make it unavoidable
-  const gateway = new EgressGateway(chart, 'gateway', { gatewayEgressBackend: EgressBackend.cilium() });
+  const gateway = new EgressGateway(chart, 'gateway', { gatewayBackends: [EgressBackend.cilium()] });
   new AllowedExternalService(chart, 'partner', {
     source: EgressSource.pods({ namespace: 'payments', labels: { app: 'checkout' } }),
     destinations: [Destination.fqdn('api.partner.example')],

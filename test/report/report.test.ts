@@ -327,7 +327,7 @@ describe('EgressReport | facts recorded by the real constructs', () => {
   test('an egress gateway option that widens is reported as turned on, one that narrows as turned off', () => {
     const app = Testing.app();
     const c = new Chart(app, 'c');
-    new EgressGateway(c, 'gw', { gatewayEgressBackend: EgressBackend.kubernetes(), allowGatewayEgressToAnyAddress: true, mtls: false })
+    new EgressGateway(c, 'gw', { gatewayBackends: [EgressBackend.kubernetes()], allowGatewayEgressToAnyAddress: true, mtls: false })
       .addRoute('r', { source: EgressSource.pods({ namespace: 'production', labels: { app: 'a' } }), destinations: [Destination.fqdn('api.example.com')], ports: [Port.HTTPS] });
     const summaries = EgressModel.of(c).facts().filter((f) => f.kind === FactKind.OPT_OUT).map((f) => f.summary);
     expect(summaries).toEqual(expect.arrayContaining([

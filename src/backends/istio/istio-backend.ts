@@ -2,7 +2,6 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ISTIO_INFO } from './capabilities';
 import { MeshRegistry } from './mesh-registry';
-import { shortHash, slug } from './naming';
 import { IstioBackendOptions, IstioWildcardResolution } from './options';
 import {
   ServiceEntry,
@@ -23,6 +22,7 @@ import { atLeast, VersionCache, VersionedProduct } from '../../core/versions';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
 import { plainApiObject } from '../../emit/objects';
+import { shortHash, slug } from '../../util/naming';
 import { compareStrings } from '../../util/order';
 import { EgressBackendBase, IEgressPolicyDefinition } from '../contract';
 

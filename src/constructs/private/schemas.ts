@@ -104,13 +104,13 @@ export const FIXED_EGRESS_IP_PROPS = struct({
 }, RENAMED);
 
 export const EGRESS_GATEWAY_PROPS = optionalStruct({
-  provider: (v, where) => (typeof v === 'object' && v !== null && typeof (v as { _problems?: unknown })._problems === 'function' && (v as { constructor?: { name?: string } }).constructor?.name === 'EgressGatewayProvider'
-    ? [] : [argProblem(where, v, 'an EgressGatewayProvider, e.g. EgressGatewayProvider.istio()')]),
+  provider: (v, where) => (typeof v === 'object' && v !== null && typeof (v as { _problems?: unknown })._problems === 'function' && typeof (v as { _bind?: unknown })._bind === 'function'
+    ? [] : [argProblem(where, v, 'an egress gateway provider, e.g. EgressGatewayProvider.istio()')]),
   name: str({ example: 'egress-gateway' }),
   mtls: bool,
   bypassClosure: bool,
-  enforcementBackend: BACKEND,
-  gatewayEgressBackend: BACKEND,
+  backends: list(BACKEND, { itemName: 'EgressBackend values' }),
+  gatewayBackends: list(BACKEND, { itemName: 'EgressBackend values' }),
   allowGatewayEgressToAnyAddress: bool,
   dns: RESOLVERS,
   accessLogging: bool,
@@ -124,7 +124,7 @@ export const EGRESS_GATEWAY_PROPS = optionalStruct({
 const HTTP_RULE: Check = (v, where) => ((v as { constructor?: { name?: string } } | null)?.constructor?.name === 'HttpRule'
   ? [] : [argProblem(where, v, 'an HttpRule, e.g. HttpRule.get(\'/v1/*\')')]);
 
-export const EGRESS_ROUTE_PROPS = struct({
+const ROUTE_FIELDS = {
   source: required(SOURCE, SOURCE_MISSING),
   destinations: required(list(DESTINATION, { itemName: 'Destination values' }), 'list the external hosts, e.g. [Destination.fqdn(\'api.example.com\')]'),
   ports: required(list(PORT, { itemName: 'Port values' }), 'list the ports with their application protocol, e.g. [Port.HTTPS]'),
@@ -133,7 +133,11 @@ export const EGRESS_ROUTE_PROPS = struct({
   httpRules: list(HTTP_RULE, { itemName: 'HttpRule values' }),
   serviceAccounts: list(str({ example: 'checkout' }), { itemName: 'service account names' }),
   name: NAME,
-});
+};
+
+export const EGRESS_ROUTE_OPTIONS = struct(ROUTE_FIELDS);
+
+export const EGRESS_ROUTE_PROPS = struct({ ...ROUTE_FIELDS, gateway: required(GATEWAY, 'pass the EgressGateway the traffic goes through, e.g. gateway: new EgressGateway(chart, \'egress\')') });
 
 const DURATION = duration(Duration);
 

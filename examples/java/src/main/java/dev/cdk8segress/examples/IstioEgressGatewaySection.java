@@ -6,7 +6,7 @@ import java.util.Map;
 import dev.cdk8segress.egress.Destination;
 import dev.cdk8segress.egress.EgressBackend;
 import dev.cdk8segress.egress.EgressGateway;
-import dev.cdk8segress.egress.EgressRouteProps;
+import dev.cdk8segress.egress.EgressRouteOptions;
 import dev.cdk8segress.egress.EgressSource;
 import dev.cdk8segress.egress.EgressWarnings;
 import dev.cdk8segress.egress.PodsSourceProps;
@@ -34,7 +34,7 @@ public class IstioEgressGatewaySection extends Chart {
         super(scope, id);
         gateway = EgressGateway.Builder.create(this, "egress-gateway")
                 .name("egress-gateway")
-                .gatewayEgressBackend(EgressBackend.cilium())
+                .gatewayBackends(List.of(EgressBackend.cilium()))
                 // The egress audit log the seed's best practices ask for: the gateway runs in Istio's
                 // root namespace, where Istio ignores a workload-scoped Telemetry, so the routed
                 // sidecars log every attempt the mesh blocks or passes through instead.
@@ -45,7 +45,7 @@ public class IstioEgressGatewaySection extends Chart {
         // gateway.
         EgressWarnings.acknowledge(gateway, "cdk8s-egress:gatewayBypass",
                 "the direct allowances are partner ranges (203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24), none of which holds api.external.com");
-        gateway.addRoute("external-api", EgressRouteProps.builder()
+        gateway.addRoute("external-api", EgressRouteOptions.builder()
                 .name("external-api")
                 .source(backendPods())
                 .destinations(List.of(Destination.fqdn("api.external.com")))

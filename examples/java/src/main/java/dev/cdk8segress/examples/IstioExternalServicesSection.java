@@ -58,7 +58,7 @@ public class IstioExternalServicesSection extends Chart {
         EgressGateway denyGateway = EgressGateway.Builder.create(this, "egress-gateway")
                 .name("egress-gateway")
                 .denyPolicyName("deny-external")
-                .gatewayEgressBackend(EgressBackend.cilium())
+                .gatewayBackends(List.of(EgressBackend.cilium()))
                 .build();
         denyGateway.denyHosts(List.of("*.example.com"));
         EgressWarnings.acknowledge(denyGateway, "cdk8s-egress:istioGatewayAccessLogRootNamespace",

@@ -3,16 +3,6 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  GatewayModel,
-  HostEntry,
-  Leg,
-  LegMode,
-  SourceGrant,
-  entryNamespaces,
-  orderedHosts,
-  orderedLegs,
-} from './route-model';
-import {
   DestinationRule,
   DestinationRuleSpec,
   DestinationRuleSpecSubsets,
@@ -31,20 +21,30 @@ import {
   VirtualServiceSpecHttp,
   VirtualServiceSpecTcp,
   VirtualServiceSpecTls,
-} from '../../imports/networking.istio.io';
+} from '../../../imports/networking.istio.io';
 import {
   AuthorizationPolicy,
   AuthorizationPolicySpec,
   AuthorizationPolicySpecAction,
   AuthorizationPolicySpecRules,
   AuthorizationPolicySpecRulesFrom,
-} from '../../imports/security.istio.io';
-import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
-import { MeshRegistry } from '../backends/istio/mesh-registry';
-import { HostSlugs, slug, sortedUnique } from '../backends/istio/naming';
-import { SourceConfig } from '../core/source-config';
-import { plainApiObject } from '../emit/objects';
-import { compareStrings } from '../util/order';
+} from '../../../imports/security.istio.io';
+import { Telemetry, TelemetrySpec } from '../../../imports/telemetry.istio.io';
+import { MeshRegistry } from '../../backends/istio/mesh-registry';
+import { SourceConfig } from '../../core/source-config';
+import { plainApiObject } from '../../emit/objects';
+import { hostLabel, slug, sortedUnique } from '../../util/naming';
+import { compareStrings } from '../../util/order';
+import {
+  GatewayModel,
+  HostEntry,
+  Leg,
+  LegMode,
+  SourceGrant,
+  entryNamespaces,
+  orderedHosts,
+  orderedLegs,
+} from '../route-model';
 
 /** Access-log filter that keeps only connections the sidecar blocked or passed through unrouted. */
 export const BLOCKED_ATTEMPTS_FILTER = "xds.cluster_name in ['BlackHoleCluster', 'PassthroughCluster'] || xds.route_name in ['block_all', 'allow_any']";
@@ -82,8 +82,6 @@ const SUBSETS = '__cdk8sEgressIstioGatewaySubsets';
 interface SharedSubsets {
   readonly rule: ApiObject;
   readonly models: GatewayModel[];
-  /** Subset names by host, distinct across every gateway that shares the DestinationRule. */
-  readonly names: HostSlugs;
 }
 
 /** One host's objects. */
@@ -97,16 +95,9 @@ export class IstioGatewayRenderer {
   private gateway?: ApiObject;
   private deny?: ApiObject;
   private readonly hostObjects = new Map<string, HostObjects>();
-  /** Construct ids and Gateway server names by host, distinct within this gateway. */
-  private readonly hostSlugs = new HostSlugs();
   private readonly objects: ApiObject[] = [];
 
   public constructor(private readonly scope: Construct, private readonly config: IstioGatewayRenderConfig, private readonly model: GatewayModel) {}
-
-  /** The app's Istio bookkeeping (host claims, sidecar imports). */
-  public registry(): MeshRegistry {
-    return MeshRegistry.of(this.scope);
-  }
 
   /** Every object emitted so far. */
   public get apiObjects(): ApiObject[] {
@@ -190,17 +181,12 @@ export class IstioGatewayRenderer {
         },
       }),
     }));
-    registry.set(key, { rule, models, names: new HostSlugs() });
+    registry.set(key, { rule, models });
   }
 
-  /** Subset names of the DestinationRule this gateway shares (mTLS only). */
-  private subsetNames(): HostSlugs {
-    const c = this.config;
-    return SubsetRegistry.of(this.scope).get(`${c.namespace}|${c.serviceHost}`)!.names;
-  }
-
+  /** The host's subset: distinct across every gateway that shares the DestinationRule, whatever else is routed. */
   private subsetName(leg: Leg): string {
-    return `${slug(this.subsetNames().text(leg.host), 58)}-${leg.mode}`;
+    return `${slug(hostLabel(leg.host), 58)}-${leg.mode}`;
   }
 
   private subset(leg: Leg): DestinationRuleSpecSubsets {
@@ -221,9 +207,7 @@ export class IstioGatewayRenderer {
     this.ensureCore();
     let objs = this.hostObjects.get(entry.host);
     if (!objs) {
-      // Subset names are fixed in the order hosts are routed, as construct ids are.
-      if (this.config.mtls) this.subsetNames().text(entry.host);
-      const scope = new Construct(this.scope, `Host-${slug(this.hostSlugs.text(entry.host))}`);
+      const scope = new Construct(this.scope, `Host-${slug(hostLabel(entry.host))}`);
       objs = { scope };
       this.hostObjects.set(entry.host, objs);
       const c = this.config;
@@ -284,7 +268,7 @@ export class IstioGatewayRenderer {
     return orderedHosts(this.model).flatMap((e) => orderedLegs(e).map((leg): GatewaySpecServers => {
       const hosts = [`./${leg.host}`];
       const n = leg.gatewayPort.port;
-      const s = slug(this.hostSlugs.text(leg.host), 40);
+      const s = slug(hostLabel(leg.host), 40);
       if (leg.mode === LegMode.TLS) {
         return {
           hosts,

@@ -4,9 +4,11 @@
  * List values are comma-separated, label sets are `key=value` pairs joined by commas, in sorted
  * key order.
  *
- * GATEWAY_ROUTE facts: `GATEWAY_NAMESPACE`, `GATEWAY_WORKLOAD` and `GATEWAY_LABELS` are required
- * for monitoring; `PROVIDER` defaults to `istio`; `HOSTS` defaults to the hostnames among the
- * fact's destinations.
+ * GATEWAY_ROUTE facts carry their gateway, hosts, legs and control plane typed, in
+ * `EgressFact.gatewayRoute`; readers use it when it is set. A GATEWAY_ROUTE fact recorded by hand
+ * without it is read from these keys instead: `GATEWAY_NAMESPACE`, `GATEWAY_WORKLOAD` and
+ * `GATEWAY_LABELS` are required for monitoring; `PROVIDER` defaults to `istio`; `HOSTS` defaults
+ * to the hostnames among the fact's destinations.
  */
 export class EgressFactDetails {
   /** Which implementation provides the fact: `istio`, `cilium`, `calico`, `alibaba`, ... */
@@ -19,18 +21,6 @@ export class EgressFactDetails {
   public static readonly GATEWAY_LABELS = 'gatewayLabels';
   /** GATEWAY_ROUTE: external hosts routed through the gateway (`api.external.com,*.googleapis.com`). */
   public static readonly HOSTS = 'hosts';
-  /**
-   * GATEWAY_ROUTE: the route's legs, comma-separated, each `appPort/upstreamPort/gatewayPort`:
-   * the port the application connects to, the port the gateway connects to upstream, and the
-   * gateway pod port that carries it (`443/443/8443`). Read by the EgressModel.
-   */
-  public static readonly ROUTE_LEGS = 'routeLegs';
-  /**
-   * GATEWAY_ROUTE: the mesh control plane the routed sidecars reach, `namespace|labels|port`
-   * (`istio-system|app=istiod|15012`). Read by the EgressModel: the proxy's own connection, which
-   * the Sidecar does not restrict.
-   */
-  public static readonly CONTROL_PLANE = 'controlPlane';
   /** FIXED_EGRESS_IP: the source address the destination sees (`10.0.0.100`). */
   public static readonly EGRESS_IP = 'egressIp';
   /** ACCESS_LOG: `true` when connections the proxy blocked (BlackHoleCluster) are logged too. */
