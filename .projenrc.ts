@@ -52,8 +52,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // agent parser, promtool): they belong to the cluster tier (scripts/test-cluster.sh runs them),
       // so `npm test` runs every test it collects, none skipped.
       testPathIgnorePatterns: ['/node_modules/', '/examples/.*/dist/', '\\.cluster\\.test\\.ts$'],
-      setupFiles: ['<rootDir>/test/setup-env.ts'],
-      globalSetup: '<rootDir>/test/global-setup.ts', // one line when imports/schemas/ is missing or stale
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts', // one line when imports/schemas/ is missing or stale
     },
   },
   eslintOptions: {

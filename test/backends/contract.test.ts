@@ -4,7 +4,7 @@ import {
   BackendVersion, Capability, Destination, EgressBackendBase, EgressModel, EgressPolicy, EgressSource, EnforcementLayer, EnforcementSemantics,
   IEgressBackend, IEgressPolicyDefinition, Port, ProbePod, Protocol,
 } from '../../src';
-import { chart, expectEgressError } from '../helpers';
+import { chart, expectEgressError } from '../support/helpers';
 
 /** A backend of a third party that implements the contract without the base class (as another jsii language may). */
 class ConfigMapBackend implements IEgressBackend {

@@ -9,12 +9,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
+import { filesUnder } from './harness';
 import {
   AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressErrorCode, EgressErrors, EgressGateway,
   EgressPolicy, EgressReport, EgressSource, FixedEgressIp, FixedEgressIpProvider, HttpRule, Port, egressErrorCode, isEgressError,
 } from '../../src';
-import { expectValidManifests } from '../schema';
-import { filesUnder } from './harness';
+import { expectValidManifests } from '../support/schema';
 
 process.env.CDK8S_EGRESS_QUIET = '1';
 

@@ -4,7 +4,7 @@ import { Chart, Testing } from 'cdk8s';
 import { DnsEgressRule, Destination, EgressPolicy, EgressSource, Port } from '../../src';
 import { hasDnsPath } from '../../src/checks/dns-path';
 import { GrantPurpose, ModelPolicy } from '../../src/model/policy';
-import { chart, tempApp, writtenFiles } from '../helpers';
+import { chart, tempApp, writtenFiles } from '../support/helpers';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 

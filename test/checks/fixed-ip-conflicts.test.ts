@@ -5,7 +5,7 @@ import { Destination, EgressSource } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
 import { AlibabaPodNetworkingOptions } from '../../src/fixed-ip/options';
-import { chart, deployment, expectSynthError, statefulSet } from '../fixed-ip/util';
+import { chart, deployment, expectSynthError, statefulSet } from '../support/fixed-ip';
 
 const apiClient = () => EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
 const gateway = () => FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' });

@@ -5,7 +5,7 @@ import {
   AllowedExternalService, DeclaredIntents, DefaultDenyEgress, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource,
   FixedEgressIp, FixedEgressIpProvider, Port, Protocol,
 } from '../../src';
-import { chart } from '../helpers';
+import { chart } from '../support/helpers';
 
 const backend = { namespace: 'production', labels: { app: 'backend' } };
 

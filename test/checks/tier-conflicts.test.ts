@@ -2,7 +2,7 @@
 // records, checked at synth against the policies of the same tier and of other backends.
 import { Testing } from 'cdk8s';
 import { AllowedExternalService, ClusterNetworkPolicyTier, Destination, EgressBackend, EgressPolicy, EgressSource, Port } from '../../src';
-import { chart, ofKind } from '../helpers';
+import { chart, ofKind } from '../support/helpers';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const cnp = (options = {}) => EgressBackend.clusterNetworkPolicy(options);

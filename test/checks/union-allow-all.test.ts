@@ -2,7 +2,7 @@
 // constructs allow the same pods add up.
 import { Chart, Testing } from 'cdk8s';
 import { AllowedExternalService, Destination, EgressPolicy, EgressSource, Port } from '../../src';
-import { chart } from '../helpers';
+import { chart } from '../support/helpers';
 
 describe('allow-all by union across constructs', () => {
   test('blocks split over two constructs for the same pods on the same port need the opt-in, as in one policy', () => {

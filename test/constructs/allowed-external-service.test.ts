@@ -1,8 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { AllowedExternalService, Destination, EgressBackend, EgressGateway, EgressModel, EgressSource, EgressWarnings, Port, Protocol, egressErrorCode } from '../../src';
-import { chart, synth, tempApp, writtenFiles } from '../helpers';
 import { evaluate } from '../oracles/np-eval';
+import { chart, synth, tempApp, writtenFiles } from '../support/helpers';
 
 const source = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { DefaultDenyEgress, DnsEgressRule, DnsResolver, EgressBackend, EgressSource, EgressWarnings, egressErrorCode } from '../../src';
-import { chart, synth, tempApp, writtenFiles } from '../helpers';
+import { chart, synth, tempApp, writtenFiles } from '../support/helpers';
 
 describe('DnsEgressRule', () => {
   test('kube-dns on UDP and TCP 53 by default', () => {

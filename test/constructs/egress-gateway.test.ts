@@ -20,8 +20,8 @@ import { EgressGateway, EgressGatewayProps } from '../../src/constructs/egress-g
 import { EgressGatewayProvider } from '../../src/gateway/egress-gateway-provider';
 import { HttpRule } from '../../src/gateway/http-rule';
 import { BLOCKED_ATTEMPTS_FILTER } from '../../src/gateway/istio/renderer';
-import { expectError, synth } from '../backends/istio/istio-helpers';
-import { chart, ofKind } from '../helpers';
+import { chart, ofKind } from '../support/helpers';
+import { expectError, synth } from '../support/istio';
 
 /** A DNS-aware enforcement backend, as a third party (or the Cilium backend) would provide. */
 class HostnameAwareBackend extends EgressBackendBase {

@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import { EgressMonitoring, EgressMonitoringProps } from '../../src/constructs/egress-monitoring';
-import { ofKind } from '../helpers';
 import { appChart } from '../monitoring/promtool/app';
+import { ofKind } from '../support/helpers';
 
 const SELECTOR = { release: 'kube-prometheus-stack' };
 const promtool = process.env.PROMTOOL ?? path.join(os.homedir(), '.cache', 'cdk8s-egress', 'testbins', 'promtool');

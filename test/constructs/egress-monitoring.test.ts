@@ -1,8 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { EgressModel, EgressPolicy, EgressSource, EgressWarnings, FactKind, GrantPurpose, egressErrorCode } from '../../src';
 import { EgressMonitoring, EgressMonitoringProps } from '../../src/constructs/egress-monitoring';
-import { chart, ofKind, synth, tempApp, writtenFiles } from '../helpers';
 import { appChart, buildPromtoolApp, recordGatewayRoute } from '../monitoring/promtool/app';
+import { chart, ofKind, synth, tempApp, writtenFiles } from '../support/helpers';
 
 const SELECTOR = { release: 'kube-prometheus-stack' };
 

@@ -2,8 +2,8 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { Destination, DnsResolver, EgressModel, EgressPolicy, EgressSource, EgressWarnings, Port, Protocol, egressErrorCode } from '../../src';
-import { chart, synth, expectEgressError } from '../helpers';
 import { evaluate } from '../oracles/np-eval';
+import { chart, synth, expectEgressError } from '../support/helpers';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 

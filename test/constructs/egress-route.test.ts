@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Destination, EgressBackend, EgressGateway, EgressModel, EgressRoute, EgressSource, FactKind, Port } from '../../src';
-import { chart, expectEgressError, ofKind, synth } from '../helpers';
+import { chart, expectEgressError, ofKind, synth } from '../support/helpers';
 
 const source = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const gatewayIn = (c: Chart) => new EgressGateway(c, 'gw', { name: 'egress-gateway', gatewayBackends: [EgressBackend.cilium()] });

@@ -2,8 +2,8 @@ import { Chart, Testing } from 'cdk8s';
 import { Destination, EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
-import { chart, deployment, expectError } from '../fixed-ip/util';
-import { tempApp, writtenFiles } from '../helpers';
+import { chart, deployment, expectError } from '../support/fixed-ip';
+import { tempApp, writtenFiles } from '../support/helpers';
 
 const apiClient = () => EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
 const gateway = () => FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: '10.0.0.100' });

@@ -2,7 +2,7 @@
 // rendered once per backend), `dns` (the resolvers kept open). The removed names are refused with
 // the name that replaced them.
 import { AllowedExternalService, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, IEgressBackend, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
-import { chart, expectEgressError, synth } from '../helpers';
+import { chart, expectEgressError, synth } from '../support/helpers';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 

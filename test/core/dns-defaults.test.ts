@@ -4,7 +4,7 @@ import {
   EgressPolicy, EgressSource, EgressWarningId, EgressWarnings, Port, Protocol,
 } from '../../src';
 import { NODE_LOCAL_DNS_CACHE_CONTEXT } from '../../src/core/dns-defaults';
-import { expectEgressError, ofKind, synth } from '../helpers';
+import { expectEgressError, ofKind, synth } from '../support/helpers';
 
 /** A chart in an app that declares `value` as its NodeLocal DNSCache (no declaration when undefined). */
 function chartWithCache(value?: unknown): Chart {

@@ -1,5 +1,5 @@
 import { DnsEgressRule, DnsResolver, EgressModel, EgressPolicy, EgressSource, Protocol } from '../../src';
-import { chart } from '../helpers';
+import { chart } from '../support/helpers';
 
 describe('DnsResolver', () => {
   test('kubeDns() selects the cluster DNS pods by namespace and labels, on UDP and TCP 53', () => {

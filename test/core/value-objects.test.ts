@@ -2,7 +2,7 @@
 // factories, which find their problems once; the consuming construct raises them with its path.
 import { Destination, DnsResolver, EgressPolicy, EgressSource, Port } from '../../src';
 import { isPortNumber } from '../../src/core/port-number';
-import { chart, expectEgressError } from '../helpers';
+import { chart, expectEgressError } from '../support/helpers';
 
 describe('value objects', () => {
   test('constructors are closed: no subclass compiles (checked by tsc on this file)', () => {

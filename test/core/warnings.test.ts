@@ -2,7 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Destination, EgressErrors, EgressPolicy, EgressSource, EgressWarningId, EgressWarnings, Port, egressErrorCode } from '../../src';
 import { WARNING_CATALOGUE } from '../../src/core/warning-catalogue';
-import { expectEgressError, tempApp, writtenFiles } from '../helpers';
+import { expectEgressError, tempApp, writtenFiles } from '../support/helpers';
 
 const { BROAD_CIDR, IP_BLOCK_IN_CLUSTER, ISTIO_NAMESPACE_SCOPE, GATEWAY_BYPASS } = EgressWarningId;
 

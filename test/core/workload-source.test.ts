@@ -7,7 +7,7 @@ import * as plus33 from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import { Destination, EgressErrorCode, EgressPolicy, EgressSource, FixedEgressIp, FixedEgressIpProvider, Port } from '../../src';
 import { resolveWorkload } from '../../src/core/workload';
-import { expectEgressError } from '../helpers';
+import { expectEgressError } from '../support/helpers';
 
 process.env.CDK8S_EGRESS_QUIET = '1';
 

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { AllowedExternalService, Destination, EgressBackend, EgressPolicy, EgressSource, Port } from '../../src';
-import { expectEgressError } from '../helpers';
+import { expectEgressError } from '../support/helpers';
 
 // Two emitted objects with the same kind, namespace and name: applied together, the second
 // replaces the first. A NetworkPolicy replaced by another one's selector leaves its pods

@@ -1,6 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { chart, deployment, expectError, expectSynthError, statefulSet } from './util';
 import { EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
@@ -8,6 +7,7 @@ import {
   AlibabaAnnotationPrefix, AlibabaEipChargeType, AlibabaEipOptions, AlibabaEipReleaseStrategy, AlibabaPodNetworkingOptions,
   TerwayEniType, TerwayVSwitchSelectionPolicy,
 } from '../../src/fixed-ip/options';
+import { chart, deployment, expectError, expectSynthError, statefulSet } from '../support/fixed-ip';
 
 const template = (manifests: any[], kind: string) => manifests.find((m) => m.kind === kind).spec.template;
 

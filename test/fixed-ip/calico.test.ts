@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
-import { chart, deployment, expectError, expectSynthError } from './util';
 import { Destination, EgressModel, EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
 import { CalicoEncapsulation, CalicoFixedEgressIpOptions, CalicoPoolReservation } from '../../src/fixed-ip/options';
+import { chart, deployment, expectError, expectSynthError } from '../support/fixed-ip';
 
 const cluster = { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] };
 

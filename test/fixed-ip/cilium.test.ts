@@ -1,10 +1,10 @@
 import { Testing } from 'cdk8s';
-import { chart, deployment, expectError } from './util';
 import { Destination, EgressModel, EgressSource, EgressWarnings } from '../../src';
 import { FixedEgressIp } from '../../src/constructs/fixed-egress-ip';
 import { CiliumEgressGatewayValues } from '../../src/fixed-ip/cilium-values';
 import { FixedEgressIpProvider } from '../../src/fixed-ip/fixed-egress-ip-provider';
 import { CiliumFixedEgressIpOptions } from '../../src/fixed-ip/options';
+import { chart, deployment, expectError } from '../support/fixed-ip';
 
 const apiClient = () => EgressSource.pods({ namespace: 'production', labels: { app: 'api-client' } });
 const build = (options: CiliumFixedEgressIpOptions, destinations = [Destination.ipv4('203.0.113.0/24')]) => {

@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { chart, deployment } from './util';
 import { Destination, EgressSource } from '../../src';
 import { labelsCompatible } from '../../src/core/names';
 import { destinationsOverlap, goDuration, makeClusterScoped, sourcesOverlap, workloadOf } from '../../src/fixed-ip/private';
+import { chart, deployment } from '../support/fixed-ip';
 
 const d = (cidr: string, except: string[] = []) => (cidr.includes(':') ? Destination.ipv6(cidr, { except }) : Destination.ipv4(cidr, { except })).toConfig();
 

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { buildFixedIpSections } from '../../examples/seed/fixed-ip';
 import { EgressWarnings } from '../../src';
-import './util';
+import '../support/fixed-ip';
 
 describe('examples/seed/fixed-ip.ts', () => {
   const app = Testing.app();

@@ -13,7 +13,7 @@ import {
   Port,
 } from '../../src';
 import { CiliumBackend } from '../../src/backends/cilium/cilium-backend';
-import { tempApp, writtenFiles } from '../helpers';
+import { tempApp, writtenFiles } from '../support/helpers';
 
 // Another policy that gives routed pods direct egress reopens the path around the gateway
 // (NetworkPolicies add up): a routed host allowed directly is an error, an address block a warning.

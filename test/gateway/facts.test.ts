@@ -1,6 +1,6 @@
 import { Destination, EgressBackend, EgressGateway, EgressGatewayProvider, EgressModel, EgressSource, FactKind, Port, Protocol } from '../../src';
 import { EgressMonitoring } from '../../src/constructs/egress-monitoring';
-import { chart, ofKind, synth } from '../helpers';
+import { chart, ofKind, synth } from '../support/helpers';
 
 describe('gateway facts are typed', () => {
   test('a route fact carries its gateway, hosts, legs and control plane as values', () => {

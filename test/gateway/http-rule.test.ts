@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Destination, EgressBackend, EgressGateway, EgressGatewayProps, EgressSource, HttpRule, Port } from '../../src';
-import { chart, expectEgressError as expectError } from '../helpers';
+import { chart, expectEgressError as expectError } from '../support/helpers';
 
 // HttpRule values, checked where a route uses them (moved from test/constructs/egress-gateway.test.ts
 // to mirror src/gateway/http-rule.ts).

@@ -6,7 +6,7 @@ import { SourceConfig } from '../../src/core/source-config';
 import { GatewaySettings, IGatewayBinding } from '../../src/gateway/binding';
 import { HostEntry } from '../../src/gateway/route-model';
 import { RoutePlan } from '../../src/gateway/route-planner';
-import { chart, expectEgressError, ofKind, synth } from '../helpers';
+import { chart, expectEgressError, ofKind, synth } from '../support/helpers';
 
 /**
  * A provider the construct has never seen, shaped like an ambient waypoint: the sources reach

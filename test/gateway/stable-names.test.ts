@@ -9,7 +9,7 @@ import {
   EgressSource,
   Port,
 } from '../../src';
-import { synth } from '../helpers';
+import { synth } from '../support/helpers';
 
 // In GitOps an object whose name changes is deleted and created again. Adding a route for one
 // source, or another construct, must leave every object already emitted under the same name.

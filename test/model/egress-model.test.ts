@@ -1,5 +1,5 @@
 import { Destination, DefaultDenyEgress, EgressBackend, EgressModel, EgressPolicy, EgressSource, EnforcementLayer, GrantPurpose, Port, Protocol } from '../../src';
-import { chart } from '../helpers';
+import { chart } from '../support/helpers';
 
 describe('EgressModel', () => {
   const setup = () => {

@@ -5,10 +5,10 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { DeclaredIntents, Destination, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port, Protocol } from '../../src';
 import { ClusterNetworkPolicyTier } from '../../src/backends/cluster-network-policy/options';
-import { labelArb, nsArb } from '../arbitraries';
 import { evaluateCnp } from '../oracles/cnp-eval';
 import { evaluateMesh } from '../oracles/mesh-eval';
 import { evaluate as evaluateNp } from '../oracles/np-eval';
+import { labelArb, nsArb } from '../support/arbitraries';
 
 const CIDRS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/28'];
 const IPS = ['203.0.113.7', '198.51.100.9', '192.0.2.3', '192.0.2.200'];

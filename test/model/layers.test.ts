@@ -6,7 +6,7 @@ import {
   EgressReport, EnforcementLayer, Port, Protocol,
 } from '../../src';
 import { ClusterNetworkPolicyTier } from '../../src/backends/cluster-network-policy/options';
-import { chart } from '../helpers';
+import { chart } from '../support/helpers';
 
 const backend = { namespace: 'production', labels: { app: 'backend' } };
 

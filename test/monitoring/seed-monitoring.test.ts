@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { buildSeedApp } from '../../examples/seed/app';
 import { MonitoringSection } from '../../examples/seed/monitoring';
 import { EgressReport } from '../../src/report/egress-report';
-import { ofKind, synth } from '../helpers';
+import { ofKind, synth } from '../support/helpers';
 
 process.env.CDK8S_EGRESS_QUIET = '1';
 

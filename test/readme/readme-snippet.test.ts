@@ -5,7 +5,7 @@ import {
   AllowedExternalService, Destination, EgressBackend, EgressGateway, EgressMonitoring, EgressReport,
   EgressSource, FixedEgressIp, FixedEgressIpProvider, Port,
 } from '../../src';
-import { ofKind } from '../helpers';
+import { ofKind } from '../support/helpers';
 
 function readmeSnippet(app: App): void {
   const chart = new Chart(app, 'egress');

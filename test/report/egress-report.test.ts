@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
+import { buildRepresentativeApp } from './representative-app';
 import { Destination, DnsEgressRule, EgressPolicy, EgressSource, EgressWarningId, EgressWarnings, Port } from '../../src';
 import { EgressReport } from '../../src/report/egress-report';
-import { expectEgressError, tempApp, writtenFiles } from '../helpers';
-import { buildRepresentativeApp } from './representative-app';
+import { expectEgressError, tempApp, writtenFiles } from '../support/helpers';
 
 process.env.CDK8S_EGRESS_QUIET = '1';
 

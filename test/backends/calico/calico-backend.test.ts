@@ -4,10 +4,10 @@ import {
   CalicoEdition, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy,
   EgressSource, EgressWarningId, EgressWarnings, Port,
 } from '../../../src';
-import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../arbitraries';
-import { chart, ofKind, synth, expectEgressError } from '../../helpers';
 import { evaluateCalico } from '../../oracles/calico-eval';
-import { schemaErrors } from '../../schema';
+import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../support/arbitraries';
+import { chart, ofKind, synth, expectEgressError } from '../../support/helpers';
+import { schemaErrors } from '../../support/schema';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const calico = (options = {}) => EgressBackend.calico(options);

@@ -1,7 +1,7 @@
 // The declared Calico Open Source release: tiers from 3.29.
 import { App, Chart, Testing } from 'cdk8s';
 import { CalicoEdition, Destination, EgressBackend, IEgressBackend, EgressModel, EgressPolicy, EgressSource, Port } from '../../../src';
-import { expectEgressError, synth } from '../../helpers';
+import { expectEgressError, synth } from '../../support/helpers';
 
 function chartWith(context: Record<string, unknown> = {}): Chart {
   const app: App = Testing.app();

@@ -18,8 +18,8 @@ import {
   Protocol,
 } from '../../../src';
 import { isIdentityLabel } from '../../../src/backends/cilium/translate';
-import { chart, synth, tempApp, expectEgressError } from '../../helpers';
 import { agentRuleProblems, decodeSelector, grants, grantSet, portText } from '../../oracles/cilium-agent-rules';
+import { chart, synth, tempApp, expectEgressError } from '../../support/helpers';
 
 const cilium = () => EgressBackend.cilium();
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });

@@ -5,8 +5,8 @@ import {
   CiliumDnsFilter, DefaultDenyEgress, Destination, DnsEgressRule, DnsResolver, EgressBackend, EgressModel, EgressPolicy, EgressSource, Port, Protocol,
 } from '../../../src';
 import { EgressReport } from '../../../src/report/egress-report';
-import { expectEgressError, synth } from '../../helpers';
 import { agentRuleProblems } from '../../oracles/cilium-agent-rules';
+import { expectEgressError, synth } from '../../support/helpers';
 
 const source = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const KUBE_DNS = { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } };

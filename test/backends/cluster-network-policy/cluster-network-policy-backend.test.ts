@@ -4,9 +4,9 @@ import {
   ClusterNetworkPolicyTier, DefaultDenyEgress, Destination, EgressBackend, EgressModel, EgressPolicy,
   EgressSource, Port,
 } from '../../../src';
-import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../arbitraries';
-import { chart, synth, expectEgressError } from '../../helpers';
 import { evaluateCnp } from '../../oracles/cnp-eval';
+import { commonDestinationArbs, labelArb, nsArb, probeArb, rulesArb } from '../../support/arbitraries';
+import { chart, synth, expectEgressError } from '../../support/helpers';
 
 const backendPods = () => EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } });
 const cnp = (options = {}) => EgressBackend.clusterNetworkPolicy(options);

@@ -1,5 +1,4 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { expectError, synth } from './istio-helpers';
 import {
   AppProtocol,
   Capability,
@@ -18,7 +17,8 @@ import {
   Protocol,
 } from '../../../src';
 import { DestinationKind } from '../../../src/core/destination-config';
-import { chart, ofKind } from '../../helpers';
+import { chart, ofKind } from '../../support/helpers';
+import { expectError, synth } from '../../support/istio';
 
 // The Istio backend ignores DNS rules (sidecars do not intercept DNS). Until the constructs skip
 // capability checks for DNS resolvers on backends that do not control DNS, these policies name

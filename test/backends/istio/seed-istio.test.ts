@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
-import { synth } from './istio-helpers';
 import { NetworkPolicySection } from '../../../examples/seed/app';
 import { IstioEgressGatewaySection, IstioExternalServicesSection } from '../../../examples/seed/istio';
 import { EgressModel, Protocol } from '../../../src';
-import { ofKind } from '../../helpers';
+import { ofKind } from '../../support/helpers';
+import { synth } from '../../support/istio';
 
 describe('examples/seed/istio.ts', () => {
   // The seed app keeps DNS for `production` in the NetworkPolicy section's default-deny baseline.

@@ -2,7 +2,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { DnsResolver, Destination, EgressBackend, IEgressBackend, EgressModel, EgressPolicy, EgressSource, IstioWildcardResolution, Port } from '../../../src';
 import { EgressReport } from '../../../src/report/egress-report';
-import { expectEgressError, ofKind, synth } from '../../helpers';
+import { expectEgressError, ofKind, synth } from '../../support/helpers';
 
 const DNS = DnsResolver.addresses(['10.96.0.10/32']);
 

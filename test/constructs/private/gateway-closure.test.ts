@@ -1,5 +1,5 @@
 import { Destination, EgressBackend, EgressGateway, EgressSource, Port } from '../../../src';
-import { chart, expectEgressError, synth } from '../../helpers';
+import { chart, expectEgressError, synth } from '../../support/helpers';
 
 const route = (gw: EgressGateway, id = 'api', host = 'api.external.com') =>
   gw.addRoute(id, { source: EgressSource.pods({ namespace: 'production', labels: { app: 'backend' } }), destinations: [Destination.fqdn(host)], ports: [Port.HTTPS] });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { EgressBackend, EgressGateway, EgressGatewayProps, EgressGatewayProvider } from '../../../src';
-import { chart, expectEgressError as expectError } from '../../helpers';
+import { chart, expectEgressError as expectError } from '../../support/helpers';
 
 // Options of EgressGatewayProvider.istio(), checked when a gateway uses the provider (moved from
 // test/constructs/egress-gateway.test.ts to mirror src/gateway/istio/provider.ts).

@@ -4,7 +4,7 @@
 import { App, Chart } from 'cdk8s';
 import { Destination, DestinationKind, EgressModel, EgressPolicy, EgressSource, FactKind, Port } from '../../../src';
 import { EgressMonitoring } from '../../../src/constructs/egress-monitoring';
-import { chart } from '../../helpers';
+import { chart } from '../../support/helpers';
 
 export const RULE_NAME = 'egress-alerts';
 

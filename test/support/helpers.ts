@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { egressErrorCode, isEgressError } from '../src';
 import { expectValidManifests } from './schema';
+import { egressErrorCode, isEgressError } from '../../src';
 
 /** A fresh chart in a fresh app. */
 export function chart(namespace?: string): Chart {

@@ -1,7 +1,7 @@
 // fast-check arbitraries shared by the property tests that compare emitted objects with the
 // library's model (each backend test adds the destinations and options specific to it).
 import * as fc from 'fast-check';
-import { Destination, Port, Protocol } from '../src';
+import { Destination, Port, Protocol } from '../../src';
 
 export const labelArb = fc.constantFrom<Record<string, string>>({ app: 'a' }, { app: 'b' }, { app: 'a', tier: 'x' }, { tier: 'x' });
 export const nsArb = fc.constantFrom('ns-a', 'ns-b');

@@ -1,7 +1,7 @@
 // Shared helpers of the FixedEgressIp tests.
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { expectEgressError } from '../helpers';
+import { expectEgressError } from './helpers';
 
 // Warnings are asserted through EgressWarnings.list(); keep synth quiet.
 process.env.CDK8S_EGRESS_QUIET = '1';

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { expectValidManifests, schemaErrors, schemaFiles, schemaFilesProblem } from './schema';
 
-const repo = path.resolve(__dirname, '..');
+const repo = path.resolve(__dirname, '../..');
 
 describe('schema tier', () => {
   const np = (spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'y' }, spec });
