@@ -1,4 +1,4 @@
-import { Lib, loadedBy } from '../lazy-loading';
+import { Lib, loadedBy } from '../support/lazy-loading';
 
 describe('EgressBackend factories load their vendor module lazily', () => {
   afterEach(() => jest.resetModules());

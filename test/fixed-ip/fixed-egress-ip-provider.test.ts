@@ -1,4 +1,4 @@
-import { Lib, loadedBy } from '../lazy-loading';
+import { Lib, loadedBy } from '../support/lazy-loading';
 
 describe('FixedEgressIpProvider factories load their provider module lazily', () => {
   afterEach(() => jest.resetModules());

@@ -4,7 +4,7 @@ import * as path from 'path';
 // then calling something loads. The factories load a vendor module on first use, so
 // `require('cdk8s-egress')` loads none it does not use. Each vendor module is replaced, in an
 // isolated module registry, by a stand-in that records that it was loaded and then loads the real one.
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const VENDORS: Record<string, string> = {
   'kubernetes': 'src/backends/kubernetes/network-policy-backend',
   'cilium': 'src/backends/cilium/cilium-backend',
@@ -23,7 +23,7 @@ const VENDORS: Record<string, string> = {
 };
 
 /** The library's index module. */
-export type Lib = typeof import('../src');
+export type Lib = typeof import('../../src');
 
 /** The vendor modules (and generated bindings) that loading the library and then `run` load, in load order. */
 export function loadedBy(run: (lib: Lib) => unknown): string[] {
@@ -37,7 +37,7 @@ export function loadedBy(run: (lib: Lib) => unknown): string[] {
       });
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    run(require('../src') as Lib);
+    run(require('../../src') as Lib);
   });
   return loaded;
 }
