@@ -5,6 +5,7 @@ import { BypassClosure } from './private/gateway-closure';
 import { EGRESS_GATEWAY_PROPS, EGRESS_ROUTE_OPTIONS } from './private/schemas';
 import { IEgressBackend, backendProblems } from '../backends/contract';
 import { EgressBackend } from '../backends/egress-backend';
+import { watchAppChecks } from '../checks/app-checks';
 import { DeclaredIntents } from '../checks/intents';
 import { checkContext } from '../core/context';
 import { Destination } from '../core/destination';
@@ -17,11 +18,11 @@ import { Capability } from '../core/policy-config';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { IGatewayBinding } from '../gateway/binding';
-import { recordRoute } from '../gateway/bypass';
 import { EgressGatewayProvider } from '../gateway/egress-gateway-provider';
 import { optOutFact, routeFact } from '../gateway/facts';
 import { IEgressGatewayProvider } from '../gateway/provider';
 import { Planned, RoutePlan, mergeProblem, mergeRoute, newRouteBook, planHosts, planHttpRules, planLegs, planServiceAccounts } from '../gateway/route-planner';
+import { recordRoute } from '../gateway/route-records';
 import { EgressModel } from '../model/egress-model';
 
 const BYPASS_CLOSURE_ANNOTATION = 'egress.cdk8s.io/bypass-closure';
@@ -365,6 +366,8 @@ export class EgressGateway extends Construct implements IEgressGateway {
     });
     this.binding.routeAdded(route, source, objectRefs);
     recordRoute({ gateway: this, routePath: route.node.path, source: () => options.source.toConfig(), hosts });
+    // The gateway-bypass checks (src/checks/gateway-bypass.ts) report their findings here.
+    watchAppChecks(this);
     DeclaredIntents._watch(route);
     return [...hosts];
   }

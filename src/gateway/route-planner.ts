@@ -12,6 +12,7 @@ import { EgressErrorCode } from '../core/errors';
 import { sortedLabels } from '../core/names';
 import { Port } from '../core/port';
 import { AppProtocol, PortConfig, Protocol } from '../core/port-config';
+import { isPortNumber } from '../core/port-number';
 import { SourceConfig } from '../core/source-config';
 
 /** A value, or the first problem that kept it from being planned. */
@@ -74,7 +75,7 @@ export function planLegs(request: LegRequest, hosts: readonly string[], listener
   if (request.originationPort !== undefined && !origination) {
     return fail(EgressErrorCode.CONFLICTING_OPTIONS, `originationPort ${request.originationPort} has no effect without tlsOrigination: true. Remove it or set tlsOrigination: true`);
   }
-  if (!Number.isInteger(originationPort) || originationPort < 1 || originationPort > 65535) {
+  if (!isPortNumber(originationPort)) {
     return fail(EgressErrorCode.INVALID_PORT, `Invalid originationPort ${originationPort}: ports must be whole numbers from 1 to 65535`);
   }
   const byMode = new Map<LegMode, PortConfig>();

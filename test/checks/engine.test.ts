@@ -150,7 +150,10 @@ describe('ChecksEngine', () => {
       'intent-reachability',
       'union-allow-all',
       'dns-path',
+      'gateway-bypass',
+      'gateway-bypass-warning',
     ]);
-    expect(APP_CHECKS.every((check) => check.level === CheckLevel.ERROR)).toBe(true);
+    expect(APP_CHECKS.filter((check) => check.level !== CheckLevel.ERROR).map((check) => [check.id, check.level, check.warningId]))
+      .toEqual([['gateway-bypass-warning', CheckLevel.WARNING, EgressWarningId.GATEWAY_BYPASS]]);
   });
 });

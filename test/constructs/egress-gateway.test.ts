@@ -739,5 +739,11 @@ describe('EgressGateway | works across charts', () => {
     expect(drs).toHaveLength(1);
     expect(drs[0].spec.subsets.map((s: any) => s.name)).toEqual(['a-example-com-tls', 'b-example-com-tls']);
     expect(drs[0].spec.exportTo).toEqual(['.', 'batch', 'production']);
+
+    // AND the subsets are kept where every copy of the library in the process finds them: the
+    // cluster has one DestinationRule per gateway Service, whichever copy emits it
+    const kept = (app as unknown as Record<symbol, unknown>)[Symbol.for('cdk8s-egress.istioGatewaySubsets')] as Map<string, { models: unknown[] }>;
+    expect([...kept.keys()]).toEqual(['istio-system|istio-egressgateway.istio-system.svc.cluster.local']);
+    expect(kept.get('istio-system|istio-egressgateway.istio-system.svc.cluster.local')!.models).toHaveLength(2);
   });
 });

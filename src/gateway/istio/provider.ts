@@ -7,6 +7,7 @@ import { EgressError, Problem } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { num, optionalStruct, required, str, stringMap, struct } from '../../core/inputs';
 import { labelProblems, namespaceProblems, sortedLabels } from '../../core/names';
+import { isPortNumber } from '../../core/port-number';
 import { GatewaySettings, IGatewayBinding } from '../binding';
 import { IEgressGatewayProvider } from '../provider';
 
@@ -102,16 +103,15 @@ export class IstioEgressGatewayProvider implements IEgressGatewayProvider {
     if (Object.keys(this.controlPlaneLabels).length === 0) {
       problems.push({ code: EgressErrorCode.EMPTY_SELECTOR, message: 'controlPlaneLabels is empty, which would select every pod of the control plane namespace. Pass istiod\'s labels, e.g. { app: \'istiod\' }' });
     }
-    const validPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
     for (const [what, p] of [['tlsPort', this.tlsPort], ['httpPort', this.httpPort]] as const) {
-      if (!validPort(p.port) || !validPort(p.targetPort)) {
+      if (!isPortNumber(p.port) || !isPortNumber(p.targetPort)) {
         problems.push({ code: EgressErrorCode.INVALID_PORT, message: `Invalid ${what} { port: ${p.port}, targetPort: ${p.targetPort} }: both must be whole numbers from 1 to 65535` });
       }
     }
     if (this.tlsPort.port === this.httpPort.port || this.tlsPort.targetPort === this.httpPort.targetPort) {
       problems.push({ code: EgressErrorCode.CONFLICTING_OPTIONS, message: `tlsPort and httpPort must differ (both use ${this.tlsPort.port === this.httpPort.port ? `port ${this.tlsPort.port}` : `targetPort ${this.tlsPort.targetPort}`}): TLS and HTTP need separate gateway listeners` });
     }
-    if (!validPort(this.controlPlanePort)) {
+    if (!isPortNumber(this.controlPlanePort)) {
       problems.push({ code: EgressErrorCode.INVALID_PORT, message: `Invalid controlPlanePort ${this.controlPlanePort}: ports must be whole numbers from 1 to 65535` });
     }
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(this.serviceHost)) {

@@ -1,7 +1,7 @@
 // Renders an EgressGateway's routes as Istio objects. Loaded lazily by the construct, so
 // `require('cdk8s-egress')` does not load the Istio bindings.
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   DestinationRule,
   DestinationRuleSpec,
@@ -33,6 +33,7 @@ import { Telemetry, TelemetrySpec } from '../../../imports/telemetry.istio.io';
 import { MeshRegistry } from '../../backends/istio/mesh-registry';
 import { SourceConfig } from '../../core/source-config';
 import { plainApiObject } from '../../emit/objects';
+import { AppState, StateKey } from '../../util/app-state';
 import { hostLabel, slug, sortedUnique } from '../../util/naming';
 import { compareStrings } from '../../util/order';
 import {
@@ -65,19 +66,12 @@ export interface IstioGatewayRenderConfig {
   readonly annotations?: Record<string, string>;
 }
 
-/** Subsets of one gateway Service, shared app-wide by every EgressGateway that targets it. */
-class SubsetRegistry {
-  public static of(scope: IConstruct): Map<string, SharedSubsets> {
-    const root = scope.node.root as unknown as Record<string, Map<string, SharedSubsets> | undefined>;
-    let m = root[SUBSETS];
-    if (!m) {
-      m = new Map();
-      Object.defineProperty(root, SUBSETS, { value: m, enumerable: false });
-    }
-    return m;
-  }
-}
-const SUBSETS = '__cdk8sEgressIstioGatewaySubsets';
+/**
+ * The subsets of each gateway Service (by `namespace|serviceHost`), shared app-wide by every
+ * EgressGateway that targets it, and by every copy of the library in the process: the cluster has
+ * one DestinationRule per Service host.
+ */
+const SUBSETS = StateKey.shared<Map<string, SharedSubsets>>('istioGatewaySubsets');
 
 interface SharedSubsets {
   readonly rule: ApiObject;
@@ -159,7 +153,7 @@ export class IstioGatewayRenderer {
   /** The DestinationRule with one subset per routed (host, mode), shared by gateways on the same Service. */
   private ensureSubsets(): void {
     const c = this.config;
-    const registry = SubsetRegistry.of(this.scope);
+    const registry = AppState.of(this.scope).get(SUBSETS, () => new Map());
     const key = `${c.namespace}|${c.serviceHost}`;
     const shared = registry.get(key);
     if (shared) {

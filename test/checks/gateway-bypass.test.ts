@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   AllowedExternalService,
   DeclaredIntents,
@@ -13,6 +14,8 @@ import {
   Port,
 } from '../../src';
 import { CiliumBackend } from '../../src/backends/cilium/cilium-backend';
+import { watchAppChecks } from '../../src/checks/app-checks';
+import { gatewayRoutes, recordRoute } from '../../src/gateway/route-records';
 import { tempApp, writtenFiles } from '../support/helpers';
 
 // Another policy that gives routed pods direct egress reopens the path around the gateway
@@ -104,6 +107,25 @@ describe('gateway bypass through other policies', () => {
     route(gateway(cni));
     new AllowedExternalService(cni, 'direct', { source: routed(), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS], backends: [new CniBackend()] });
     expect(() => Testing.synth(cni)).toThrow(/direct\/cilium allows pods app=api in prod direct egress to api\.partner\.com/);
+  });
+
+  test('a route recorded by another copy of the library is checked too (the routes are shared by every copy in the process)', () => {
+    // GIVEN a second copy of the route records, as a construct library bundling its own cdk8s-egress has
+    let copy: typeof import('../../src/gateway/route-records') | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      copy = require('../../src/gateway/route-records') as typeof import('../../src/gateway/route-records');
+    });
+    expect(copy!.recordRoute).not.toBe(recordRoute);
+    const c = Testing.chart();
+    const gw = new Construct(c, 'gw');
+    copy!.recordRoute({ gateway: gw, routePath: 'test/gw/r', source: () => routed().toConfig(), hosts: ['api.partner.com'] });
+    watchAppChecks(gw);
+    // WHEN this copy allows the routed pods the routed host directly
+    new AllowedExternalService(c, 'direct', { source: routed(), destinations: [Destination.fqdn('api.partner.com')], ports: [Port.HTTPS], backends: [EgressBackend.cilium()] });
+    // THEN this copy's check sees the other copy's route, and reports at its gateway
+    expect(gatewayRoutes(c).map((r) => r.routePath)).toEqual(['test/gw/r']);
+    expect(() => Testing.synth(c)).toThrow(/\[test\/gw\] test\/direct\/cilium allows pods app=api in prod direct egress to api\.partner\.com, which route test\/gw\/r sends through this gateway/);
   });
 
   test('a finding for a policy of other (possibly overlapping) pods names both selections', () => {
