@@ -26,7 +26,7 @@ func NewIstioEgressGatewaySection(scope constructs.Construct, id string) cdk8s.C
 	chart := cdk8s.NewChart(scope, jsii.String(id), nil)
 	gateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{
 		Name:            jsii.String("egress-gateway"),
-		GatewayBackends: &[]egress.EgressBackend{egress.EgressBackend_Cilium(nil)},
+		GatewayBackends: &[]egress.IEgressBackend{egress.EgressBackend_Cilium(nil)},
 		// The egress audit log the seed's best practices ask for: the gateway runs in Istio's root
 		// namespace, where Istio ignores a workload-scoped Telemetry, so the routed sidecars log
 		// every attempt the mesh blocks or passes through instead.
@@ -70,7 +70,7 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 	// do the same with AllowedExternalService and both backends.
 	egress.NewEgressPolicy(chart, jsii.String("backend-partner-range"), &egress.EgressPolicyProps{
 		Name:     jsii.String("backend-partner-range"),
-		Backends: &[]egress.EgressBackend{egress.EgressBackend_Istio(nil)},
+		Backends: &[]egress.IEgressBackend{egress.EgressBackend_Istio(nil)},
 		Source:   backendPods(),
 		// Istio sidecars do not intercept DNS; DNS stays with the NetworkPolicy baseline.
 		Dns: &[]egress.DnsResolver{},
@@ -90,7 +90,7 @@ func NewIstioExternalServicesSection(scope constructs.Construct, id string) cdk8
 	denyGateway := egress.NewEgressGateway(chart, jsii.String("egress-gateway"), &egress.EgressGatewayProps{
 		Name:            jsii.String("egress-gateway"),
 		DenyPolicyName:  jsii.String("deny-external"),
-		GatewayBackends: &[]egress.EgressBackend{egress.EgressBackend_Cilium(nil)},
+		GatewayBackends: &[]egress.IEgressBackend{egress.EgressBackend_Cilium(nil)},
 	})
 	denyGateway.DenyHosts(jsii.Strings("*.example.com"))
 	egress.EgressWarnings_Acknowledge(denyGateway, jsii.String("cdk8s-egress:istioGatewayAccessLogRootNamespace"), jsii.String(rootNamespaceAccessLogs))
