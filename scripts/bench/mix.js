@@ -66,7 +66,7 @@ function buildMix(app, n) {
         break;
       case 'dns': {
         const resolvers = [DnsResolver.kubeDns(), DnsResolver.nodeLocalDnsCache()];
-        new DnsEgressRule(chart, id, { source: source(), resolvers });
+        new DnsEgressRule(chart, id, { source: source(), dns: resolvers });
         for (const r of resolvers) count([r.destination], r.ports());
         break;
       }
@@ -118,7 +118,7 @@ function buildMix(app, n) {
       case 'fixed-ip': {
         const destinations = [Destination.ipv4(`203.0.113.${octet}/32`)];
         new FixedEgressIp(chart, id, {
-          sources: [source()],
+          source: source(),
           destinations,
           provider: FixedEgressIpProvider.cilium({ nodeSelector: { 'egress-gateway': 'true' }, egressIp: `10.0.${Math.floor(i / 250) % 250}.${octet}` }),
         });
