@@ -72,6 +72,10 @@ export class ChecksEngine {
   private readonly watched = new Set<string>();
   /** Warnings already added, `check id|path|message`. */
   private readonly warned = new Set<string>();
+  /** The model revision at which every check last answered (unset when a check or a construct is added). */
+  private answeredAt?: number;
+  /** The kept error findings merged by path (see findingsAt). */
+  private errorsByPath?: Map<string, string[]>;
 
   private constructor(private readonly app: IConstruct) {
     app.node.addValidation({
@@ -87,6 +91,7 @@ export class ChecksEngine {
     if (this.checks.some((c) => c.id === check.id)) return;
     if (check.level === CheckLevel.WARNING && check.warningId === undefined) throw new Error(`cdk8s-egress: warning check ${check.id} has no warningId`);
     this.checks.push(check);
+    this.answeredAt = undefined;
     if (check.level === CheckLevel.WARNING && !this.checks.slice(0, -1).some((c) => c.level === CheckLevel.WARNING)) {
       EgressWarnings._addSynthCheck(this.app, () => this.addWarnings());
     }
@@ -102,6 +107,7 @@ export class ChecksEngine {
     const path = scope.node.path;
     if (this.watched.has(path)) return;
     this.watched.add(path);
+    this.answeredAt = undefined;
     scope.node.addValidation({ validate: () => this.findingsAt(path) });
   }
 
@@ -110,9 +116,20 @@ export class ChecksEngine {
     // The root's validation ran every check in this pass; this catches up with a change made
     // since (and runs them when a construct is validated on its own, with node.validate()).
     this.runAll(false);
-    const out: string[] = [];
-    for (const check of this.checks) if (check.level === CheckLevel.ERROR) out.push(...this.kept.get(check.id)?.byPath.get(path) ?? []);
-    return out;
+    if (this.errorsByPath === undefined) {
+      // The error findings of every check by path, in check order: built once per change of the
+      // kept answers, so each watched construct's validation is a lookup.
+      const merged = new Map<string, string[]>();
+      for (const check of this.checks) {
+        if (check.level !== CheckLevel.ERROR) continue;
+        for (const [at, messages] of this.kept.get(check.id)?.byPath ?? []) {
+          const list = merged.get(at);
+          if (list) list.push(...messages); else merged.set(at, [...messages]);
+        }
+      }
+      this.errorsByPath = merged;
+    }
+    return [...this.errorsByPath.get(path) ?? []];
   }
 
   /** Add what the warning checks find as warnings (each once). */
@@ -143,6 +160,10 @@ export class ChecksEngine {
 
   /** Run the checks whose answer may have changed; `newPass`: also those whose answer is never kept. */
   private runAll(newPass: boolean): void {
+    // Within one validation pass nothing but the model can change: once every check has answered
+    // at this model revision, a later call in the same pass has nothing to recompute.
+    const revision = EgressModel.of(this.app)._revisionNumber();
+    if (!newPass && this.answeredAt === revision) return;
     for (const check of this.checks) {
       const version = check.version ? check.version(this.app) : EgressModel.of(this.app)._revisionNumber();
       const kept = this.kept.get(check.id);
@@ -154,6 +175,8 @@ export class ChecksEngine {
         if (list) list.push(f.message); else byPath.set(f.path, [f.message]);
       }
       this.kept.set(check.id, { version, byPath });
+      this.errorsByPath = undefined;
     }
+    this.answeredAt = revision;
   }
 }

@@ -49,6 +49,7 @@ export class IstioGatewayBinding implements IGatewayBinding {
   public readonly controlPlane: GatewayControlPlane;
   public readonly listeners: GatewayListeners;
   private rendererInstance?: IstioGatewayRenderer;
+  private registryInstance?: MeshRegistry;
 
   public constructor(private readonly gateway: Construct, private readonly config: IstioGatewayConfig, private readonly settings: GatewaySettings) {
     // The gateway Deployment's name, as Istio's `source_workload` label reports it.
@@ -205,9 +206,13 @@ export class IstioGatewayBinding implements IGatewayBinding {
 
   /** The app's Istio bookkeeping, loaded on first use like the renderer (it emits Sidecars). */
   private registry(): MeshRegistry {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('../../backends/istio/mesh-registry') as MeshRegistryModule;
-    return mod.MeshRegistry.of(this.gateway);
+    if (!this.registryInstance) {
+      // Loaded on first use, like the renderer; the app's registry, kept for every later route.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require('../../backends/istio/mesh-registry') as MeshRegistryModule;
+      this.registryInstance = mod.MeshRegistry.of(this.gateway);
+    }
+    return this.registryInstance;
   }
 
   private renderer(): IstioGatewayRenderer {
