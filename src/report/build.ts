@@ -1,5 +1,5 @@
 // Builds the egress report from the app's model (policies + facts) and warnings. Never reads YAML.
-import { commandsForGateway, commandsForWorkload } from './commands';
+import { TypedReach, commandsForGateway, commandsForWorkload } from './commands';
 import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, WorkloadData } from './data';
 import { renderMermaid } from './mermaid';
 import { podOf, witnessHost, witnessPorts, witnessTarget } from '../checks/witness';
@@ -8,7 +8,7 @@ import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { hostnameCovers, isHostnameKind, istioHostDestination } from '../core/hosts';
 import { labelsMatch, sortedLabels } from '../core/names';
 import { EnforcementLayer } from '../core/policy-config';
-import { Protocol } from '../core/port-config';
+import { PortConfig, Protocol } from '../core/port-config';
 import { SourceConfig } from '../core/source-config';
 import { EgressWarning } from '../core/warnings';
 import { EgressFactDetails as K } from '../model/fact-details';
@@ -153,7 +153,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
     const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
     const myFixed = factsFor(FactKind.FIXED_EGRESS_IP);
-    const rows = new Map<string, { d: DestinationConfig; row: Omit<ReachRow, 'layers' | 'verdict'>; enforced: Set<string>; probes: Probe[] }>();
+    const rows = new Map<string, { d: DestinationConfig; ports: readonly PortConfig[]; gatewayId?: string; row: Omit<ReachRow, 'layers' | 'verdict'>; enforced: Set<string>; probes: Probe[] }>();
     const from = podOf(w);
     const dnsLines = new Map<string, Set<string>>();
 
@@ -195,6 +195,8 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
           const target = witnessTarget(d, p.source.namespace);
           rows.set(key, {
             d,
+            ports: rule.ports,
+            ...(gateway ? { gatewayId: gateway.id } : {}),
             enforced: new Set([objectLine(p)]),
             row: { destination: dest, kind: d.kind, ports, path, sourceIp: sourceIpFor(d, gateway), enforcedBy: [] },
             probes: target ? witnessPorts(rule.ports).map((port) => ({ from, ...target, ...port })) : [],
@@ -211,15 +213,24 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
         const appPorts = [...new Set((r.gatewayRoute?.legs ?? []).map((l) => l.appPort))];
         rows.set(`${h}|route`, {
           d,
+          ports: [],
+          gatewayId: gw.id,
           enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)),
           row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp: sourceIpFor(d, gw), enforcedBy: [] },
           probes: appPorts.map((port) => ({ from, toHostname: witnessHost(d), port, protocol: Protocol.TCP })),
         });
       }
     }
-    const reach = [...rows.values()]
-      .map((e): ReachRow => ({ ...e.row, enforcedBy: [...e.enforced].sort(), ...layersFor(check, w, e.probes) }))
-      .sort((a, b) => compareStrings(a.destination + a.ports.join(), b.destination + b.ports.join()));
+    // The rows with the typed values they were formatted from: the commands read those.
+    const typedReach = [...rows.values()]
+      .map((e): TypedReach => ({
+        row: { ...e.row, enforcedBy: [...e.enforced].sort(), ...layersFor(check, w, e.probes) },
+        destination: e.d,
+        ports: e.ports,
+        ...(e.gatewayId !== undefined ? { gatewayId: e.gatewayId } : {}),
+      }))
+      .sort((a, b) => compareStrings(a.row.destination + a.row.ports.join(), b.row.destination + b.row.ports.join()));
+    const reach = typedReach.map((t) => t.row);
 
     const logging = factsFor(FactKind.ACCESS_LOG);
     const alerts = factsFor(FactKind.ALERT);
@@ -256,7 +267,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     const gateways = [...new Map(myRoutes.map((r) => gatewayOf(r)).map((g) => [g.id, g])).values()];
     return {
       ...data,
-      commands: [...commandsForWorkload(data, mine, gateways, myFixed), ...extra],
+      commands: [...commandsForWorkload(data, typedReach, mine, gateways, myFixed), ...extra],
     };
   });
 

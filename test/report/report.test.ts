@@ -265,10 +265,13 @@ describe('EgressReport | Mermaid', () => {
 
   test('a probe command for every subdomain names a placeholder host, not the "(any depth)" note', () => {
     const base = { id: 'w', description: 'w', namespace: 'ns', podLabels: { app: 'a' }, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [] };
-    const commands = commandsForWorkload({
-      ...base,
-      reach: [{ destination: '*.googleapis.com (any depth)', kind: 'FqdnSuffix', ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: [], layers: [], verdict: 'allowed' }],
-    }, [], [], []);
+    const d = Destination.anySubdomainOf('googleapis.com').toConfig();
+    const p = Port.HTTPS.toConfig();
+    const commands = commandsForWorkload(base, [{
+      row: { destination: describeDestination(d, 'ns'), kind: d.kind, ports: [describePort(p)], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: [], layers: [], verdict: 'allowed' },
+      destination: d,
+      ports: [p],
+    }], [], [], []);
     expect(commands.map((c) => c.command)).toContain('kubectl exec -n ns "$POD" -- curl -sv --max-time 10 \'https://<name>.googleapis.com/\'');
   });
 
