@@ -1,7 +1,8 @@
 // Troubleshooting commands with the real names filled in: the seed's "Egress故障排查" list
 // (curl from the pod, the NetworkPolicy, cilium bpf egress list / policy get, istioctl
 // proxy-config routes on the gateway), tailored to each workload and gateway.
-import { CommandData, GatewayData, ReachRow, WorkloadData } from './data';
+import { CommandData, GatewayData, WorkloadData } from './data';
+import { TypedReach } from './typed-reach';
 import { describePort, labelText } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { parseObjectRef } from '../core/object-ref';
@@ -28,19 +29,6 @@ export function getObject(ref: string): string | undefined {
   const o = parseObjectRef(ref);
   if (!o) return undefined;
   return `kubectl get ${o.kind.toLowerCase()}${o.namespace ? ` -n ${sq(o.namespace)}` : ''} ${sq(o.name)} -o yaml`;
-}
-
-/**
- * A reach row with the typed values it was formatted from: the commands read these, never the
- * row's text. `ports` is empty when the row's ports are unrestricted (`all ports`) or routed
- * (`as routed`): no probe is written for those.
- */
-export interface TypedReach {
-  readonly row: ReachRow;
-  readonly destination: DestinationConfig;
-  readonly ports: readonly PortConfig[];
-  /** The id of the egress gateway the row goes through (`namespace/workload`). */
-  readonly gatewayId?: string;
 }
 
 /** The host a probe connects to, and whether it is a placeholder the user replaces. */

@@ -5,9 +5,10 @@ import { Chart, Testing } from 'cdk8s';
 import { Destination, EgressBackend, EgressPolicy, EgressSource, Port } from '../../src';
 import { describeDestination, describePort } from '../../src/core/describe';
 import { objectRef, parseObjectRef } from '../../src/core/object-ref';
-import { commandsForWorkload, getObject, TypedReach } from '../../src/report/commands';
+import { commandsForWorkload, getObject } from '../../src/report/commands';
 import { ReportData } from '../../src/report/data';
 import { EgressReport } from '../../src/report/egress-report';
+import { NOT_FIXED_SOURCE, TypedReach } from '../../src/report/typed-reach';
 
 process.env.CDK8S_EGRESS_QUIET = '1';
 
@@ -94,6 +95,7 @@ describe('EgressReport | commands from typed values', () => {
       row: { destination: 'shown.example.com', kind: 'Cidr', ports: ['TCP/80 (HTTP)'], path: 'direct', sourceIp: '', enforcedBy: [], layers: [], verdict: 'allowed' },
       destination: d,
       ports: [p],
+      source: NOT_FIXED_SOURCE,
     };
     const base = { id: 'w', description: 'w', namespace: 'ns', podLabels: {}, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [] };
     expect(commandsForWorkload(base, [reach], [], [], []).map((c) => c.command)).toEqual([
