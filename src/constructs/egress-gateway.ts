@@ -14,6 +14,7 @@ import { EgressError, Problem, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { argProblem, constructScope, list, str } from '../core/inputs';
 import { objectNameProblems } from '../core/names';
+import { objectRef } from '../core/object-ref';
 import { Capability } from '../core/policy-config';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
@@ -349,7 +350,7 @@ export class EgressGateway extends Construct implements IEgressGateway {
 
     if (this.bypassClosure) this.closure.add(options.source, source, legs, this.binding.pods, this.binding.controlPlane);
     const objectRefs = () => this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`).sort();
+      .map(objectRef).sort();
     const pods = this.binding.pods;
     EgressModel.of(this).recordFact({
       toFact: () => routeFact({

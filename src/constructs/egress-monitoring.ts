@@ -5,6 +5,7 @@ import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { constructScope } from '../core/inputs';
 import { labelProblems, namespaceProblems, objectNameProblems, sortedLabels } from '../core/names';
+import { objectRef } from '../core/object-ref';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
 import { EgressModel } from '../model/egress-model';
@@ -285,7 +286,7 @@ export class EgressMonitoring extends Construct {
     }) : [];
     this.alertNames = [...new Set(plan.groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : []))))].sort();
 
-    const ruleRef = `PrometheusRule/${namespace}/${name}`;
+    const ruleRef = objectRef({ kind: 'PrometheusRule', name, metadata: { namespace } });
     for (const a of plan.alertFacts) {
       model.recordFact({
         toFact: () => ({

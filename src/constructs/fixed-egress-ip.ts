@@ -12,6 +12,7 @@ import { EgressError, raise } from '../core/egress-error';
 import { EgressErrorCode } from '../core/errors';
 import { constructScope } from '../core/inputs';
 import { labelProblems, objectNameProblems } from '../core/names';
+import { objectRef } from '../core/object-ref';
 import { EgressSource } from '../core/source';
 import { EgressWarningId } from '../core/warning-ids';
 import { EgressWarnings } from '../core/warnings';
@@ -152,7 +153,7 @@ export class FixedEgressIp extends Construct {
           source: source.toConfig(),
           ...(this.provider.scopedByDestination ? { destinations } : {}),
           summary: `source IP: ${this.egressIdentity}${binding.details ? ` (${binding.details})` : ''}`,
-          objectRefs: this.apiObjects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`),
+          objectRefs: this.apiObjects.map(objectRef),
           details: { [EgressFactDetails.PROVIDER]: this.provider.id, [EgressFactDetails.EGRESS_IP]: this.egressIdentity },
         }),
       });

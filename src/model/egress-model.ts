@@ -69,8 +69,46 @@ export class EgressModel {
   }
 
   /**
-   * Record a fact (gateway route, fixed IP, logging, alert, opt-out). Evaluated when read.
-   * Called by the constructs; don't call this directly.
+   * Record a fact: the extension point for egress the library does not render.
+   *
+   * The library's constructs record their own facts (EgressGateway routes, FixedEgressIp,
+   * access logging, EgressMonitoring alerts, opt-outs). Call it yourself for what something else
+   * manages — a Cilium egress gateway or a NAT gateway set up outside the app, an Istio gateway
+   * installed by another chart, a hand-written alert — so that the report, monitoring and the
+   * app-wide checks know about it:
+   *
+   * - `FIXED_EGRESS_IP` with `source`, `destinations` and the `egressIp` detail: the report shows
+   *   the address as the source IP of the covered rows (with `provider: 'cilium'`, the
+   *   `cilium-dbg bpf egress list` command). The app-wide check that each destination is
+   *   reachable reports at the fact's `constructPath`: it fails synth when that path is one of the
+   *   library's constructs, and is not reported for a path of no construct.
+   * - `GATEWAY_ROUTE` without `gatewayRoute`: the report shows the path `via gateway <ns>/<workload>`
+   *   and the gateway's section; EgressMonitoring alerts on it when `provider` is `istio` (the
+   *   default) and `gatewayNamespace`, `gatewayWorkload` and `gatewayLabels` are set (synth fails
+   *   naming the missing keys), and warns (`cdk8s-egress:monitoringSkipsGateway`) for any other
+   *   provider. The model's layer verdicts and the reachability checks use typed routes only, so
+   *   they treat such a route's traffic as direct.
+   * - `ACCESS_LOG`, `ALERT`, `OPT_OUT`: listed for the workloads their `source` covers (every
+   *   workload when unset), with `troubleshoot` commands if given.
+   *
+   * The keys of `details` are the constants of `EgressFactDetails`. `toFact()` is called every
+   * time the model is read (checks at synth, `EgressReport`, `EgressMonitoring` when it is built),
+   * so it may read state that is completed later. Record before `EgressMonitoring` is built: a
+   * fact recorded after it that would change its rules (a gateway route) makes `app.synth()` fail.
+   *
+   * @example
+   * EgressModel.of(chart).recordFact({
+   *   toFact: () => ({
+   *     kind: FactKind.FIXED_EGRESS_IP,
+   *     constructPath: `${chart.node.path}/nat-gateway`,
+   *     source: { namespace: 'payments', podLabels: { app: 'billing' } },
+   *     destinations: [Destination.ipv4('198.51.100.0/24').toConfig()],
+   *     summary: 'source IP 203.0.113.10 via the VPC NAT gateway',
+   *     objectRefs: [],
+   *     details: { [EgressFactDetails.PROVIDER]: 'nat-gateway', [EgressFactDetails.EGRESS_IP]: '203.0.113.10' },
+   *   }),
+   * });
+   * @throws EgressError when `fact` has no `toFact()` method
    */
   public recordFact(fact: IEgressFactSource): void {
     if (typeof (fact as { toFact?: unknown } | undefined)?.toFact !== 'function') {

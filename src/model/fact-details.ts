@@ -1,6 +1,8 @@
 /**
  * Keys of `EgressFact.details` that `EgressMonitoring` and `EgressReport` read. Constructs that
- * record facts (egress gateways, fixed egress IPs, access logging) set them; values are strings.
+ * record facts (egress gateways, fixed egress IPs, access logging) set them, and so does a fact
+ * recorded by hand with `EgressModel.recordFact()` for a system the library does not render;
+ * values are strings.
  * List values are comma-separated, label sets are `key=value` pairs joined by commas, in sorted
  * key order.
  *

@@ -1,14 +1,15 @@
 // Builds the egress report from the app's model (policies + facts) and warnings. Never reads YAML.
 import { commandsForGateway, commandsForWorkload } from './commands';
 import { CommandData, FactLine, GatewayData, ReachRow, ReportData, WarningLine, WorkloadData } from './data';
-import { renderMermaid } from './mermaid';
+import { FlowGateway, FlowWorkload, renderMermaid } from './mermaid';
+import { NOT_FIXED_SOURCE, SourceAddress, TypedReach } from './typed-reach';
 import { podOf, witnessHost, witnessPorts, witnessTarget } from '../checks/witness';
 import { describeDestination, describePort, describeWorkload, workloadId } from '../core/describe';
 import { DestinationConfig, DestinationKind } from '../core/destination-config';
 import { hostnameCovers, isHostnameKind, istioHostDestination } from '../core/hosts';
 import { labelsMatch, sortedLabels } from '../core/names';
 import { EnforcementLayer } from '../core/policy-config';
-import { Protocol } from '../core/port-config';
+import { PortConfig, Protocol } from '../core/port-config';
 import { SourceConfig } from '../core/source-config';
 import { EgressWarning } from '../core/warnings';
 import { EgressFactDetails as K } from '../model/fact-details';
@@ -17,7 +18,7 @@ import { checkLayered } from '../model/layered';
 import { GrantPurpose, ModelPolicy } from '../model/policy';
 import { policyIndex } from '../model/policy-index';
 import { LayerVerdict, Probe } from '../model/probe';
-import { parseLabelList, routeHosts } from '../monitoring/route-facts';
+import { routeGateway, routeHosts } from '../monitoring/route-facts';
 import { cidrContains, cidrsOverlap, isCidr, parseCidr } from '../util/cidr';
 import { compareStrings } from '../util/order';
 
@@ -59,14 +60,12 @@ interface Gateway {
   readonly id: string;
 }
 
+/** The gateway of a route (typed, or the details of a fact recorded by hand: routeGateway reads both); its summary when it names none. */
 function gatewayOf(f: EgressFact): Gateway {
-  const r = f.gatewayRoute;
-  if (r) return { namespace: r.gateway.namespace, workload: r.gateway.workload, labels: sortedLabels(r.gateway.labels), id: `${r.gateway.namespace}/${r.gateway.workload}` };
-  const d = f.details ?? {};
-  const ns = d[K.GATEWAY_NAMESPACE];
-  const wl = d[K.GATEWAY_WORKLOAD];
-  const labels = d[K.GATEWAY_LABELS] ? parseLabelList(d[K.GATEWAY_LABELS]) : undefined;
-  if (ns && wl) return { namespace: ns, workload: wl, ...(labels ? { labels } : {}), id: `${ns}/${wl}` };
+  const g = routeGateway(f);
+  if (f.gatewayRoute || (g.namespace && g.workload)) {
+    return { namespace: g.namespace!, workload: g.workload!, ...(g.labels ? { labels: g.labels } : {}), id: `${g.namespace}/${g.workload}` };
+  }
   return { namespace: '', workload: '', id: f.summary };
 }
 
@@ -95,6 +94,18 @@ function sortLines(lines: FactLine[]): FactLine[] {
 function fixedIpText(f: EgressFact): string {
   const ip = f.details?.[K.EGRESS_IP];
   return ip ? `${ip} (fixed: ${f.summary})` : `fixed: ${f.summary}`;
+}
+
+/** An IPv4 or IPv6 address (or block) in a provider's free-text egress identity or a fact summary. */
+const IP_TOKEN = /\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?/i;
+
+/**
+ * The fixed source of a FIXED_EGRESS_IP fact, read from the fact's own fields: the first address in
+ * its `egressIp` detail (free text for some providers: `Calico pool p (10.10.0.0/30)`), else in its summary.
+ */
+function fixedSource(f: EgressFact): SourceAddress {
+  const address = IP_TOKEN.exec(f.details?.[K.EGRESS_IP] ?? '')?.[0] ?? IP_TOKEN.exec(f.summary)?.[0];
+  return address !== undefined ? { fixed: true, address } : { fixed: true };
 }
 
 /** `Kind/ns/name (backend release)`: an object and the release its description holds for. */
@@ -144,6 +155,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     keys.set(workloadId(norm), norm);
   }
   const attached = new Set<EgressFact>();
+  const flows: FlowWorkload[] = [];
   const attachedWarnings = new Set<EgressWarning>();
 
   const workloads: WorkloadData[] = [...keys.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([id, w]) => {
@@ -153,7 +165,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     const factsFor = (kind: FactKind) => facts.filter((f) => f.kind === kind && (f.source === undefined || covers(f.source, w)));
     const myRoutes = factsFor(FactKind.GATEWAY_ROUTE);
     const myFixed = factsFor(FactKind.FIXED_EGRESS_IP);
-    const rows = new Map<string, { d: DestinationConfig; row: Omit<ReachRow, 'layers' | 'verdict'>; enforced: Set<string>; probes: Probe[] }>();
+    const rows = new Map<string, { d: DestinationConfig; ports: readonly PortConfig[]; gatewayId?: string; source: SourceAddress; row: Omit<ReachRow, 'layers' | 'verdict'>; enforced: Set<string>; probes: Probe[] }>();
     const from = podOf(w);
     const dnsLines = new Map<string, Set<string>>();
 
@@ -164,16 +176,16 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       const gw = gatewayOf(r);
       return { path: `via gateway ${gw.id}`, gateway: gw };
     };
-    const sourceIpFor = (d: DestinationConfig, gw: Gateway | undefined): string => {
-      if (d.kind === DestinationKind.PODS) return IN_CLUSTER;
-      if (d.kind === DestinationKind.KUBE_API_SERVER) return 'pod or node IP (API server, in-cluster path)';
+    const sourceFor = (d: DestinationConfig, gw: Gateway | undefined): { sourceIp: string; source: SourceAddress } => {
+      if (d.kind === DestinationKind.PODS) return { sourceIp: IN_CLUSTER, source: NOT_FIXED_SOURCE };
+      if (d.kind === DestinationKind.KUBE_API_SERVER) return { sourceIp: 'pod or node IP (API server, in-cluster path)', source: NOT_FIXED_SOURCE };
       if (gw) {
         const gwPods: SourceConfig = { namespace: gw.namespace, podLabels: gw.labels ?? {} };
         const f = gw.labels && fixedIps.find((x) => x.source !== undefined && covers(x.source, gwPods) && factCoversDestination(x.destinations, d));
-        return f ? `${fixedIpText(f)} — the gateway's` : GATEWAY_NOT_FIXED;
+        return f ? { sourceIp: `${fixedIpText(f)} — the gateway's`, source: fixedSource(f) } : { sourceIp: GATEWAY_NOT_FIXED, source: NOT_FIXED_SOURCE };
       }
       const f = myFixed.find((x) => factCoversDestination(x.destinations, d));
-      return f ? fixedIpText(f) : NOT_FIXED;
+      return f ? { sourceIp: fixedIpText(f), source: fixedSource(f) } : { sourceIp: NOT_FIXED, source: NOT_FIXED_SOURCE };
     };
 
     for (const p of mine) {
@@ -193,10 +205,14 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
           if (entry) { entry.enforced.add(objectLine(p)); continue; }
           const { path, gateway } = pathFor(d);
           const target = witnessTarget(d, p.source.namespace);
+          const { sourceIp, source } = sourceFor(d, gateway);
           rows.set(key, {
             d,
+            ports: rule.ports,
+            ...(gateway ? { gatewayId: gateway.id } : {}),
+            source,
             enforced: new Set([objectLine(p)]),
-            row: { destination: dest, kind: d.kind, ports, path, sourceIp: sourceIpFor(d, gateway), enforcedBy: [] },
+            row: { destination: dest, kind: d.kind, ports, path, sourceIp, enforcedBy: [] },
             probes: target ? witnessPorts(rule.ports).map((port) => ({ from, ...target, ...port })) : [],
           });
         }
@@ -209,17 +225,29 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
         const d = istioHostDestination(h);
         if ([...rows.values()].some((e) => e.row.destination === h)) continue;
         const appPorts = [...new Set((r.gatewayRoute?.legs ?? []).map((l) => l.appPort))];
+        const { sourceIp, source } = sourceFor(d, gw);
         rows.set(`${h}|route`, {
           d,
+          ports: [],
+          gatewayId: gw.id,
+          source,
           enforced: new Set(r.objectRefs.map((o) => `${o} (gateway route)`)),
-          row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp: sourceIpFor(d, gw), enforcedBy: [] },
+          row: { destination: h, kind: d.kind, ports: ['as routed'], path: `via gateway ${gw.id}`, sourceIp, enforcedBy: [] },
           probes: appPorts.map((port) => ({ from, toHostname: witnessHost(d), port, protocol: Protocol.TCP })),
         });
       }
     }
-    const reach = [...rows.values()]
-      .map((e): ReachRow => ({ ...e.row, enforcedBy: [...e.enforced].sort(), ...layersFor(check, w, e.probes) }))
-      .sort((a, b) => compareStrings(a.destination + a.ports.join(), b.destination + b.ports.join()));
+    // The rows with the typed values they were formatted from: the commands read those.
+    const typedReach = [...rows.values()]
+      .map((e): TypedReach => ({
+        row: { ...e.row, enforcedBy: [...e.enforced].sort(), ...layersFor(check, w, e.probes) },
+        destination: e.d,
+        ports: e.ports,
+        ...(e.gatewayId !== undefined ? { gatewayId: e.gatewayId } : {}),
+        source: e.source,
+      }))
+      .sort((a, b) => compareStrings(a.row.destination + a.row.ports.join(), b.row.destination + b.row.ports.join()));
+    const reach = typedReach.map((t) => t.row);
 
     const logging = factsFor(FactKind.ACCESS_LOG);
     const alerts = factsFor(FactKind.ALERT);
@@ -254,9 +282,10 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
       warnings: myWarnings.map(warningLine),
     };
     const gateways = [...new Map(myRoutes.map((r) => gatewayOf(r)).map((g) => [g.id, g])).values()];
+    flows.push({ id, description: data.description, reach: typedReach });
     return {
       ...data,
-      commands: [...commandsForWorkload(data, mine, gateways, myFixed), ...extra],
+      commands: [...commandsForWorkload(data, typedReach, mine, gateways, myFixed), ...extra],
     };
   });
 
@@ -272,8 +301,10 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     e.facts.push(r);
     gwMap.set(gw.id, e);
   }
+  const gatewayFlows: FlowGateway[] = [];
   const gateways: GatewayData[] = [...gwMap.values()].sort((a, b) => compareStrings(a.gw.id, b.gw.id)).map((e) => {
     const f = e.gw.labels && fixedIps.find((x) => x.source !== undefined && covers(x.source, { namespace: e.gw.namespace, podLabels: e.gw.labels }));
+    gatewayFlows.push({ id: e.gw.id, source: f ? fixedSource(f) : NOT_FIXED_SOURCE });
     const base = {
       id: e.gw.id,
       namespace: e.gw.namespace,
@@ -291,7 +322,7 @@ export function buildReport(policies: readonly ModelPolicy[], facts: readonly Eg
     .sort((a, b) => compareStrings(a.kind + a.summary + a.declaredBy, b.kind + b.summary + b.declaredBy));
   const allWarnings = warnings.map(warningLine);
   const otherWarnings = warnings.filter((x) => !attachedWarnings.has(x)).map(warningLine);
-  const mermaid = renderMermaid(workloads, gateways);
+  const mermaid = renderMermaid(flows, gatewayFlows);
   return {
     formatVersion: 1,
     counts: { policies: policies.length, facts: facts.length, warnings: warnings.length, workloads: workloads.length },

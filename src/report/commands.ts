@@ -2,12 +2,15 @@
 // (curl from the pod, the NetworkPolicy, cilium bpf egress list / policy get, istioctl
 // proxy-config routes on the gateway), tailored to each workload and gateway.
 import { CommandData, GatewayData, WorkloadData } from './data';
-import { labelText } from '../core/describe';
-import { DestinationKind } from '../core/destination-config';
-import { isHostnameKind } from '../core/hosts';
+import { TypedReach } from './typed-reach';
+import { describePort, labelText } from '../core/describe';
+import { DestinationConfig, DestinationKind } from '../core/destination-config';
+import { parseObjectRef } from '../core/object-ref';
+import { AppProtocol, PortConfig, Protocol } from '../core/port-config';
 import { EgressFactDetails as K } from '../model/fact-details';
 import { EgressFact } from '../model/facts';
-import { ModelPolicy } from '../model/policy';
+import { GrantPurpose, ModelPolicy } from '../model/policy';
+import { IpFamily, familyBits, formatAddress, isCidr, parseCidr } from '../util/cidr';
 import { compareStrings } from '../util/order';
 
 interface GatewayRef {
@@ -21,56 +24,73 @@ export function sq(value: string): string {
   return /^[A-Za-z0-9_./:=,@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
 
-/** `Kind/namespace/name` → `kubectl get kind -n namespace name -o yaml`. */
+/** `Kind/namespace/name` → `kubectl get kind -n namespace name -o yaml`; undefined for any other reference. */
 export function getObject(ref: string): string | undefined {
-  const parts = ref.split('/');
-  if (parts.length !== 3 || !parts[0] || !parts[2]) return undefined;
-  const [kind, ns, name] = parts;
-  return `kubectl get ${kind.toLowerCase()}${ns ? ` -n ${sq(ns)}` : ''} ${sq(name)} -o yaml`;
+  const o = parseObjectRef(ref);
+  if (!o) return undefined;
+  return `kubectl get ${o.kind.toLowerCase()}${o.namespace ? ` -n ${sq(o.namespace)}` : ''} ${sq(o.name)} -o yaml`;
 }
 
-const PORT = /^(TCP|UDP|SCTP)\/(\d+)(?:-(\d+))?(?: \((\w+)\))?$/;
+/** The host a probe connects to, and whether it is a placeholder the user replaces. */
+function probeHost(d: DestinationConfig): { host: string; ip?: IpFamily; placeholder: boolean } | undefined {
+  switch (d.kind) {
+    case DestinationKind.FQDN:
+      return { host: d.hostname!, placeholder: false };
+    case DestinationKind.FQDN_PATTERN:
+    case DestinationKind.FQDN_SUFFIX:
+      // `*.example.com`: one label (pattern) or any number (suffix) in front of the domain
+      return { host: `<name>${d.hostname!.slice(1)}`, placeholder: true };
+    case DestinationKind.CIDR: {
+      const c = parseCidr(d.cidr!);
+      if (!isCidr(c)) return undefined;
+      return c.prefix === familyBits(c.family)
+        ? { host: formatAddress(c.family, c.network), ip: c.family, placeholder: false }
+        : { host: `<an address in ${c.text}>`, placeholder: true };
+    }
+    default:
+      return undefined;
+  }
+}
 
-/** A connection test from `$POD` for one destination and port. */
-function probe(ns: string, destination: string, kind: string, port: string): CommandData | undefined {
-  const m = PORT.exec(port);
-  if (!m) return undefined;
-  const [, proto, first, , app] = m;
+/** A connection test from `$POD` for one destination and port: curl for HTTP(S), nc otherwise, none for SCTP or a whole protocol. */
+function probe(ns: string, r: TypedReach, p: PortConfig): CommandData | undefined {
+  if (p.port === undefined || p.protocol === Protocol.SCTP) return undefined;
+  const target = probeHost(r.destination);
+  if (!target) return undefined;
+  const { host, placeholder } = target;
   const exec = `kubectl exec -n ${sq(ns)} "$POD" --`;
-  let host = destination;
-  // `*.example.com`, or `*.example.com (any depth)` for every subdomain
-  if (kind === DestinationKind.FQDN_PATTERN || kind === DestinationKind.FQDN_SUFFIX) host = `<name>${destination.split(' ')[0].slice(1)}`;
-  if (kind === DestinationKind.CIDR) {
-    const [addr, prefix] = destination.split(' ')[0].split('/');
-    host = (prefix === '32' || prefix === '128') ? addr : `<an address in ${destination.split(' ')[0]}>`;
+  const on = `${r.row.destination} on ${describePort(p)}${placeholder ? ' (replace the placeholder)' : ''}`;
+  const urlHost = target.ip === 6 ? `[${host}]` : host;
+  const https = p.appProtocol === AppProtocol.HTTPS
+    || (p.appProtocol === undefined && p.port === 443 && r.destination.kind !== DestinationKind.CIDR);
+  if (p.protocol === Protocol.TCP && https) {
+    return { purpose: `reach ${on}`, command: `${exec} curl -sv --max-time 10 ${sq(`https://${urlHost}${p.port === 443 ? '' : `:${p.port}`}/`)}` };
   }
-  const placeholder = host.includes('<') ? ' (replace the placeholder)' : '';
-  if (proto === 'TCP' && (app === 'HTTPS' || (app === undefined && first === '443' && kind !== DestinationKind.CIDR))) {
-    return { purpose: `reach ${destination} on ${port}${placeholder}`, command: `${exec} curl -sv --max-time 10 ${sq(`https://${host}${first === '443' ? '' : `:${first}`}/`)}` };
+  if (p.protocol === Protocol.TCP && p.appProtocol === AppProtocol.HTTP) {
+    return { purpose: `reach ${on}`, command: `${exec} curl -sv --max-time 10 ${sq(`http://${urlHost}${p.port === 80 ? '' : `:${p.port}`}/`)}` };
   }
-  if (proto === 'TCP' && app === 'HTTP') {
-    return { purpose: `reach ${destination} on ${port}${placeholder}`, command: `${exec} curl -sv --max-time 10 ${sq(`http://${host}${first === '80' ? '' : `:${first}`}/`)}` };
-  }
-  if (proto === 'SCTP') return undefined;
-  return { purpose: `open a connection to ${destination} on ${port}${placeholder}`, command: `${exec} nc -vz${proto === 'UDP' ? 'u' : ''} -w 5 ${sq(host)} ${first}` };
+  return { purpose: `open a connection to ${on}`, command: `${exec} nc -vz${p.protocol === Protocol.UDP ? 'u' : ''} -w 5 ${sq(host)} ${p.port}` };
 }
 
-export function commandsForWorkload(w: Omit<WorkloadData, 'commands'>, policies: readonly ModelPolicy[], gateways: readonly GatewayRef[], fixedIps: readonly EgressFact[]): CommandData[] {
+export function commandsForWorkload(
+  w: Omit<WorkloadData, 'commands' | 'reach'>, reach: readonly TypedReach[], policies: readonly ModelPolicy[],
+  gateways: readonly GatewayRef[], fixedIps: readonly EgressFact[],
+): CommandData[] {
   const out: CommandData[] = [];
   const ns = w.namespace;
   const selector = Object.keys(w.podLabels).length ? ` -l ${sq(labelText(w.podLabels))}` : '';
   out.push({ purpose: 'pick a pod of the workload', command: `POD=$(kubectl get pod -n ${sq(ns)}${selector} -o jsonpath='{.items[0].metadata.name}')` });
-  for (const r of w.reach) {
-    if (r.kind === DestinationKind.FQDN) out.push({ purpose: `resolve ${r.destination} from the pod`, command: `kubectl exec -n ${sq(ns)} "$POD" -- nslookup ${sq(r.destination)}` });
-    if (!isHostnameKind(r.kind as DestinationKind) && r.kind !== DestinationKind.CIDR) continue;
+  for (const r of reach) {
+    const d = r.destination;
+    if (d.kind === DestinationKind.FQDN) out.push({ purpose: `resolve ${r.row.destination} from the pod`, command: `kubectl exec -n ${sq(ns)} "$POD" -- nslookup ${sq(d.hostname!)}` });
     for (const p of r.ports) {
-      const c = probe(ns, r.destination, r.kind, p);
+      const c = probe(ns, r, p);
       if (c) out.push(c);
     }
   }
   for (const p of [...policies].sort((a, b) => compareStrings(a.objectRef, b.objectRef))) {
     const get = getObject(p.objectRef);
-    if (get) out.push({ purpose: `the ${p.backend} policy that ${p.purpose === 'Deny' ? 'isolates' : 'allows'} it`, command: get });
+    if (get) out.push({ purpose: `the ${p.backend} policy that ${p.purpose === GrantPurpose.DENY ? 'isolates' : 'allows'} it`, command: get });
   }
   const backends = new Set(policies.map((p) => p.backend));
   if (backends.has('kubernetes')) {
@@ -92,8 +112,8 @@ export function commandsForWorkload(w: Omit<WorkloadData, 'commands'>, policies:
   for (const g of gateways) {
     if (!g.namespace) continue;
     out.push({ purpose: `routes the sidecar knows for the gateway ${g.id}`, command: `istioctl proxy-config routes "$POD" -n ${sq(ns)}` });
-    for (const r of w.reach.filter((x) => x.path === `via gateway ${g.id}` && x.kind === DestinationKind.FQDN)) {
-      out.push({ purpose: `the sidecar's cluster for ${r.destination}`, command: `istioctl proxy-config clusters "$POD" -n ${sq(ns)} --fqdn ${sq(r.destination)}` });
+    for (const r of reach.filter((x) => x.gatewayId === g.id && x.destination.kind === DestinationKind.FQDN)) {
+      out.push({ purpose: `the sidecar's cluster for ${r.row.destination}`, command: `istioctl proxy-config clusters "$POD" -n ${sq(ns)} --fqdn ${sq(r.destination.hostname!)}` });
     }
     out.push({ purpose: `routes on the egress gateway ${g.id}`, command: `istioctl proxy-config routes deploy/${g.workload} -n ${sq(g.namespace)}` });
   }

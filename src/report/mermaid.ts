@@ -1,7 +1,22 @@
 // A Mermaid flowchart of workloads → egress gateways → external destinations. Node ids are derived
 // from names (sanitized to [A-Za-z0-9_], prefixed by kind, numbered on collision) in sorted
 // order, so the text is deterministic and diffable. In-cluster destinations are not drawn.
-import { GatewayData, WorkloadData } from './data';
+import { SourceAddress, TypedReach } from './typed-reach';
+import { DestinationKind } from '../core/destination-config';
+import { isHostnameKind } from '../core/hosts';
+
+/** A workload as the picture draws it: its rows with their typed destination, gateway and source. */
+export interface FlowWorkload {
+  readonly id: string;
+  readonly description: string;
+  readonly reach: readonly TypedReach[];
+}
+
+/** An egress gateway as the picture draws it. */
+export interface FlowGateway {
+  readonly id: string;
+  readonly source: SourceAddress;
+}
 
 /** Text inside a quoted Mermaid label: quotes and `#` become entity codes. */
 export function mermaidText(s: string): string {
@@ -25,42 +40,41 @@ class Ids {
   }
 }
 
-const EXTERNAL = new Set(['Fqdn', 'FqdnPattern', 'FqdnSuffix', 'Cidr']);
-
-/** An IPv4 or IPv6 address (or block) in a source-IP description. */
-const IP_TOKEN = /\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?/i;
-
-/** The edge label for a fixed source: its address when the description names one. */
-function sourceLabel(text: string): string {
-  const ip = IP_TOKEN.exec(text);
-  return ip ? `src ${ip[0]}` : 'fixed src';
+/** Drawn: what leaves the cluster (addresses and hostnames). */
+function isExternal(r: TypedReach): boolean {
+  return r.destination.kind === DestinationKind.CIDR || isHostnameKind(r.destination.kind);
 }
 
-export function renderMermaid(workloads: readonly WorkloadData[], gateways: readonly GatewayData[]): string {
+/** The edge label for a source: its address when a fixed one names one, `fixed src` when it names none, '' when not fixed. */
+function sourceLabel(s: SourceAddress | undefined): string {
+  if (!s?.fixed) return '';
+  return s.address !== undefined ? `src ${s.address}` : 'fixed src';
+}
+
+export function renderMermaid(workloads: readonly FlowWorkload[], gateways: readonly FlowGateway[]): string {
   const ids = new Ids();
   const lines: string[] = ['flowchart LR'];
   const edges = new Set<string>();
   const dests = new Set<string>();
-  const drawn = workloads.filter((w) => w.reach.some((r) => EXTERNAL.has(r.kind)));
+  const drawn = workloads.filter((w) => w.reach.some(isExternal));
   const usedGateways = new Set<string>();
 
   for (const w of drawn) {
-    for (const r of w.reach.filter((x) => EXTERNAL.has(x.kind))) {
+    for (const r of w.reach.filter(isExternal)) {
       const wid = ids.get('w', w.id);
-      const did = ids.get('d', r.destination);
-      dests.add(r.destination);
-      const ports = r.ports.join(', ');
-      const gw = r.path.startsWith('via gateway ') ? r.path.slice('via gateway '.length) : undefined;
-      if (gw) {
+      const did = ids.get('d', r.row.destination);
+      dests.add(r.row.destination);
+      const ports = r.row.ports.join(', ');
+      const gw = r.gatewayId;
+      if (gw !== undefined) {
         usedGateways.add(gw);
         const gid = ids.get('g', gw);
         edges.add(`  ${wid} -->|"${mermaidText(ports)}"| ${gid}`);
-        const g = gateways.find((x) => x.id === gw);
-        const src = g && !g.sourceIp.includes('not fixed') ? sourceLabel(g.sourceIp) : '';
+        const src = sourceLabel(gateways.find((x) => x.id === gw)?.source);
         edges.add(`  ${gid} -->${src ? `|"${mermaidText(src)}"|` : ''} ${did}`);
       } else {
-        const src = r.sourceIp.includes('not fixed') ? '' : ` · ${sourceLabel(r.sourceIp)}`;
-        edges.add(`  ${wid} -->|"${mermaidText(ports + src)}"| ${did}`);
+        const src = sourceLabel(r.source);
+        edges.add(`  ${wid} -->|"${mermaidText(src ? `${ports} · ${src}` : ports)}"| ${did}`);
       }
     }
   }

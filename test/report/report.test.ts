@@ -10,6 +10,7 @@ import { commandsForWorkload } from '../../src/report/commands';
 import { ReportData } from '../../src/report/data';
 import { EgressReport } from '../../src/report/egress-report';
 import { mermaidText, renderMermaid } from '../../src/report/mermaid';
+import { NOT_FIXED_SOURCE, SourceAddress, TypedReach } from '../../src/report/typed-reach';
 
 const GOLDEN = path.join(__dirname, 'golden');
 process.env.CDK8S_EGRESS_QUIET = '1';
@@ -239,22 +240,31 @@ describe('EgressReport | Istio allow-lists', () => {
   });
 });
 
+/** A reach row drawn from typed values: HTTPS to `destination`, direct, from `source`. */
+function typedRow(destination: Destination, source: SourceAddress = NOT_FIXED_SOURCE): TypedReach {
+  const d = destination.toConfig();
+  const p = Port.HTTPS.toConfig();
+  return {
+    row: { destination: describeDestination(d, 'ns'), kind: d.kind, ports: [describePort(p)], path: 'direct', sourceIp: '', enforcedBy: [], layers: [], verdict: 'allowed' },
+    destination: d,
+    ports: [p],
+    source,
+  };
+}
+
 describe('EgressReport | Mermaid', () => {
   test('the representative picture is well-formed', () => {
     expect(checkFlowchart(report().renderMermaid())).toEqual([]);
   });
 
   test('every hostname kind is drawn; a fixed source is labelled with its address, or as fixed when it has none', () => {
-    const base = { namespace: 'ns', podLabels: {}, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [], commands: [] };
-    const reach = (destination: string, kind: string, sourceIp: string) => ({ destination, kind, ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp, enforcedBy: [], layers: [], verdict: 'allowed' });
     const text = renderMermaid([{
-      ...base,
       id: 'w',
       description: 'w',
       reach: [
-        reach('*.googleapis.com (any depth)', 'FqdnSuffix', '10.0.0.100 (fixed: source IP 10.0.0.100 via Cilium egress gateway)'),
-        reach('api.github.com', 'Fqdn', 'an Alibaba Cloud EIP per pod (fixed: an Alibaba Cloud EIP per pod)'),
-        reach('*.example.com', 'FqdnPattern', 'node IP (SNAT) — not fixed'),
+        typedRow(Destination.anySubdomainOf('googleapis.com'), { fixed: true, address: '10.0.0.100' }),
+        typedRow(Destination.fqdn('api.github.com'), { fixed: true }),
+        typedRow(Destination.fqdnPattern('*.example.com')),
       ],
     }], []);
     expect(checkFlowchart(text)).toEqual([]);
@@ -265,18 +275,53 @@ describe('EgressReport | Mermaid', () => {
 
   test('a probe command for every subdomain names a placeholder host, not the "(any depth)" note', () => {
     const base = { id: 'w', description: 'w', namespace: 'ns', podLabels: { app: 'a' }, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [] };
-    const commands = commandsForWorkload({
-      ...base,
-      reach: [{ destination: '*.googleapis.com (any depth)', kind: 'FqdnSuffix', ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: [], layers: [], verdict: 'allowed' }],
-    }, [], [], []);
+    const d = Destination.anySubdomainOf('googleapis.com').toConfig();
+    const p = Port.HTTPS.toConfig();
+    const commands = commandsForWorkload(base, [{
+      row: { destination: describeDestination(d, 'ns'), kind: d.kind, ports: [describePort(p)], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: [], layers: [], verdict: 'allowed' },
+      destination: d,
+      ports: [p],
+      source: NOT_FIXED_SOURCE,
+    }], [], [], []);
     expect(commands.map((c) => c.command)).toContain('kubectl exec -n ns "$POD" -- curl -sv --max-time 10 \'https://<name>.googleapis.com/\'');
   });
 
+  test('a fixed source is labelled with the first address of the fact\'s egressIp detail, else of its summary, else as fixed', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    const fixed = (namespace: string, summary: string, egressIp?: string) => {
+      new EgressPolicy(c, namespace, { source: EgressSource.namespace(namespace) }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+      EgressModel.of(c).recordFact({
+        toFact: () => ({
+          kind: FactKind.FIXED_EGRESS_IP,
+          constructPath: `c/${namespace}-ip`,
+          source: { namespace },
+          summary,
+          objectRefs: [],
+          details: { provider: 'other', ...(egressIp === undefined ? {} : { egressIp }) },
+        }),
+      });
+    };
+    fixed('calico', 'source IP: Calico pool p (10.10.0.0/30)', 'Calico pool p (10.10.0.0/30)');
+    fixed('summary', 'leaves from 192.0.2.9 via the NAT gateway');
+    fixed('eip', 'an Alibaba Cloud EIP per pod', 'an Alibaba Cloud EIP per pod');
+    new EgressPolicy(c, 'plain', { source: EgressSource.namespace('plain') }).allow(Destination.ipv4('203.0.113.0/24'), Port.HTTPS);
+    const edges = EgressReport.of(app).renderMermaid().split('\n').filter((l) => l.includes('-->')).sort();
+    expect(edges).toEqual([
+      '  w_calico -->|"TCP/443 (HTTPS) · src 10.10.0.0/30"| d_203_0_113_0_24',
+      '  w_eip -->|"TCP/443 (HTTPS) · fixed src"| d_203_0_113_0_24',
+      '  w_plain -->|"TCP/443 (HTTPS)"| d_203_0_113_0_24',
+      '  w_summary -->|"TCP/443 (HTTPS) · src 192.0.2.9"| d_203_0_113_0_24',
+    ]);
+  });
+
   test('node ids are sanitized and unique; labels cannot break out of their quotes', () => {
-    const reach = (destination: string, kind = 'Fqdn') => ({ destination, kind, ports: ['TCP/443 (HTTPS)'], path: 'direct', sourceIp: 'node IP (SNAT) — not fixed', enforcedBy: [], layers: [], verdict: 'allowed' });
-    const base = { namespace: 'ns', podLabels: {}, isolated: true, isolatedBy: [], dns: [], logging: [], alerts: [], optOuts: [], warnings: [], commands: [] };
     const text = renderMermaid([
-      { ...base, id: 'end', description: 'a "quoted" #name', reach: [reach('a.example.com'), reach('a-example.com'), reach('10.0.0.0/8', 'Cidr'), reach('db', 'Pods')] },
+      {
+        id: 'end',
+        description: 'a "quoted" #name',
+        reach: [typedRow(Destination.fqdn('a.example.com')), typedRow(Destination.fqdn('a-example.com')), typedRow(Destination.ipv4('10.0.0.0/8')), typedRow(Destination.pods({ labels: { app: 'db' } }))],
+      },
     ], []);
     expect(checkFlowchart(text)).toEqual([]);
     expect(text).toContain('w_end["a #quot;quoted#quot; #35;name"]');

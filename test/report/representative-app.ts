@@ -1,8 +1,8 @@
 // A representative app for the egress report: NetworkPolicy workloads, a deny baseline, an
 // external service with an acknowledged warning, an Istio egress gateway route whose gateway pods
 // leave from a fixed IP, access logging, an opt-out, and monitoring. The gateway, fixed-IP,
-// access-log and opt-out facts are recorded directly, with the detail keys of docs/monitoring.md,
-// standing in for the constructs that will record them.
+// access-log and opt-out facts are recorded by hand with EgressModel.recordFact(), with the detail
+// keys of docs/monitoring.md, as for systems the library does not render.
 import { App, Chart } from 'cdk8s';
 import {
   AllowedExternalService, DefaultDenyEgress, Destination, DestinationKind, EgressModel, EgressPolicy,

@@ -7,6 +7,7 @@ import { watchAppChecks } from '../../checks/app-checks';
 import { needsDnsPath } from '../../checks/dns-path';
 import { raise } from '../../core/egress-error';
 import { objectNameProblems } from '../../core/names';
+import { objectRef } from '../../core/object-ref';
 import { EgressPolicyConfig, EgressRuleConfig, EnforcementLayer, PolicyMetadata } from '../../core/policy-config';
 import { SourceConfig } from '../../core/source-config';
 import { EgressModel } from '../../model/egress-model';
@@ -87,7 +88,7 @@ export class PolicyRenderer implements IEgressPolicyDefinition, IModelPolicySour
       constructPath: this.constructPath,
       backend: this.backendId,
       // read when the model is read: backends may regroup their objects as rules are added
-      objectRef: objects[0] ? `${objects[0].kind}/${objects[0].metadata.namespace ?? ''}/${objects[0].name}` : this.constructPath,
+      objectRef: objects[0] ? objectRef(objects[0]) : this.constructPath,
       purpose: this.options.purpose,
       source,
       rules: this.options.rules(),

@@ -8,6 +8,7 @@ import type { MeshRegistry } from '../../backends/istio/mesh-registry';
 import { EgressError } from '../../core/egress-error';
 import { EgressErrorCode } from '../../core/errors';
 import { hostnameMatches, istioHostDestination } from '../../core/hosts';
+import { objectRef, parseObjectRef } from '../../core/object-ref';
 import { SourceConfig } from '../../core/source-config';
 import { EgressWarningId } from '../../core/warning-ids';
 import { EgressWarnings } from '../../core/warnings';
@@ -78,7 +79,7 @@ export class IstioGatewayBinding implements IGatewayBinding {
         constructPath: this.gateway.node.path,
         source: { namespace: c.namespace, podLabels: { ...c.selector } },
         summary: `every connection through egress gateway ${c.namespace}/${this.pods.workload} is access-logged (Istio Telemetry, envoy)`,
-        objectRefs: refs().filter((r) => r.startsWith('Telemetry/')),
+        objectRefs: refs().filter((r) => parseObjectRef(r)?.kind === 'Telemetry'),
         details: { ...gatewayDetails(c.id, this.pods), [EgressFactDetails.LOGS_BLOCKED]: 'false' },
       }),
     });
@@ -172,7 +173,7 @@ export class IstioGatewayBinding implements IGatewayBinding {
         constructPath: route.node.path,
         source,
         summary: 'blocked (BlackHoleCluster) and pass-through attempts of the sidecars are access-logged',
-        objectRefs: objectRefs().filter((r) => r.startsWith('Telemetry/')),
+        objectRefs: objectRefs().filter((r) => parseObjectRef(r)?.kind === 'Telemetry'),
         details: { [EgressFactDetails.PROVIDER]: this.config.id, [EgressFactDetails.LOGS_BLOCKED]: 'true' },
       }),
     });
@@ -196,7 +197,7 @@ export class IstioGatewayBinding implements IGatewayBinding {
 
   /** `Kind/namespace/name` of every object under the gateway, sorted. */
   private objectRefs(): () => string[] {
-    return () => this.gateway.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject).map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.name}`).sort();
+    return () => this.gateway.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject).map(objectRef).sort();
   }
 
   /** Identifies the gateway pods (namespace and selector). */
