@@ -81,7 +81,7 @@ export class ChecksEngine {
     app.node.addValidation({
       validate: () => {
         this.runAll(true);
-        return [];
+        return this.unwatchedFindings();
       },
     });
   }
@@ -133,6 +133,22 @@ export class ChecksEngine {
   }
 
   /** Add what the warning checks find as warnings (each once). */
+  /**
+   * Error findings at a path that no watched construct has (a fact recorded by hand under a path of
+   * no construct of the library): reported at the root with their path, never dropped.
+   */
+  private unwatchedFindings(): string[] {
+    const out: string[] = [];
+    for (const check of this.checks) {
+      if (check.level !== CheckLevel.ERROR) continue;
+      for (const [path, messages] of this.kept.get(check.id)?.byPath ?? []) {
+        if (this.watched.has(path)) continue;
+        for (const message of messages) out.push(`at ${path === '' ? 'the app root' : path}: ${message}`);
+      }
+    }
+    return out;
+  }
+
   private addWarnings(): void {
     this.runAll(false);
     for (const check of this.checks) {

@@ -80,8 +80,8 @@ export class EgressModel {
    * - `FIXED_EGRESS_IP` with `source`, `destinations` and the `egressIp` detail: the report shows
    *   the address as the source IP of the covered rows (with `provider: 'cilium'`, the
    *   `cilium-dbg bpf egress list` command). The app-wide check that each destination is
-   *   reachable reports at the fact's `constructPath`: it fails synth when that path is one of the
-   *   library's constructs, and is not reported for a path of no construct.
+   *   reachable fails synth at the fact's `constructPath` when that path is one of the library's
+   *   constructs, and at the app root, naming the path, when it is not.
    * - `GATEWAY_ROUTE` without `gatewayRoute`: the report shows the path `via gateway <ns>/<workload>`
    *   and the gateway's section; EgressMonitoring alerts on it when `provider` is `istio` (the
    *   default) and `gatewayNamespace`, `gatewayWorkload` and `gatewayLabels` are set (synth fails

@@ -51,7 +51,7 @@ describe('ChecksEngine', () => {
     expect(engine.registered()).toEqual([first]);
   });
 
-  test('findings reach synth at the watched construct they name, in check order; others are not reported', () => {
+  test('findings reach synth at the watched construct they name, in check order; a finding at a path no construct watches is reported at the app root, naming the path', () => {
     const c = new Chart(Testing.app(), 'test');
     const x = new Construct(c, 'x');
     const y = new Construct(c, 'y');
@@ -63,6 +63,7 @@ describe('ChecksEngine', () => {
     engine.watch(y);
     engine.watch(x); // once per construct
     expect(synthError(c)).toBe('Validation failed with the following errors:\n'
+      + '  [] at test/unwatched: first (TEST_CODE)\n'
       + '  [test/x] first (TEST_CODE)\n'
       + '  [test/x] second (TEST_CODE)\n'
       + '  [test/y] first (TEST_CODE)');

@@ -45,7 +45,7 @@ describe('EgressModel.recordFact', () => {
     expect(data.mermaid).toContain('|"TCP/443 (HTTPS) · src 203.0.113.10"| d_198_51_100_0_24');
   });
 
-  test('an unreachable destination of a hand-recorded fixed IP fails synth only when the fact names a construct of the library as its path', () => {
+  test('an unreachable destination of a hand-recorded fixed IP fails synth: at its construct, or at the app root naming the path of the fact', () => {
     const build = (path?: (c: Chart) => string) => {
       const app = tempApp();
       const c = new Chart(app, 'c');
@@ -58,9 +58,10 @@ describe('EgressModel.recordFact', () => {
     const watched = build((c) => `${c.node.path}/billing`);
     expect(() => watched.synth()).toThrow(/\[c\/billing\] This fixed egress IP is declared for pod app=billing in payments → 198\.51\.100\.1, which no port reaches.*\(EGRESS_INTENT_BLOCKED\)/);
     expect(writtenFiles(watched)).toEqual([]);
-    // under a path of no construct (the usual hand-recorded fact) it is not reported
+    // under a path of no construct (the usual hand-recorded fact) it is reported at the app root, with that path
     const unwatched = build();
-    expect(() => unwatched.synth()).not.toThrow();
+    expect(() => unwatched.synth()).toThrow(/\] at c\/nat-gateway: This fixed egress IP is declared for pod app=billing in payments → 198\.51\.100\.1, which no port reaches.*\(EGRESS_INTENT_BLOCKED\)/);
+    expect(writtenFiles(unwatched)).toEqual([]);
   });
 
   test('a gateway route recorded after EgressMonitoring fails synth; one recorded before it is monitored', () => {
