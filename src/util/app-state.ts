@@ -61,7 +61,8 @@ export class AppState {
 
   /** The value in slot `key`, created with `init()` on first use. */
   public get<T>(key: StateKey<T>, init: () => NoInfer<T>): T {
-    if (this.has(key)) return this.peek(key) as T;
+    const found = this.peek(key);
+    if (found !== undefined || this.has(key)) return found as T;
     const value = init();
     this.set(key, value);
     return value;
