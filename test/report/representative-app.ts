@@ -61,7 +61,7 @@ export class RepresentativeChart extends Chart {
         kind: FactKind.FIXED_EGRESS_IP,
         constructPath: `${this.node.path}/billing-ip`,
         source: { namespace: 'payments', podLabels: { app: 'billing' } },
-        destinations: [{ kind: DestinationKind.CIDR, cidr: '198.51.100.0/24', ipFamily: 4 }],
+        destinations: [{ kind: DestinationKind.CIDR, cidr: '198.51.100.7/32', ipFamily: 4 }],
         summary: 'source IP 10.0.0.101 via Cilium egress gateway nodes egress-gateway=true',
         objectRefs: ['CiliumEgressGatewayPolicy//billing-ip'],
         details: { provider: 'cilium', egressIp: '10.0.0.101', troubleshoot: 'kubectl get ciliumegressgatewaypolicy billing-ip -o jsonpath=\'{.spec.egressGateway}\'' },
