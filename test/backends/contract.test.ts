@@ -1,10 +1,10 @@
-import { ApiObject, Lazy, Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   BackendVersion, Capability, Destination, EgressBackendBase, EgressModel, EgressPolicy, EgressSource, EnforcementLayer, EnforcementSemantics,
   IEgressBackend, IEgressPolicyDefinition, Port, ProbePod, Protocol,
 } from '../../src';
-import { chart, expectEgressError } from '../support/helpers';
+import { chart, expectEgressError, renderAsConfigMap } from '../support/helpers';
 
 /** A backend of a third party that implements the contract without the base class (as another jsii language may). */
 class ConfigMapBackend implements IEgressBackend {
@@ -22,12 +22,7 @@ class ConfigMapBackend implements IEgressBackend {
     return { version: '2.1', declaredBy: 'the test' };
   }
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
-    return [new ApiObject(scope, id, {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace: policy.metadata.namespace },
-      data: Lazy.any({ produce: () => ({ rules: JSON.stringify(policy.resolve().rules) }) }),
-    })];
+    return renderAsConfigMap(scope, id, policy);
   }
 }
 

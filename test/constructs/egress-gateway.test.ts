@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Capability,
@@ -20,7 +20,7 @@ import { EgressGateway, EgressGatewayProps } from '../../src/constructs/egress-g
 import { EgressGatewayProvider } from '../../src/gateway/egress-gateway-provider';
 import { HttpRule } from '../../src/gateway/http-rule';
 import { BLOCKED_ATTEMPTS_FILTER } from '../../src/gateway/istio/renderer';
-import { chart, ofKind } from '../support/helpers';
+import { chart, ofKind, renderAsConfigMap } from '../support/helpers';
 import { expectError, synth } from '../support/istio';
 
 /** A DNS-aware enforcement backend, as a third party (or the Cilium backend) would provide. */
@@ -29,12 +29,7 @@ class HostnameAwareBackend extends EgressBackendBase {
   public readonly displayName = 'Hostname-aware test backend';
   public readonly capabilities = [Capability.POD_SELECTOR, Capability.CIDR, Capability.FQDN, Capability.FQDN_PATTERN];
   public renderPolicy(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
-    return [new ApiObject(scope, id, {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace: policy.metadata.namespace },
-      data: Lazy.any({ produce: () => ({ rules: JSON.stringify(policy.resolve().rules) }) }),
-    })];
+    return renderAsConfigMap(scope, id, policy);
   }
 }
 

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { expectValidManifests } from './schema';
-import { egressErrorCode, isEgressError } from '../../src';
+import { IEgressPolicyDefinition, egressErrorCode, isEgressError } from '../../src';
 
 /** A fresh chart in a fresh app. */
 export function chart(namespace?: string): Chart {
@@ -55,4 +56,17 @@ export function expectEgressError(fn: () => unknown, code: string, constructPath
   expect(isEgressError(err)).toBe(true);
   expect(egressErrorCode(err)).toBe(code);
   expect((err as Error).message.startsWith(`[${constructPath}] `)).toBe(true);
+}
+
+/**
+ * A test backend's rendering: one ConfigMap holding the policy's rules, resolved at synth (for
+ * backends of a third party that the tests build against the contract).
+ */
+export function renderAsConfigMap(scope: Construct, id: string, policy: IEgressPolicyDefinition): ApiObject[] {
+  return [new ApiObject(scope, id, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { namespace: policy.metadata.namespace },
+    data: Lazy.any({ produce: () => ({ rules: JSON.stringify(policy.resolve().rules) }) }),
+  })];
 }
