@@ -11,6 +11,16 @@ const gateway = (c: Construct, props: EgressGatewayProps = {}) => new EgressGate
 });
 
 describe('EgressGatewayProvider.istio() | bad options fail with path, value and fix', () => {
+  test('positive control: valid options build the gateway without an error', () => {
+    const g = gateway(chart(), {
+      provider: EgressGatewayProvider.istio({
+        tlsPort: { port: 443, targetPort: 8443 }, httpPort: { port: 80, targetPort: 8080 }, controlPlanePort: 15012,
+        serviceHost: 'istio-egressgateway.istio-system.svc.cluster.local',
+      }),
+    });
+    expect(g.node.path).toBe('test/gw');
+  });
+
   test('throws on a gateway name with dots', () => expectError(
     () => gateway(chart(), { name: 'egress.gateway' }),
     'EGRESS_INVALID_NAME', 'test/gw', /Invalid gateway name "egress\.gateway".*no dots/));
