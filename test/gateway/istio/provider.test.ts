@@ -14,7 +14,9 @@ describe('EgressGatewayProvider.istio() | bad options fail with path, value and 
   test('positive control: valid options build the gateway without an error', () => {
     const g = gateway(chart(), {
       provider: EgressGatewayProvider.istio({
-        tlsPort: { port: 443, targetPort: 8443 }, httpPort: { port: 80, targetPort: 8080 }, controlPlanePort: 15012,
+        tlsPort: { port: 443, targetPort: 8443 },
+        httpPort: { port: 80, targetPort: 8080 },
+        controlPlanePort: 15012,
         serviceHost: 'istio-egressgateway.istio-system.svc.cluster.local',
       }),
     });
